@@ -1,0 +1,147 @@
+//! Database connect + migrations. SQLite (the embedded default, in WAL mode) and
+//! PostgreSQL run the same sea-orm migrations.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+/// Why a database could not be made ready.
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    /// The URL is neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL {0:?}: use sqlite://path?mode=rwc or postgres://…")]
+    UnsupportedUrl(String),
+    /// The directory for a SQLite file could not be created.
+    #[error("cannot create the directory for {path}: {source}")]
+    Directory {
+        /// The directory that was to be created.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Connecting failed.
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        /// The URL with any password masked.
+        url: String,
+        /// The driver's error.
+        source: DbErr,
+    },
+    /// A migration failed.
+    #[error("migrating {url} failed: {source}")]
+    Migrate {
+        /// The URL with any password masked.
+        url: String,
+        /// The driver's error.
+        source: DbErr,
+    },
+}
+
+/// Connects to `url` and brings its schema up to date with `M`'s migrations.
+pub async fn connect_and_migrate<M: MigratorTrait>(
+    url: &str,
+) -> Result<DatabaseConnection, DbSetupError> {
+    let db = connect(url).await?;
+    M::up(&db, None)
+        .await
+        .map_err(|source| DbSetupError::Migrate {
+            url: redact(url),
+            source,
+        })?;
+    Ok(db)
+}
+
+/// Connects to `url` (creating a SQLite file's directory when needed).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if let Some(path) = sqlite_path(url) {
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| DbSetupError::Directory {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        // WAL lets readers proceed while one writer commits; NORMAL sync is durable in WAL.
+        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        options.max_connections(16);
+    } else {
+        return Err(DbSetupError::UnsupportedUrl(redact(url)));
+    }
+    Database::connect(options)
+        .await
+        .map_err(|source| DbSetupError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+/// The file path of a `sqlite:` URL, if it is one (in-memory databases have none).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    Some(if path == ":memory:" { "" } else { path })
+}
+
+/// `url` with any password replaced by `***`, safe to log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact("sqlite://data/x.db?mode=rwc"),
+            "sqlite://data/x.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn finds_sqlite_paths() {
+        assert_eq!(
+            sqlite_path("sqlite://data/a.db?mode=rwc"),
+            Some("data/a.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), Some(""));
+        assert_eq!(sqlite_path("postgres://h/db"), None);
+    }
+
+    #[tokio::test]
+    async fn rejects_unknown_schemes_clearly() {
+        let err = connect("mysql://root@localhost/x").await.unwrap_err();
+        assert!(
+            err.to_string().contains("unsupported database URL"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! The shared runtime every Tandem server is built on: configuration, tracing and
+//! OpenTelemetry, database connect + migrations, the gRPC server bootstrap (health,
+//! reflection, tower layers, graceful shutdown), client channels with deadlines, and the
+//! mapping of errors onto `tonic::Status`.
+//!
+//! A service crate contributes only its business service and migrator; everything a
+//! server needs around them lives here, once.
+
+pub mod cache;
+pub mod client;
+pub mod config;
+pub mod db;
+pub mod server;
+pub mod shutdown;
+pub mod status;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use config::{ClientConfig, RuntimeArgs, ServerConfig};
+pub use server::GrpcServer;
+pub use tokio_util::sync::CancellationToken;

@@ -1,0 +1,219 @@
+//! The gRPC server bootstrap every service shares: its business services plus the
+//! standard health service and server reflection (v1 and v1alpha), one tower stack, and a
+//! graceful stop (NOT_SERVING, stop accepting, drain in-flight calls).
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::server::NamedService;
+use tonic::service::Routes;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+use tower::ServiceBuilder;
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServerConfig;
+
+/// A gRPC server under construction: business services, the database whose health it
+/// reports, and its settings.
+pub struct GrpcServer {
+    /// Name used in logs, e.g. "insurance".
+    name: &'static str,
+    /// Business services, routed by gRPC service name.
+    routes: Routes,
+    /// Full gRPC names of the business services, reported by the health service.
+    service_names: Vec<&'static str>,
+    /// Probed periodically; when it fails every service reports NOT_SERVING.
+    database: Option<DatabaseConnection>,
+    /// Timeouts, limits and shutdown timing.
+    config: ServerConfig,
+}
+
+impl GrpcServer {
+    /// A server named `name` (for logs) with the given settings.
+    pub fn new(name: &'static str, config: ServerConfig) -> Self {
+        Self {
+            name,
+            routes: Routes::default(),
+            service_names: Vec::new(),
+            database: None,
+            config,
+        }
+    }
+
+    /// Adds a business service.
+    pub fn add_service<S>(mut self, service: S) -> Self
+    where
+        S: tower::Service<
+                http::Request<tonic::body::Body>,
+                Response = http::Response<tonic::body::Body>,
+                Error = std::convert::Infallible,
+            > + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.service_names.push(S::NAME);
+        self.routes = self.routes.add_service(service);
+        self
+    }
+
+    /// Reports NOT_SERVING whenever `database` stops answering.
+    pub fn with_database(mut self, database: DatabaseConnection) -> Self {
+        self.database = Some(database);
+        self
+    }
+
+    /// Serves on `listener` until `shutdown` is cancelled, then stops gracefully.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let Self {
+            name,
+            routes,
+            service_names,
+            database,
+            config,
+        } = self;
+        let addr = listener.local_addr()?;
+
+        let (reporter, health_service) = tonic_health::server::health_reporter();
+        let healthy = probe(database.as_ref()).await;
+        set_all(&reporter, &service_names, healthy).await;
+        let watcher = tokio::spawn(watch_health(
+            reporter.clone(),
+            service_names.clone(),
+            database,
+            config.health_interval,
+            shutdown.clone(),
+        ));
+
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(tandem_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()?;
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(tandem_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()?;
+        let routes = routes
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha);
+
+        let layers = ServiceBuilder::new()
+            // One span per RPC, child of the caller's trace context when one is sent.
+            .layer(TraceLayer::new_for_grpc().make_span_with(rpc_span))
+            // At most this many RPCs in progress at once; the rest wait.
+            .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                config.concurrency_limit,
+            ))
+            .into_inner();
+
+        // tonic sets TCP_NODELAY only on listeners it binds itself.
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let stopping = {
+            let reporter = reporter.clone();
+            let shutdown = shutdown.clone();
+            let grace = config.shutdown_grace;
+            async move {
+                shutdown.cancelled().await;
+                set_all(&reporter, &service_names, false).await;
+                tokio::time::sleep(grace).await;
+                tracing::info!(server = name, "refusing new connections, draining");
+            }
+        };
+        tracing::info!(server = name, %addr, "gRPC server listening");
+        let serve = tonic::transport::Server::builder()
+            .timeout(config.request_timeout)
+            .layer(layers)
+            .add_routes(routes)
+            .serve_with_incoming_shutdown(incoming, stopping);
+        let drain_deadline = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(config.shutdown_grace + config.drain_timeout).await;
+        };
+        tokio::select! {
+            result = serve => result?,
+            () = drain_deadline => tracing::warn!(server = name, "drain timed out; closing remaining calls"),
+        }
+        watcher.abort();
+        tracing::info!(server = name, "gRPC server stopped");
+        Ok(())
+    }
+}
+
+fn rpc_span(request: &http::Request<tonic::body::Body>) -> tracing::Span {
+    let span = tracing::info_span!(
+        "rpc",
+        otel.name = %request.uri().path(),
+        otel.kind = "server",
+        rpc.system = "grpc",
+    );
+    crate::telemetry::adopt_parent(&span, request.headers());
+    span
+}
+
+async fn probe(database: Option<&DatabaseConnection>) -> bool {
+    match database {
+        None => true,
+        Some(db) => match tokio::time::timeout(Duration::from_secs(2), db.ping()).await {
+            Ok(Ok(())) => true,
+            Ok(Err(err)) => {
+                tracing::warn!(%err, "database probe failed");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("database probe timed out");
+                false
+            }
+        },
+    }
+}
+
+async fn set_all(reporter: &HealthReporter, services: &[&'static str], serving: bool) {
+    let status = if serving {
+        ServingStatus::Serving
+    } else {
+        ServingStatus::NotServing
+    };
+    reporter.set_service_status("", status).await;
+    for service in services {
+        reporter.set_service_status(*service, status).await;
+    }
+}
+
+async fn watch_health(
+    reporter: HealthReporter,
+    services: Vec<&'static str>,
+    database: Option<DatabaseConnection>,
+    interval: Duration,
+    shutdown: CancellationToken,
+) {
+    if database.is_none() {
+        return;
+    }
+    let mut last = true;
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(interval) => {}
+        }
+        let healthy = probe(database.as_ref()).await;
+        if shutdown.is_cancelled() {
+            return;
+        }
+        if healthy != last {
+            tracing::info!(healthy, "health changed");
+            last = healthy;
+        }
+        set_all(&reporter, &services, healthy).await;
+    }
+}

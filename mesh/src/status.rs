@@ -1,0 +1,91 @@
+//! Mapping errors onto `tonic::Status`: codes a caller can act on, field names for bad
+//! input (also as `google.rpc.BadRequest` details), and internal details logged with a
+//! reference instead of sent.
+
+use sea_orm::{DbErr, SqlErr};
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// INVALID_ARGUMENT naming `field`, with the field violation attached as error details.
+pub fn invalid_argument(field: &str, description: impl Into<String>) -> Status {
+    let description = description.into();
+    Status::with_error_details(
+        Code::InvalidArgument,
+        format!("{field}: {description}"),
+        ErrorDetails::with_bad_request_violation(field, description),
+    )
+}
+
+/// The field violations carried by an INVALID_ARGUMENT status, as (field, description).
+pub fn field_violations(status: &Status) -> Vec<(String, String)> {
+    status
+        .get_details_bad_request()
+        .map(|br| {
+            br.field_violations
+                .into_iter()
+                .map(|v| (v.field, v.description))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// INTERNAL with an opaque reference; the real cause is logged under that reference.
+pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Status {
+    let reference = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(error = %cause, debug = ?cause, reference, "internal error");
+    Status::internal(format!("internal error (reference {reference})"))
+}
+
+/// The status for a database error: a unique-key clash is ALREADY_EXISTS, a lost
+/// connection UNAVAILABLE (retryable), anything else INTERNAL.
+pub fn from_db(err: &DbErr) -> Status {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            return Status::already_exists("a record with the same key already exists");
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            return Status::failed_precondition("a referenced record does not exist");
+        }
+        _ => {}
+    }
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+            tracing::warn!(error = %err, "database unavailable");
+            Status::unavailable("database unavailable, retry later")
+        }
+        other => internal(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_argument_names_the_field_in_message_and_details() {
+        let status = invalid_argument("driver_age", "must be between 16 and 99");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(status.message(), "driver_age: must be between 16 and 99");
+        assert_eq!(
+            field_violations(&status),
+            vec![(
+                "driver_age".to_owned(),
+                "must be between 16 and 99".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn internal_hides_the_cause() {
+        let cause = std::io::Error::other("password=hunter2");
+        let status = internal(&cause);
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("hunter2"));
+    }
+
+    #[test]
+    fn lost_connection_is_unavailable() {
+        let err = DbErr::Conn(sea_orm::RuntimeErr::Internal("gone".into()));
+        assert_eq!(from_db(&err).code(), Code::Unavailable);
+    }
+}

@@ -1,0 +1,114 @@
+//! Test helpers: a fresh database per test, on SQLite always and on PostgreSQL when
+//! `TANDEM_TEST_PG_URL` is set (required when `TANDEM_REQUIRE_PG=1`, as in CI).
+
+use sea_orm::{ConnectionTrait, Database};
+
+/// A database created for one test; [`TestDb::cleanup`] removes it.
+pub struct TestDb {
+    /// Connection URL for the service under test.
+    pub url: String,
+    /// "sqlite" or "postgres", for assertion messages.
+    pub kind: &'static str,
+    /// What to remove afterwards.
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PgDatabase { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A new SQLite file in the temp directory.
+    pub fn sqlite() -> Self {
+        let path =
+            std::env::temp_dir().join(format!("tandem-test-{}.db", uuid::Uuid::new_v4().simple()));
+        Self {
+            url: format!("sqlite://{}?mode=rwc", path.display()),
+            kind: "sqlite",
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// A new PostgreSQL database, or `None` when no server is configured.
+    ///
+    /// # Panics
+    /// When `TANDEM_REQUIRE_PG=1` and PostgreSQL is missing or unreachable.
+    pub async fn postgres() -> Option<Self> {
+        let required = std::env::var("TANDEM_REQUIRE_PG").is_ok_and(|v| v == "1");
+        let Ok(admin_url) = std::env::var("TANDEM_TEST_PG_URL") else {
+            assert!(
+                !required,
+                "TANDEM_REQUIRE_PG=1 but TANDEM_TEST_PG_URL is not set"
+            );
+            eprintln!("note: TANDEM_TEST_PG_URL not set; skipping the PostgreSQL variant");
+            return None;
+        };
+        let name = format!("tandem_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(admin_url.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to TANDEM_TEST_PG_URL: {e}"));
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+        admin.close().await.ok();
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        Some(Self {
+            url: format!("{base}/{name}"),
+            kind: "postgres",
+            cleanup: Cleanup::PgDatabase { admin_url, name },
+        })
+    }
+
+    /// SQLite, plus PostgreSQL when configured: the databases every store test runs on.
+    pub async fn all() -> Vec<Self> {
+        let mut dbs = vec![Self::sqlite()];
+        dbs.extend(Self::postgres().await);
+        dbs
+    }
+
+    /// Removes the database.
+    pub async fn cleanup(self) {
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::PgDatabase { admin_url, name } => {
+                if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    admin.close().await.ok();
+                }
+            }
+        }
+    }
+
+    /// Drops the database while servers may still be connected (to test outages).
+    pub async fn drop_now(&self) {
+        if let Cleanup::PgDatabase { admin_url, name } = &self.cleanup {
+            let admin = Database::connect(admin_url.as_str())
+                .await
+                .expect("admin connection");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop database");
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Binds `127.0.0.1:0` for a server under test.
+pub async fn listener() -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0")
+}

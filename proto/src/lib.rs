@@ -1,0 +1,35 @@
+//! Tandem's gRPC contracts: one module per `.proto` package, plus the encoded descriptor
+//! set that every server hands to gRPC reflection.
+//!
+//! Contracts are versioned (`v1`); a field number is never reused or renumbered.
+
+/// Encoded `FileDescriptorSet` of every Tandem contract, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/tandem_descriptor.bin"));
+
+/// `tandem.common.v1`: money, addresses, vehicle classes, paging.
+pub mod common {
+    /// Version 1 of the shared messages.
+    pub mod v1 {
+        tonic::include_proto!("tandem.common.v1");
+    }
+}
+
+/// `tandem.accessory.v1`: the tangible product sales server.
+pub mod accessory {
+    /// Version 1 of the accessory contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.accessory.v1");
+    }
+}
+
+/// `tandem.insurance.v1`: the intangible product sales server.
+pub mod insurance {
+    /// Version 1 of the insurance contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.insurance.v1");
+    }
+}
+
+mod money;
+pub use money::MoneyExt;
