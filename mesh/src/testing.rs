@@ -112,3 +112,44 @@ pub async fn listener() -> tokio::net::TcpListener {
         .await
         .expect("bind 127.0.0.1:0")
 }
+
+/// A server started by a test on `127.0.0.1:0`.
+pub struct Running {
+    /// `http://127.0.0.1:<port>`, for clients.
+    pub url: String,
+    /// The bound address.
+    pub addr: std::net::SocketAddr,
+    /// Cancelled by [`Running::stop`].
+    shutdown: tokio_util::sync::CancellationToken,
+    /// The server task, joined by [`Running::stop`].
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Starts `serve(listener, shutdown)` on a fresh loopback port.
+    pub async fn start<F, Fut>(serve: F) -> Self
+    where
+        F: FnOnce(tokio::net::TcpListener, tokio_util::sync::CancellationToken) -> Fut,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let listener = listener().await;
+        let addr = listener.local_addr().expect("local addr");
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let task = tokio::spawn(serve(listener, shutdown.clone()));
+        Self {
+            url: format!("http://{addr}"),
+            addr,
+            shutdown,
+            task,
+        }
+    }
+
+    /// Stops the server gracefully and fails the test if it ended with an error.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.task
+            .await
+            .expect("server task panicked")
+            .expect("server returned an error");
+    }
+}

@@ -33,3 +33,5 @@ pub mod insurance {
 
 mod money;
 pub use money::MoneyExt;
+mod slug;
+pub use slug::EnumSlug;

@@ -1,0 +1,53 @@
+//! Pure rules of the accessory seller: which devices go with an insurance plan
+//! (`PlanAssociation`) and what a catalogue search may ask for (`ProductFilter`).
+
+mod association;
+mod filter;
+
+pub use association::{AssociationRule, PlanAssociation};
+pub use filter::{DEFAULT_PAGE_SIZE, InvalidField, MAX_PAGE_SIZE, ProductFilter};
+
+use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::common::v1::VehicleClass;
+
+/// A device of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// Stable product ID, e.g. "DEV-DC-1001".
+    pub product_id: String,
+    /// Manufacturer.
+    pub maker: String,
+    /// Manufacturer's model number.
+    pub model: String,
+    /// Display name.
+    pub name: String,
+    /// Kind of device.
+    pub category: DeviceCategory,
+    /// Marketing description.
+    pub description: String,
+    /// Price in minor units of `currency`.
+    pub price_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+    /// Units available now.
+    pub stock: u32,
+    /// Vehicle classes it fits.
+    pub compatible: Vec<VehicleClass>,
+    /// Whether a professional installer fits it.
+    pub needs_installation: bool,
+}
+
+impl Device {
+    /// Whether the device fits `class` (`Unspecified` = any vehicle).
+    pub fn fits(&self, class: VehicleClass) -> bool {
+        class == VehicleClass::Unspecified || self.compatible.contains(&class)
+    }
+
+    /// Storefront path where the device can be bought.
+    pub fn purchase_path(&self) -> String {
+        format!("/devices/{}", self.product_id)
+    }
+}
+
+#[cfg(test)]
+mod tests;

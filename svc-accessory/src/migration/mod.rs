@@ -1,0 +1,14 @@
+//! Schema migrations of the accessory server's database.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_catalog;
+
+/// Applies the accessory server's migrations in order.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_catalog::Migration)]
+    }
+}

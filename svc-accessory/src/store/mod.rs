@@ -1,0 +1,7 @@
+//! The accessory server's database: entities, queries and the demo catalogue.
+
+pub mod entity;
+mod query;
+pub mod seed;
+
+pub use query::{CatalogSnapshot, SearchPage, load_catalog, product, search};

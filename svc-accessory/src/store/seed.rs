@@ -1,0 +1,360 @@
+//! The demo catalogue: devices and association rules, inserted idempotently (existing
+//! rows are left as they are, so running `tandem up` twice duplicates nothing).
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::DeviceCategory as C;
+use tandem_proto::common::v1::VehicleClass as V;
+
+use super::entity::{association_rule, product};
+use super::query::classes_column;
+
+const ALL: &[V] = &[V::Compact, V::Sedan, V::Suv, V::Pickup, V::Sports, V::Van];
+const CARS: &[V] = &[V::Compact, V::Sedan, V::Suv, V::Sports];
+const LARGE: &[V] = &[V::Suv, V::Pickup, V::Van];
+
+/// (id, maker, model, name, category, price in cents, stock, fits, needs installer, description)
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    C,
+    i64,
+    i32,
+    &'static [V],
+    bool,
+    &'static str,
+);
+
+const DEVICES: &[Row] = &[
+    (
+        "DEV-NAV-1001",
+        "Navora",
+        "NX-700",
+        "Navora NX-700 7\" Navigator",
+        C::CarNavigation,
+        24_900,
+        40,
+        ALL,
+        false,
+        "7-inch dash-mounted navigator with lane guidance and live traffic.",
+    ),
+    (
+        "DEV-NAV-1002",
+        "Navora",
+        "NX-900i",
+        "Navora NX-900i In-Dash Navigation",
+        C::CarNavigation,
+        69_900,
+        12,
+        CARS,
+        true,
+        "Double-DIN in-dash navigation with CarPlay, Android Auto and a 9-inch screen.",
+    ),
+    (
+        "DEV-NAV-1003",
+        "Waylight",
+        "WL-5",
+        "Waylight WL-5 Compact Navigator",
+        C::CarNavigation,
+        14_900,
+        65,
+        ALL,
+        false,
+        "5-inch navigator with offline maps of North America.",
+    ),
+    (
+        "DEV-NAV-1004",
+        "Waylight",
+        "WL-8T",
+        "Waylight WL-8T Truck & RV Navigator",
+        C::CarNavigation,
+        39_900,
+        18,
+        LARGE,
+        false,
+        "8-inch navigator with routing for vehicle size and weight.",
+    ),
+    (
+        "DEV-DC-1001",
+        "Roadlens",
+        "RL-1",
+        "Roadlens RL-1 Front Dashcam",
+        C::Dashcam,
+        9_900,
+        120,
+        ALL,
+        false,
+        "1080p front camera with impact-triggered clip saving.",
+    ),
+    (
+        "DEV-DC-1002",
+        "Roadlens",
+        "RL-2 Duo",
+        "Roadlens RL-2 Duo Front + Rear Dashcam",
+        C::Dashcam,
+        21_900,
+        45,
+        ALL,
+        true,
+        "Front 4K and rear 1080p cameras, hard-wired parking mode.",
+    ),
+    (
+        "DEV-DC-1003",
+        "Vigil",
+        "V360",
+        "Vigil V360 Cabin + Road Dashcam",
+        C::Dashcam,
+        17_900,
+        30,
+        CARS,
+        false,
+        "Road and infrared cabin camera for rideshare and young drivers.",
+    ),
+    (
+        "DEV-DC-1004",
+        "Vigil",
+        "V-Pro 4K",
+        "Vigil V-Pro 4K Cloud Dashcam",
+        C::Dashcam,
+        34_900,
+        0,
+        ALL,
+        true,
+        "4K dashcam with LTE upload of incidents to the cloud.",
+    ),
+    (
+        "DEV-CW-1001",
+        "Sentinel Labs",
+        "FCW-3",
+        "Sentinel FCW-3 Forward Collision Warning",
+        C::CollisionWarning,
+        29_900,
+        25,
+        ALL,
+        true,
+        "Camera-based forward collision and lane departure warnings.",
+    ),
+    (
+        "DEV-CW-1002",
+        "Sentinel Labs",
+        "FCW-5 Pro",
+        "Sentinel FCW-5 Pro Collision Avoidance Kit",
+        C::CollisionWarning,
+        49_900,
+        10,
+        CARS,
+        true,
+        "Forward collision, pedestrian and headway monitoring warnings.",
+    ),
+    (
+        "DEV-CW-1003",
+        "Roadlens",
+        "RL-Guard",
+        "Roadlens RL-Guard Dashcam with Collision Alerts",
+        C::CollisionWarning,
+        25_900,
+        22,
+        ALL,
+        false,
+        "Dashcam with forward collision and lane departure alerts.",
+    ),
+    (
+        "DEV-BS-1001",
+        "Sentinel Labs",
+        "BSM-2",
+        "Sentinel BSM-2 Blind Spot Monitor",
+        C::BlindSpotMonitor,
+        27_900,
+        16,
+        ALL,
+        true,
+        "Radar blind-spot and rear cross-traffic alerts in the mirrors.",
+    ),
+    (
+        "DEV-BS-1002",
+        "Clearside",
+        "CS-R",
+        "Clearside CS-R Blind Spot Radar",
+        C::BlindSpotMonitor,
+        19_900,
+        28,
+        CARS,
+        true,
+        "Bumper radar with LED mirror indicators.",
+    ),
+    (
+        "DEV-TU-1001",
+        "Telemetrix",
+        "T-Box 2",
+        "Telemetrix T-Box 2 OBD Driving Monitor",
+        C::TelematicsUnit,
+        4_900,
+        300,
+        ALL,
+        false,
+        "Plug-in OBD-II unit that scores braking, speed and night driving.",
+    ),
+    (
+        "DEV-TU-1002",
+        "Telemetrix",
+        "T-Box Pro",
+        "Telemetrix T-Box Pro Hard-Wired Telematics",
+        C::TelematicsUnit,
+        12_900,
+        80,
+        ALL,
+        true,
+        "Hard-wired telematics with crash detection and emergency call.",
+    ),
+    (
+        "DEV-TU-1003",
+        "Drivewise",
+        "DW-Tag",
+        "Drivewise DW-Tag Smart Driving Tag",
+        C::TelematicsUnit,
+        2_900,
+        500,
+        ALL,
+        false,
+        "Windscreen tag paired with the phone app for usage-based cover.",
+    ),
+    (
+        "DEV-TT-1001",
+        "Trackwell",
+        "TW-GPS",
+        "Trackwell TW-GPS Stolen Vehicle Tracker",
+        C::TheftTracker,
+        15_900,
+        55,
+        ALL,
+        true,
+        "Hidden GPS/LTE tracker with 24/7 stolen-vehicle recovery.",
+    ),
+    (
+        "DEV-TT-1002",
+        "Trackwell",
+        "TW-Mini",
+        "Trackwell TW-Mini Battery Tracker",
+        C::TheftTracker,
+        7_900,
+        90,
+        ALL,
+        false,
+        "Battery-powered tracker with a two-year battery.",
+    ),
+    (
+        "DEV-TT-1003",
+        "Guardline",
+        "GL-Immo",
+        "Guardline GL-Immo Tracker + Immobiliser",
+        C::TheftTracker,
+        32_900,
+        8,
+        CARS,
+        true,
+        "Tracker with remote immobiliser and tow-away alerts.",
+    ),
+    (
+        "DEV-TP-1001",
+        "Pressurepoint",
+        "PP-4",
+        "Pressurepoint PP-4 Tire Pressure Monitor",
+        C::TirePressureMonitor,
+        8_900,
+        70,
+        CARS,
+        false,
+        "Four valve-cap sensors and a solar display.",
+    ),
+    (
+        "DEV-TP-1002",
+        "Pressurepoint",
+        "PP-6 HD",
+        "Pressurepoint PP-6 HD Tire Monitor",
+        C::TirePressureMonitor,
+        14_900,
+        20,
+        LARGE,
+        false,
+        "Six-sensor monitor for trucks, vans and trailers.",
+    ),
+    (
+        "DEV-NAV-1005",
+        "Navora",
+        "NX-Sport",
+        "Navora NX-Sport Track Navigator",
+        C::CarNavigation,
+        44_900,
+        6,
+        &[V::Sports],
+        true,
+        "Navigator with lap timing and track maps for sports cars.",
+    ),
+];
+
+/// (plan feature, device category, rank)
+const RULES: &[(&str, C, i32)] = &[
+    ("safe_driver", C::Dashcam, 1),
+    ("safe_driver", C::CollisionWarning, 2),
+    ("safe_driver", C::BlindSpotMonitor, 3),
+    ("young_driver", C::TelematicsUnit, 1),
+    ("young_driver", C::Dashcam, 2),
+    ("young_driver", C::CollisionWarning, 3),
+    ("theft_cover", C::TheftTracker, 1),
+    ("theft_cover", C::Dashcam, 2),
+    ("usage_based", C::TelematicsUnit, 1),
+    ("navigation_assist", C::CarNavigation, 1),
+    ("roadside", C::TirePressureMonitor, 1),
+    ("roadside", C::CarNavigation, 2),
+];
+
+/// Inserts the demo devices and association rules that are not there yet.
+pub async fn demo_catalog(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let devices = DEVICES.iter().map(
+        |&(id, maker, model, name, category, price, stock, fits, install, description)| {
+            product::ActiveModel {
+                product_id: Set(id.to_owned()),
+                maker: Set(maker.to_owned()),
+                model: Set(model.to_owned()),
+                name: Set(name.to_owned()),
+                category: Set(category.slug().to_owned()),
+                description: Set(description.to_owned()),
+                price_minor: Set(price),
+                currency: Set("USD".to_owned()),
+                stock: Set(stock),
+                compatible_classes: Set(classes_column(fits)),
+                needs_installation: Set(install),
+            }
+        },
+    );
+    product::Entity::insert_many(devices)
+        .on_conflict(
+            OnConflict::column(product::Column::ProductId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let rules = RULES
+        .iter()
+        .map(|&(feature, category, rank)| association_rule::ActiveModel {
+            feature: Set(feature.to_owned()),
+            category: Set(category.slug().to_owned()),
+            rank: Set(rank),
+        });
+    association_rule::Entity::insert_many(rules)
+        .on_conflict(
+            OnConflict::columns([
+                association_rule::Column::Feature,
+                association_rule::Column::Category,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
