@@ -6,6 +6,32 @@ use sea_orm::{DbErr, SqlErr};
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
+/// A request field that failed validation; becomes INVALID_ARGUMENT naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidField {
+    /// The request field, as named in the contract (e.g. "conditions.driver_age").
+    pub field: &'static str,
+    /// What is wrong with it, for the caller.
+    pub reason: String,
+}
+
+impl InvalidField {
+    /// `field` is wrong because of `reason`.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<InvalidField> for Status {
+    fn from(err: InvalidField) -> Self {
+        invalid_argument(err.field, err.reason)
+    }
+}
+
 /// INVALID_ARGUMENT naming `field`, with the field violation attached as error details.
 pub fn invalid_argument(field: &str, description: impl Into<String>) -> Status {
     let description = description.into();

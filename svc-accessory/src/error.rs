@@ -22,7 +22,7 @@ pub enum AccessoryError {
 impl From<AccessoryError> for Status {
     fn from(err: AccessoryError) -> Self {
         match err {
-            AccessoryError::Invalid(e) => tandem_mesh::status::invalid_argument(e.field, e.reason),
+            AccessoryError::Invalid(e) => e.into(),
             AccessoryError::ProductNotFound(_) => Status::not_found(err.to_string()),
             AccessoryError::Db(e) => tandem_mesh::status::from_db(&e),
         }

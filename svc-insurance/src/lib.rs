@@ -1,1 +1,63 @@
-//! stub
+//! svc-insurance — the intangible product sales server of seed 000: a car-insurance plan
+//! catalogue rated for the customer's vehicle and driver (`domain::rating`), searched by
+//! conditions and offered together with the devices the accessory server associates with
+//! each plan (claims 1, 11, 21, 26). If the accessory server does not answer in time,
+//! plans are still offered, marked as having no device information.
+//!
+//! `grpc` maps requests, `domain` holds rating and eligibility (pure, unit tested),
+//! `store` the sea-orm entity and queries, `migration` the schema.
+
+pub mod domain;
+mod error;
+mod grpc;
+pub mod migration;
+pub mod store;
+
+use sea_orm::DatabaseConnection;
+use tandem_mesh::db::DbSetupError;
+use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_proto::insurance::v1::insurance_plans_server::InsurancePlansServer;
+use tokio::net::TcpListener;
+
+pub use error::InsuranceError;
+pub use grpc::PlanService;
+
+/// Where the insurance server finds the servers it calls.
+#[derive(Clone, Debug)]
+pub struct Peers {
+    /// URL of the accessory server, e.g. `http://127.0.0.1:50052`.
+    pub accessory_url: String,
+    /// Connect timeout and per-call deadline.
+    pub client: ClientConfig,
+}
+
+/// Connects to the insurance database and applies its migrations.
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
+}
+
+/// Inserts the demo plan catalogue (idempotent).
+pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+    store::seed::demo_plans(db).await?;
+    Ok(())
+}
+
+/// Serves the plan catalogue on `listener` until `shutdown` is cancelled.
+pub async fn serve(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    peers: Peers,
+    config: ServerConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
+    GrpcServer::new("insurance", config)
+        .add_service(InsurancePlansServer::new(PlanService::new(
+            db.clone(),
+            accessory,
+            peers.client,
+        )))
+        .with_database(db)
+        .run(listener, shutdown)
+        .await
+}

@@ -1,5 +1,6 @@
 //! What a catalogue search may ask for, parsed and bounded before it reaches the store.
 
+use tandem_mesh::status::InvalidField;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{DeviceCategory, SearchProductsRequest};
 use tandem_proto::common::v1::VehicleClass;
@@ -10,26 +11,6 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 /// Longest accepted free-text query.
 const MAX_TEXT_LEN: usize = 100;
-
-/// A request field that failed validation.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct InvalidField {
-    /// The request field, as named in the contract.
-    pub field: &'static str,
-    /// What is wrong with it, for the caller.
-    pub reason: String,
-}
-
-impl InvalidField {
-    /// `field` is wrong because of `reason`.
-    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            field,
-            reason: reason.into(),
-        }
-    }
-}
 
 /// A validated catalogue search.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

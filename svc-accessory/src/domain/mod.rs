@@ -5,7 +5,8 @@ mod association;
 mod filter;
 
 pub use association::{AssociationRule, PlanAssociation};
-pub use filter::{DEFAULT_PAGE_SIZE, InvalidField, MAX_PAGE_SIZE, ProductFilter};
+pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter};
+pub use tandem_mesh::status::InvalidField;
 
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::VehicleClass;
