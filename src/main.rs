@@ -1,1 +1,24 @@
-fn main() {}
+//! The `tandem` command: parses flags, sets up logging and tracing, runs the command.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = tandem::cli::Cli::parse();
+    let telemetry = match tandem_mesh::telemetry::init("tandem", cli.runtime.log_format) {
+        Ok(guard) => guard,
+        Err(err) => {
+            eprintln!("tandem: cannot set up logging: {err:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = tandem::cli::run(cli).await;
+    drop(telemetry);
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("tandem: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The REST API under `/api/v1`: handlers call the gRPC servers with deadlines and trace
+//! context, and answer JSON or a problem document. The OpenAPI document is generated from
+//! the same route list that axum serves, so the two cannot drift apart.
+
+pub mod devices;
+pub mod plans;
+
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
+use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
+use tonic::transport::Channel;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::GatewayConfig;
+use crate::problem::{FieldError, Problem};
+
+/// What every handler needs: clients of the servers behind the gateway, and deadlines.
+#[derive(Clone)]
+pub struct AppState {
+    /// The insurer (svc-insurance).
+    pub insurance: InsurancePlansClient<Channel>,
+    /// The accessory seller (svc-accessory).
+    pub accessory: AccessoryCatalogClient<Channel>,
+    /// Deadline of one plain call to a server.
+    pub call_timeout: Duration,
+}
+
+impl AppState {
+    /// Clients over lazily connected channels: building them never fails for a server
+    /// that is down, only for a malformed URL.
+    pub fn new(config: &GatewayConfig) -> anyhow::Result<Self> {
+        let insurance = tandem_mesh::client::channel(&config.insurance_url, &config.client)?;
+        let accessory = tandem_mesh::client::channel(&config.accessory_url, &config.client)?;
+        Ok(Self {
+            insurance: InsurancePlansClient::new(insurance),
+            accessory: AccessoryCatalogClient::new(accessory),
+            call_timeout: config.client.call_timeout,
+        })
+    }
+
+    /// Deadline for calls that make the callee call another server in turn (plan offers
+    /// with their devices): twice the plain deadline.
+    pub fn fan_out_timeout(&self) -> Duration {
+        self.call_timeout.saturating_mul(2)
+    }
+}
+
+/// The OpenAPI document's fixed parts; paths and schemas come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tandem gateway",
+        description = "REST API of Tandem, a cooperative-sales mesh: car-insurance plans \
+                       offered together with the devices (navigation, dashcams, safety \
+                       units) associated with them. Errors are RFC 7807 problem documents."
+    ),
+    tags(
+        (name = "plans", description = "Car-insurance plans, rated for a driver and vehicle"),
+        (name = "devices", description = "The accessory seller's device catalogue")
+    ),
+    components(schemas(Problem, FieldError))
+)]
+pub struct ApiDoc;
+
+/// The API routes with their OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(plans::search_plans))
+        .routes(routes!(plans::get_plan))
+        .routes(routes!(devices::search_devices))
+        .routes(routes!(devices::get_device))
+}
+
+/// Awaits one gRPC call to the `service` server, bounded by `deadline` even if the
+/// transport misbehaves, and turns an error status into a problem (logging what is not
+/// sent to the client).
+pub async fn call<T>(
+    service: &'static str,
+    rpc: &'static str,
+    deadline: Duration,
+    call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, Problem> {
+    // The deadline is already enforced by tonic (grpc-timeout); this is a backstop.
+    let backstop = deadline.saturating_add(Duration::from_millis(250));
+    let status = match tokio::time::timeout(backstop, call).await {
+        Ok(Ok(response)) => return Ok(response.into_inner()),
+        Ok(Err(status)) => status,
+        Err(_) => tonic::Status::deadline_exceeded("no answer within the deadline"),
+    };
+    let problem = Problem::from_status(service, &status);
+    let (code, message) = (status.code(), status.message());
+    match problem.status {
+        500 => tracing::error!(service, rpc, ?code, message, "call failed"),
+        503 | 504 => tracing::warn!(service, rpc, ?code, message, "call failed"),
+        _ => tracing::debug!(service, rpc, ?code, message, "call rejected"),
+    }
+    Err(problem)
+}
+
+/// A resource ID from the URL path (`{id}`).
+#[derive(Debug, Clone)]
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|err| Problem::invalid_fields(vec![FieldError::new("id", err.body_text())]))?;
+        Ok(Self(id))
+    }
+}

@@ -1,0 +1,234 @@
+//! The contract enums as REST sees them, as Rust types so the OpenAPI document lists their
+//! values: the names are the contract's `EnumSlug` names (`VEHICLE_CLASS_SEDAN` ↔
+//! `"sedan"`), used in query strings and JSON alike. The
+//! `UNSPECIFIED` value has no REST name: it is never accepted and never shown.
+
+use serde::Serialize;
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1 as accessory;
+use tandem_proto::common::v1 as common;
+use tandem_proto::insurance::v1 as insurance;
+use utoipa::ToSchema;
+
+/// A contract enum with REST names.
+pub trait WireEnum: Copy + Sized + 'static {
+    /// Every value, in contract order.
+    const ALL: &'static [Self];
+    /// The REST name, e.g. `"sedan"`.
+    fn name(self) -> &'static str;
+    /// The value whose REST name is `name` (ASCII case-insensitive).
+    fn parse(name: &str) -> Option<Self> {
+        let name = name.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+    /// The REST names of every value, comma-separated, for error messages.
+    fn expected() -> String {
+        Self::ALL
+            .iter()
+            .map(|v| v.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident => $proto:ty {
+            $( $(#[$vmeta:meta])* $variant:ident = $pvariant:ident; )+
+        }
+    ) => {
+        $(#[$meta])*
+        // The REST names are the snake_case variant names (unit tests check that serde
+        // and `name()` agree); a rename per variant would be lost on utoipa inside a macro.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl WireEnum for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn name(self) -> &'static str {
+                self.to_proto().slug()
+            }
+        }
+
+        impl $name {
+            /// The contract value.
+            pub fn to_proto(self) -> $proto {
+                match self {
+                    $( Self::$variant => <$proto>::$pvariant, )+
+                }
+            }
+
+            /// The REST value of a contract value; `None` for UNSPECIFIED or a value this
+            /// gateway does not know yet.
+            pub fn from_proto(value: i32) -> Option<Self> {
+                match <$proto>::try_from(value).ok()? {
+                    $( <$proto>::$pvariant => Some(Self::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Class of the customer's vehicle; drives rating and device compatibility.
+    VehicleClass => common::VehicleClass {
+        /// A compact car.
+        Compact = Compact;
+        /// A sedan.
+        Sedan = Sedan;
+        /// A sport utility vehicle.
+        Suv = Suv;
+        /// A pickup truck.
+        Pickup = Pickup;
+        /// A sports car.
+        Sports = Sports;
+        /// A van.
+        Van = Van;
+    }
+}
+
+wire_enum! {
+    /// What kind of device a product is.
+    DeviceCategory => accessory::DeviceCategory {
+        /// A car navigation system.
+        CarNavigation = CarNavigation;
+        /// A dashboard camera.
+        Dashcam = Dashcam;
+        /// A forward-collision warning unit.
+        CollisionWarning = CollisionWarning;
+        /// A blind-spot monitor.
+        BlindSpotMonitor = BlindSpotMonitor;
+        /// A telematics (driving-behaviour) unit.
+        TelematicsUnit = TelematicsUnit;
+        /// A stolen-vehicle tracker.
+        TheftTracker = TheftTracker;
+        /// A tire-pressure monitor.
+        TirePressureMonitor = TirePressureMonitor;
+    }
+}
+
+wire_enum! {
+    /// Optional extra cover bought with a plan.
+    CoverageOption => insurance::CoverageOption {
+        /// Roadside assistance.
+        RoadsideAssistance = RoadsideAssistance;
+        /// A rental car while the insured car is repaired.
+        RentalCar = RentalCar;
+        /// Glass repair and replacement.
+        Glass = Glass;
+        /// A new car if a recent one is written off.
+        NewCarReplacement = NewCarReplacement;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trips<E: WireEnum + Serialize + PartialEq + std::fmt::Debug>(
+        to_proto: impl Fn(E) -> i32,
+        from_proto: impl Fn(i32) -> Option<E>,
+        proto_name: impl Fn(i32) -> String,
+        prefix: &str,
+    ) {
+        for &value in E::ALL {
+            // The REST name is the proto name without its prefix, in lowercase.
+            let raw = to_proto(value);
+            assert_eq!(
+                proto_name(raw),
+                format!("{prefix}{}", value.name().to_ascii_uppercase())
+            );
+            assert_eq!(from_proto(raw), Some(value));
+            assert_eq!(E::parse(value.name()), Some(value));
+            assert_eq!(
+                serde_json::to_value(value).unwrap(),
+                serde_json::Value::String(value.name().to_owned())
+            );
+        }
+        assert_eq!(from_proto(0), None, "UNSPECIFIED has no REST value");
+        assert_eq!(from_proto(999), None);
+        assert_eq!(E::parse("unspecified"), None);
+        assert_eq!(E::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn vehicle_classes_map_to_and_from_the_contract() {
+        round_trips::<VehicleClass>(
+            |v| v.to_proto() as i32,
+            VehicleClass::from_proto,
+            |raw| {
+                common::VehicleClass::try_from(raw)
+                    .unwrap()
+                    .as_str_name()
+                    .to_owned()
+            },
+            "VEHICLE_CLASS_",
+        );
+        for raw in 1..64 {
+            assert_eq!(
+                common::VehicleClass::try_from(raw).is_ok(),
+                VehicleClass::from_proto(raw).is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn device_categories_map_to_and_from_the_contract() {
+        round_trips::<DeviceCategory>(
+            |v| v.to_proto() as i32,
+            DeviceCategory::from_proto,
+            |raw| {
+                accessory::DeviceCategory::try_from(raw)
+                    .unwrap()
+                    .as_str_name()
+                    .to_owned()
+            },
+            "DEVICE_CATEGORY_",
+        );
+        for raw in 1..64 {
+            assert_eq!(
+                accessory::DeviceCategory::try_from(raw).is_ok(),
+                DeviceCategory::from_proto(raw).is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn coverage_options_map_to_and_from_the_contract() {
+        round_trips::<CoverageOption>(
+            |v| v.to_proto() as i32,
+            CoverageOption::from_proto,
+            |raw| {
+                insurance::CoverageOption::try_from(raw)
+                    .unwrap()
+                    .as_str_name()
+                    .to_owned()
+            },
+            "COVERAGE_OPTION_",
+        );
+        for raw in 1..64 {
+            assert_eq!(
+                insurance::CoverageOption::try_from(raw).is_ok(),
+                CoverageOption::from_proto(raw).is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn parsing_ignores_case_and_surrounding_space() {
+        assert_eq!(VehicleClass::parse(" SUV "), Some(VehicleClass::Suv));
+        assert_eq!(
+            VehicleClass::expected(),
+            "compact, sedan, suv, pickup, sports, van"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Errors as RFC 7807 problem documents (`application/problem+json`), and the mapping of
+//! gRPC status codes from the servers behind the gateway onto HTTP statuses.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tonic::Code;
+use utoipa::ToSchema;
+
+/// Media type of a problem document.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 7807 problem document: what went wrong, for people and programs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Problem {
+    /// Problem type URI; `about:blank` means the HTTP status says it all.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    pub kind: &'static str,
+    /// Short summary: the HTTP reason phrase.
+    #[schema(example = "Bad Request")]
+    pub title: &'static str,
+    /// The HTTP status code.
+    #[schema(example = 400)]
+    pub status: u16,
+    /// Explanation for this occurrence, fit to show to the user.
+    #[schema(example = "postal_code: unknown region")]
+    pub detail: String,
+    /// The request fields that were wrong (empty unless the input was rejected).
+    pub errors: Vec<FieldError>,
+    /// Trace ID of the request, to find its logs and spans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+/// One rejected request field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field (query parameter or contract field), e.g. `postal_code`.
+    #[schema(example = "postal_code")]
+    pub field: String,
+    /// What is wrong with it.
+    #[schema(example = "unknown region")]
+    pub message: String,
+}
+
+impl FieldError {
+    /// `field` is wrong because of `message`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Problem {
+    /// A problem with `status` and `detail`, no field errors.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            kind: "about:blank",
+            title: reason(status),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            trace_id: current_trace_id(),
+        }
+    }
+
+    /// 400 for rejected request fields; the detail lists them as `field: message`.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self {
+            errors,
+            ..Self::new(StatusCode::BAD_REQUEST, detail)
+        }
+    }
+
+    /// 404 with `detail`.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// 500 with a generic detail; the cause must be logged by the caller.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "An internal error occurred. Please try again later.",
+        )
+    }
+
+    /// The problem for an error `status` returned by (or on the way to) the `service`
+    /// server. Messages the servers write for callers are passed on; transport and
+    /// internal messages are replaced by a generic detail.
+    pub fn from_status(service: &str, status: &tonic::Status) -> Self {
+        let http = http_status(status.code());
+        let message = status.message().trim();
+        let message_or = |fallback: &str| {
+            if message.is_empty() {
+                fallback.to_owned()
+            } else {
+                message.to_owned()
+            }
+        };
+        match status.code() {
+            Code::InvalidArgument => {
+                let errors = tandem_mesh::status::field_violations(status)
+                    .into_iter()
+                    .map(|(field, message)| FieldError::new(field, message))
+                    .collect::<Vec<_>>();
+                let detail = if message.is_empty() && !errors.is_empty() {
+                    Self::invalid_fields(errors.clone()).detail
+                } else {
+                    message_or("The request is invalid.")
+                };
+                Self {
+                    errors,
+                    ..Self::new(http, detail)
+                }
+            }
+            Code::NotFound => Self::new(http, message_or("Not found.")),
+            Code::AlreadyExists
+            | Code::FailedPrecondition
+            | Code::PermissionDenied
+            | Code::Unauthenticated
+            | Code::ResourceExhausted => Self::new(http, message_or(reason(http))),
+            Code::Unavailable => Self::new(
+                http,
+                format!(
+                    "The {service} service is unavailable right now. Please try again shortly."
+                ),
+            ),
+            Code::DeadlineExceeded | Code::Cancelled => Self::new(
+                http,
+                format!("The {service} service did not answer in time. Please try again."),
+            ),
+            _ => Self::internal(),
+        }
+    }
+}
+
+/// The HTTP status for a gRPC status code.
+///
+/// CANCELLED counts as a timeout: tonic reports an expired deadline (the client's own or
+/// a server's request timeout) as CANCELLED, and the gateway never cancels calls itself.
+pub fn http_status(code: Code) -> StatusCode {
+    match code {
+        Code::Ok => StatusCode::OK,
+        Code::InvalidArgument | Code::OutOfRange => StatusCode::BAD_REQUEST,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::AlreadyExists | Code::FailedPrecondition | Code::Aborted => StatusCode::CONFLICT,
+        Code::PermissionDenied => StatusCode::FORBIDDEN,
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::ResourceExhausted => StatusCode::TOO_MANY_REQUESTS,
+        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Code::DeadlineExceeded | Code::Cancelled => StatusCode::GATEWAY_TIMEOUT,
+        Code::Unknown | Code::Unimplemented | Code::Internal | Code::DataLoss => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    }
+}
+
+fn reason(status: StatusCode) -> &'static str {
+    status.canonical_reason().unwrap_or("Error")
+}
+
+/// The current trace ID, or `None` when tracing is not exporting one.
+fn current_trace_id() -> Option<String> {
+    let id = tandem_mesh::telemetry::current_trace_id();
+    (!id.bytes().all(|b| b == b'0')).then_some(id)
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = match serde_json::to_vec(&self) {
+            Ok(body) => body,
+            Err(err) => {
+                tracing::error!(%err, "cannot serialise a problem document");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        let mut response = (status, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_codes_map_to_http_statuses() {
+        let cases = [
+            (Code::InvalidArgument, 400),
+            (Code::NotFound, 404),
+            (Code::AlreadyExists, 409),
+            (Code::FailedPrecondition, 409),
+            (Code::PermissionDenied, 403),
+            (Code::Unauthenticated, 401),
+            (Code::ResourceExhausted, 429),
+            (Code::Unavailable, 503),
+            (Code::DeadlineExceeded, 504),
+            (Code::Cancelled, 504),
+            (Code::Internal, 500),
+            (Code::Unknown, 500),
+            (Code::Unimplemented, 500),
+            (Code::DataLoss, 500),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(http_status(code).as_u16(), expected, "{code:?}");
+            let problem = Problem::from_status("insurance", &tonic::Status::new(code, "x"));
+            assert_eq!(problem.status, expected, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_argument_carries_the_field_violations() {
+        let status = tandem_mesh::status::invalid_argument("postal_code", "unknown region");
+        let problem = Problem::from_status("insurance", &status);
+        assert_eq!(problem.status, 400);
+        assert_eq!(problem.title, "Bad Request");
+        assert_eq!(problem.detail, "postal_code: unknown region");
+        assert_eq!(
+            problem.errors,
+            vec![FieldError::new("postal_code", "unknown region")]
+        );
+    }
+
+    #[test]
+    fn caller_facing_messages_are_passed_on() {
+        let problem = Problem::from_status("insurance", &tonic::Status::not_found("no plan PLN-X"));
+        assert_eq!(
+            (problem.status, problem.detail.as_str()),
+            (404, "no plan PLN-X")
+        );
+        let problem = Problem::from_status("x", &tonic::Status::failed_precondition("sold out"));
+        assert_eq!((problem.status, problem.detail.as_str()), (409, "sold out"));
+    }
+
+    #[test]
+    fn internal_and_transport_details_are_never_sent() {
+        let secret = "db password=hunter2 at 10.0.0.7";
+        for status in [
+            tonic::Status::internal(secret),
+            tonic::Status::unknown(secret),
+            tonic::Status::unavailable(secret),
+            tonic::Status::deadline_exceeded(secret),
+        ] {
+            let problem = Problem::from_status("accessory", &status);
+            assert!(!problem.detail.contains("hunter2"), "{problem:?}");
+            assert!(problem.errors.is_empty());
+        }
+        let problem = Problem::from_status("accessory", &tonic::Status::unavailable(secret));
+        assert!(problem.detail.contains("accessory service is unavailable"));
+    }
+
+    #[test]
+    fn invalid_fields_lists_every_field_in_the_detail() {
+        let problem = Problem::invalid_fields(vec![
+            FieldError::new("driver_age", "is required"),
+            FieldError::new("vehicle_class", "unknown value \"boat\""),
+        ]);
+        assert_eq!(problem.status, 400);
+        assert_eq!(
+            problem.detail,
+            "driver_age: is required; vehicle_class: unknown value \"boat\""
+        );
+    }
+
+    #[tokio::test]
+    async fn responds_with_problem_json() {
+        let response = Problem::not_found("no such thing").into_response();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["type"], "about:blank");
+        assert_eq!(json["title"], "Not Found");
+        assert_eq!(json["status"], 404);
+        assert_eq!(json["detail"], "no such thing");
+        assert_eq!(json["errors"], serde_json::json!([]));
+    }
+}

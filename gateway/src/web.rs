@@ -1,0 +1,96 @@
+//! The web UI for browsers: one HTML page with its script and style sheet, embedded in the
+//! binary (no build step, nothing fetched from other hosts). The same page serves the plan
+//! search at `/` and a device's details at `/devices/{id}`; the script tells them apart.
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+/// The page.
+const INDEX_HTML: &str = include_str!("../web/index.html");
+/// Its script.
+const APP_JS: &str = include_str!("../web/app.js");
+/// Its style sheet.
+const APP_CSS: &str = include_str!("../web/app.css");
+
+/// Only this origin's own script, style and API; no inline code, no framing.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Routes of the web UI.
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route("/", get(index))
+        .route("/devices/{id}", get(index))
+        .route("/assets/app.js", get(app_js))
+        .route("/assets/app.css", get(app_css))
+}
+
+async fn index() -> Response {
+    asset("text/html; charset=utf-8", INDEX_HTML)
+}
+
+async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn app_css() -> Response {
+    asset("text/css; charset=utf-8", APP_CSS)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let headers: [(HeaderName, HeaderValue); 5] = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+        // Small and embedded: revalidating is cheap, stale code after a deploy is not.
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+    ];
+    (headers, body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_loads_only_its_own_assets() {
+        assert!(INDEX_HTML.contains(r#"src="/assets/app.js""#));
+        assert!(INDEX_HTML.contains(r#"href="/assets/app.css""#));
+        for external in ["http://", "https://", "//cdn"] {
+            assert!(!INDEX_HTML.contains(external), "{external}");
+            assert!(!APP_JS.contains(external), "{external}");
+            assert!(!APP_CSS.contains(external), "{external}");
+        }
+    }
+
+    #[test]
+    fn the_page_has_the_elements_tests_and_scripts_rely_on() {
+        for id in [
+            r#"id="search-form""#,
+            r#"id="error""#,
+            r#"id="results""#,
+            r#"id="device-view""#,
+            r#"name="driver_age""#,
+            r#"name="vehicle_class""#,
+            r#"name="vehicle_year""#,
+            r#"name="annual_mileage""#,
+            r#"name="postal_code""#,
+            r#"name="options""#,
+        ] {
+            assert!(INDEX_HTML.contains(id), "{id}");
+        }
+        assert!(APP_JS.contains("Device information is unavailable right now"));
+    }
+}

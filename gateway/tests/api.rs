@@ -1,0 +1,376 @@
+//! The gateway on its own: routing, the OpenAPI document, the web page, input validation,
+//! and answers when the servers behind it are down.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::Value;
+use tandem_gateway::GatewayConfig;
+use tower::ServiceExt;
+
+fn config(insurance_url: &str, accessory_url: &str) -> GatewayConfig {
+    GatewayConfig {
+        insurance_url: insurance_url.to_owned(),
+        accessory_url: accessory_url.to_owned(),
+        client: tandem_mesh::ClientConfig {
+            connect_timeout: Duration::from_millis(500),
+            call_timeout: Duration::from_secs(1),
+        },
+    }
+}
+
+/// Both servers "down": nothing listens on port 1.
+fn peers_down() -> GatewayConfig {
+    config("http://127.0.0.1:1", "http://127.0.0.1:1")
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts a problem document with `status`, and returns it.
+    fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text());
+        assert_eq!(self.content_type, "application/problem+json");
+        let json = self.json();
+        assert_eq!(json["status"], status);
+        for member in ["type", "title", "detail"] {
+            assert!(json[member].is_string(), "{member} missing: {json}");
+        }
+        assert!(json["errors"].is_array(), "{json}");
+        json
+    }
+}
+
+async fn get(config: &GatewayConfig, uri: &str) -> Answer {
+    send(config, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn send(config: &GatewayConfig, request: Request<Body>) -> Answer {
+    let router = tandem_gateway::router(config).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+const PLAN_QUERY: &str = "driver_age=35&vehicle_class=sedan&vehicle_year=2021\
+                          &annual_mileage=12000&postal_code=94103&options=roadside_assistance,glass";
+
+#[tokio::test]
+async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
+    let answer = get(&peers_down(), "/api/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.content_type, "application/json");
+    let doc = answer.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    let paths: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        paths,
+        BTreeSet::from([
+            "/api/v1/devices",
+            "/api/v1/devices/{id}",
+            "/api/v1/plans",
+            "/api/v1/plans/{id}",
+        ])
+    );
+    let params: Vec<&str> = doc["paths"]["/api/v1/plans"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        params,
+        [
+            "driver_age",
+            "vehicle_class",
+            "vehicle_year",
+            "annual_mileage",
+            "postal_code",
+            "options",
+            "devices_per_plan"
+        ]
+    );
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in [
+        "PlanSearchResponse",
+        "PlanOffer",
+        "Device",
+        "Money",
+        "Problem",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name} missing");
+    }
+    // Enums are documented with their REST names.
+    let names = |schema: &str| -> Vec<String> {
+        serde_json::from_value(schemas[schema]["enum"].clone()).unwrap()
+    };
+    assert_eq!(
+        names("VehicleClass"),
+        ["compact", "sedan", "suv", "pickup", "sports", "van"]
+    );
+    assert_eq!(names("DeviceCategory")[0], "car_navigation");
+    assert_eq!(
+        doc["paths"]["/api/v1/plans"]["get"]["parameters"][5]["schema"]["items"]["enum"],
+        serde_json::json!([
+            "roadside_assistance",
+            "rental_car",
+            "glass",
+            "new_car_replacement"
+        ])
+    );
+    // Every $ref points at a schema that exists.
+    fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    for r in found {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(schemas.contains_key(name), "dangling $ref {r}");
+    }
+}
+
+#[tokio::test]
+async fn with_the_servers_down_every_api_call_is_a_quick_503() {
+    let config = peers_down();
+    for uri in [
+        format!("/api/v1/plans?{PLAN_QUERY}"),
+        format!("/api/v1/plans/PLN-SAFE-DRIVER?{PLAN_QUERY}"),
+        "/api/v1/plans/PLN-SAFE-DRIVER".to_owned(),
+        "/api/v1/devices?category=dashcam".to_owned(),
+        "/api/v1/devices/DEV-DC-1001".to_owned(),
+    ] {
+        let started = Instant::now();
+        let answer = get(&config, &uri).await;
+        let problem = answer.problem(503);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{uri} took {:?}",
+            started.elapsed()
+        );
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("unavailable"), "{detail}");
+        assert!(!detail.contains("tcp"), "transport detail leaked: {detail}");
+    }
+}
+
+/// A TCP listener that counts the connections made to it.
+async fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (url, count)
+}
+
+#[tokio::test]
+async fn bad_parameters_are_rejected_by_name_without_calling_any_server() {
+    let (url, connections) = counting_listener().await;
+    let config = config(&url, &url);
+
+    let problem = get(&config, "/api/v1/plans?vehicle_class=sedan")
+        .await
+        .problem(400);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "driver_age",
+            "vehicle_year",
+            "annual_mileage",
+            "postal_code"
+        ]
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("driver_age: is required")
+    );
+
+    let cases = [
+        (PLAN_QUERY.replace("sedan", "boat"), "vehicle_class"),
+        (PLAN_QUERY.replace("glass", "jetpack"), "options"),
+        (
+            PLAN_QUERY.replace("driver_age=35", "driver_age=old"),
+            "driver_age",
+        ),
+        (
+            format!("{PLAN_QUERY}&devices_per_plan=-1"),
+            "devices_per_plan",
+        ),
+    ];
+    for (query, field) in cases {
+        let problem = get(&config, &format!("/api/v1/plans?{query}"))
+            .await
+            .problem(400);
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().starts_with(field),
+            "{problem}"
+        );
+    }
+
+    let problem = get(&config, "/api/v1/plans/PLN-A?driver_age=35")
+        .await
+        .problem(400);
+    assert_eq!(problem["errors"][0]["field"], "vehicle_class");
+
+    let problem = get(&config, "/api/v1/devices?category=toaster&in_stock=maybe")
+        .await
+        .problem(400);
+    assert_eq!(problem["errors"][0]["field"], "category");
+    assert_eq!(problem["errors"][1]["field"], "in_stock");
+
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "a server was called");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_are_problems_too() {
+    let config = peers_down();
+    let problem = get(&config, "/api/v1/nothing-here").await.problem(404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/nothing-here")
+    );
+    get(&config, "/api").await.problem(404);
+
+    let answer = send(
+        &config,
+        Request::delete("/api/v1/plans")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    answer.problem(405);
+
+    let answer = get(&config, "/no-such-page").await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(answer.content_type.starts_with("text/plain"));
+}
+
+#[tokio::test]
+async fn health_and_web_page_are_served() {
+    let config = peers_down();
+    let answer = get(&config, "/healthz").await;
+    assert_eq!(
+        (answer.status, answer.text().as_str()),
+        (StatusCode::OK, "ok")
+    );
+
+    for page in ["/", "/?driver_age=35", "/devices/DEV-DC-1001"] {
+        let answer = get(&config, page).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        assert_eq!(answer.content_type, "text/html; charset=utf-8");
+        assert!(answer.text().contains(r#"<form id="search-form""#));
+    }
+    let js = get(&config, "/assets/app.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.content_type.starts_with("text/javascript"));
+    let css = get(&config, "/assets/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type.starts_with("text/css"));
+}
+
+#[test]
+fn a_malformed_server_url_is_a_configuration_error() {
+    assert!(tandem_gateway::router(&config("not a url", "http://127.0.0.1:1")).is_err());
+}
+
+#[tokio::test]
+async fn run_serves_until_cancelled_then_stops() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let shutdown = tandem_mesh::CancellationToken::new();
+    let server = tokio::spawn(tandem_gateway::run(
+        listener,
+        peers_down(),
+        shutdown.clone(),
+    ));
+
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    assert_eq!(health.text().await.unwrap(), "ok");
+
+    let plans = client
+        .get(format!("http://{addr}/api/v1/plans?{PLAN_QUERY}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plans.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        plans.headers()[reqwest::header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    drop(client);
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("run did not stop after cancellation")
+        .unwrap()
+        .unwrap();
+}

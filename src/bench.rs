@@ -1,0 +1,232 @@
+//! `tandem bench`: a closed-loop load generator against a running mesh. N workers send
+//! plan searches back to back for a fixed time; it prints throughput and latency
+//! percentiles. Bounded in time and aimed only at the addresses given (loopback by
+//! default).
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tandem_proto::common::v1::VehicleClass;
+use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
+use tandem_proto::insurance::v1::{RatingConditions, SearchPlansRequest};
+
+/// Flags of `tandem bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum)]
+    pub scenario: Scenario,
+    /// Concurrent callers.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+    /// How long to send, in seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub seconds: u64,
+    /// gRPC URL of the insurance server (scenario `search`).
+    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    pub insurance: String,
+    /// HTTP/2 connections the gRPC callers share (scenario `search`).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub channels: u32,
+    /// Base URL of the gateway (scenario `rest`).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub gateway: String,
+}
+
+/// A benchmark scenario.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Scenario {
+    /// SearchPlans over gRPC, associated devices included.
+    Search,
+    /// GET /api/v1/plans through the REST gateway.
+    Rest,
+}
+
+/// What one run measured.
+#[derive(Debug)]
+pub struct Report {
+    /// Calls that succeeded.
+    pub ok: u64,
+    /// Calls that failed.
+    pub errors: u64,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Latencies of successful calls, sorted.
+    pub latencies: Vec<Duration>,
+}
+
+impl Report {
+    /// Successful calls per second.
+    pub fn throughput(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The latency below which `q` (0–1) of successful calls finished.
+    pub fn percentile(&self, q: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank =
+            ((self.latencies.len() as f64 * q).ceil() as usize).clamp(1, self.latencies.len());
+        self.latencies[rank - 1]
+    }
+}
+
+/// Runs the benchmark and prints its report.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let duration = Duration::from_secs(args.seconds);
+    let report = match args.scenario {
+        Scenario::Search => {
+            let mut clients = Vec::new();
+            for _ in 0..args.channels {
+                let channel = tonic::transport::Endpoint::from_shared(args.insurance.clone())?
+                    .tcp_nodelay(true)
+                    .connect()
+                    .await
+                    .with_context(|| format!("cannot connect to {}", args.insurance))?;
+                clients.push(InsurancePlansClient::new(channel));
+            }
+            drive(args.concurrency, duration, move |i, n| {
+                let mut client = clients[i % clients.len()].clone();
+                async move {
+                    let req = SearchPlansRequest {
+                        conditions: Some(conditions(n)),
+                        devices_per_plan: 0,
+                    };
+                    let reply = client.search_plans(req).await?.into_inner();
+                    anyhow::ensure!(
+                        reply.offers.iter().any(|o| o.device_info_available),
+                        "no device information"
+                    );
+                    Ok(())
+                }
+            })
+            .await
+        }
+        Scenario::Rest => {
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(args.concurrency as usize)
+                .build()?;
+            let url = format!("{}/api/v1/plans", args.gateway.trim_end_matches('/'));
+            drive(args.concurrency, duration, move |_, n| {
+                let c = conditions(n);
+                let request = http.get(&url).query(&[
+                    ("driver_age", c.driver_age.to_string()),
+                    ("vehicle_class", "sedan".to_owned()),
+                    ("vehicle_year", c.vehicle_year.to_string()),
+                    ("annual_mileage", c.annual_mileage.to_string()),
+                    ("postal_code", c.postal_code),
+                ]);
+                async move {
+                    let response = request.send().await?;
+                    anyhow::ensure!(response.status().is_success(), "HTTP {}", response.status());
+                    response.bytes().await?;
+                    Ok(())
+                }
+            })
+            .await
+        }
+    };
+    println!(
+        "{:?}: {} ok, {} errors in {:.1} s with {} callers: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        args.scenario,
+        report.ok,
+        report.errors,
+        report.elapsed.as_secs_f64(),
+        args.concurrency,
+        report.throughput(),
+        report.percentile(0.50).as_secs_f64() * 1e3,
+        report.percentile(0.99).as_secs_f64() * 1e3,
+        report
+            .latencies
+            .last()
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1e3,
+    );
+    anyhow::ensure!(report.ok > 0, "no call succeeded");
+    Ok(())
+}
+
+/// Varied but valid conditions for call number `n`.
+fn conditions(n: u64) -> RatingConditions {
+    const ZIPS: [&str; 6] = ["94103", "10001", "60614", "73301", "98101", "02139"];
+    RatingConditions {
+        driver_age: 25 + (n % 40) as u32,
+        vehicle_class: VehicleClass::Sedan as i32,
+        vehicle_year: 2016 + (n % 8) as u32,
+        annual_mileage: 6_000 + (n % 10) as u32 * 1_000,
+        postal_code: ZIPS[(n % ZIPS.len() as u64) as usize].to_owned(),
+        options: vec![],
+    }
+}
+
+/// Runs `concurrency` workers calling `call(worker, n)` back to back for `duration`.
+async fn drive<F, Fut>(concurrency: u32, duration: Duration, call: F) -> Report
+where
+    F: Fn(usize, u64) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..concurrency as usize {
+        let call = call.clone();
+        workers.spawn(async move {
+            let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, worker as u64);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match call(worker, n).await {
+                    Ok(()) => latencies.push(t.elapsed()),
+                    Err(err) => {
+                        if errors == 0 {
+                            eprintln!("worker {worker}: {err:#}");
+                        }
+                        errors += 1;
+                    }
+                }
+                n += u64::from(concurrency);
+            }
+            (latencies, errors)
+        });
+    }
+    let mut report = Report {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::new(),
+    };
+    while let Some(Ok((latencies, errors))) = workers.join_next().await {
+        report.ok += latencies.len() as u64;
+        report.errors += errors;
+        report.latencies.extend(latencies);
+    }
+    report.elapsed = started.elapsed();
+    report.latencies.sort_unstable();
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let report = Report {
+            ok: 100,
+            errors: 0,
+            elapsed: Duration::from_secs(2),
+            latencies: (1..=100).map(Duration::from_millis).collect(),
+        };
+        assert_eq!(report.percentile(0.5), Duration::from_millis(50));
+        assert_eq!(report.percentile(0.99), Duration::from_millis(99));
+        assert_eq!(report.percentile(1.0), Duration::from_millis(100));
+        assert!((report.throughput() - 50.0).abs() < f64::EPSILON);
+        let empty = Report {
+            latencies: vec![],
+            ..report
+        };
+        assert_eq!(empty.percentile(0.5), Duration::ZERO);
+    }
+}

@@ -1,0 +1,255 @@
+//! Starting the targets of one process: bind every listener first (so a busy port fails
+//! before anything runs), open and migrate each database, load demo data when asked, then
+//! run every server on the shared tokio runtime until the shutdown token is cancelled.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use anyhow::Context as _;
+use futures::future::BoxFuture;
+use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::target::Target;
+use crate::topology::Topology;
+
+/// Everything needed to start the targets of one process.
+#[derive(Clone, Debug)]
+pub struct LaunchConfig {
+    /// Addresses and databases.
+    pub topology: Topology,
+    /// Settings of the gRPC servers.
+    pub server: ServerConfig,
+    /// Settings of calls between servers.
+    pub client: ClientConfig,
+    /// Whether to insert the demo catalogue (idempotent).
+    pub demo_data: bool,
+}
+
+/// The running targets of this process.
+pub struct Mesh {
+    /// Bound address per target.
+    addrs: BTreeMap<Target, SocketAddr>,
+    /// Cancelled to stop every target.
+    shutdown: CancellationToken,
+    /// One task per target.
+    tasks: JoinSet<(Target, anyhow::Result<()>)>,
+}
+
+impl Mesh {
+    /// Starts the targets of `config`; they stop when `shutdown` is cancelled.
+    pub async fn start(config: LaunchConfig, shutdown: CancellationToken) -> anyhow::Result<Self> {
+        let topology = &config.topology;
+        let mut listeners = BTreeMap::new();
+        for (&target, &addr) in &topology.listen {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for {target}"))?;
+            listeners.insert(target, listener);
+        }
+        let addrs: BTreeMap<Target, SocketAddr> = listeners
+            .iter()
+            .map(|(t, l)| Ok((*t, l.local_addr()?)))
+            .collect::<std::io::Result<_>>()?;
+        let peer_url = |peer: Target| -> String {
+            addrs.get(&peer).map_or_else(
+                || {
+                    topology
+                        .remote_peers
+                        .get(&peer)
+                        .cloned()
+                        .unwrap_or_default()
+                },
+                |addr| format!("http://{}", connectable(*addr)),
+            )
+        };
+
+        let mut prepared = Vec::new();
+        let opened =
+            futures::future::try_join_all(listeners.into_iter().map(|(target, listener)| {
+                let db_url = topology.databases.get(&target).cloned();
+                let config = &config;
+                let peer_url = &peer_url;
+                let shutdown = shutdown.child_token();
+                async move {
+                    let run = prepare(
+                        target,
+                        listener,
+                        db_url.as_deref(),
+                        config,
+                        peer_url,
+                        shutdown,
+                    )
+                    .await
+                    .with_context(|| format!("starting {target}"))?;
+                    anyhow::Ok((target, run))
+                }
+            }))
+            .await?;
+        prepared.extend(opened);
+
+        let mut tasks = JoinSet::new();
+        for (target, run) in prepared {
+            tasks.spawn(async move { (target, run.await) });
+        }
+        Ok(Self {
+            addrs,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// The address `target` listens on, if this process runs it.
+    pub fn addr(&self, target: Target) -> Option<SocketAddr> {
+        self.addrs.get(&target).copied()
+    }
+
+    /// `http://host:port` of `target`, if this process runs it.
+    pub fn url(&self, target: Target) -> Option<String> {
+        self.addr(target)
+            .map(|a| format!("http://{}", connectable(a)))
+    }
+
+    /// Every target this process runs, with its address.
+    pub fn addrs(&self) -> &BTreeMap<Target, SocketAddr> {
+        &self.addrs
+    }
+
+    /// Runs until the shutdown token is cancelled and every target has stopped. If a
+    /// target stops on its own, the others are stopped too and its error is returned.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(joined) = self.tasks.join_next().await {
+            let (target, result) = joined.context("a server task panicked")?;
+            if !self.shutdown.is_cancelled() {
+                tracing::error!(%target, "stopped unexpectedly; stopping the others");
+                self.shutdown.cancel();
+            }
+            if let Err(err) = result {
+                tracing::error!(%target, error = %format!("{err:#}"), "server failed");
+                first_error.get_or_insert(err.context(format!("{target} failed")));
+            } else if first_error.is_none() && !self.shutdown.is_cancelled() {
+                first_error = Some(anyhow::anyhow!("{target} stopped unexpectedly"));
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Stops every target and waits for them.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+}
+
+/// Opens `target`'s database (with demo data when asked) and returns its server future.
+async fn prepare(
+    target: Target,
+    listener: TcpListener,
+    db_url: Option<&str>,
+    config: &LaunchConfig,
+    peer_url: &dyn Fn(Target) -> String,
+    shutdown: CancellationToken,
+) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
+    let db_url = || db_url.context("no database URL");
+    let server = config.server.clone();
+    Ok(match target {
+        Target::Insurance => {
+            let db = svc_insurance::open(db_url()?).await?;
+            if config.demo_data {
+                svc_insurance::load_demo_data(&db).await?;
+            }
+            let peers = svc_insurance::Peers {
+                accessory_url: peer_url(Target::Accessory),
+                client: config.client.clone(),
+            };
+            Box::pin(svc_insurance::serve(listener, db, peers, server, shutdown))
+        }
+        Target::Accessory => {
+            let db = svc_accessory::open(db_url()?).await?;
+            if config.demo_data {
+                svc_accessory::load_demo_data(&db).await?;
+            }
+            Box::pin(svc_accessory::serve(listener, db, server, shutdown))
+        }
+        Target::Install => {
+            placeholder::<svc_install::migration::Migrator>(
+                "install",
+                db_url()?,
+                listener,
+                server,
+                shutdown,
+            )
+            .await?
+        }
+        Target::Settlement => {
+            placeholder::<svc_settlement::migration::Migrator>(
+                "settlement",
+                db_url()?,
+                listener,
+                server,
+                shutdown,
+            )
+            .await?
+        }
+        Target::Leads => {
+            placeholder::<svc_leads::migration::Migrator>(
+                "leads",
+                db_url()?,
+                listener,
+                server,
+                shutdown,
+            )
+            .await?
+        }
+        Target::Buyback => {
+            placeholder::<svc_buyback::migration::Migrator>(
+                "buyback",
+                db_url()?,
+                listener,
+                server,
+                shutdown,
+            )
+            .await?
+        }
+        Target::Gateway => {
+            let gateway = tandem_gateway::GatewayConfig {
+                insurance_url: peer_url(Target::Insurance),
+                accessory_url: peer_url(Target::Accessory),
+                client: config.client.clone(),
+            };
+            Box::pin(tandem_gateway::run(listener, gateway, shutdown))
+        }
+    })
+}
+
+/// A service whose issue is not built yet: its own migrated database, health and
+/// reflection only.
+async fn placeholder<M: sea_orm_migration::MigratorTrait>(
+    name: &'static str,
+    db_url: &str,
+    listener: TcpListener,
+    server: ServerConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
+    let db = tandem_mesh::db::connect_and_migrate::<M>(db_url).await?;
+    Ok(Box::pin(
+        GrpcServer::new(name, server)
+            .with_database(db)
+            .run(listener, shutdown),
+    ))
+}
+
+/// An address a client on this machine can connect to: the wildcard becomes loopback.
+fn connectable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}

@@ -1,0 +1,16 @@
+//! Tandem — a cooperative-sales mesh. One binary runs one, several or all of its servers
+//! (`Target`): `tandem up` is everything on SQLite with demo data, `tandem serve
+//! <targets>…` is the shape one Kubernetes Deployment runs.
+//!
+//! `target` names the parts, `topology` resolves their addresses and databases from
+//! flags and environment, `launch` starts them on one runtime, `cli` is the command line
+//! and `bench` the load generator.
+
+pub mod bench;
+pub mod cli;
+pub mod launch;
+pub mod target;
+pub mod topology;
+
+pub use launch::{LaunchConfig, Mesh};
+pub use target::Target;

@@ -1,0 +1,206 @@
+//! The `tandem` binary as a newcomer runs it: `up` prints its URLs and serves, Ctrl-C
+//! stops it cleanly, and bad configuration stops it at once with a clear message.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TANDEM: &str = env!("CARGO_BIN_EXE_tandem");
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tandem-bin-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// `tandem up` on free ports; returns the child and the gateway URL from its banner.
+fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut cmd = Command::new(TANDEM);
+    cmd.arg("up").arg("--data-dir").arg(data_dir);
+    for target in [
+        "insurance",
+        "accessory",
+        "install",
+        "settlement",
+        "leads",
+        "buyback",
+        "gateway",
+    ] {
+        cmd.arg("--listen").arg(format!("{target}=127.0.0.1:0"));
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run tandem");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut gateway = None;
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("web UI + REST") {
+            gateway = Some(
+                rest.split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_owned(),
+            );
+        }
+        if line.contains("Press Ctrl-C to stop") {
+            break;
+        }
+    }
+    (child, gateway.expect("banner names the web UI URL"))
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn wait_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            child.kill().ok();
+            panic!("tandem did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn up_serves_the_web_ui_and_stops_cleanly_on_ctrl_c() {
+    let data = temp_dir();
+    let (mut child, gateway) = spawn_up(&data);
+
+    let page = reqwest::get(format!("{gateway}/")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<html"));
+    let plans: serde_json::Value = reqwest::get(format!(
+        "{gateway}/api/v1/plans?driver_age=40&vehicle_class=suv&vehicle_year=2019&annual_mileage=9000&postal_code=10001"
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(!plans["offers"].as_array().unwrap().is_empty());
+    for name in [
+        "insurance",
+        "accessory",
+        "install",
+        "settlement",
+        "leads",
+        "buyback",
+    ] {
+        assert!(
+            data.join(format!("{name}.db")).exists(),
+            "{name} has its own SQLite file"
+        );
+    }
+
+    interrupt(&child);
+    let status = wait_exit(&mut child, Duration::from_secs(15));
+    assert!(status.success(), "clean exit after Ctrl-C: {status}");
+
+    // A second `up` on the same data loads the demo data again without duplicating it.
+    let (mut again, gateway) = spawn_up(&data);
+    let devices: serde_json::Value =
+        reqwest::get(format!("{gateway}/api/v1/devices?page_size=100"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        devices["total_size"],
+        devices["products"].as_array().unwrap().len()
+    );
+    assert_eq!(devices["total_size"], 22);
+    interrupt(&again);
+    assert!(wait_exit(&mut again, Duration::from_secs(15)).success());
+    std::fs::remove_dir_all(&data).ok();
+}
+
+fn run_failing(args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(TANDEM);
+    cmd.args(args).env_remove("TANDEM_ACCESSORY_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run tandem");
+    assert!(!out.status.success(), "expected failure for {args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bad_configuration_fails_fast_and_clearly() {
+    let err = run_failing(
+        &["serve", "insurance", "--listen", "insurance=127.0.0.1:0"],
+        &[],
+    );
+    assert!(
+        err.contains("set TANDEM_ACCESSORY_URL or --peer accessory=URL"),
+        "{err}"
+    );
+
+    let err = run_failing(&["serve", "billing"], &[]);
+    assert!(err.contains("unknown target \"billing\""), "{err}");
+
+    let err = run_failing(
+        &["serve", "accessory"],
+        &[("TANDEM_ACCESSORY_ADDR", "not-an-address")],
+    );
+    assert!(err.contains("TANDEM_ACCESSORY_ADDR"), "{err}");
+
+    let err = run_failing(
+        &["serve", "accessory", "--listen", "accessory=127.0.0.1:0"],
+        &[("TANDEM_ACCESSORY_DATABASE_URL", "mysql://root@localhost/x")],
+    );
+    assert!(err.contains("unsupported database URL"), "{err}");
+
+    let err = run_failing(&["up", "--request-timeout-ms", "0"], &[]);
+    assert!(err.contains("request-timeout-ms"), "{err}");
+}
+
+#[test]
+fn a_busy_port_is_reported_with_the_target() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap();
+    let data = temp_dir();
+    let err = run_failing(
+        &[
+            "serve",
+            "accessory",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            &format!("accessory={addr}"),
+        ],
+        &[],
+    );
+    assert!(
+        err.contains(&format!("cannot listen on {addr} for accessory")),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&data).ok();
+}

@@ -1,0 +1,106 @@
+//! Shared helpers of the end-to-end tests: the whole mesh on loopback ports with fresh
+//! databases, started in-process through the same launcher as `tandem up`.
+
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tandem::topology::Topology;
+use tandem::{LaunchConfig, Mesh, Target};
+use tandem_mesh::testing::TestDb;
+use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
+
+/// The whole mesh, each service on its own fresh database.
+pub struct TestMesh {
+    /// The running targets.
+    pub mesh: Mesh,
+    /// Databases to remove afterwards.
+    dbs: Vec<TestDb>,
+}
+
+/// Which database engine the services use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl TestMesh {
+    /// Starts every target on SQLite.
+    pub async fn sqlite() -> Self {
+        Self::start(Engine::Sqlite, ServerConfig::default())
+            .await
+            .expect("sqlite mesh")
+    }
+
+    /// Every engine available: SQLite, plus PostgreSQL when configured.
+    pub async fn engines() -> Vec<Engine> {
+        let mut engines = vec![Engine::Sqlite];
+        if let Some(db) = TestDb::postgres().await {
+            db.cleanup().await;
+            engines.push(Engine::Postgres);
+        }
+        engines
+    }
+
+    /// Starts every target on `engine` with demo data.
+    pub async fn start(engine: Engine, server: ServerConfig) -> Option<Self> {
+        let mut dbs = Vec::new();
+        let mut databases = BTreeMap::new();
+        for target in Target::ALL.into_iter().filter(|t| t.has_database()) {
+            let db = match engine {
+                Engine::Sqlite => TestDb::sqlite(),
+                Engine::Postgres => TestDb::postgres().await?,
+            };
+            databases.insert(target, db.url.clone());
+            dbs.push(db);
+        }
+        let topology = Topology {
+            listen: Target::ALL
+                .into_iter()
+                .map(|t| (t, "127.0.0.1:0".parse().unwrap()))
+                .collect(),
+            databases,
+            remote_peers: BTreeMap::new(),
+        };
+        let config = LaunchConfig {
+            topology,
+            server,
+            client: ClientConfig {
+                connect_timeout: Duration::from_millis(500),
+                call_timeout: Duration::from_secs(2),
+            },
+            demo_data: true,
+        };
+        let mesh = Mesh::start(config, CancellationToken::new())
+            .await
+            .expect("mesh starts");
+        Some(Self { mesh, dbs })
+    }
+
+    /// `http://127.0.0.1:<port>` of a target.
+    pub fn url(&self, target: Target) -> String {
+        self.mesh.url(target).expect("target runs here")
+    }
+
+    /// Stops every server (failing the test if one failed) and removes the databases.
+    pub async fn stop(self) {
+        tokio::time::timeout(Duration::from_secs(20), self.mesh.stop())
+            .await
+            .expect("mesh stops within 20 s")
+            .expect("every server stopped cleanly");
+        for db in self.dbs {
+            db.cleanup().await;
+        }
+    }
+}
+
+/// Query string of a valid plan search for a 35-year-old with a 5-year-old sedan.
+pub fn search_query() -> String {
+    use chrono::Datelike;
+    format!(
+        "driver_age=35&vehicle_class=sedan&vehicle_year={}&annual_mileage=12000&postal_code=94103",
+        chrono::Utc::now().year() - 5
+    )
+}
