@@ -7,6 +7,9 @@ const PROTOS: &[&str] = &[
     "tandem/common/v1/common.proto",
     "tandem/accessory/v1/accessory.proto",
     "tandem/insurance/v1/insurance.proto",
+    "tandem/install/v1/install.proto",
+    "tandem/settlement/v1/settlement.proto",
+    "tandem/leads/v1/leads.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

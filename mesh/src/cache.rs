@@ -96,3 +96,68 @@ mod tests {
         );
     }
 }
+
+/// Recent answers by key, each served for `ttl` after it was stored; at most `capacity`
+/// keys (stale ones are dropped first, then everything when all are fresh).
+pub struct Recent<K, V> {
+    /// How long a stored answer is served.
+    ttl: Duration,
+    /// Most keys kept.
+    capacity: usize,
+    /// Answers with the time they were stored.
+    entries: std::sync::Mutex<std::collections::HashMap<K, (Instant, Arc<V>)>>,
+}
+
+impl<K: std::hash::Hash + Eq, V> Recent<K, V> {
+    /// An empty cache.
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Self {
+            ttl,
+            capacity,
+            entries: Default::default(),
+        }
+    }
+
+    /// The answer stored for `key`, if still fresh.
+    pub fn get(&self, key: &K) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Stores `value` for `key`.
+    pub fn insert(&self, key: K, value: V) -> Arc<V> {
+        let value = Arc::new(value);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= self.capacity {
+            entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (Instant::now(), value.clone()));
+        value
+    }
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    #[test]
+    fn serves_fresh_answers_and_stays_bounded() {
+        let cache = Recent::new(Duration::from_secs(60), 2);
+        cache.insert("a", 1);
+        cache.insert("b", 2);
+        assert_eq!(cache.get(&"a").as_deref(), Some(&1));
+        cache.insert("c", 3); // full of fresh entries: starts over
+        assert_eq!(cache.get(&"a"), None);
+        assert_eq!(cache.get(&"c").as_deref(), Some(&3));
+
+        let stale = Recent::new(Duration::ZERO, 8);
+        stale.insert("a", 1);
+        assert_eq!(stale.get(&"a"), None);
+    }
+}

@@ -31,6 +31,30 @@ pub mod insurance {
     }
 }
 
+/// `tandem.install.v1`: the installer server.
+pub mod install {
+    /// Version 1 of the install contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.install.v1");
+    }
+}
+
+/// `tandem.settlement.v1`: the account server.
+pub mod settlement {
+    /// Version 1 of the settlement contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.settlement.v1");
+    }
+}
+
+/// `tandem.leads.v1`: the sales-staff support server and customer store.
+pub mod leads {
+    /// Version 1 of the leads contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.leads.v1");
+    }
+}
+
 mod money;
 pub use money::MoneyExt;
 mod slug;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Datelike;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ClientConfig;
-use tandem_mesh::cache::Snapshot;
+use tandem_mesh::cache::{Recent, Snapshot};
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::{FindAssociatedRequest, PlanRef, Product};
 use tandem_proto::common::v1::Money;
@@ -42,7 +42,17 @@ pub struct PlanService {
     accessory: AccessoryCatalogClient<Channel>,
     /// Deadlines for calls to the accessory server.
     client: ClientConfig,
+    /// The accessory server's recent answers by (plans, vehicle class, devices per plan):
+    /// catalogue data, so a second old is fine for display — stock is checked again when
+    /// a device is reserved — and it spares the second hop on most searches.
+    recent_devices: Recent<DevicesKey, HashMap<String, Vec<Product>>>,
 }
+
+/// Plan IDs, vehicle class and devices per plan of an association lookup.
+type DevicesKey = (Vec<String>, i32, u32);
+
+/// How long an association answer is reused.
+const DEVICES_TTL: Duration = Duration::from_secs(1);
 
 impl PlanService {
     /// A service over `db` that asks the accessory server on `accessory` for devices.
@@ -52,6 +62,7 @@ impl PlanService {
             plans: Arc::new(Snapshot::new(PLANS_TTL)),
             accessory: AccessoryCatalogClient::new(accessory),
             client,
+            recent_devices: Recent::new(DEVICES_TTL, 4096),
         }
     }
 
@@ -78,6 +89,14 @@ impl PlanService {
         if budget.is_zero() {
             return None;
         }
+        let key = (
+            plans.iter().map(|p| p.plan_id.clone()).collect::<Vec<_>>(),
+            conditions.vehicle_class as i32,
+            per_plan,
+        );
+        if let Some(answer) = self.recent_devices.get(&key) {
+            return Some((*answer).clone());
+        }
         let request = FindAssociatedRequest {
             plans: plans
                 .iter()
@@ -95,14 +114,15 @@ impl PlanService {
             .find_associated(tandem_mesh::client::request(request, budget))
             .await
         {
-            Ok(reply) => Some(
-                reply
+            Ok(reply) => {
+                let answer: HashMap<String, Vec<Product>> = reply
                     .into_inner()
                     .plans
                     .into_iter()
                     .map(|p| (p.plan_id, p.devices))
-                    .collect(),
-            ),
+                    .collect();
+                Some((*self.recent_devices.insert(key, answer)).clone())
+            }
             Err(status) => {
                 tracing::warn!(code = ?status.code(), message = status.message(), "accessory server did not answer; offering plans without devices");
                 None
