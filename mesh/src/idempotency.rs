@@ -44,8 +44,14 @@ mod tests {
 
     #[test]
     fn same_request_same_fingerprint_other_request_other() {
-        let a = Money { minor_units: 100, currency: "USD".into() };
-        let b = Money { minor_units: 101, currency: "USD".into() };
+        let a = Money {
+            minor_units: 100,
+            currency: "USD".into(),
+        };
+        let b = Money {
+            minor_units: 101,
+            currency: "USD".into(),
+        };
         assert_eq!(fingerprint(&a), fingerprint(&a.clone()));
         assert_ne!(fingerprint(&a), fingerprint(&b));
         assert_eq!(fingerprint(&a).len(), 64);
