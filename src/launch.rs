@@ -171,7 +171,11 @@ async fn prepare(
             if config.demo_data {
                 svc_accessory::load_demo_data(&db).await?;
             }
-            Box::pin(svc_accessory::serve(listener, db, server, shutdown))
+            let peers = svc_accessory::Peers {
+                install_url: peer_url(Target::Install),
+                client: config.client.clone(),
+            };
+            Box::pin(svc_accessory::serve(listener, db, peers, server, shutdown))
         }
         Target::Install => {
             placeholder::<svc_install::migration::Migrator>(

@@ -26,9 +26,9 @@ pub enum Target {
 impl Target {
     /// Every target, in start order.
     pub const ALL: [Target; 7] = [
+        Target::Install,
         Target::Accessory,
         Target::Insurance,
-        Target::Install,
         Target::Settlement,
         Target::Leads,
         Target::Buyback,
@@ -65,6 +65,7 @@ impl Target {
     pub fn peers(self) -> &'static [Target] {
         match self {
             Target::Insurance => &[Target::Accessory],
+            Target::Accessory => &[Target::Install],
             Target::Gateway => &[Target::Insurance, Target::Accessory],
             _ => &[],
         }

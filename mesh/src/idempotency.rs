@@ -66,3 +66,127 @@ mod tests {
         assert_eq!(key_reused().field, "idempotency_key");
     }
 }
+
+/// The outcome of looking up an idempotency key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// First use of the key: do the work, then [`remember`] it.
+    New,
+    /// The same request was done before; its result is this ID.
+    Replay(String),
+}
+
+/// Looks up `key` within `scope` (e.g. "reserve-order"): a replay of the same request
+/// returns the stored result ID; the key used for another request is refused.
+pub async fn recall(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Result<Seen, InvalidField>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    let found = record::Entity::find_by_id((scope.to_owned(), key.to_owned()))
+        .one(db)
+        .await?;
+    Ok(match found {
+        None => Ok(Seen::New),
+        Some(r) if r.fingerprint == fingerprint => Ok(Seen::Replay(r.result_id)),
+        Some(_) => Err(key_reused()),
+    })
+}
+
+/// Records that `key` within `scope` produced `result_id`; run it in the transaction that
+/// does the work, so either both or neither are stored. A concurrent first use of the same
+/// key fails here with a unique violation.
+pub async fn remember(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &str,
+    key: &str,
+    fingerprint: &str,
+    result_id: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    record::Entity::insert(record::ActiveModel {
+        scope: Set(scope.to_owned()),
+        key: Set(key.to_owned()),
+        fingerprint: Set(fingerprint.to_owned()),
+        result_id: Set(result_id.to_owned()),
+        created_at: Set(chrono::Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The `idempotency_record` table every service that takes idempotency keys keeps.
+pub mod record {
+    use sea_orm::entity::prelude::*;
+
+    /// One remembered request.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_record")]
+    pub struct Model {
+        /// Which operation the key belongs to.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope: String,
+        /// The caller's key.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        /// SHA-256 of the first request.
+        pub fingerprint: String,
+        /// ID of what the first request produced.
+        pub result_id: String,
+        /// When it was first seen.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    /// Migration creating the table; add it to a service's migrator.
+    pub struct Migration;
+
+    impl sea_orm_migration::MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m20261122_000000_create_idempotency_record"
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl sea_orm_migration::MigrationTrait for Migration {
+        async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), DbErr> {
+            use sea_orm_migration::prelude::*;
+            manager
+                .create_table(
+                    Table::create()
+                        .table(Entity)
+                        .col(ColumnDef::new(Column::Scope).string_len(40).not_null())
+                        .col(ColumnDef::new(Column::Key).string_len(100).not_null())
+                        .col(
+                            ColumnDef::new(Column::Fingerprint)
+                                .string_len(64)
+                                .not_null(),
+                        )
+                        .col(ColumnDef::new(Column::ResultId).string_len(100).not_null())
+                        .col(
+                            ColumnDef::new(Column::CreatedAt)
+                                .timestamp_with_time_zone()
+                                .not_null(),
+                        )
+                        .primary_key(Index::create().col(Column::Scope).col(Column::Key))
+                        .to_owned(),
+                )
+                .await
+        }
+
+        async fn down(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), DbErr> {
+            use sea_orm_migration::prelude::*;
+            manager
+                .drop_table(Table::drop().table(Entity).to_owned())
+                .await
+        }
+    }
+}

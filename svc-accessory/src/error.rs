@@ -14,6 +14,18 @@ pub enum AccessoryError {
     /// No device has this ID.
     #[error("no product with ID {0:?}")]
     ProductNotFound(String),
+    /// The device has too few units left.
+    #[error("product {0} is out of stock")]
+    OutOfStock(String),
+    /// No such order for this customer (the same answer for both).
+    #[error("no such order for this customer")]
+    OrderNotFound,
+    /// The order's status does not allow the change.
+    #[error(transparent)]
+    NotAllowed(#[from] crate::domain::order::NotAllowed),
+    /// The installer server refused or failed.
+    #[error("installer server: {}", .0.message())]
+    Installer(Status),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -24,6 +36,14 @@ impl From<AccessoryError> for Status {
         match err {
             AccessoryError::Invalid(e) => e.into(),
             AccessoryError::ProductNotFound(_) => Status::not_found(err.to_string()),
+            AccessoryError::OutOfStock(_) | AccessoryError::NotAllowed(_) => {
+                Status::failed_precondition(err.to_string())
+            }
+            AccessoryError::OrderNotFound => Status::not_found(err.to_string()),
+            // The installer's own answer (e.g. a taken slot) is passed on with its code.
+            AccessoryError::Installer(status) => {
+                Status::new(status.code(), status.message().to_owned())
+            }
             AccessoryError::Db(e) => tandem_mesh::status::from_db(&e),
         }
     }

@@ -16,12 +16,25 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
+use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
+use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
 use tokio::net::TcpListener;
 
 pub use error::AccessoryError;
-pub use grpc::CatalogService;
+pub use grpc::{CatalogService, OrderService};
+
+/// Where the accessory server finds the servers it calls.
+#[derive(Clone, Debug)]
+pub struct Peers {
+    /// URL of the installer server, e.g. `http://127.0.0.1:50053`.
+    pub install_url: String,
+    /// Connect timeout and per-call deadline.
+    pub client: ClientConfig,
+}
+
+/// How often expired reservations are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// How long association lookups may serve a loaded catalogue before reloading it.
 pub const CATALOG_TTL: Duration = Duration::from_secs(2);
@@ -37,19 +50,45 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the accessory catalogue on `listener` until `shutdown` is cancelled.
+/// Serves the catalogue and orders on `listener` until `shutdown` is cancelled, sweeping
+/// expired reservations in the background.
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
+    peers: Peers,
     config: ServerConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    GrpcServer::new("accessory", config)
+    let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
+    let sweeper = tokio::spawn(sweep_reservations(db.clone(), shutdown.clone()));
+    let result = GrpcServer::new("accessory", config)
         .add_service(AccessoryCatalogServer::new(CatalogService::new(
             db.clone(),
             CATALOG_TTL,
         )))
+        .add_service(AccessoryOrdersServer::new(OrderService::new(
+            db.clone(),
+            install,
+            peers.client,
+        )))
         .with_database(db)
         .run(listener, shutdown)
-        .await
+        .await;
+    sweeper.abort();
+    result
+}
+
+/// Returns the stock of reservations left unpaid past their hold.
+async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+        match store::order::sweep_expired(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
+            Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
+        }
+    }
 }

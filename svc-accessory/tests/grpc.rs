@@ -14,8 +14,19 @@ use tonic::transport::Channel;
 async fn start(db: &TestDb) -> (Running, AccessoryCatalogClient<Channel>) {
     let conn = svc_accessory::open(&db.url).await.expect("open db");
     svc_accessory::load_demo_data(&conn).await.expect("seed");
-    let server =
-        Running::start(|l, s| svc_accessory::serve(l, conn, ServerConfig::default(), s)).await;
+    let server = Running::start(|l, s| {
+        svc_accessory::serve(
+            l,
+            conn,
+            svc_accessory::Peers {
+                install_url: "http://127.0.0.1:1".into(),
+                client: Default::default(),
+            },
+            ServerConfig::default(),
+            s,
+        )
+    })
+    .await;
     let client = AccessoryCatalogClient::connect(server.url.clone())
         .await
         .expect("connect");

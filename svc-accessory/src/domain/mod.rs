@@ -3,9 +3,12 @@
 
 mod association;
 mod filter;
+pub mod order;
+mod order_number;
 
 pub use association::{AssociationRule, PlanAssociation};
 pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter};
+pub use order_number::OrderNumber;
 pub use tandem_mesh::status::InvalidField;
 
 use tandem_proto::accessory::v1::DeviceCategory;

@@ -177,3 +177,105 @@ fn filter_defaults_and_bounds() {
         Some("dashcam")
     );
 }
+
+mod orders {
+    use super::super::OrderNumber;
+    use super::super::order::*;
+
+    #[test]
+    fn order_numbers_round_trip_and_read_leniently() {
+        for seed in [
+            0u64,
+            1,
+            0x0fff_ffff_ffff_ffff,
+            0x1234_5678_9abc_def0,
+            u64::MAX,
+        ] {
+            let n = OrderNumber::generate(seed);
+            assert_eq!(n.as_str().len(), "TA-7K2M-QX9P-D4HW-R".len());
+            assert_eq!(OrderNumber::parse(n.as_str(), "f").unwrap(), n);
+            let sloppy = n.as_str().to_lowercase().replace('-', " ");
+            assert_eq!(OrderNumber::parse(&sloppy, "f").unwrap(), n);
+        }
+        let n = OrderNumber::generate(0x0123_4567_89ab_cdef);
+        let with_o = n.as_str().replace('0', "O");
+        assert_eq!(OrderNumber::parse(&with_o, "f").unwrap(), n);
+    }
+
+    #[test]
+    fn every_single_typo_and_adjacent_swap_is_caught() {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        for seed in (0..200u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) {
+            let good = OrderNumber::generate(seed).as_str().replace('-', "");
+            let bytes = good.as_bytes();
+            for i in 2..bytes.len() {
+                for &c in ALPHABET {
+                    if c == bytes[i] {
+                        continue;
+                    }
+                    let mut typo = bytes.to_vec();
+                    typo[i] = c;
+                    let typo = String::from_utf8(typo).unwrap();
+                    assert!(
+                        OrderNumber::parse(&typo, "f").is_err(),
+                        "typo {typo} of {good} accepted"
+                    );
+                }
+                // Luhn's one blind spot: 0 and Z (values 0 and 31) swapped.
+                let blind = [bytes[i], bytes.get(i + 1).copied().unwrap_or(0)] == *b"0Z"
+                    || [bytes[i], bytes.get(i + 1).copied().unwrap_or(0)] == *b"Z0";
+                if i + 1 < bytes.len() && bytes[i] != bytes[i + 1] && !blind {
+                    let mut swapped = bytes.to_vec();
+                    swapped.swap(i, i + 1);
+                    let swapped = String::from_utf8(swapped).unwrap();
+                    assert!(
+                        OrderNumber::parse(&swapped, "f").is_err(),
+                        "swap {swapped} of {good} accepted"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_order_numbers_name_the_field() {
+        for bad in [
+            "",
+            "TA-1234",
+            "XX-0000-0000-0000-0",
+            "TA-0000-0000-0000-0000-0",
+            "TA-!!!!-0000-0000-0",
+        ] {
+            assert_eq!(
+                OrderNumber::parse(bad, "order_number").unwrap_err().field,
+                "order_number",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn confirm_is_allowed_once_per_payment() {
+        assert_eq!(may_confirm(OrderStatus::Reserved, None, "P1"), Ok(true));
+        assert_eq!(
+            may_confirm(OrderStatus::Confirmed, Some("P1"), "P1"),
+            Ok(false)
+        );
+        assert!(may_confirm(OrderStatus::Confirmed, Some("P1"), "P2").is_err());
+        assert!(may_confirm(OrderStatus::Cancelled, None, "P1").is_err());
+    }
+
+    #[test]
+    fn quantities_and_amounts() {
+        assert_eq!(quantity(0), Ok(1));
+        assert_eq!(quantity(5), Ok(5));
+        assert_eq!(quantity(6).unwrap_err().field, "quantity");
+        let device = super::device("d", super::C::Dashcam, 12_345, 1, &[]);
+        assert_eq!(amount(&device, 3), Ok(37_035));
+        assert_eq!(
+            OrderStatus::parse("confirmed"),
+            Some(OrderStatus::Confirmed)
+        );
+        assert_eq!(OrderStatus::parse("nope"), None);
+    }
+}

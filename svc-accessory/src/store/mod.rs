@@ -1,6 +1,7 @@
 //! The accessory server's database: entities, queries and the demo catalogue.
 
 pub mod entity;
+pub mod order;
 mod query;
 pub mod seed;
 

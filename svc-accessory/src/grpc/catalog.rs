@@ -139,7 +139,7 @@ impl AccessoryCatalog for CatalogService {
     }
 }
 
-fn to_proto(device: &Device) -> Product {
+pub(crate) fn to_proto(device: &Device) -> Product {
     Product {
         product_id: device.product_id.clone(),
         maker: device.maker.clone(),

@@ -1,0 +1,424 @@
+//! Orders over real gRPC on SQLite and PostgreSQL: reservation holds stock exactly once,
+//! replays are idempotent, order numbers cannot be probed, confirmation and cancellation
+//! follow the rules and stock is never lost or created.
+
+use tandem_mesh::ServerConfig;
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::*;
+use tandem_proto::common::v1::Address;
+use tonic::Code;
+use tonic::transport::Channel;
+
+struct Seller {
+    server: Running,
+    orders: AccessoryOrdersClient<Channel>,
+    catalog: AccessoryCatalogClient<Channel>,
+    db: sea_orm::DatabaseConnection,
+}
+
+async fn start(db: &TestDb) -> Seller {
+    let conn = svc_accessory::open(&db.url).await.expect("open db");
+    svc_accessory::load_demo_data(&conn).await.expect("seed");
+    let peers = svc_accessory::Peers {
+        install_url: "http://127.0.0.1:1".into(),
+        client: Default::default(),
+    };
+    let served = conn.clone();
+    let server =
+        Running::start(|l, s| svc_accessory::serve(l, served, peers, ServerConfig::default(), s))
+            .await;
+    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    Seller {
+        server,
+        orders: AccessoryOrdersClient::new(channel.clone()),
+        catalog: AccessoryCatalogClient::new(channel),
+        db: conn,
+    }
+}
+
+fn customer(id: &str) -> CustomerInfo {
+    CustomerInfo {
+        customer_id: id.into(),
+        name: "Alex Morgan".into(),
+        email: "alex@example.com".into(),
+        phone: "+1 415 555 0134".into(),
+        address: Some(Address {
+            line1: "500 Market St".into(),
+            city: "San Francisco".into(),
+            region: "CA".into(),
+            postal_code: "94103".into(),
+            country: "US".into(),
+            ..Default::default()
+        }),
+    }
+}
+
+fn reserve(key: &str, customer_id: &str, product: &str, quantity: u32) -> ReserveOrderRequest {
+    ReserveOrderRequest {
+        idempotency_key: key.into(),
+        customer: Some(customer(customer_id)),
+        product_id: product.into(),
+        quantity,
+    }
+}
+
+async fn stock(s: &mut Seller, product: &str) -> u32 {
+    s.catalog
+        .get_product(GetProductRequest {
+            product_id: product.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .product
+        .unwrap()
+        .stock
+}
+
+#[tokio::test]
+async fn reservation_holds_stock_once_and_replays() {
+    for db in TestDb::all().await {
+        let mut s = start(&db).await;
+        let before = stock(&mut s, "DEV-DC-1002").await;
+        let order = s
+            .orders
+            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1002", 2))
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        assert_eq!(order.status, OrderStatus::Reserved as i32);
+        assert_eq!(order.amount.as_ref().unwrap().minor_units, 2 * 21_900);
+        assert!(order.order_number.starts_with("TA-"));
+        assert_eq!(stock(&mut s, "DEV-DC-1002").await, before - 2);
+
+        // The same request again: the same order, stock untouched.
+        let again = s
+            .orders
+            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1002", 2))
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        assert_eq!(again.order_number, order.order_number);
+        assert_eq!(
+            stock(&mut s, "DEV-DC-1002").await,
+            before - 2,
+            "{}",
+            db.kind
+        );
+
+        // The key for another request is refused, changing nothing.
+        let reused = s
+            .orders
+            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1001", 1))
+            .await
+            .unwrap_err();
+        assert_eq!(reused.code(), Code::InvalidArgument);
+        assert!(reused.message().starts_with("idempotency_key"));
+        assert_eq!(stock(&mut s, "DEV-DC-1002").await, before - 2);
+
+        // Cancelling returns the stock, once.
+        let cancel = CancelOrderRequest {
+            order_number: order.order_number.clone(),
+            customer_id: "CUS-A".into(),
+            reason: "test".into(),
+        };
+        let cancelled = s
+            .orders
+            .cancel_order(cancel.clone())
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        assert_eq!(cancelled.status, OrderStatus::Cancelled as i32);
+        s.orders.cancel_order(cancel).await.unwrap();
+        assert_eq!(stock(&mut s, "DEV-DC-1002").await, before);
+        s.server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn out_of_stock_and_the_last_unit_race() {
+    for db in TestDb::all().await {
+        let mut s = start(&db).await;
+        let sold_out = s
+            .orders
+            .reserve_order(reserve("k0", "CUS-A", "DEV-DC-1004", 1))
+            .await
+            .unwrap_err();
+        assert_eq!(sold_out.code(), Code::FailedPrecondition);
+        assert!(sold_out.message().contains("out of stock"));
+
+        // DEV-TT-1003 has 8 units: take 5 + 2, leaving 1, then race two buyers for it.
+        s.orders
+            .reserve_order(reserve("a", "CUS-A", "DEV-TT-1003", 5))
+            .await
+            .unwrap();
+        s.orders
+            .reserve_order(reserve("b", "CUS-A", "DEV-TT-1003", 2))
+            .await
+            .unwrap();
+        let (mut c1, mut c2) = (s.orders.clone(), s.orders.clone());
+        let (r1, r2) = tokio::join!(
+            c1.reserve_order(reserve("race-1", "CUS-B", "DEV-TT-1003", 1)),
+            c2.reserve_order(reserve("race-2", "CUS-C", "DEV-TT-1003", 1)),
+        );
+        assert_eq!(
+            r1.is_ok() as u8 + r2.is_ok() as u8,
+            1,
+            "exactly one buyer gets the last unit ({})",
+            db.kind
+        );
+        assert_eq!(stock(&mut s, "DEV-TT-1003").await, 0);
+        s.server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn order_numbers_cannot_be_probed_and_typos_are_caught() {
+    let db = TestDb::sqlite();
+    let mut s = start(&db).await;
+    let order = s
+        .orders
+        .reserve_order(reserve("k", "CUS-A", "DEV-NAV-1001", 1))
+        .await
+        .unwrap()
+        .into_inner()
+        .order
+        .unwrap();
+
+    let mine = s
+        .orders
+        .verify_order(VerifyOrderRequest {
+            order_number: order.order_number.clone(),
+            customer_id: "CUS-A".into(),
+        })
+        .await;
+    assert_eq!(
+        mine.unwrap().into_inner().order.unwrap().product_id,
+        "DEV-NAV-1001"
+    );
+    // Read leniently: lower case, no dashes.
+    let sloppy = order.order_number.to_lowercase().replace('-', "");
+    assert!(
+        s.orders
+            .get_order(GetOrderRequest {
+                order_number: sloppy,
+                customer_id: "CUS-A".into()
+            })
+            .await
+            .is_ok()
+    );
+
+    let others = s
+        .orders
+        .verify_order(VerifyOrderRequest {
+            order_number: order.order_number.clone(),
+            customer_id: "CUS-X".into(),
+        })
+        .await
+        .unwrap_err();
+    let unknown_number = svc_accessory::domain::OrderNumber::generate(42).to_string();
+    let unknown = s
+        .orders
+        .verify_order(VerifyOrderRequest {
+            order_number: unknown_number,
+            customer_id: "CUS-A".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (others.code(), others.message()),
+        (unknown.code(), unknown.message()),
+        "same answer"
+    );
+    assert_eq!(others.code(), Code::NotFound);
+
+    let mut typo = order.order_number.clone().into_bytes();
+    typo[5] = if typo[5] == b'7' { b'8' } else { b'7' };
+    let typo = s
+        .orders
+        .get_order(GetOrderRequest {
+            order_number: String::from_utf8(typo).unwrap(),
+            customer_id: "CUS-A".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(typo.code(), Code::InvalidArgument);
+    assert!(
+        typo.message().contains("check character"),
+        "{}",
+        typo.message()
+    );
+    s.server.stop().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn confirmation_and_cancellation_rules() {
+    for db in TestDb::all().await {
+        let mut s = start(&db).await;
+        let before = stock(&mut s, "DEV-CW-1001").await;
+        let order = s
+            .orders
+            .reserve_order(reserve("k", "CUS-A", "DEV-CW-1001", 1))
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        let confirm = |payment: &str| ConfirmOrderRequest {
+            order_number: order.order_number.clone(),
+            customer_id: "CUS-A".into(),
+            payment_id: payment.into(),
+        };
+        let paid = s
+            .orders
+            .confirm_order(confirm("PAY-1"))
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        assert_eq!(
+            (paid.status, paid.payment_id.as_str()),
+            (OrderStatus::Confirmed as i32, "PAY-1")
+        );
+        assert!(
+            s.orders.confirm_order(confirm("PAY-1")).await.is_ok(),
+            "replay"
+        );
+        let other = s.orders.confirm_order(confirm("PAY-2")).await.unwrap_err();
+        assert_eq!(other.code(), Code::FailedPrecondition);
+        assert_eq!(stock(&mut s, "DEV-CW-1001").await, before - 1);
+
+        // Compensation after payment: cancelling a paid order returns its stock.
+        s.orders
+            .cancel_order(CancelOrderRequest {
+                order_number: order.order_number.clone(),
+                customer_id: "CUS-A".into(),
+                reason: "refund".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(stock(&mut s, "DEV-CW-1001").await, before);
+        let late = s.orders.confirm_order(confirm("PAY-1")).await.unwrap_err();
+        assert_eq!(late.code(), Code::FailedPrecondition);
+
+        // Installation needs a paid order.
+        let fresh = s
+            .orders
+            .reserve_order(reserve("k2", "CUS-A", "DEV-CW-1001", 1))
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        let early = s
+            .orders
+            .arrange_installation(ArrangeInstallationRequest {
+                idempotency_key: "i1".into(),
+                order_number: fresh.order_number,
+                customer_id: "CUS-A".into(),
+                slot_id: "S".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(early.code(), Code::FailedPrecondition);
+        s.server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn expired_reservations_are_swept_and_stock_returned() {
+    let db = TestDb::sqlite();
+    let mut s = start(&db).await;
+    let before = stock(&mut s, "DEV-BS-1001").await;
+    let order = s
+        .orders
+        .reserve_order(reserve("k", "CUS-A", "DEV-BS-1001", 3))
+        .await
+        .unwrap()
+        .into_inner()
+        .order
+        .unwrap();
+    let now = chrono::Utc::now();
+    assert_eq!(
+        svc_accessory::store::order::sweep_expired(&s.db, now)
+            .await
+            .unwrap(),
+        0,
+        "not expired yet"
+    );
+    let later = now + chrono::Duration::minutes(21);
+    assert_eq!(
+        svc_accessory::store::order::sweep_expired(&s.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(stock(&mut s, "DEV-BS-1001").await, before);
+    let swept = s
+        .orders
+        .get_order(GetOrderRequest {
+            order_number: order.order_number,
+            customer_id: "CUS-A".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        swept.into_inner().order.unwrap().status,
+        OrderStatus::Cancelled as i32
+    );
+    s.server.stop().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn bad_reservations_name_the_field_and_change_nothing() {
+    let db = TestDb::sqlite();
+    let mut s = start(&db).await;
+    let before = stock(&mut s, "DEV-DC-1001").await;
+    let mut no_phone = reserve("k", "CUS-A", "DEV-DC-1001", 1);
+    no_phone.customer.as_mut().unwrap().phone.clear();
+    let cases = [
+        (reserve("", "CUS-A", "DEV-DC-1001", 1), "idempotency_key"),
+        (reserve("k", "CUS-A", "DEV-DC-1001", 6), "quantity"),
+        (
+            ReserveOrderRequest {
+                customer: None,
+                ..reserve("k", "CUS-A", "DEV-DC-1001", 1)
+            },
+            "customer",
+        ),
+        (no_phone, "customer.phone"),
+        (reserve("k", "CUS-A", "", 1), "product_id"),
+    ];
+    for (request, field) in cases {
+        let err = s.orders.reserve_order(request).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{field}");
+        assert!(err.message().starts_with(field), "{}", err.message());
+    }
+    let unknown = s
+        .orders
+        .reserve_order(reserve("k", "CUS-A", "DEV-NOPE", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+    assert_eq!(stock(&mut s, "DEV-DC-1001").await, before);
+    s.server.stop().await;
+    db.cleanup().await;
+}
