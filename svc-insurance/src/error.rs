@@ -17,6 +17,15 @@ pub enum InsuranceError {
     /// The plan exists but is not sold for these conditions.
     #[error(transparent)]
     Ineligible(#[from] Ineligible),
+    /// No such quote for this customer.
+    #[error("no quote {0:?} for this customer")]
+    QuoteNotFound(String),
+    /// The quote's state does not allow the change.
+    #[error(transparent)]
+    Refused(#[from] crate::domain::quote::Refused),
+    /// The accessory seller refused or failed to answer.
+    #[error("accessory seller: {}", .0.message())]
+    Accessory(Status),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -28,6 +37,12 @@ impl From<InsuranceError> for Status {
             InsuranceError::Invalid(e) => e.into(),
             InsuranceError::PlanNotFound(_) => Status::not_found(err.to_string()),
             InsuranceError::Ineligible(e) => Status::failed_precondition(e.to_string()),
+            InsuranceError::QuoteNotFound(_) => Status::not_found(err.to_string()),
+            InsuranceError::Refused(_) => Status::failed_precondition(err.to_string()),
+            InsuranceError::Accessory(status) => Status::new(
+                status.code(),
+                format!("accessory seller: {}", status.message()),
+            ),
             InsuranceError::Db(e) => tandem_mesh::status::from_db(&e),
         }
     }

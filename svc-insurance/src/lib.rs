@@ -17,10 +17,14 @@ use sea_orm::DatabaseConnection;
 use tandem_mesh::db::DbSetupError;
 use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
 use tandem_proto::insurance::v1::insurance_plans_server::InsurancePlansServer;
+use tandem_proto::insurance::v1::insurance_sales_server::InsuranceSalesServer;
 use tokio::net::TcpListener;
 
 pub use error::InsuranceError;
-pub use grpc::PlanService;
+pub use grpc::{PlanService, SalesService};
+
+/// How long a loaded plan catalogue is served before it is reloaded.
+const PLANS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Where the insurance server finds the servers it calls.
 #[derive(Clone, Debug)]
@@ -51,9 +55,17 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
+    let plans = std::sync::Arc::new(tandem_mesh::cache::Snapshot::new(PLANS_TTL));
     GrpcServer::new("insurance", config)
         .add_service(InsurancePlansServer::new(PlanService::new(
             db.clone(),
+            plans.clone(),
+            accessory.clone(),
+            peers.client.clone(),
+        )))
+        .add_service(InsuranceSalesServer::new(SalesService::new(
+            db.clone(),
+            plans,
             accessory,
             peers.client,
         )))

@@ -66,7 +66,19 @@ async fn start_accessory(db: &TestDb) -> Running {
     svc_accessory::load_demo_data(&conn)
         .await
         .expect("seed devices");
-    Running::start(|l, s| svc_accessory::serve(l, conn, svc_accessory::Peers { install_url: "http://127.0.0.1:1".into(), client: Default::default() }, ServerConfig::default(), s)).await
+    Running::start(|l, s| {
+        svc_accessory::serve(
+            l,
+            conn,
+            svc_accessory::Peers {
+                install_url: "http://127.0.0.1:1".into(),
+                client: Default::default(),
+            },
+            ServerConfig::default(),
+            s,
+        )
+    })
+    .await
 }
 
 #[tokio::test]

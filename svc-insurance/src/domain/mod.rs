@@ -1,6 +1,8 @@
 //! Pure rules of the insurer: who may buy which plan (`Plan::eligibility`) and what it
 //! costs (`rating`). No I/O; unit-tested in `tests.rs`.
 
+pub mod discount;
+pub mod quote;
 pub mod rating;
 mod region;
 

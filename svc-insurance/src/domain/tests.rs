@@ -277,3 +277,180 @@ fn regions_cover_served_prefixes_only() {
     assert!(region_of("96599").is_none());
     assert!(region_of("99").is_none());
 }
+
+mod sales {
+    use super::super::discount::*;
+    use super::super::quote::*;
+    use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn rule(
+        id: &str,
+        plan: Option<&str>,
+        category: Option<&str>,
+        target: Target,
+        amount: Amount,
+    ) -> DiscountRule {
+        DiscountRule {
+            rule_id: id.into(),
+            description: id.into(),
+            plan_id: plan.map(Into::into),
+            category: category.map(Into::into),
+            target,
+            amount,
+            valid_from: day("2026-01-01"),
+            valid_to: Some(day("2026-12-31")),
+        }
+    }
+
+    #[test]
+    fn the_most_specific_valid_rule_wins() {
+        let rules = [
+            rule("ANY", None, None, Target::Premium, Amount::Percent(500)),
+            rule(
+                "CAT",
+                None,
+                Some("dashcam"),
+                Target::Premium,
+                Amount::Percent(1_000),
+            ),
+            rule(
+                "EXACT",
+                Some("PLN-SAFE"),
+                Some("dashcam"),
+                Target::Device,
+                Amount::Fixed(2_000),
+            ),
+        ];
+        let today = day("2026-06-01");
+        assert_eq!(
+            best_rule(&rules, "PLN-SAFE", "dashcam", today, 100_000, 9_900)
+                .unwrap()
+                .rule_id,
+            "EXACT"
+        );
+        assert_eq!(
+            best_rule(&rules, "PLN-OTHER", "dashcam", today, 100_000, 9_900)
+                .unwrap()
+                .rule_id,
+            "CAT"
+        );
+        assert_eq!(
+            best_rule(&rules, "PLN-OTHER", "theft_tracker", today, 100_000, 9_900)
+                .unwrap()
+                .rule_id,
+            "ANY"
+        );
+        assert!(
+            best_rule(
+                &rules,
+                "PLN-SAFE",
+                "dashcam",
+                day("2027-01-01"),
+                100_000,
+                9_900
+            )
+            .is_none(),
+            "expired"
+        );
+        assert!(
+            best_rule(
+                &rules,
+                "PLN-SAFE",
+                "dashcam",
+                day("2025-12-31"),
+                100_000,
+                9_900
+            )
+            .is_none(),
+            "not yet valid"
+        );
+        assert!(best_rule(&[], "PLN-SAFE", "dashcam", today, 1, 1).is_none());
+    }
+
+    #[test]
+    fn among_equals_the_customer_gets_the_larger_discount() {
+        let rules = [
+            rule(
+                "A",
+                None,
+                Some("dashcam"),
+                Target::Premium,
+                Amount::Percent(1_000),
+            ),
+            rule(
+                "B",
+                None,
+                Some("dashcam"),
+                Target::Device,
+                Amount::Fixed(5_000),
+            ),
+        ];
+        let today = day("2026-06-01");
+        // 10 % of 40,000 = 4,000 < 5,000 off the device.
+        assert_eq!(
+            best_rule(&rules, "P", "dashcam", today, 40_000, 9_900)
+                .unwrap()
+                .rule_id,
+            "B"
+        );
+        // 10 % of 90,000 = 9,000 > 5,000.
+        assert_eq!(
+            best_rule(&rules, "P", "dashcam", today, 90_000, 9_900)
+                .unwrap()
+                .rule_id,
+            "A"
+        );
+    }
+
+    #[test]
+    fn amounts_round_half_up_and_never_exceed_the_price() {
+        let pct = rule("P", None, None, Target::Premium, Amount::Percent(1_500));
+        assert_eq!(pct.amount_off(111_800), 16_770);
+        assert_eq!(pct.amount_off(3), 0); // 0.45 → 0
+        assert_eq!(pct.amount_off(10), 2); // 1.5 → 2
+        let fixed = rule("F", None, None, Target::Device, Amount::Fixed(5_000));
+        assert_eq!(fixed.amount_off(2_900), 2_900);
+        assert_eq!(fixed.amount_off(0), 0);
+    }
+
+    #[test]
+    fn quote_transitions() {
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        assert!(may_discount(QuoteStatus::Open, now + Duration::minutes(1), now).is_ok());
+        assert!(may_discount(QuoteStatus::Open, now - Duration::minutes(1), now).is_err());
+        assert!(may_discount(QuoteStatus::Contracted, now + Duration::hours(1), now).is_err());
+        assert_eq!(may_contract(QuoteStatus::Open, None, "P"), Ok(true));
+        assert_eq!(
+            may_contract(QuoteStatus::Contracted, Some("P"), "P"),
+            Ok(false)
+        );
+        assert!(may_contract(QuoteStatus::Contracted, Some("P"), "Q").is_err());
+        assert!(may_contract(QuoteStatus::Void, None, "P").is_err());
+        assert_eq!(QuoteStatus::parse("void"), Some(QuoteStatus::Void));
+    }
+
+    #[test]
+    fn policy_term() {
+        let today = day("2026-11-22");
+        assert_eq!(start_date("", today).unwrap(), day("2026-11-23"));
+        assert_eq!(start_date("2026-12-01", today).unwrap(), day("2026-12-01"));
+        assert_eq!(
+            start_date("2026-11-21", today).unwrap_err().field,
+            "start_date"
+        );
+        assert_eq!(
+            start_date("2027-03-01", today).unwrap_err().field,
+            "start_date"
+        );
+        assert_eq!(
+            start_date("tomorrow", today).unwrap_err().field,
+            "start_date"
+        );
+        assert_eq!(end_date(day("2026-12-01")), day("2027-11-30"));
+        assert_eq!(end_date(day("2028-02-29")), day("2029-02-28"));
+    }
+}

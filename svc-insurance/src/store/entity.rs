@@ -31,3 +31,76 @@ pub mod plan {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A quote with its discount and policy (`quote` table).
+pub mod quote {
+    use sea_orm::entity::prelude::*;
+
+    /// One quote row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "quote")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub quote_id: String,
+        pub customer_id: String,
+        pub plan_id: String,
+        /// The rating conditions, protobuf-encoded then hex.
+        pub conditions: String,
+        pub premium_minor: i64,
+        pub currency: String,
+        pub discount_rule_id: Option<String>,
+        pub discount_description: Option<String>,
+        /// "premium" or "device".
+        pub discount_target: Option<String>,
+        pub discount_minor: Option<i64>,
+        pub discount_order_number: Option<String>,
+        pub premium_due_minor: i64,
+        /// "open", "contracted" or "void".
+        pub status: String,
+        pub expires_at: DateTimeUtc,
+        pub policy_number: Option<String>,
+        pub start_date: Option<String>,
+        pub end_date: Option<String>,
+        pub payment_id: Option<String>,
+        pub policy_cancelled: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A bundle-discount rule (`discount_rule` table).
+pub mod discount_rule {
+    use sea_orm::entity::prelude::*;
+
+    /// One rule row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "discount_rule")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub rule_id: String,
+        pub description: String,
+        pub plan_id: Option<String>,
+        /// Device category slug.
+        pub category: Option<String>,
+        /// "premium" or "device".
+        pub target: String,
+        /// "percent" (value in basis points) or "fixed" (value in minor units).
+        pub kind: String,
+        pub value: i64,
+        /// YYYY-MM-DD.
+        pub valid_from: String,
+        pub valid_to: Option<String>,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,7 @@
 //! The insurance server's database: the plan entity, its queries and the demo catalogue.
 
 pub mod entity;
+pub mod sales;
 pub mod seed;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};

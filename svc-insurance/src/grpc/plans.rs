@@ -29,8 +29,6 @@ use crate::store;
 const DEFAULT_DEVICES_PER_PLAN: u32 = 4;
 /// Most devices per plan a caller may ask for.
 const MAX_DEVICES_PER_PLAN: u32 = 20;
-/// How long a loaded plan catalogue is served before it is reloaded.
-const PLANS_TTL: Duration = Duration::from_secs(5);
 
 /// The plan service state.
 pub struct PlanService {
@@ -56,10 +54,15 @@ const DEVICES_TTL: Duration = Duration::from_secs(1);
 
 impl PlanService {
     /// A service over `db` that asks the accessory server on `accessory` for devices.
-    pub fn new(db: DatabaseConnection, accessory: Channel, client: ClientConfig) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        plans: Arc<Snapshot<Vec<Plan>>>,
+        accessory: Channel,
+        client: ClientConfig,
+    ) -> Self {
         Self {
             db,
-            plans: Arc::new(Snapshot::new(PLANS_TTL)),
+            plans,
             accessory: AccessoryCatalogClient::new(accessory),
             client,
             recent_devices: Recent::new(DEVICES_TTL, 4096),
@@ -204,7 +207,9 @@ impl InsurancePlans for PlanService {
     }
 }
 
-fn parse_conditions(raw: Option<&RatingConditions>) -> Result<Conditions, InsuranceError> {
+pub(crate) fn parse_conditions(
+    raw: Option<&RatingConditions>,
+) -> Result<Conditions, InsuranceError> {
     let raw = raw.ok_or_else(|| InvalidField::new("conditions", "required"))?;
     let year = u32::try_from(chrono::Utc::now().year()).unwrap_or(2026);
     Ok(Conditions::parse(raw, year)?)
@@ -222,7 +227,11 @@ fn devices_per_plan(asked: u32) -> Result<u32, InsuranceError> {
     }
 }
 
-fn offer(plan: &Plan, conditions: &Conditions, devices: Option<Vec<Product>>) -> PlanOffer {
+pub(crate) fn offer(
+    plan: &Plan,
+    conditions: &Conditions,
+    devices: Option<Vec<Product>>,
+) -> PlanOffer {
     let factors = rating::factors(conditions);
     let premium = rating::apply(plan.base_premium_minor, &factors);
     PlanOffer {
@@ -244,7 +253,7 @@ fn offer(plan: &Plan, conditions: &Conditions, devices: Option<Vec<Product>>) ->
     }
 }
 
-fn to_proto(plan: &Plan) -> PlanMsg {
+pub(crate) fn to_proto(plan: &Plan) -> PlanMsg {
     PlanMsg {
         plan_id: plan.plan_id.clone(),
         name: plan.name.clone(),

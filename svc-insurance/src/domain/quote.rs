@@ -1,0 +1,106 @@
+//! Quote and policy rules: how long a quote holds, which status changes are allowed, and
+//! the policy's term.
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+
+use super::InvalidField;
+
+/// How long a quote's price holds.
+pub const QUOTE_VALIDITY: Duration = Duration::minutes(30);
+
+/// Where a quote is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuoteStatus {
+    /// Priced; may be discounted and contracted.
+    Open,
+    /// A policy was contracted.
+    Contracted,
+    /// Voided (compensation); its policy, if any, is cancelled.
+    Void,
+}
+
+impl QuoteStatus {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteStatus::Open => "open",
+            QuoteStatus::Contracted => "contracted",
+            QuoteStatus::Void => "void",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            QuoteStatus::Open,
+            QuoteStatus::Contracted,
+            QuoteStatus::Void,
+        ]
+        .into_iter()
+        .find(|q| q.as_str() == s)
+    }
+}
+
+/// Why a change to a quote is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+/// A discount may be granted on an open quote that has not expired.
+pub fn may_discount(
+    status: QuoteStatus,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), Refused> {
+    match status {
+        QuoteStatus::Open if now <= expires_at => Ok(()),
+        QuoteStatus::Open => Err(Refused("the quote has expired; ask for a new one".into())),
+        QuoteStatus::Contracted => Err(Refused("the policy is already contracted".into())),
+        QuoteStatus::Void => Err(Refused("the quote was voided".into())),
+    }
+}
+
+/// Whether contracting with `payment_id` does anything: an open quote is contracted (its
+/// price was accepted when it was paid, even if it expired since); a contracted one only
+/// replays with the same payment.
+pub fn may_contract(
+    status: QuoteStatus,
+    current_payment: Option<&str>,
+    payment_id: &str,
+) -> Result<bool, Refused> {
+    match status {
+        QuoteStatus::Open => Ok(true),
+        QuoteStatus::Contracted if current_payment == Some(payment_id) => Ok(false),
+        QuoteStatus::Contracted => Err(Refused(
+            "the policy is already contracted with another payment".into(),
+        )),
+        QuoteStatus::Void => Err(Refused("the quote was voided".into())),
+    }
+}
+
+/// The policy's first day: `asked` (today or later, at most 90 days ahead) or tomorrow.
+pub fn start_date(asked: &str, today: NaiveDate) -> Result<NaiveDate, InvalidField> {
+    if asked.trim().is_empty() {
+        return Ok(today + Duration::days(1));
+    }
+    let date = NaiveDate::parse_from_str(asked.trim(), "%Y-%m-%d")
+        .map_err(|_| InvalidField::new("start_date", "must be a date like 2026-12-01"))?;
+    if date < today || date > today + Duration::days(90) {
+        return Err(InvalidField::new(
+            "start_date",
+            "must be between today and 90 days from now",
+        ));
+    }
+    Ok(date)
+}
+
+/// The policy's last day: one year of cover (a policy starting on 29 February ends on
+/// 28 February).
+pub fn end_date(start: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    match start.checked_add_months(Months::new(12)) {
+        Some(next) if next.day() == start.day() => next - Duration::days(1),
+        Some(clamped) => clamped,
+        None => start,
+    }
+}

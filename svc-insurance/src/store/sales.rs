@@ -1,0 +1,339 @@
+//! Writes and reads of quotes and discount rules.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use prost::Message;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use tandem_mesh::idempotency::{self, Seen};
+use tandem_proto::insurance::v1::RatingConditions;
+
+use super::entity::{discount_rule, quote};
+use crate::domain::discount::{Amount, DiscountRule, Target};
+use crate::domain::quote::QuoteStatus;
+use crate::error::InsuranceError;
+
+/// Scope of quote idempotency keys.
+const CREATE_QUOTE: &str = "create-quote";
+
+/// A quote to store.
+pub struct NewQuote<'a> {
+    /// New quote ID.
+    pub quote_id: String,
+    /// Who it is for.
+    pub customer_id: &'a str,
+    /// Which plan.
+    pub plan_id: &'a str,
+    /// The conditions it was rated for.
+    pub conditions: &'a RatingConditions,
+    /// Annual premium.
+    pub premium_minor: i64,
+    /// ISO-4217 code.
+    pub currency: &'a str,
+    /// When its price stops holding.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Stores a quote, or returns the one an identical earlier request created.
+pub async fn create_quote(
+    db: &DatabaseConnection,
+    key: &str,
+    fingerprint: &str,
+    new: NewQuote<'_>,
+    now: DateTime<Utc>,
+) -> Result<quote::Model, InsuranceError> {
+    if let Seen::Replay(id) = idempotency::recall(db, CREATE_QUOTE, key, fingerprint).await?? {
+        return find(db, &id)
+            .await?
+            .ok_or_else(|| InsuranceError::QuoteNotFound(id));
+    }
+    let txn = db.begin().await?;
+    let row = quote::ActiveModel {
+        quote_id: Set(new.quote_id.clone()),
+        customer_id: Set(new.customer_id.to_owned()),
+        plan_id: Set(new.plan_id.to_owned()),
+        conditions: Set(hex(&new.conditions.encode_to_vec())),
+        premium_minor: Set(new.premium_minor),
+        currency: Set(new.currency.to_owned()),
+        discount_rule_id: Set(None),
+        discount_description: Set(None),
+        discount_target: Set(None),
+        discount_minor: Set(None),
+        discount_order_number: Set(None),
+        premium_due_minor: Set(new.premium_minor),
+        status: Set(QuoteStatus::Open.as_str().to_owned()),
+        expires_at: Set(new.expires_at),
+        policy_number: Set(None),
+        start_date: Set(None),
+        end_date: Set(None),
+        payment_id: Set(None),
+        policy_cancelled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    match idempotency::remember(&txn, CREATE_QUOTE, key, fingerprint, &new.quote_id).await {
+        Ok(()) => {
+            txn.commit().await?;
+            Ok(row)
+        }
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            txn.rollback().await?;
+            match idempotency::recall(db, CREATE_QUOTE, key, fingerprint).await?? {
+                Seen::Replay(id) => find(db, &id)
+                    .await?
+                    .ok_or(InsuranceError::QuoteNotFound(id)),
+                Seen::New => Err(err.into()),
+            }
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The quote `id` if it is `customer_id`'s (otherwise NOT_FOUND, as if unknown).
+pub async fn find_for(
+    db: &impl ConnectionTrait,
+    id: &str,
+    customer_id: &str,
+) -> Result<quote::Model, InsuranceError> {
+    find(db, id)
+        .await?
+        .filter(|q| q.customer_id == customer_id)
+        .ok_or_else(|| InsuranceError::QuoteNotFound(id.to_owned()))
+}
+
+/// Records a granted discount, only if the quote has none yet; returns whether it did.
+pub async fn set_discount(
+    db: &DatabaseConnection,
+    current: &quote::Model,
+    rule: &DiscountRule,
+    amount_minor: i64,
+    order_number: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, InsuranceError> {
+    let due = match rule.target {
+        Target::Premium => current.premium_minor - amount_minor,
+        Target::Device => current.premium_minor,
+    };
+    let updated = quote::Entity::update_many()
+        .col_expr(
+            quote::Column::DiscountRuleId,
+            Expr::value(rule.rule_id.clone()),
+        )
+        .col_expr(
+            quote::Column::DiscountDescription,
+            Expr::value(rule.description.clone()),
+        )
+        .col_expr(
+            quote::Column::DiscountTarget,
+            Expr::value(target_name(rule.target)),
+        )
+        .col_expr(quote::Column::DiscountMinor, Expr::value(amount_minor))
+        .col_expr(
+            quote::Column::DiscountOrderNumber,
+            Expr::value(order_number.to_owned()),
+        )
+        .col_expr(quote::Column::PremiumDueMinor, Expr::value(due))
+        .col_expr(quote::Column::UpdatedAt, Expr::value(now))
+        .filter(quote::Column::QuoteId.eq(current.quote_id.as_str()))
+        .filter(quote::Column::DiscountRuleId.is_null())
+        .filter(quote::Column::Status.eq(QuoteStatus::Open.as_str()))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Contracts the policy of an open quote.
+pub async fn contract(
+    db: &DatabaseConnection,
+    current: quote::Model,
+    payment_id: &str,
+    policy_number: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<quote::Model, InsuranceError> {
+    let mut row: quote::ActiveModel = current.into();
+    row.status = Set(QuoteStatus::Contracted.as_str().to_owned());
+    row.payment_id = Set(Some(payment_id.to_owned()));
+    row.policy_number = Set(Some(policy_number.to_owned()));
+    row.start_date = Set(Some(start.to_string()));
+    row.end_date = Set(Some(end.to_string()));
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
+}
+
+/// Voids a quote, cancelling its policy if one was contracted.
+pub async fn void(
+    db: &DatabaseConnection,
+    current: quote::Model,
+    now: DateTime<Utc>,
+) -> Result<quote::Model, InsuranceError> {
+    let had_policy = current.policy_number.is_some();
+    let mut row: quote::ActiveModel = current.into();
+    row.status = Set(QuoteStatus::Void.as_str().to_owned());
+    row.policy_cancelled = Set(had_policy);
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
+}
+
+/// The conditions a quote was rated for.
+pub fn conditions_of(row: &quote::Model) -> Result<RatingConditions, InsuranceError> {
+    unhex(&row.conditions)
+        .and_then(|bytes| RatingConditions::decode(bytes.as_slice()).ok())
+        .ok_or_else(|| {
+            InsuranceError::Db(DbErr::Custom(format!(
+                "corrupt conditions in quote {}",
+                row.quote_id
+            )))
+        })
+}
+
+/// Every discount rule.
+pub async fn load_rules(db: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, DbErr> {
+    discount_rule::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_rule)
+        .collect()
+}
+
+/// Inserts the demo discount rules that are not there yet.
+pub async fn seed_rules(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    // (id, description, plan, category, target, kind, value)
+    const RULES: &[(&str, &str, Option<&str>, Option<&str>, &str, &str, i64)] = &[
+        (
+            "BND-SAFE-DASHCAM",
+            "Safe Driver + dashcam bundle: 15% off the premium",
+            Some("PLN-SAFE-DRIVER"),
+            Some("dashcam"),
+            "premium",
+            "percent",
+            1_500,
+        ),
+        (
+            "BND-SAFE-COLLISION",
+            "Safe Driver + collision warning bundle: 12% off the premium",
+            Some("PLN-SAFE-DRIVER"),
+            Some("collision_warning"),
+            "premium",
+            "percent",
+            1_200,
+        ),
+        (
+            "BND-YOUNG-TELEMATICS",
+            "Young Driver + telematics bundle: 20% off the premium",
+            Some("PLN-YOUNG-DRIVER"),
+            Some("telematics_unit"),
+            "premium",
+            "percent",
+            2_000,
+        ),
+        (
+            "BND-LOWMILE-TAG",
+            "Pay-per-mile + telematics tag: the device is on us",
+            Some("PLN-LOW-MILEAGE"),
+            Some("telematics_unit"),
+            "device",
+            "percent",
+            10_000,
+        ),
+        (
+            "BND-THEFT-TRACKER",
+            "Theft tracker bundle: $50 off the tracker",
+            None,
+            Some("theft_tracker"),
+            "device",
+            "fixed",
+            5_000,
+        ),
+        (
+            "BND-ANY-DEVICE",
+            "Plan + device bundle: 5% off the premium",
+            None,
+            None,
+            "premium",
+            "percent",
+            500,
+        ),
+    ];
+    let rows = RULES
+        .iter()
+        .map(|&(id, description, plan, category, target, kind, value)| {
+            discount_rule::ActiveModel {
+                rule_id: Set(id.to_owned()),
+                description: Set(description.to_owned()),
+                plan_id: Set(plan.map(str::to_owned)),
+                category: Set(category.map(str::to_owned)),
+                target: Set(target.to_owned()),
+                kind: Set(kind.to_owned()),
+                value: Set(value),
+                valid_from: Set("2026-01-01".to_owned()),
+                valid_to: Set(None),
+            }
+        });
+    discount_rule::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(discount_rule::Column::RuleId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Stored name of a discount target.
+pub fn target_name(target: Target) -> &'static str {
+    match target {
+        Target::Premium => "premium",
+        Target::Device => "device",
+    }
+}
+
+fn to_rule(row: discount_rule::Model) -> Result<DiscountRule, DbErr> {
+    let corrupt = |what: &str| DbErr::Custom(format!("discount rule {}: bad {what}", row.rule_id));
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("date"));
+    Ok(DiscountRule {
+        target: match row.target.as_str() {
+            "premium" => Target::Premium,
+            "device" => Target::Device,
+            _ => return Err(corrupt("target")),
+        },
+        amount: match row.kind.as_str() {
+            "percent" => Amount::Percent(u32::try_from(row.value).map_err(|_| corrupt("value"))?),
+            "fixed" => Amount::Fixed(row.value),
+            _ => return Err(corrupt("kind")),
+        },
+        valid_from: date(&row.valid_from)?,
+        valid_to: row.valid_to.as_deref().map(date).transpose()?,
+        rule_id: row.rule_id,
+        description: row.description,
+        plan_id: row.plan_id,
+        category: row.category,
+    })
+}
+
+async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<quote::Model>, DbErr> {
+    quote::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}

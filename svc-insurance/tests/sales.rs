@@ -1,0 +1,390 @@
+//! Quotes, the bundle discount and policies over real gRPC, with a real accessory seller
+//! that the insurer asks to confirm each device order; SQLite and PostgreSQL.
+
+use chrono::Datelike;
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::{ClientConfig, ServerConfig};
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::{CancelOrderRequest, CustomerInfo, ReserveOrderRequest};
+use tandem_proto::common::v1::{Address, VehicleClass};
+use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
+use tandem_proto::insurance::v1::*;
+use tonic::Code;
+use tonic::transport::Channel;
+
+struct World {
+    insurance: Running,
+    accessory: Running,
+    sales: InsuranceSalesClient<Channel>,
+    orders: AccessoryOrdersClient<Channel>,
+    dbs: Vec<TestDb>,
+}
+
+async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
+    let acc = svc_accessory::open(&acc_db.url).await.unwrap();
+    svc_accessory::load_demo_data(&acc).await.unwrap();
+    let peers = svc_accessory::Peers {
+        install_url: "http://127.0.0.1:1".into(),
+        client: ClientConfig::default(),
+    };
+    let accessory =
+        Running::start(|l, s| svc_accessory::serve(l, acc, peers, ServerConfig::default(), s))
+            .await;
+    let ins = svc_insurance::open(&ins_db.url).await.unwrap();
+    svc_insurance::load_demo_data(&ins).await.unwrap();
+    let peers = svc_insurance::Peers {
+        accessory_url: accessory.url.clone(),
+        client: ClientConfig::default(),
+    };
+    let insurance =
+        Running::start(|l, s| svc_insurance::serve(l, ins, peers, ServerConfig::default(), s))
+            .await;
+    let sales = InsuranceSalesClient::connect(insurance.url.clone())
+        .await
+        .unwrap();
+    let orders = AccessoryOrdersClient::connect(accessory.url.clone())
+        .await
+        .unwrap();
+    World {
+        insurance,
+        accessory,
+        sales,
+        orders,
+        dbs: vec![ins_db, acc_db],
+    }
+}
+
+impl World {
+    async fn stop(self) {
+        self.insurance.stop().await;
+        self.accessory.stop().await;
+        for db in self.dbs {
+            db.cleanup().await;
+        }
+    }
+
+    async fn order(&mut self, customer: &str, product: &str) -> String {
+        let req = ReserveOrderRequest {
+            idempotency_key: format!("{customer}-{product}"),
+            customer: Some(CustomerInfo {
+                customer_id: customer.into(),
+                name: "Alex Morgan".into(),
+                email: "alex@example.com".into(),
+                phone: "+1 415 555 0134".into(),
+                address: Some(Address {
+                    line1: "500 Market St".into(),
+                    postal_code: "94103".into(),
+                    ..Default::default()
+                }),
+            }),
+            product_id: product.into(),
+            quantity: 1,
+        };
+        self.orders
+            .reserve_order(req)
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap()
+            .order_number
+    }
+
+    async fn quote(&mut self, key: &str, customer: &str, plan: &str) -> Quote {
+        self.sales
+            .create_quote(quote_req(key, customer, plan))
+            .await
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap()
+    }
+
+    async fn discount(
+        &mut self,
+        quote: &Quote,
+        customer: &str,
+        order: &str,
+    ) -> Result<Quote, tonic::Status> {
+        self.sales
+            .apply_bundle_discount(ApplyBundleDiscountRequest {
+                quote_id: quote.quote_id.clone(),
+                customer_id: customer.into(),
+                order_number: order.into(),
+            })
+            .await
+            .map(|r| r.into_inner().quote.unwrap())
+    }
+}
+
+fn quote_req(key: &str, customer: &str, plan: &str) -> CreateQuoteRequest {
+    CreateQuoteRequest {
+        idempotency_key: key.into(),
+        customer_id: customer.into(),
+        plan_id: plan.into(),
+        conditions: Some(RatingConditions {
+            driver_age: 35,
+            vehicle_class: VehicleClass::Sedan as i32,
+            vehicle_year: u32::try_from(chrono::Utc::now().year()).unwrap() - 5,
+            annual_mileage: 12_000,
+            postal_code: "94103".into(),
+            options: vec![],
+        }),
+    }
+}
+
+fn minor(m: &Option<tandem_proto::common::v1::Money>) -> i64 {
+    m.as_ref().unwrap().minor_units
+}
+
+#[tokio::test]
+async fn the_bundle_discount_is_granted_only_for_the_customers_own_device_order() {
+    for (a, b) in TestDb::all().await.into_iter().zip(TestDb::all().await) {
+        let kind = a.kind;
+        let mut w = world(a, b).await;
+        let quote = w.quote("q1", "CUS-A", "PLN-SAFE-DRIVER").await;
+        assert_eq!(minor(&quote.premium), 107_500, "{kind}");
+        assert!(quote.discount.is_none());
+        assert_eq!(quote.premium_due, quote.premium);
+        // Idempotent: the same request returns the same quote.
+        assert_eq!(
+            w.quote("q1", "CUS-A", "PLN-SAFE-DRIVER").await.quote_id,
+            quote.quote_id
+        );
+
+        // Someone else's order, and an order that does not exist, are refused.
+        let others = w.order("CUS-B", "DEV-DC-1001").await;
+        let refused = w.discount(&quote, "CUS-A", &others).await.unwrap_err();
+        assert_eq!(refused.code(), Code::FailedPrecondition);
+        assert!(
+            refused.message().contains("no device order"),
+            "{}",
+            refused.message()
+        );
+        let invented = svc_accessory::domain::OrderNumber::generate(7).to_string();
+        assert_eq!(
+            w.discount(&quote, "CUS-A", &invented)
+                .await
+                .unwrap_err()
+                .code(),
+            Code::FailedPrecondition
+        );
+        assert_eq!(
+            w.discount(&quote, "CUS-A", "TA-NOT-A-NUMBER")
+                .await
+                .unwrap_err()
+                .code(),
+            Code::FailedPrecondition
+        );
+
+        // The customer's own dashcam order: 15 % off the premium, once.
+        let mine = w.order("CUS-A", "DEV-DC-1001").await;
+        let discounted = w.discount(&quote, "CUS-A", &mine).await.unwrap();
+        let line = discounted.discount.clone().unwrap();
+        assert_eq!(line.rule_id, "BND-SAFE-DASHCAM");
+        assert_eq!(line.target, DiscountTarget::Premium as i32);
+        assert_eq!(minor(&line.amount), 16_125);
+        assert_eq!(minor(&discounted.premium_due), 107_500 - 16_125);
+        assert_eq!(
+            w.discount(&quote, "CUS-A", &mine.to_lowercase())
+                .await
+                .unwrap(),
+            discounted,
+            "replay"
+        );
+        let second = w.order("CUS-A", "DEV-CW-1001").await;
+        let twice = w.discount(&quote, "CUS-A", &second).await.unwrap_err();
+        assert_eq!(twice.code(), Code::FailedPrecondition);
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn device_discounts_cancelled_orders_and_policies() {
+    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    // A theft tracker with a comprehensive plan: $50 off the device, premium unchanged.
+    let quote = w.quote("q", "CUS-A", "PLN-COMPREHENSIVE").await;
+    let tracker = w.order("CUS-A", "DEV-TT-1001").await;
+    let discounted = w.discount(&quote, "CUS-A", &tracker).await.unwrap();
+    let line = discounted.discount.clone().unwrap();
+    assert_eq!(
+        (line.target, minor(&line.amount)),
+        (DiscountTarget::Device as i32, 5_000)
+    );
+    assert_eq!(discounted.premium_due, discounted.premium);
+
+    // A cancelled order earns nothing.
+    let other_quote = w.quote("q2", "CUS-A", "PLN-COMPREHENSIVE").await;
+    let cancelled = w.order("CUS-A", "DEV-NAV-1003").await;
+    w.orders
+        .cancel_order(CancelOrderRequest {
+            order_number: cancelled.clone(),
+            customer_id: "CUS-A".into(),
+            reason: "t".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        w.discount(&other_quote, "CUS-A", &cancelled)
+            .await
+            .unwrap_err()
+            .code(),
+        Code::FailedPrecondition
+    );
+
+    // Contract: a policy for a year, replay-safe; another payment is refused.
+    let contract = |payment: &str| ContractPolicyRequest {
+        quote_id: quote.quote_id.clone(),
+        customer_id: "CUS-A".into(),
+        payment_id: payment.into(),
+        start_date: String::new(),
+    };
+    let contracted = w
+        .sales
+        .contract_policy(contract("PAY-1"))
+        .await
+        .unwrap()
+        .into_inner()
+        .quote
+        .unwrap();
+    let policy = contracted.policy.clone().unwrap();
+    assert!(policy.policy_number.starts_with("POL-"));
+    assert_eq!(policy.premium, discounted.premium_due);
+    assert!(!policy.cancelled);
+    assert_eq!(
+        w.sales
+            .contract_policy(contract("PAY-1"))
+            .await
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap(),
+        contracted
+    );
+    assert_eq!(
+        w.sales
+            .contract_policy(contract("PAY-2"))
+            .await
+            .unwrap_err()
+            .code(),
+        Code::FailedPrecondition
+    );
+
+    // Void (compensation) cancels the policy; voiding again changes nothing.
+    let void = VoidQuoteRequest {
+        quote_id: quote.quote_id.clone(),
+        customer_id: "CUS-A".into(),
+        reason: "refund".into(),
+    };
+    let voided = w
+        .sales
+        .void_quote(void.clone())
+        .await
+        .unwrap()
+        .into_inner()
+        .quote
+        .unwrap();
+    assert_eq!(voided.status, QuoteStatus::Void as i32);
+    assert!(voided.policy.unwrap().cancelled);
+    assert_eq!(
+        w.sales
+            .void_quote(void)
+            .await
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap()
+            .status,
+        QuoteStatus::Void as i32
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn bad_quotes_and_strangers() {
+    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let reused = w
+        .sales
+        .create_quote(quote_req("k", "CUS-A", "PLN-LIABILITY"))
+        .await
+        .unwrap();
+    assert!(reused.into_inner().quote.is_some());
+    let err = w
+        .sales
+        .create_quote(quote_req("k", "CUS-A", "PLN-COMPREHENSIVE"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message().starts_with("idempotency_key")),
+        (Code::InvalidArgument, true)
+    );
+
+    let mut young = quote_req("y", "CUS-A", "PLN-SAFE-DRIVER");
+    young.conditions.as_mut().unwrap().driver_age = 19;
+    assert_eq!(
+        w.sales.create_quote(young).await.unwrap_err().code(),
+        Code::FailedPrecondition
+    );
+    let mut bad = quote_req("b", "CUS-A", "PLN-LIABILITY");
+    bad.conditions.as_mut().unwrap().postal_code = "123".into();
+    assert!(
+        w.sales
+            .create_quote(bad)
+            .await
+            .unwrap_err()
+            .message()
+            .starts_with("conditions.postal_code")
+    );
+    assert_eq!(
+        w.sales
+            .create_quote(quote_req("n", "CUS-A", "PLN-NOPE"))
+            .await
+            .unwrap_err()
+            .code(),
+        Code::NotFound
+    );
+
+    // Another customer cannot see or use the quote.
+    let quote = w.quote("q", "CUS-A", "PLN-LIABILITY").await;
+    let stranger = w
+        .sales
+        .get_quote(GetQuoteRequest {
+            quote_id: quote.quote_id.clone(),
+            customer_id: "CUS-B".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(stranger.code(), Code::NotFound);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn the_discount_waits_for_the_seller_rather_than_guessing() {
+    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let quote = w.quote("q", "CUS-A", "PLN-SAFE-DRIVER").await;
+    let mine = w.order("CUS-A", "DEV-DC-1001").await;
+    let accessory = std::mem::replace(
+        &mut w.accessory,
+        Running::start(|_l, _s| async { Ok(()) }).await,
+    );
+    accessory.stop().await;
+    let down = w.discount(&quote, "CUS-A", &mine).await.unwrap_err();
+    assert_eq!(down.code(), Code::Unavailable, "{}", down.message());
+    let unchanged = w
+        .sales
+        .get_quote(GetQuoteRequest {
+            quote_id: quote.quote_id.clone(),
+            customer_id: "CUS-A".into(),
+        })
+        .await;
+    assert!(
+        unchanged
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap()
+            .discount
+            .is_none()
+    );
+    w.stop().await;
+}
