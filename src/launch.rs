@@ -188,14 +188,11 @@ async fn prepare(
             .await?
         }
         Target::Settlement => {
-            placeholder::<svc_settlement::migration::Migrator>(
-                "settlement",
-                db_url()?,
-                listener,
-                server,
-                shutdown,
-            )
-            .await?
+            let db = svc_settlement::open(db_url()?).await?;
+            if config.demo_data {
+                svc_settlement::load_demo_data(&db).await?;
+            }
+            Box::pin(svc_settlement::serve(listener, db, server, shutdown))
         }
         Target::Leads => {
             placeholder::<svc_leads::migration::Migrator>(

@@ -115,11 +115,14 @@ mod tests {
         ports.sort_unstable();
         ports.dedup();
         assert_eq!(ports.len(), Target::ALL.len());
+        let err = "billing".parse::<Target>().unwrap_err();
         assert!(
-            "billing"
-                .parse::<Target>()
-                .unwrap_err()
-                .contains("one of insurance")
+            err.starts_with("unknown target \"billing\"; one of "),
+            "{err}"
+        );
+        assert!(
+            err.contains("insurance") && err.contains("gateway"),
+            "{err}"
         );
     }
 

@@ -173,7 +173,14 @@ fn bad_configuration_fails_fast_and_clearly() {
     assert!(err.contains("TANDEM_ACCESSORY_ADDR"), "{err}");
 
     let err = run_failing(
-        &["serve", "accessory", "--listen", "accessory=127.0.0.1:0"],
+        &[
+            "serve",
+            "accessory",
+            "--listen",
+            "accessory=127.0.0.1:0",
+            "--peer",
+            "install=http://127.0.0.1:1",
+        ],
         &[("TANDEM_ACCESSORY_DATABASE_URL", "mysql://root@localhost/x")],
     );
     assert!(err.contains("unsupported database URL"), "{err}");
@@ -195,6 +202,8 @@ fn a_busy_port_is_reported_with_the_target() {
             data.to_str().unwrap(),
             "--listen",
             &format!("accessory={addr}"),
+            "--peer",
+            "install=http://127.0.0.1:1",
         ],
         &[],
     );

@@ -115,7 +115,8 @@ async fn every_server_answers_health_and_reflection() {
         insurance,
         [
             "grpc.health.v1.Health",
-            "tandem.insurance.v1.InsurancePlans"
+            "tandem.insurance.v1.InsurancePlans",
+            "tandem.insurance.v1.InsuranceSales"
         ]
     );
     let accessory = reflected_services(&mesh.url(Target::Accessory)).await;
@@ -123,7 +124,8 @@ async fn every_server_answers_health_and_reflection() {
         accessory,
         [
             "grpc.health.v1.Health",
-            "tandem.accessory.v1.AccessoryCatalog"
+            "tandem.accessory.v1.AccessoryCatalog",
+            "tandem.accessory.v1.AccessoryOrders"
         ]
     );
     let install = reflected_services(&mesh.url(Target::Install)).await;

@@ -1,7 +1,54 @@
-//! svc-settlement — the account server of seeds 000, 003 and 004: accounts, a double-entry ledger, idempotent payments, escrow by order ID and payouts.
+//! svc-settlement — the account server of seed 000 (claims 6, 7): it settles a bundle
+//! sale, the insurance premium and the device, in ONE card payment, and books it in a
+//! double-entry ledger (card clearing debited, each merchant credited; every transaction
+//! sums to zero). Payments and refunds are idempotent by key, cards are checked (Luhn,
+//! expiry, CVC) and only their brand and last four digits are stored, and the card
+//! processor is a port with a built-in test processor, so the server runs alone.
 //!
-//! Not built yet: its issue fills it. Until then the server runs with its own database
-//! (migrated, so the deployment shape is real) and answers only the standard health and
-//! reflection services.
+//! `grpc` maps requests, `flow` runs the payment and refund procedures, `domain` holds
+//! the card, request and bookkeeping rules (pure, unit tested), `processor` the
+//! payment-method port, `store` the sea-orm entities, queries and transactional writes,
+//! `migration` the schema.
 
+pub mod domain;
+mod error;
+mod flow;
+mod grpc;
 pub mod migration;
+pub mod processor;
+pub mod store;
+
+use sea_orm::DatabaseConnection;
+use tandem_mesh::db::DbSetupError;
+use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
+use tandem_proto::settlement::v1::settlement_server::SettlementServer;
+use tokio::net::TcpListener;
+
+pub use error::SettlementError;
+pub use grpc::{PROCESSOR_TIMEOUT, SettlementService};
+
+/// Connects to the settlement database and applies its migrations.
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
+}
+
+/// Opens the demo merchant accounts (idempotent).
+pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+    store::seed::demo_accounts(db).await?;
+    Ok(())
+}
+
+/// Serves the settlement service, charging through the built-in test processor, on
+/// `listener` until `shutdown` is cancelled.
+pub async fn serve(
+    listener: TcpListener,
+    db: DatabaseConnection,
+    config: ServerConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    GrpcServer::new("settlement", config)
+        .add_service(SettlementServer::new(SettlementService::new(db.clone())))
+        .with_database(db)
+        .run(listener, shutdown)
+        .await
+}

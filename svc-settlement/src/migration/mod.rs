@@ -1,12 +1,17 @@
-//! Schema migrations of the settlement server's database (none yet).
+//! Schema migrations of the settlement server's database.
 
 use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_ledger;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![
+            Box::new(tandem_mesh::idempotency::record::Migration),
+            Box::new(m20261122_000001_create_ledger::Migration),
+        ]
     }
 }

@@ -1,0 +1,90 @@
+//! Double-entry bookkeeping: the entries of a settled payment and of its refund. Credits
+//! are positive, debits negative, and every transaction sums to zero per currency.
+
+use super::{Line, Payment};
+
+/// The account the card network owes us through: debited by every card payment.
+pub const CARD_CLEARING: &str = "clearing:card";
+
+/// The account through which a payer's payments pass, so the customer side is visible.
+pub fn customer_account(payer_id: &str) -> String {
+    format!("customer:{payer_id}")
+}
+
+/// One signed amount booked to one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The account.
+    pub account_id: String,
+    /// Credit (> 0) or debit (< 0), in minor units.
+    pub amount_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+}
+
+/// A set of entries that does not sum to zero — a bug, never a user error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ledger transaction does not balance: {currency} off by {off} minor units")]
+pub struct Unbalanced {
+    /// The currency whose entries do not sum to zero.
+    pub currency: String,
+    /// Their sum.
+    pub off: i128,
+}
+
+/// Checks that `entries` sum to zero in every currency.
+pub fn check_balanced(entries: &[Entry]) -> Result<(), Unbalanced> {
+    let mut sums: Vec<(&str, i128)> = Vec::new();
+    for entry in entries {
+        match sums.iter_mut().find(|(c, _)| *c == entry.currency) {
+            Some((_, sum)) => *sum += i128::from(entry.amount_minor),
+            None => sums.push((&entry.currency, i128::from(entry.amount_minor))),
+        }
+    }
+    match sums.into_iter().find(|(_, sum)| *sum != 0) {
+        Some((currency, off)) => Err(Unbalanced {
+            currency: currency.to_owned(),
+            off,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The one transaction of a settled card payment: card clearing debited by the total,
+/// the customer credited and debited by it (the money passes through), each payee
+/// credited with its line.
+pub fn settlement_entries(
+    payer_id: &str,
+    currency: &str,
+    lines: &[Line],
+) -> Result<Vec<Entry>, Unbalanced> {
+    let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
+    let entry = |account_id: &str, amount_minor: i64| Entry {
+        account_id: account_id.to_owned(),
+        amount_minor,
+        currency: currency.to_owned(),
+    };
+    let customer = customer_account(payer_id);
+    let mut entries = Vec::with_capacity(lines.len() + 3);
+    entries.push(entry(CARD_CLEARING, -total));
+    entries.push(entry(&customer, total));
+    entries.push(entry(&customer, -total));
+    entries.extend(
+        lines
+            .iter()
+            .map(|l| entry(&l.payee_account, l.amount_minor)),
+    );
+    check_balanced(&entries)?;
+    Ok(entries)
+}
+
+/// The reversing transaction of `payment`'s settlement: every entry negated.
+pub fn refund_entries(payment: &Payment) -> Result<Vec<Entry>, Unbalanced> {
+    let mut entries = settlement_entries(&payment.payer_id, &payment.currency, &payment.lines)?;
+    entries.reverse();
+    for entry in &mut entries {
+        entry.amount_minor = -entry.amount_minor;
+    }
+    check_balanced(&entries)?;
+    Ok(entries)
+}

@@ -1,0 +1,87 @@
+//! Pure rules of the account server: card checks (`card`), what a payment or refund may
+//! ask for (`pay`), and the double-entry bookkeeping of payments and refunds (`ledger`).
+
+pub mod card;
+pub mod ledger;
+pub mod pay;
+
+pub use card::Card;
+pub use ledger::{CARD_CLEARING, Entry, Unbalanced};
+pub use pay::{PayCommand, RefundCommand};
+pub use tandem_mesh::status::InvalidField;
+
+use chrono::{DateTime, Utc};
+
+/// One thing paid for and the merchant account that receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// A merchant account ID, e.g. "merchant:insurance".
+    pub payee_account: String,
+    /// More than 0, in minor units of the payment's currency.
+    pub amount_minor: i64,
+    /// The payee's reference.
+    pub reference: String,
+}
+
+/// Where a payment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentStatus {
+    /// Charged; the payees are credited.
+    Settled,
+    /// The card was declined; nothing was charged or booked.
+    Declined,
+    /// Charged, then refunded in full.
+    Refunded,
+}
+
+impl PaymentStatus {
+    /// The value stored in the `payment.status` column.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Settled => "settled",
+            Self::Declined => "declined",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    /// The status stored as `slug`, if known.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        [Self::Settled, Self::Declined, Self::Refunded]
+            .into_iter()
+            .find(|s| s.slug() == slug)
+    }
+}
+
+/// A payment as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    /// "pay_" + 32 hex digits.
+    pub payment_id: String,
+    /// Who paid.
+    pub payer_id: String,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// ISO-4217 code of every line.
+    pub currency: String,
+    /// Sum of the lines.
+    pub total_minor: i64,
+    /// What was paid for, in request order.
+    pub lines: Vec<Line>,
+    /// "visa", "mastercard", "amex" or "card".
+    pub card_brand: String,
+    /// Last four digits of the card.
+    pub card_last4: String,
+    /// The processor's decline code, empty unless declined.
+    pub decline_reason: String,
+    /// The caller's reference.
+    pub reference: String,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+    /// When it was refunded.
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// Why it was refunded, empty unless refunded.
+    pub refund_reason: String,
+}
+
+#[cfg(test)]
+mod tests;

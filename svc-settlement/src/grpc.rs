@@ -1,0 +1,142 @@
+//! The `Settlement` gRPC service: request mapping only; the procedures live in `flow`,
+//! rules in `domain`, data access in `store`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::SecondsFormat;
+use sea_orm::DatabaseConnection;
+use tandem_proto::common::v1::Money;
+use tandem_proto::settlement::v1 as pb;
+use tandem_proto::settlement::v1::settlement_server::Settlement;
+use tonic::{Request, Response, Status};
+
+use crate::domain::{self, PaymentStatus};
+use crate::error::SettlementError;
+use crate::flow::Payments;
+use crate::processor::{CardProcessor, TestProcessor};
+
+/// Longest wait for the card processor's answer unless configured otherwise.
+pub const PROCESSOR_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The settlement service state.
+#[derive(Clone)]
+pub struct SettlementService {
+    /// The payment procedures.
+    payments: Payments,
+}
+
+impl SettlementService {
+    /// A service over `db` charging through the built-in [`TestProcessor`].
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self::with_processor(db, Arc::new(TestProcessor::default()), PROCESSOR_TIMEOUT)
+    }
+
+    /// A service over `db` charging through `processor`, given `processor_timeout` at most.
+    pub fn with_processor(
+        db: DatabaseConnection,
+        processor: Arc<dyn CardProcessor>,
+        processor_timeout: Duration,
+    ) -> Self {
+        Self {
+            payments: Payments::new(db, processor, processor_timeout),
+        }
+    }
+}
+
+#[tonic::async_trait]
+impl Settlement for SettlementService {
+    async fn pay(
+        &self,
+        request: Request<pb::PayRequest>,
+    ) -> Result<Response<pb::PayResponse>, Status> {
+        let budget = self.payments.budget(request.metadata());
+        let payment = self.payments.pay(request.into_inner(), budget).await?;
+        Ok(Response::new(pb::PayResponse {
+            payment: Some(to_proto(&payment)),
+        }))
+    }
+
+    async fn refund(
+        &self,
+        request: Request<pb::RefundRequest>,
+    ) -> Result<Response<pb::RefundResponse>, Status> {
+        let payment = self.payments.refund(request.into_inner()).await?;
+        Ok(Response::new(pb::RefundResponse {
+            payment: Some(to_proto(&payment)),
+        }))
+    }
+
+    async fn get_payment(
+        &self,
+        request: Request<pb::GetPaymentRequest>,
+    ) -> Result<Response<pb::GetPaymentResponse>, Status> {
+        let id = domain::pay::payment_id(&request.get_ref().payment_id)
+            .map_err(SettlementError::from)?;
+        let payment = self.payments.get(&id).await?;
+        Ok(Response::new(pb::GetPaymentResponse {
+            payment: Some(to_proto(&payment)),
+        }))
+    }
+
+    async fn get_ledger_summary(
+        &self,
+        _request: Request<pb::GetLedgerSummaryRequest>,
+    ) -> Result<Response<pb::GetLedgerSummaryResponse>, Status> {
+        let summary = self.payments.summary().await?;
+        Ok(Response::new(pb::GetLedgerSummaryResponse {
+            balances: summary
+                .balances
+                .into_iter()
+                .map(|(account_id, currency, balance)| pb::AccountBalance {
+                    account_id,
+                    balance: Some(money(balance, currency)),
+                })
+                .collect(),
+            totals: summary
+                .totals
+                .into_iter()
+                .map(|(currency, total)| money(total, currency))
+                .collect(),
+            transactions: summary.transactions,
+            unbalanced_transactions: summary.unbalanced,
+        }))
+    }
+}
+
+fn money(minor_units: i64, currency: String) -> Money {
+    Money {
+        minor_units,
+        currency,
+    }
+}
+
+fn to_proto(p: &domain::Payment) -> pb::Payment {
+    let time = |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    pb::Payment {
+        payment_id: p.payment_id.clone(),
+        payer_id: p.payer_id.clone(),
+        status: match p.status {
+            PaymentStatus::Settled => pb::PaymentStatus::Settled,
+            PaymentStatus::Declined => pb::PaymentStatus::Declined,
+            PaymentStatus::Refunded => pb::PaymentStatus::Refunded,
+        } as i32,
+        total: Some(money(p.total_minor, p.currency.clone())),
+        lines: p
+            .lines
+            .iter()
+            .map(|l| pb::PaymentLine {
+                payee_account: l.payee_account.clone(),
+                amount: Some(money(l.amount_minor, p.currency.clone())),
+                reference: l.reference.clone(),
+            })
+            .collect(),
+        card_brand: p.card_brand.clone(),
+        card_last4: p.card_last4.clone(),
+        decline_reason: p.decline_reason.clone(),
+        reference: p.reference.clone(),
+        created_at: time(&p.created_at),
+        refunded_at: p.refunded_at.as_ref().map(time).unwrap_or_default(),
+        refund_reason: p.refund_reason.clone(),
+    }
+}

@@ -1,0 +1,151 @@
+//! Reads: payments, payee accounts, claims and the ledger summary.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::entity::{
+    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line,
+};
+use crate::domain::{Line, Payment, PaymentStatus};
+
+/// Account kind that may receive payments.
+pub const MERCHANT: &str = "merchant";
+
+/// Balances and soundness checks of the whole ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerSummary {
+    /// (account, currency, balance) for every account and currency with entries, by
+    /// account ID then currency.
+    pub balances: Vec<(String, String, i64)>,
+    /// (currency, sum of all entries) per currency, by currency.
+    pub totals: Vec<(String, i64)>,
+    /// Ledger transactions recorded.
+    pub transactions: u64,
+    /// Transactions whose entries do not sum to zero in some currency.
+    pub unbalanced: u64,
+}
+
+/// One payment with its lines, if it exists.
+pub async fn payment(
+    db: &impl ConnectionTrait,
+    payment_id: &str,
+) -> Result<Option<Payment>, DbErr> {
+    let Some(row) = payment::Entity::find_by_id(payment_id.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = payment_line::Entity::find()
+        .filter(payment_line::Column::PaymentId.eq(payment_id))
+        .order_by_asc(payment_line::Column::LineNo)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| Line {
+            payee_account: l.payee_account,
+            amount_minor: l.amount_minor,
+            reference: l.reference,
+        })
+        .collect();
+    let status = PaymentStatus::from_slug(&row.status).ok_or_else(|| {
+        DbErr::Custom(format!(
+            "corrupt payment.status {:?} of {}",
+            row.status, row.payment_id
+        ))
+    })?;
+    Ok(Some(Payment {
+        payment_id: row.payment_id,
+        payer_id: row.payer_id,
+        status,
+        currency: row.currency,
+        total_minor: row.total_minor,
+        lines,
+        card_brand: row.card_brand,
+        card_last4: row.card_last4,
+        decline_reason: row.decline_reason,
+        reference: row.reference,
+        created_at: row.created_at,
+        refunded_at: row.refunded_at,
+        refund_reason: row.refund_reason,
+    }))
+}
+
+/// The first of `accounts` that is not a merchant account, if any.
+pub async fn first_unknown_payee<'a>(
+    db: &impl ConnectionTrait,
+    accounts: impl IntoIterator<Item = &'a str> + Clone,
+) -> Result<Option<&'a str>, DbErr> {
+    let known: Vec<String> = account::Entity::find()
+        .select_only()
+        .column(account::Column::AccountId)
+        .filter(account::Column::AccountId.is_in(accounts.clone()))
+        .filter(account::Column::Kind.eq(MERCHANT))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(accounts.into_iter().find(|a| !known.iter().any(|k| k == a)))
+}
+
+/// The claim on an idempotency key, if one is held.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<payment_claim::Model>, DbErr> {
+    payment_claim::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await
+}
+
+/// Balances per account and currency, totals per currency, and the count of
+/// transactions and of unbalanced ones.
+pub async fn ledger_summary(db: &impl ConnectionTrait) -> Result<LedgerSummary, DbErr> {
+    // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so it decodes as i64.
+    let sum = || {
+        Expr::col(ledger_entry::Column::AmountMinor)
+            .sum()
+            .cast_as("BIGINT")
+    };
+    let balances: Vec<(String, String, i64)> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::AccountId)
+        .column(ledger_entry::Column::Currency)
+        .column_as(sum(), "balance")
+        .group_by(ledger_entry::Column::AccountId)
+        .group_by(ledger_entry::Column::Currency)
+        .order_by_asc(ledger_entry::Column::AccountId)
+        .order_by_asc(ledger_entry::Column::Currency)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let totals: Vec<(String, i64)> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::Currency)
+        .column_as(sum(), "total")
+        .group_by(ledger_entry::Column::Currency)
+        .order_by_asc(ledger_entry::Column::Currency)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut unbalanced: Vec<String> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::TransactionId)
+        .group_by(ledger_entry::Column::TransactionId)
+        .group_by(ledger_entry::Column::Currency)
+        .having(Expr::col(ledger_entry::Column::AmountMinor).sum().ne(0))
+        .into_tuple()
+        .all(db)
+        .await?;
+    unbalanced.sort();
+    unbalanced.dedup();
+    let transactions = ledger_transaction::Entity::find().count(db).await?;
+    Ok(LedgerSummary {
+        balances,
+        totals,
+        transactions,
+        unbalanced: unbalanced.len() as u64,
+    })
+}

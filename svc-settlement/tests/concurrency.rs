@@ -1,0 +1,187 @@
+//! Same-key calls at the same moment and across restarts, over real gRPC on SQLite and
+//! (when configured) PostgreSQL: a card is charged once per idempotency key.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use common::*;
+use svc_settlement::SettlementService;
+use svc_settlement::domain::Card;
+use svc_settlement::processor::{Authorization, CardProcessor, ProcessorError, TestProcessor};
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::{GrpcServer, ServerConfig};
+use tandem_proto::common::v1::Money;
+use tandem_proto::settlement::v1::settlement_server::SettlementServer;
+use tandem_proto::settlement::v1::{PaymentStatus, RefundRequest};
+
+/// The test processor, slowed down and counting its calls.
+struct Counting {
+    calls: AtomicU32,
+    delay: Duration,
+}
+
+#[async_trait::async_trait]
+impl CardProcessor for Counting {
+    async fn authorize(&self, card: &Card, total: &Money) -> Result<Authorization, ProcessorError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
+        TestProcessor::default().authorize(card, total).await
+    }
+}
+
+async fn start_counting(db: &TestDb, processor: Arc<Counting>) -> (Running, Client) {
+    let conn = svc_settlement::open(&db.url).await.expect("open db");
+    svc_settlement::load_demo_data(&conn).await.expect("seed");
+    let service =
+        SettlementService::with_processor(conn.clone(), processor, Duration::from_secs(2));
+    let server = Running::start(|l, s| {
+        GrpcServer::new("settlement", ServerConfig::default())
+            .add_service(SettlementServer::new(service))
+            .with_database(conn)
+            .run(l, s)
+    })
+    .await;
+    let client = connect(&server).await;
+    (server, client)
+}
+
+#[tokio::test]
+async fn concurrent_calls_with_one_key_charge_once() {
+    for db in TestDb::all().await {
+        let processor = Arc::new(Counting {
+            calls: AtomicU32::new(0),
+            delay: Duration::from_millis(300),
+        });
+        let (server, client) = start_counting(&db, processor.clone()).await;
+        let (mut a, mut b, mut c) = (client.clone(), client.clone(), client.clone());
+        let (ra, rb, rc) = tokio::join!(
+            a.pay(bundle("same", VISA)),
+            b.pay(bundle("same", VISA)),
+            c.pay(bundle("same", VISA)),
+        );
+        let ids: Vec<String> = [ra, rb, rc]
+            .into_iter()
+            .map(|r| {
+                r.expect("every caller gets the result")
+                    .into_inner()
+                    .payment
+                    .unwrap()
+                    .payment_id
+            })
+            .collect();
+        assert!(ids.iter().all(|id| *id == ids[0]), "{}: {ids:?}", db.kind);
+        assert_eq!(
+            processor.calls.load(Ordering::SeqCst),
+            1,
+            "{}: card charged once",
+            db.kind
+        );
+        let mut client = client;
+        let ledger = summary(&mut client).await;
+        assert_eq!(ledger.transactions, 1);
+        assert_eq!(balance(&ledger, "merchant:insurance"), 80_000);
+        assert_sound(&ledger);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_pays_through_serve_settle_once() {
+    for db in TestDb::all().await {
+        let (server, client) = start(&db).await;
+        let (mut a, mut b) = (client.clone(), client.clone());
+        let (ra, rb) = tokio::join!(a.pay(bundle("twin", VISA)), b.pay(bundle("twin", VISA)));
+        let (pa, pb) = (
+            ra.unwrap().into_inner().payment.unwrap(),
+            rb.unwrap().into_inner().payment.unwrap(),
+        );
+        assert_eq!(pa.payment_id, pb.payment_id, "{}", db.kind);
+        let mut client = client;
+        let ledger = summary(&mut client).await;
+        assert_eq!(ledger.transactions, 1);
+        assert_eq!(balance(&ledger, "merchant:accessory"), 21_900);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_refunds_reverse_once() {
+    for db in TestDb::all().await {
+        let (server, mut client) = start(&db).await;
+        let paid = pay(&mut client, bundle("to-refund", VISA)).await;
+        let refund = |key: &str| RefundRequest {
+            idempotency_key: key.into(),
+            payment_id: paid.payment_id.clone(),
+            reason: String::new(),
+        };
+        let (mut a, mut b, mut c) = (client.clone(), client.clone(), client.clone());
+        let (same1, same2, other) = tokio::join!(
+            a.refund(refund("rk")),
+            b.refund(refund("rk")),
+            c.refund(refund("rk-other"))
+        );
+        // Exactly one key refunds: both "rk" calls share its result, or both see the
+        // refund made under "rk-other".
+        match (same1, same2, other) {
+            (Ok(x), Ok(y), Err(e)) => {
+                let (x, y) = (
+                    x.into_inner().payment.unwrap(),
+                    y.into_inner().payment.unwrap(),
+                );
+                assert_eq!(x, y, "{}", db.kind);
+                assert_eq!(x.status(), PaymentStatus::Refunded);
+                assert_eq!(e.code(), tonic::Code::FailedPrecondition, "{e:?}");
+            }
+            (Err(x), Err(y), Ok(won)) => {
+                assert_eq!(
+                    won.into_inner().payment.unwrap().status(),
+                    PaymentStatus::Refunded
+                );
+                assert_eq!(x.code(), tonic::Code::FailedPrecondition, "{x:?}");
+                assert_eq!(y.code(), tonic::Code::FailedPrecondition, "{y:?}");
+            }
+            outcome => panic!("{}: not exactly one refund: {outcome:?}", db.kind),
+        }
+        let ledger = summary(&mut client).await;
+        assert_eq!(
+            ledger.transactions, 2,
+            "{}: one payment, one reversal",
+            db.kind
+        );
+        assert_eq!(balance(&ledger, "merchant:insurance"), 0);
+        assert_sound(&ledger);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_replay_after_a_restart_returns_the_stored_payment() {
+    for db in TestDb::all().await {
+        let (server, mut client) = start(&db).await;
+        let first = pay(&mut client, bundle("restart-1", VISA)).await;
+        let declined = pay(&mut client, bundle("restart-2", DECLINED)).await;
+        let before = summary(&mut client).await;
+        server.stop().await;
+
+        let (server, mut client) = start(&db).await;
+        assert_eq!(
+            pay(&mut client, bundle("restart-1", VISA)).await,
+            first,
+            "{}",
+            db.kind
+        );
+        assert_eq!(
+            pay(&mut client, bundle("restart-2", DECLINED)).await,
+            declined
+        );
+        assert_eq!(summary(&mut client).await, before);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
