@@ -178,14 +178,11 @@ async fn prepare(
             Box::pin(svc_accessory::serve(listener, db, peers, server, shutdown))
         }
         Target::Install => {
-            placeholder::<svc_install::migration::Migrator>(
-                "install",
-                db_url()?,
-                listener,
-                server,
-                shutdown,
-            )
-            .await?
+            let db = svc_install::open(db_url()?).await?;
+            if config.demo_data {
+                svc_install::load_demo_data(&db).await?;
+            }
+            Box::pin(svc_install::serve(listener, db, server, shutdown))
         }
         Target::Settlement => {
             let db = svc_settlement::open(db_url()?).await?;
@@ -195,14 +192,11 @@ async fn prepare(
             Box::pin(svc_settlement::serve(listener, db, server, shutdown))
         }
         Target::Leads => {
-            placeholder::<svc_leads::migration::Migrator>(
-                "leads",
-                db_url()?,
-                listener,
-                server,
-                shutdown,
-            )
-            .await?
+            let db = svc_leads::open(db_url()?).await?;
+            if config.demo_data {
+                svc_leads::load_demo_data(&db).await?;
+            }
+            Box::pin(svc_leads::serve(listener, db, server, shutdown))
         }
         Target::Buyback => {
             placeholder::<svc_buyback::migration::Migrator>(

@@ -175,6 +175,17 @@ impl Payments {
             .ok_or_else(|| SettlementError::PaymentNotFound(payment_id.to_owned()))
     }
 
+    /// The payment recorded under a Pay idempotency key, if any.
+    pub async fn find_by_key(&self, key: &str) -> Result<Payment, SettlementError> {
+        use sea_orm::EntityTrait;
+        let record =
+            idempotency::record::Entity::find_by_id((PAY_SCOPE.to_owned(), key.to_owned()))
+                .one(&self.db)
+                .await?
+                .ok_or_else(|| SettlementError::PaymentNotFound(format!("under key {key}")))?;
+        self.get(&record.result_id).await
+    }
+
     /// The ledger's balances and soundness checks.
     pub async fn summary(&self) -> Result<store::LedgerSummary, SettlementError> {
         Ok(store::ledger_summary(&self.db).await?)

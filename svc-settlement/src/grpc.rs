@@ -79,6 +79,18 @@ impl Settlement for SettlementService {
         }))
     }
 
+    async fn find_payment(
+        &self,
+        request: Request<pb::FindPaymentRequest>,
+    ) -> Result<Response<pb::FindPaymentResponse>, Status> {
+        let key = &request.get_ref().idempotency_key;
+        tandem_mesh::idempotency::validate_key(key).map_err(SettlementError::from)?;
+        let payment = self.payments.find_by_key(key).await?;
+        Ok(Response::new(pb::FindPaymentResponse {
+            payment: Some(to_proto(&payment)),
+        }))
+    }
+
     async fn get_ledger_summary(
         &self,
         _request: Request<pb::GetLedgerSummaryRequest>,

@@ -381,3 +381,44 @@ async fn demo_data_is_loaded_idempotently() {
     );
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_caller_that_lost_the_answer_finds_the_payment_by_its_key() {
+    use tandem_proto::settlement::v1::FindPaymentRequest;
+    for db in TestDb::all().await {
+        let (server, mut client) = start(&db).await;
+        let find = |key: &str| FindPaymentRequest {
+            idempotency_key: key.into(),
+        };
+        let none = client.find_payment(find("never-used")).await.unwrap_err();
+        assert_eq!(none.code(), Code::NotFound, "{}", db.kind);
+
+        let paid = pay(&mut client, bundle("lost-1", VISA)).await;
+        let found = client
+            .find_payment(find("lost-1"))
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        assert_eq!(found, paid);
+        let declined = pay(&mut client, bundle("lost-2", DECLINED)).await;
+        let found = client
+            .find_payment(find("lost-2"))
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        assert_eq!(
+            (found.status(), found.payment_id),
+            (PaymentStatus::Declined, declined.payment_id)
+        );
+        assert_eq!(
+            client.find_payment(find("")).await.unwrap_err().code(),
+            Code::InvalidArgument
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}

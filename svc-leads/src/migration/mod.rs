@@ -1,12 +1,17 @@
-//! Schema migrations of the leads server's database (none yet).
+//! Schema migrations of the leads server's database.
 
 use sea_orm_migration::prelude::*;
+
+mod m20261201_000001_create_customers;
 
 /// Applies the leads server's migrations in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![
+            Box::new(tandem_mesh::idempotency::record::Migration),
+            Box::new(m20261201_000001_create_customers::Migration),
+        ]
     }
 }

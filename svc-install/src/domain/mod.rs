@@ -1,0 +1,46 @@
+//! Pure rules of the installer server: great-circle geometry (`geo`), the ZIP gazetteer
+//! (`gazetteer`), the spatial index and nearest-installer ranking (`kdtree`, `nearest`),
+//! slot schedules (`slots`), and what a request may ask for (`request`, `booking`).
+
+mod booking;
+mod customer;
+mod gazetteer;
+mod geo;
+mod kdtree;
+mod nearest;
+mod request;
+mod skills;
+mod slots;
+
+pub use booking::{Booking, BookingDraft, BookingStatus, Refusal, check_bookable};
+pub use customer::{Customer, PostalAddress};
+pub use gazetteer::{Gazetteer, Place, ZipError, gazetteer};
+pub use geo::{EARTH_RADIUS_M, LatLon, chord2_to_m, haversine_m, whole_metres};
+pub use kdtree::{KdTree, Neighbour, brute_force_nearest};
+pub use nearest::{InstallerIndex, Ranked};
+pub use request::{CancelRequest, NearestQuery, SlotsQuery};
+pub use skills::SkillSet;
+pub use slots::{SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id};
+pub use tandem_mesh::status::InvalidField;
+
+/// An installation business.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Installer {
+    /// Stable ID, e.g. "INS-0042".
+    pub installer_id: String,
+    /// Business name.
+    pub name: String,
+    /// Phone number.
+    pub phone: String,
+    /// Workshop address.
+    pub address: PostalAddress,
+    /// Workshop location.
+    pub location: LatLon,
+    /// Device categories it fits.
+    pub skills: SkillSet,
+}
+
+#[cfg(test)]
+mod rules_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! Unit tests of the request, booking and slot rules.
+
+use super::*;
+use chrono::{TimeZone, Utc};
+use tandem_proto::accessory::v1::DeviceCategory as C;
+use tandem_proto::common::v1::Address;
+use tandem_proto::install::v1::{
+    BookInstallationRequest, FindNearestInstallersRequest, InstallCustomer,
+};
+
+fn installer(id: &str, skills: &[C]) -> Installer {
+    Installer {
+        installer_id: id.into(),
+        name: id.into(),
+        phone: "+1 212 555 0100".into(),
+        address: PostalAddress::default(),
+        location: LatLon::new(40.7128, -74.0060),
+        skills: SkillSet::of(skills),
+    }
+}
+
+#[test]
+fn schedule_is_weekday_slots_after_now() {
+    // Monday 2026-11-23 00:00 UTC: 10 weekdays in the next 14 days, 4 slots each.
+    let monday = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+    let slots = schedule(monday, SCHEDULE_DAYS);
+    assert_eq!(slots.len(), 40);
+    assert_eq!(rfc3339(slots[0].0), "2026-11-23T09:00:00Z");
+    assert_eq!(rfc3339(slots[0].1), "2026-11-23T11:00:00Z");
+    assert_eq!(rfc3339(slots[4].0), "2026-11-24T09:00:00Z");
+    assert!(slots.windows(2).all(|w| w[0].0 < w[1].0));
+    // Friday 12:00: the 14:00 and 16:00 slots, then Monday.
+    let friday_noon = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+    let slots = schedule(friday_noon, 4);
+    let starts: Vec<_> = slots.iter().map(|s| rfc3339(s.0)).collect();
+    assert_eq!(
+        starts[..3],
+        [
+            "2026-11-20T14:00:00Z",
+            "2026-11-20T16:00:00Z",
+            "2026-11-23T09:00:00Z"
+        ]
+    );
+    assert_eq!(slots.len(), 6);
+    assert_eq!(slot_id("INS-0001", slots[0].0), "INS-0001-20261120T1400Z");
+}
+
+fn booking_request() -> BookInstallationRequest {
+    BookInstallationRequest {
+        idempotency_key: "k-1".into(),
+        slot_id: "INS-0001-20261120T1400Z".into(),
+        order_number: "ORD-1".into(),
+        product_id: "DEV-DC-1002".into(),
+        category: C::Dashcam as i32,
+        customer: Some(InstallCustomer {
+            customer_id: String::new(),
+            name: " Ada Lovelace ".into(),
+            phone: "+1 (415) 555-0142".into(),
+            email: "ada@example.com".into(),
+            address: Some(Address {
+                line1: "1 Market St".into(),
+                postal_code: "94103".into(),
+                ..Default::default()
+            }),
+        }),
+    }
+}
+
+#[test]
+fn booking_requests_name_the_bad_field() {
+    let draft = BookingDraft::parse(&booking_request()).unwrap();
+    assert_eq!(draft.customer.name, "Ada Lovelace");
+    assert_eq!(draft.customer.address.country, "US");
+    assert_eq!(draft.fingerprint.len(), 64);
+    type Edit = fn(&mut BookInstallationRequest);
+    let cases: &[(&str, Edit)] = &[
+        ("idempotency_key", |r| r.idempotency_key.clear()),
+        ("slot_id", |r| r.slot_id = "  ".into()),
+        ("order_number", |r| r.order_number.clear()),
+        ("product_id", |r| r.product_id = "x".repeat(101)),
+        ("category", |r| r.category = 0),
+        ("category", |r| r.category = 99),
+        ("customer", |r| r.customer = None),
+        ("customer.name", |r| {
+            r.customer.as_mut().unwrap().name.clear()
+        }),
+        ("customer.phone", |r| {
+            r.customer.as_mut().unwrap().phone.clear()
+        }),
+        ("customer.phone", |r| {
+            r.customer.as_mut().unwrap().phone = "12345".into()
+        }),
+        ("customer.phone", |r| {
+            r.customer.as_mut().unwrap().phone = "call me".into()
+        }),
+        ("customer.email", |r| {
+            r.customer.as_mut().unwrap().email = "a@b".into()
+        }),
+        ("customer.address", |r| {
+            r.customer.as_mut().unwrap().address = None
+        }),
+        ("customer.address.line1", |r| {
+            r.customer
+                .as_mut()
+                .unwrap()
+                .address
+                .as_mut()
+                .unwrap()
+                .line1
+                .clear()
+        }),
+        ("customer.address.postal_code", |r| {
+            r.customer
+                .as_mut()
+                .unwrap()
+                .address
+                .as_mut()
+                .unwrap()
+                .postal_code = "00000".into()
+        }),
+        ("customer.address.country", |r| {
+            r.customer
+                .as_mut()
+                .unwrap()
+                .address
+                .as_mut()
+                .unwrap()
+                .country = "CA".into()
+        }),
+    ];
+    for (field, edit) in cases {
+        let mut req = booking_request();
+        edit(&mut req);
+        let err = BookingDraft::parse(&req).unwrap_err();
+        assert_eq!(err.field, *field, "{err}");
+    }
+}
+
+#[test]
+fn nearest_queries_apply_defaults_and_bounds() {
+    let q = NearestQuery::parse(&FindNearestInstallersRequest {
+        postal_code: "94103".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!((q.limit, q.slots_per_installer, q.category), (5, 3, None));
+    let err = |r: FindNearestInstallersRequest| NearestQuery::parse(&r).unwrap_err().field;
+    let base = || FindNearestInstallersRequest {
+        postal_code: "94103".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        err(FindNearestInstallersRequest {
+            limit: 21,
+            ..base()
+        }),
+        "limit"
+    );
+    assert_eq!(
+        err(FindNearestInstallersRequest {
+            slots_per_installer: 11,
+            ..base()
+        }),
+        "slots_per_installer"
+    );
+    assert_eq!(
+        err(FindNearestInstallersRequest {
+            category: 42,
+            ..base()
+        }),
+        "category"
+    );
+    assert_eq!(
+        err(FindNearestInstallersRequest {
+            postal_code: "941".into(),
+            ..base()
+        }),
+        "postal_code"
+    );
+}
+
+#[test]
+fn a_slot_is_bookable_only_when_free_future_and_in_the_installers_trade() {
+    let who = installer("INS-1", &[C::Dashcam]);
+    let slot = Slot {
+        slot_id: "INS-1-x".into(),
+        installer_id: "INS-1".into(),
+        starts_at: 1_000,
+        ends_at: 8_200,
+        available: true,
+    };
+    assert_eq!(check_bookable(&slot, &who, C::Dashcam, 999), Ok(()));
+    assert_eq!(
+        check_bookable(&slot, &who, C::Dashcam, 1_000),
+        Err(Refusal::SlotStarted("INS-1-x".into()))
+    );
+    let taken = Slot {
+        available: false,
+        ..slot.clone()
+    };
+    assert_eq!(
+        check_bookable(&taken, &who, C::Dashcam, 0)
+            .unwrap_err()
+            .to_string(),
+        "slot INS-1-x is already booked"
+    );
+    assert_eq!(
+        check_bookable(&slot, &who, C::TheftTracker, 0)
+            .unwrap_err()
+            .to_string(),
+        "installer INS-1 does not install theft_tracker devices"
+    );
+}

@@ -1,0 +1,103 @@
+//! sea-orm entities of the installer tables.
+
+/// An installation business (`installer` table).
+pub mod installer {
+    use sea_orm::entity::prelude::*;
+
+    /// One installer row.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "installer")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub installer_id: String,
+        pub name: String,
+        pub phone: String,
+        pub line1: String,
+        pub line2: String,
+        pub city: String,
+        pub region: String,
+        pub postal_code: String,
+        pub country: String,
+        pub latitude: f64,
+        pub longitude: f64,
+        /// Category slugs between commas, e.g. ",dashcam,theft_tracker,".
+        pub skills: String,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An appointment window (`slot` table).
+pub mod slot {
+    use sea_orm::entity::prelude::*;
+
+    /// One slot row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "slot")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub slot_id: String,
+        pub installer_id: String,
+        /// Unix seconds.
+        pub starts_at: i64,
+        /// Unix seconds.
+        pub ends_at: i64,
+        pub available: bool,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An installation booking with the customer info received (`booking` table).
+pub mod booking {
+    use sea_orm::entity::prelude::*;
+
+    /// One booking row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "booking")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub booking_id: String,
+        #[sea_orm(unique)]
+        pub idempotency_key: String,
+        /// `idempotency::fingerprint` of the booking request.
+        pub fingerprint: String,
+        pub slot_id: String,
+        pub installer_id: String,
+        pub order_number: String,
+        pub product_id: String,
+        /// Category slug.
+        pub category: String,
+        /// "booked" or "cancelled".
+        pub status: String,
+        pub customer_id: String,
+        pub customer_name: String,
+        pub customer_phone: String,
+        pub customer_email: String,
+        pub address_line1: String,
+        pub address_line2: String,
+        pub address_city: String,
+        pub address_region: String,
+        pub address_postal_code: String,
+        pub address_country: String,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub cancelled_at: Option<i64>,
+        pub cancel_reason: String,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,117 @@
+//! Reads of installers and slots.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::DeviceCategory;
+
+use super::entity::{installer, slot};
+use crate::domain::{Installer, LatLon, PostalAddress, SkillSet, Slot};
+
+/// Every installer (for the spatial index).
+pub async fn load_installers(db: &impl ConnectionTrait) -> Result<Vec<Installer>, DbErr> {
+    installer::Entity::find()
+        .order_by_asc(installer::Column::InstallerId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_installer)
+        .collect()
+}
+
+/// One installer, if it exists.
+pub async fn installer(
+    db: &impl ConnectionTrait,
+    installer_id: &str,
+) -> Result<Option<Installer>, DbErr> {
+    installer::Entity::find_by_id(installer_id.to_owned())
+        .one(db)
+        .await?
+        .map(to_installer)
+        .transpose()
+}
+
+/// One slot, if it exists.
+pub async fn slot(db: &impl ConnectionTrait, slot_id: &str) -> Result<Option<Slot>, DbErr> {
+    Ok(slot::Entity::find_by_id(slot_id.to_owned())
+        .one(db)
+        .await?
+        .map(to_slot))
+}
+
+/// Up to `limit` of the installer's available slots starting after `now`, earliest first.
+pub async fn next_slots(
+    db: &impl ConnectionTrait,
+    installer_id: &str,
+    now: i64,
+    limit: usize,
+) -> Result<Vec<Slot>, DbErr> {
+    Ok(slot::Entity::find()
+        .filter(slot::Column::InstallerId.eq(installer_id))
+        .filter(slot::Column::Available.eq(true))
+        .filter(slot::Column::StartsAt.gt(now))
+        .order_by_asc(slot::Column::StartsAt)
+        .limit(limit as u64)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_slot)
+        .collect())
+}
+
+/// The stored form of a skill set: slugs between commas.
+pub(crate) fn skills_column(skills: SkillSet) -> String {
+    let mut s = String::from(",");
+    for category in skills.categories() {
+        s.push_str(category.slug());
+        s.push(',');
+    }
+    s
+}
+
+fn to_installer(row: installer::Model) -> Result<Installer, DbErr> {
+    let categories = row
+        .skills
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| DeviceCategory::from_slug(s).ok_or_else(|| corrupt("installer.skills", s)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let location = LatLon::new(row.latitude, row.longitude);
+    if !location.is_valid() {
+        return Err(corrupt(
+            "installer location",
+            &format!("{},{}", row.latitude, row.longitude),
+        ));
+    }
+    Ok(Installer {
+        installer_id: row.installer_id,
+        name: row.name,
+        phone: row.phone,
+        address: PostalAddress {
+            line1: row.line1,
+            line2: row.line2,
+            city: row.city,
+            region: row.region,
+            postal_code: row.postal_code,
+            country: row.country,
+        },
+        location,
+        skills: SkillSet::of(&categories),
+    })
+}
+
+fn to_slot(row: slot::Model) -> Slot {
+    Slot {
+        slot_id: row.slot_id,
+        installer_id: row.installer_id,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        available: row.available,
+    }
+}
+
+/// The error for a stored value this code cannot read.
+pub(crate) fn corrupt(column: &str, value: &str) -> DbErr {
+    DbErr::Custom(format!("unexpected value {value:?} in {column}"))
+}

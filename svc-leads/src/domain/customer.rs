@@ -1,0 +1,221 @@
+//! The customer record of the customer-information store (seed 000, claims 2, 3, 7,
+//! 22): collected once at registration, changed by the customer, and handed to the
+//! servers that need it. Also the customer ID and what a login may be.
+
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use tandem_mesh::status::InvalidField;
+use tandem_proto::leads::v1::{RegisterCustomerRequest, UpdateCustomerRequest};
+
+pub use super::contact::Address;
+use super::contact::{parse_date_of_birth, parse_email, parse_name, parse_phone};
+use super::password::Password;
+
+/// Prefix of every customer ID.
+pub const CUSTOMER_ID_PREFIX: &str = "CUS-";
+/// Characters after the prefix.
+const CUSTOMER_ID_CHARS: usize = 12;
+/// RFC 4648 base32 alphabet (upper case).
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/// The fixed ID of the demo customer, so people can log in to the demo.
+pub const DEMO_CUSTOMER_ID: &str = "CUS-DEMO00000001";
+
+/// A registered customer (never with the password or its hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Customer {
+    /// "CUS-" + 12 characters.
+    pub customer_id: String,
+    /// Trimmed full name.
+    pub name: String,
+    /// Lower-case e-mail address, unique among customers.
+    pub email: String,
+    /// Phone number as written.
+    pub phone: String,
+    /// US postal address.
+    pub address: Address,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// When the customer registered (millisecond precision).
+    pub created_at: DateTime<Utc>,
+    /// When the record last changed (millisecond precision).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A validated registration.
+#[derive(Debug)]
+pub struct NewCustomer {
+    /// Trimmed full name.
+    pub name: String,
+    /// Lower-case e-mail address.
+    pub email: String,
+    /// Phone number as written.
+    pub phone: String,
+    /// US postal address.
+    pub address: Address,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// The password, checked against the password rules.
+    pub password: Password,
+}
+
+impl NewCustomer {
+    /// Validates a registration request; ages are counted on `today`.
+    pub fn parse(req: &RegisterCustomerRequest, today: NaiveDate) -> Result<Self, InvalidField> {
+        let name = parse_name(&req.name)?;
+        let email = parse_email(&req.email)?;
+        let phone = parse_phone(&req.phone)?;
+        let address = Address::parse(req.address.as_ref())?;
+        let date_of_birth = parse_date_of_birth(&req.date_of_birth, today)?;
+        let password = Password::parse(&req.password, &email)?;
+        Ok(Self {
+            name,
+            email,
+            phone,
+            address,
+            date_of_birth,
+            password,
+        })
+    }
+
+    /// The customer record this registration creates, with ID `customer_id` at `now`.
+    pub fn into_customer(self, customer_id: String, now: DateTime<Utc>) -> (Customer, Password) {
+        let now = now.trunc_subsecs(3);
+        let customer = Customer {
+            customer_id,
+            name: self.name,
+            email: self.email,
+            phone: self.phone,
+            address: self.address,
+            date_of_birth: self.date_of_birth,
+            created_at: now,
+            updated_at: now,
+        };
+        (customer, self.password)
+    }
+}
+
+/// A validated change of contact data; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New e-mail address (lower case).
+    pub email: Option<String>,
+    /// New phone number.
+    pub phone: Option<String>,
+    /// New address, replacing the whole address.
+    pub address: Option<Address>,
+}
+
+impl CustomerPatch {
+    /// Validates an update request: each non-empty field by the registration rules.
+    pub fn parse(req: &UpdateCustomerRequest) -> Result<Self, InvalidField> {
+        let given = |s: &str| !s.trim().is_empty();
+        Ok(Self {
+            name: given(&req.name)
+                .then(|| parse_name(&req.name))
+                .transpose()?,
+            email: given(&req.email)
+                .then(|| parse_email(&req.email))
+                .transpose()?,
+            phone: given(&req.phone)
+                .then(|| parse_phone(&req.phone))
+                .transpose()?,
+            address: req
+                .address
+                .as_ref()
+                .map(|a| Address::parse(Some(a)))
+                .transpose()?,
+        })
+    }
+
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Applies the patch at `now`; `updated_at` always moves forward, even when the
+    /// clock has not.
+    pub fn apply(self, customer: &mut Customer, now: DateTime<Utc>) {
+        if let Some(name) = self.name {
+            customer.name = name;
+        }
+        if let Some(email) = self.email {
+            customer.email = email;
+        }
+        if let Some(phone) = self.phone {
+            customer.phone = phone;
+        }
+        if let Some(address) = self.address {
+            customer.address = address;
+        }
+        customer.updated_at = now
+            .trunc_subsecs(3)
+            .max(customer.updated_at + TimeDelta::milliseconds(1));
+    }
+}
+
+/// A new random customer ID: "CUS-" + 12 base32 characters (60 random bits of a v4
+/// UUID), so IDs cannot be guessed or enumerated.
+pub fn new_customer_id() -> String {
+    // The low 60 bits of a v4 UUID are all random (version and variant bits are above).
+    let mut bits = uuid::Uuid::new_v4().as_u128();
+    let mut id = String::with_capacity(CUSTOMER_ID_PREFIX.len() + CUSTOMER_ID_CHARS);
+    id.push_str(CUSTOMER_ID_PREFIX);
+    for _ in 0..CUSTOMER_ID_CHARS {
+        id.push(char::from(BASE32[(bits & 31) as usize]));
+        bits >>= 5;
+    }
+    id
+}
+
+/// A customer ID from a request, upper-cased: "CUS-" + 12 letters or digits.
+pub fn parse_customer_id(raw: &str) -> Result<String, InvalidField> {
+    let id = raw.trim().to_ascii_uppercase();
+    if id.is_empty() {
+        return Err(InvalidField::new("customer_id", "required"));
+    }
+    if !is_customer_id(&id) {
+        return Err(InvalidField::new(
+            "customer_id",
+            "must look like CUS-XXXXXXXXXXXX",
+        ));
+    }
+    Ok(id)
+}
+
+/// Whether `id` (upper case) has the shape of a customer ID.
+fn is_customer_id(id: &str) -> bool {
+    id.strip_prefix(CUSTOMER_ID_PREFIX).is_some_and(|rest| {
+        rest.len() == CUSTOMER_ID_CHARS
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    })
+}
+
+/// What a login names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Login {
+    /// An e-mail address, lower-cased.
+    Email(String),
+    /// A customer ID, upper-cased.
+    CustomerId(String),
+    /// Neither: no customer can have it.
+    Nobody,
+}
+
+impl Login {
+    /// Reads a login: with an `@` it is an e-mail, otherwise a customer ID; either case.
+    pub fn parse(raw: &str) -> Self {
+        let login = raw.trim();
+        if login.contains('@') {
+            return parse_email(login).map_or(Self::Nobody, Self::Email);
+        }
+        let id = login.to_ascii_uppercase();
+        if is_customer_id(&id) {
+            Self::CustomerId(id)
+        } else {
+            Self::Nobody
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The leads server's errors and their gRPC status codes.
+
+use sea_orm::DbErr;
+use tonic::Status;
+
+use crate::domain::InvalidField;
+
+/// The one answer to a failed login, whatever failed.
+pub const WRONG_LOGIN: &str = "wrong login or password";
+/// The answer when an e-mail is registered already.
+pub const EMAIL_TAKEN: &str = "a customer with this e-mail is already registered";
+
+/// What can go wrong answering a customer call.
+#[derive(Debug, thiserror::Error)]
+pub enum LeadsError {
+    /// A request field is invalid.
+    #[error(transparent)]
+    Invalid(#[from] InvalidField),
+    /// No customer has this ID.
+    #[error("no customer with ID {0:?}")]
+    CustomerNotFound(String),
+    /// Another customer has this e-mail.
+    #[error("{EMAIL_TAKEN}")]
+    EmailTaken,
+    /// Unknown login or wrong password (deliberately indistinguishable).
+    #[error("{WRONG_LOGIN}")]
+    WrongLogin,
+    /// Hashing a password failed.
+    #[error("password hashing failed: {0}")]
+    Hashing(#[from] argon2::password_hash::Error),
+    /// A blocking task (password hashing) panicked or was cancelled.
+    #[error("blocking task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<LeadsError> for Status {
+    fn from(err: LeadsError) -> Self {
+        match err {
+            LeadsError::Invalid(e) => e.into(),
+            LeadsError::CustomerNotFound(_) => Status::not_found(err.to_string()),
+            LeadsError::EmailTaken => Status::already_exists(EMAIL_TAKEN),
+            LeadsError::WrongLogin => Status::unauthenticated(WRONG_LOGIN),
+            LeadsError::Hashing(_) | LeadsError::Task(_) => tandem_mesh::status::internal(&err),
+            LeadsError::Db(e) => tandem_mesh::status::from_db(&e),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Reads and writes of customers and their password hashes.
+
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::entity::customer;
+use crate::domain::{Address, Customer};
+
+/// A customer with the stored hash of their password, for authentication only.
+#[derive(Debug)]
+pub struct Credentials {
+    /// The customer.
+    pub customer: Customer,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+}
+
+/// Inserts a new customer with the PHC string of their password hash.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    customer: &Customer,
+    password_hash: &str,
+) -> Result<(), DbErr> {
+    let mut row = to_active(customer);
+    row.password_hash = Set(password_hash.to_owned());
+    customer::Entity::insert(row)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes a customer's contact data and `updated_at`; false when there is no such
+/// customer. The ID, date of birth, creation time and password hash are left as they are.
+pub async fn update_contact(db: &impl ConnectionTrait, customer: &Customer) -> Result<bool, DbErr> {
+    let mut row = to_active(customer);
+    row.customer_id = NotSet;
+    row.date_of_birth = NotSet;
+    row.created_at = NotSet;
+    let result = customer::Entity::update_many()
+        .set(row)
+        .filter(customer::Column::CustomerId.eq(customer.customer_id.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// One customer by (upper-case) ID.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+) -> Result<Option<Customer>, DbErr> {
+    customer::Entity::find_by_id(customer_id.to_owned())
+        .one(db)
+        .await?
+        .map(|row| to_customer(row).map(|c| c.customer))
+        .transpose()
+}
+
+/// A customer and password hash by (upper-case) ID.
+pub async fn credentials_by_id(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+) -> Result<Option<Credentials>, DbErr> {
+    customer::Entity::find_by_id(customer_id.to_owned())
+        .one(db)
+        .await?
+        .map(to_customer)
+        .transpose()
+}
+
+/// A customer and password hash by (lower-case) e-mail.
+pub async fn credentials_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<Credentials>, DbErr> {
+    customer::Entity::find()
+        .filter(customer::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .map(to_customer)
+        .transpose()
+}
+
+/// Whether a customer has this (lower-case) e-mail.
+pub async fn email_taken(db: &impl ConnectionTrait, email: &str) -> Result<bool, DbErr> {
+    Ok(customer::Entity::find()
+        .filter(customer::Column::Email.eq(email))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Number of customers (for tests and health views; no personal data).
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    customer::Entity::find().count(db).await
+}
+
+/// Every column but the password hash, from the domain record.
+fn to_active(c: &Customer) -> customer::ActiveModel {
+    customer::ActiveModel {
+        customer_id: Set(c.customer_id.clone()),
+        name: Set(c.name.clone()),
+        email: Set(c.email.clone()),
+        phone: Set(c.phone.clone()),
+        address_line1: Set(c.address.line1.clone()),
+        address_line2: Set(c.address.line2.clone()),
+        city: Set(c.address.city.clone()),
+        region: Set(c.address.region.clone()),
+        postal_code: Set(c.address.postal_code.clone()),
+        country: Set(c.address.country.clone()),
+        date_of_birth: Set(c.date_of_birth),
+        password_hash: NotSet,
+        created_at: Set(c.created_at),
+        updated_at: Set(c.updated_at),
+    }
+}
+
+fn to_customer(row: customer::Model) -> Result<Credentials, DbErr> {
+    if row.password_hash.is_empty() {
+        return Err(super::corrupt("customer.password_hash", ""));
+    }
+    Ok(Credentials {
+        customer: Customer {
+            customer_id: row.customer_id,
+            name: row.name,
+            email: row.email,
+            phone: row.phone,
+            address: Address {
+                line1: row.address_line1,
+                line2: row.address_line2,
+                city: row.city,
+                region: row.region,
+                postal_code: row.postal_code,
+                country: row.country,
+            },
+            date_of_birth: row.date_of_birth,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        },
+        password_hash: row.password_hash,
+    })
+}

@@ -1,0 +1,3 @@
+//! sea-orm entities of the leads server's tables.
+
+pub mod customer;

@@ -1,0 +1,19 @@
+//! The leads server's database: entities, queries and the demo data. Functions take
+//! `&impl ConnectionTrait`, so they run inside a transaction or not. Idempotency keys
+//! live in the shared `idempotency_record` table of `tandem_mesh::idempotency`.
+
+pub mod customer;
+pub mod entity;
+pub mod seed;
+
+use sea_orm::{DbErr, SqlErr};
+
+/// Whether `err` is a unique-key clash (a duplicate e-mail, customer ID or idempotency key).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A value in the database that the domain rules would never have stored.
+fn corrupt(column: &str, value: &str) -> DbErr {
+    DbErr::Custom(format!("unexpected value {value:?} in {column}"))
+}
