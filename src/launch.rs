@@ -209,12 +209,20 @@ async fn prepare(
             .await?
         }
         Target::Gateway => {
-            let gateway = tandem_gateway::GatewayConfig {
-                insurance_url: peer_url(Target::Insurance),
-                accessory_url: peer_url(Target::Accessory),
-                client: config.client.clone(),
-            };
-            Box::pin(tandem_gateway::run(listener, gateway, shutdown))
+            let db = tandem_gateway::open(db_url()?).await?;
+            let urls = [
+                Target::Insurance,
+                Target::Accessory,
+                Target::Install,
+                Target::Settlement,
+                Target::Leads,
+            ]
+            .map(peer_url);
+            let gateway = tandem_gateway::GatewayConfig::new(
+                urls.each_ref().map(String::as_str),
+                config.client.clone(),
+            );
+            Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
         }
     })
 }

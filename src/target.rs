@@ -66,14 +66,21 @@ impl Target {
         match self {
             Target::Insurance => &[Target::Accessory],
             Target::Accessory => &[Target::Install],
-            Target::Gateway => &[Target::Insurance, Target::Accessory],
+            Target::Gateway => &[
+                Target::Insurance,
+                Target::Accessory,
+                Target::Install,
+                Target::Settlement,
+                Target::Leads,
+            ],
             _ => &[],
         }
     }
 
-    /// Whether it keeps a database of its own.
+    /// Whether it keeps a database of its own (all do; the gateway's holds sessions and
+    /// the checkout log).
     pub fn has_database(self) -> bool {
-        self != Target::Gateway
+        true
     }
 
     /// Prefix of its environment variables, e.g. `TANDEM_INSURANCE`.

@@ -201,7 +201,10 @@ mod tests {
             t.databases[&Target::Accessory],
             "sqlite://data/accessory.db?mode=rwc"
         );
-        assert!(!t.databases.contains_key(&Target::Gateway));
+        assert_eq!(
+            t.databases[&Target::Gateway],
+            "sqlite://data/gateway.db?mode=rwc"
+        );
         assert!(t.remote_peers.is_empty());
     }
 

@@ -9,10 +9,13 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod auth;
+pub mod checkout;
 pub mod dto;
 pub mod enums;
 pub mod problem;
 pub mod query;
+pub mod store;
 pub mod web;
 
 use std::time::Duration;
@@ -38,20 +41,63 @@ pub struct GatewayConfig {
     pub insurance_url: String,
     /// gRPC URL of the accessory seller (svc-accessory), e.g. `http://127.0.0.1:50052`.
     pub accessory_url: String,
+    /// gRPC URL of the installer server (svc-install).
+    pub install_url: String,
+    /// gRPC URL of the account server (svc-settlement).
+    pub settlement_url: String,
+    /// gRPC URL of the customer store (svc-leads).
+    pub leads_url: String,
     /// Connect timeout and call deadline for calls to those servers.
     pub client: tandem_mesh::ClientConfig,
+    /// Checkouts untouched this long are finished or compensated by the recovery loop
+    /// (a gateway that stopped mid-checkout leaves them).
+    pub recover_after: Duration,
+    /// Test fault: stop a checkout right after this state is recorded, as a crash would.
+    pub crash_after: Option<checkout::State>,
 }
+
+impl GatewayConfig {
+    /// Settings with every server at `url`-less defaults replaced by the given URLs.
+    pub fn new(urls: [&str; 5], client: tandem_mesh::ClientConfig) -> Self {
+        let [insurance, accessory, install, settlement, leads] = urls.map(str::to_owned);
+        Self {
+            insurance_url: insurance,
+            accessory_url: accessory,
+            install_url: install,
+            settlement_url: settlement,
+            leads_url: leads,
+            client,
+            recover_after: Duration::from_secs(30),
+            crash_after: None,
+        }
+    }
+}
+
+/// Connects to the gateway database and applies its migrations.
+pub async fn open(url: &str) -> Result<sea_orm::DatabaseConnection, tandem_mesh::db::DbSetupError> {
+    tandem_mesh::db::connect_and_migrate::<store::Migrator>(url).await
+}
+
+/// How often the recovery loop looks for unfinished checkouts.
+const RECOVERY_EVERY: Duration = Duration::from_secs(15);
 
 /// Serves REST + web UI on `listener` until `shutdown` is cancelled, then stops
 /// gracefully: no new connections, in-flight requests finish (for at most 10 s).
 pub async fn run(
     listener: TcpListener,
     config: GatewayConfig,
+    db: sea_orm::DatabaseConnection,
     shutdown: tandem_mesh::CancellationToken,
 ) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
 
-    let app = router(&config)?;
+    let state = api::AppState::new(&config, db)?;
+    let recovery = tokio::spawn(recover_checkouts(
+        state.flow.clone(),
+        config.recover_after,
+        shutdown.clone(),
+    ));
+    let app = router_with(state)?;
     let addr = listener.local_addr()?;
     let listener = listener.tap_io(|tcp| {
         if let Err(err) = tcp.set_nodelay(true) {
@@ -71,13 +117,36 @@ pub async fn run(
         result = serve => result?,
         () = drain_deadline => tracing::warn!("gateway drain timed out; closing remaining requests"),
     }
+    recovery.abort();
     tracing::info!("gateway stopped");
     Ok(())
 }
 
+/// Finishes or compensates checkouts a previous gateway left in flight: once at start,
+/// then periodically.
+async fn recover_checkouts(
+    flow: checkout::Flow,
+    stale_after: Duration,
+    shutdown: tandem_mesh::CancellationToken,
+) {
+    loop {
+        let settled = flow.recover(stale_after).await;
+        if settled > 0 {
+            tracing::info!(settled, "unfinished checkouts settled");
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(RECOVERY_EVERY) => {}
+        }
+    }
+}
+
 /// The router (for tests); builds channels lazily so it never fails for a down peer.
-pub fn router(config: &GatewayConfig) -> anyhow::Result<Router> {
-    let state = api::AppState::new(config)?;
+pub fn router(config: &GatewayConfig, db: sea_orm::DatabaseConnection) -> anyhow::Result<Router> {
+    router_with(api::AppState::new(config, db)?)
+}
+
+fn router_with(state: api::AppState) -> anyhow::Result<Router> {
     let (api, openapi) = api::routes().split_for_parts();
     let openapi_json = openapi.to_json()?;
     Ok(api
@@ -92,6 +161,10 @@ pub fn router(config: &GatewayConfig) -> anyhow::Result<Router> {
         .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf,
+        ))
         .with_state(state)
         .layer(
             TraceLayer::new_for_http()

@@ -13,14 +13,23 @@ use tandem_gateway::GatewayConfig;
 use tower::ServiceExt;
 
 fn config(insurance_url: &str, accessory_url: &str) -> GatewayConfig {
-    GatewayConfig {
-        insurance_url: insurance_url.to_owned(),
-        accessory_url: accessory_url.to_owned(),
-        client: tandem_mesh::ClientConfig {
+    let down = "http://127.0.0.1:1";
+    GatewayConfig::new(
+        [insurance_url, accessory_url, down, down, down],
+        tandem_mesh::ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(1),
         },
-    }
+    )
+}
+
+/// A fresh gateway database in memory.
+async fn db() -> sea_orm::DatabaseConnection {
+    let url = format!(
+        "sqlite:file:gw-{}?mode=memory&cache=shared",
+        uuid::Uuid::new_v4().simple()
+    );
+    tandem_gateway::open(&url).await.unwrap()
 }
 
 /// Both servers "down": nothing listens on port 1.
@@ -63,7 +72,7 @@ async fn get(config: &GatewayConfig, uri: &str) -> Answer {
 }
 
 async fn send(config: &GatewayConfig, request: Request<Body>) -> Answer {
-    let router = tandem_gateway::router(config).unwrap();
+    let router = tandem_gateway::router(config, db().await).unwrap();
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let content_type = response
@@ -101,10 +110,17 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
     assert_eq!(
         paths,
         BTreeSet::from([
+            "/api/v1/checkouts",
+            "/api/v1/checkouts/{id}",
+            "/api/v1/checkouts/{id}/installation",
+            "/api/v1/checkouts/{id}/installers",
+            "/api/v1/checkouts/{id}/payment",
+            "/api/v1/customers",
             "/api/v1/devices",
             "/api/v1/devices/{id}",
             "/api/v1/plans",
             "/api/v1/plans/{id}",
+            "/api/v1/session",
         ])
     );
     let params: Vec<&str> = doc["paths"]["/api/v1/plans"]["get"]["parameters"]
@@ -293,6 +309,7 @@ async fn unknown_api_paths_and_methods_are_problems_too() {
     );
     get(&config, "/api").await.problem(404);
 
+    // A state-changing request without the CSRF token is refused before anything else…
     let answer = send(
         &config,
         Request::delete("/api/v1/plans")
@@ -300,7 +317,28 @@ async fn unknown_api_paths_and_methods_are_problems_too() {
             .unwrap(),
     )
     .await;
+    answer.problem(403);
+    // …and with it, an unsupported method is a 405 problem.
+    let answer = send(
+        &config,
+        Request::delete("/api/v1/plans")
+            .header("cookie", "tandem_csrf=t0ken")
+            .header("x-csrf-token", "t0ken")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     answer.problem(405);
+    let wrong = send(
+        &config,
+        Request::post("/api/v1/session")
+            .header("cookie", "tandem_csrf=t0ken")
+            .header("x-csrf-token", "other")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    wrong.problem(403);
 
     let answer = get(&config, "/no-such-page").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
@@ -330,9 +368,11 @@ async fn health_and_web_page_are_served() {
     assert!(css.content_type.starts_with("text/css"));
 }
 
-#[test]
-fn a_malformed_server_url_is_a_configuration_error() {
-    assert!(tandem_gateway::router(&config("not a url", "http://127.0.0.1:1")).is_err());
+#[tokio::test]
+async fn a_malformed_server_url_is_a_configuration_error() {
+    assert!(
+        tandem_gateway::router(&config("not a url", "http://127.0.0.1:1"), db().await).is_err()
+    );
 }
 
 #[tokio::test]
@@ -343,6 +383,7 @@ async fn run_serves_until_cancelled_then_stops() {
     let server = tokio::spawn(tandem_gateway::run(
         listener,
         peers_down(),
+        db().await,
         shutdown.clone(),
     ));
 

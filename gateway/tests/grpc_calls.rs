@@ -217,19 +217,24 @@ async fn start() -> (GatewayConfig, Arc<Seen>, tandem_mesh::CancellationToken) {
         };
         tokio::spawn(server.run(listener, stop.clone()));
     }
-    let config = GatewayConfig {
-        insurance_url: urls[0].clone(),
-        accessory_url: urls[1].clone(),
-        client: tandem_mesh::ClientConfig {
+    let down = "http://127.0.0.1:1";
+    let config = GatewayConfig::new(
+        [&urls[0], &urls[1], down, down, down],
+        tandem_mesh::ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: CALL_TIMEOUT,
         },
-    };
+    );
     (config, seen, stop)
 }
 
 async fn get(config: &GatewayConfig, request: Request<Body>) -> (StatusCode, Value) {
-    let response = tandem_gateway::router(config)
+    let url = format!(
+        "sqlite:file:gw-{}?mode=memory&cache=shared",
+        uuid::Uuid::new_v4().simple()
+    );
+    let db = tandem_gateway::open(&url).await.unwrap();
+    let response = tandem_gateway::router(config, db)
         .unwrap()
         .oneshot(request)
         .await

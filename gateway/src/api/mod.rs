@@ -2,6 +2,8 @@
 //! context, and answer JSON or a problem document. The OpenAPI document is generated from
 //! the same route list that axum serves, so the two cannot drift apart.
 
+pub mod checkouts;
+pub mod customers;
 pub mod devices;
 pub mod plans;
 
@@ -10,7 +12,12 @@ use std::time::Duration;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
+use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
+use tandem_proto::leads::v1::customers_client::CustomersClient;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,18 +35,42 @@ pub struct AppState {
     pub accessory: AccessoryCatalogClient<Channel>,
     /// Deadline of one plain call to a server.
     pub call_timeout: Duration,
+    /// The customer store (svc-leads).
+    pub customers: CustomersClient<Channel>,
+    /// The installer server (svc-install).
+    pub installers: InstallersClient<Channel>,
+    /// The gateway's database: sessions, login throttling, the checkout log.
+    pub db: sea_orm::DatabaseConnection,
+    /// The checkout orchestration.
+    pub flow: crate::checkout::Flow,
 }
 
 impl AppState {
     /// Clients over lazily connected channels: building them never fails for a server
     /// that is down, only for a malformed URL.
-    pub fn new(config: &GatewayConfig) -> anyhow::Result<Self> {
-        let insurance = tandem_mesh::client::channel(&config.insurance_url, &config.client)?;
-        let accessory = tandem_mesh::client::channel(&config.accessory_url, &config.client)?;
+    pub fn new(config: &GatewayConfig, db: sea_orm::DatabaseConnection) -> anyhow::Result<Self> {
+        let channel = |url: &str| tandem_mesh::client::channel(url, &config.client);
+        let insurance = channel(&config.insurance_url)?;
+        let accessory = channel(&config.accessory_url)?;
+        let clients = crate::checkout::Clients {
+            sales: InsuranceSalesClient::new(insurance.clone()),
+            orders: AccessoryOrdersClient::new(accessory.clone()),
+            settlement: SettlementClient::new(channel(&config.settlement_url)?),
+        };
+        let flow = crate::checkout::Flow::new(
+            db.clone(),
+            clients,
+            config.client.call_timeout,
+            config.crash_after,
+        );
         Ok(Self {
             insurance: InsurancePlansClient::new(insurance),
             accessory: AccessoryCatalogClient::new(accessory),
             call_timeout: config.client.call_timeout,
+            customers: CustomersClient::new(channel(&config.leads_url)?),
+            installers: InstallersClient::new(channel(&config.install_url)?),
+            db,
+            flow,
         })
     }
 
@@ -61,7 +92,9 @@ impl AppState {
     ),
     tags(
         (name = "plans", description = "Car-insurance plans, rated for a driver and vehicle"),
-        (name = "devices", description = "The accessory seller's device catalogue")
+        (name = "devices", description = "The accessory seller's device catalogue"),
+        (name = "customers", description = "Registration and sessions"),
+        (name = "checkout", description = "Buying a plan and a device together")
     ),
     components(schemas(Problem, FieldError))
 )]
@@ -74,6 +107,34 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plans::get_plan))
         .routes(routes!(devices::search_devices))
         .routes(routes!(devices::get_device))
+        .routes(routes!(customers::register))
+        .routes(routes!(customers::login, customers::me, customers::logout))
+        .routes(routes!(checkouts::create))
+        .routes(routes!(checkouts::get, checkouts::cancel))
+        .routes(routes!(checkouts::pay))
+        .routes(routes!(checkouts::installers))
+        .routes(routes!(checkouts::installation))
+}
+
+/// A JSON request body; a malformed one is a 400 problem, not a plain-text error.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = Problem;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(Problem::invalid_fields(vec![FieldError::new(
+                "body",
+                rejection.body_text(),
+            )])),
+        }
+    }
 }
 
 /// Awaits one gRPC call to the `service` server, bounded by `deadline` even if the

@@ -1,0 +1,289 @@
+//! Customers and sessions: register, log in (throttled), who am I, log out.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tandem_proto::common::v1::Address as ProtoAddress;
+use tandem_proto::leads::v1 as leads;
+use tonic::Code;
+use utoipa::ToSchema;
+
+use super::{AppState, JsonBody, call};
+use crate::auth::{self, SignedIn};
+use crate::problem::Problem;
+use crate::store::sessions;
+
+/// A postal address.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct Address {
+    /// Street and number.
+    pub line1: String,
+    /// Apartment, suite …
+    #[serde(default)]
+    pub line2: String,
+    /// City.
+    pub city: String,
+    /// Two-letter state code.
+    pub region: String,
+    /// 5-digit ZIP code.
+    pub postal_code: String,
+    /// "US".
+    #[serde(default)]
+    pub country: String,
+}
+
+impl From<ProtoAddress> for Address {
+    fn from(a: ProtoAddress) -> Self {
+        Self {
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+        }
+    }
+}
+
+impl From<Address> for ProtoAddress {
+    fn from(a: Address) -> Self {
+        Self {
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+        }
+    }
+}
+
+/// A registered customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Customer {
+    /// ID in the customer store, e.g. "CUS-…".
+    pub customer_id: String,
+    /// Full name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Postal address.
+    pub address: Address,
+    /// YYYY-MM-DD.
+    pub date_of_birth: String,
+}
+
+impl From<leads::Customer> for Customer {
+    fn from(c: leads::Customer) -> Self {
+        Self {
+            customer_id: c.customer_id,
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+            address: c.address.unwrap_or_default().into(),
+            date_of_birth: c.date_of_birth,
+        }
+    }
+}
+
+/// The signed-in customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Who is signed in.
+    pub customer: Customer,
+}
+
+/// A registration.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Registration {
+    /// Full name.
+    pub name: String,
+    /// E-mail address (also a login).
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Postal address.
+    pub address: Address,
+    /// YYYY-MM-DD.
+    pub date_of_birth: String,
+    /// 10–128 characters.
+    pub password: String,
+}
+
+/// A login.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Login {
+    /// Customer ID or e-mail.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Register a customer and sign them in.
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = Registration,
+    responses((status = 201, body = SessionView), (status = 400, body = Problem), (status = 409, body = Problem)))]
+pub async fn register(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Registration>,
+) -> Result<Response, Problem> {
+    let request = leads::RegisterCustomerRequest {
+        name: body.name,
+        email: body.email,
+        phone: body.phone,
+        address: Some(body.address.into()),
+        date_of_birth: body.date_of_birth,
+        password: body.password,
+        idempotency_key: String::new(),
+    };
+    let deadline = state.fan_out_timeout();
+    let customer = call(
+        "leads",
+        "RegisterCustomer",
+        deadline,
+        state
+            .customers
+            .clone()
+            .register_customer(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?
+    .customer
+    .unwrap_or_default();
+    signed_in(&state, customer, StatusCode::CREATED).await
+}
+
+/// Sign in with a customer ID or e-mail and password.
+#[utoipa::path(post, path = "/api/v1/session", tag = "customers", request_body = Login,
+    responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<Login>,
+) -> Result<Response, Problem> {
+    let now = Utc::now();
+    if let Some(until) = sessions::throttled_until(&state.db, &body.login, now)
+        .await
+        .map_err(db)?
+    {
+        let wait = (until - now).num_seconds().max(1);
+        let mut response = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many failed logins; try again in {} minutes.",
+                (wait + 59) / 60
+            ),
+        )
+        .into_response();
+        if let Ok(value) = wait.to_string().parse() {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    let request = leads::AuthenticateRequest {
+        login: body.login.clone(),
+        password: body.password,
+    };
+    let deadline = state.fan_out_timeout();
+    match state
+        .customers
+        .clone()
+        .authenticate(tandem_mesh::client::request(request, deadline))
+        .await
+    {
+        Ok(reply) => {
+            sessions::clear_failures(&state.db, &body.login)
+                .await
+                .map_err(db)?;
+            signed_in(
+                &state,
+                reply.into_inner().customer.unwrap_or_default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(status) if status.code() == Code::Unauthenticated => {
+            sessions::record_failure(&state.db, &body.login, now)
+                .await
+                .map_err(db)?;
+            Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "Wrong login or password.",
+            ))
+        }
+        Err(status) => Err(Problem::from_status("leads", &status)),
+    }
+}
+
+/// The signed-in customer.
+#[utoipa::path(get, path = "/api/v1/session", tag = "customers",
+    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+pub async fn me(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Json<SessionView>, Problem> {
+    Ok(Json(SessionView {
+        customer: customer(&state, &who.customer_id).await?.into(),
+    }))
+}
+
+/// Sign out.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "customers", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    if let Some(id) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        sessions::delete(&state.db, &id).await.map_err(db)?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    auth::set_cookie(&mut response, &auth::cleared_session_cookie());
+    Ok(response)
+}
+
+/// The customer record from the customer store.
+pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Customer, Problem> {
+    let request = leads::GetCustomerRequest {
+        customer_id: customer_id.to_owned(),
+    };
+    let deadline = state.call_timeout;
+    Ok(call(
+        "leads",
+        "GetCustomer",
+        deadline,
+        state
+            .customers
+            .clone()
+            .get_customer(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?
+    .customer
+    .unwrap_or_default())
+}
+
+async fn signed_in(
+    state: &AppState,
+    customer: leads::Customer,
+    status: StatusCode,
+) -> Result<Response, Problem> {
+    let session = sessions::create(&state.db, &customer.customer_id, Utc::now())
+        .await
+        .map_err(db)?;
+    let mut response = (
+        status,
+        Json(SessionView {
+            customer: customer.into(),
+        }),
+    )
+        .into_response();
+    auth::set_cookie(&mut response, &auth::session_cookie(&session));
+    Ok(response)
+}
+
+/// A database failure as a problem (the cause is logged).
+pub fn db(err: sea_orm::DbErr) -> Problem {
+    tracing::error!(%err, "gateway database error");
+    Problem::internal()
+}

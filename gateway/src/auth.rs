@@ -1,0 +1,140 @@
+//! Browser sessions and CSRF protection.
+//!
+//! The session cookie carries an opaque random ID (never the customer ID), HttpOnly and
+//! SameSite=Strict; the table stores only its SHA-256. Every state-changing API request
+//! must echo the readable `tandem_csrf` cookie in an `X-CSRF-Token` header (double-submit
+//! cookie), which a page on another site cannot do.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::api::AppState;
+use crate::problem::Problem;
+use crate::store::sessions;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "tandem_session";
+/// Name of the CSRF cookie.
+pub const CSRF_COOKIE: &str = "tandem_csrf";
+/// Header that must repeat the CSRF cookie.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The customer of the request's session; rejects with 401 when there is none.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The customer's ID in the customer store.
+    pub customer_id: String,
+    /// The session ID from the cookie.
+    pub session_id: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthenticated = || Problem::new(StatusCode::UNAUTHORIZED, "Please log in first.");
+        let session_id = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthenticated)?;
+        let customer_id = sessions::customer_of(&state.db, &session_id, chrono::Utc::now())
+            .await
+            .map_err(|err| {
+                tracing::error!(%err, "session lookup failed");
+                Problem::internal()
+            })?
+            .ok_or_else(unauthenticated)?;
+        Ok(Self {
+            customer_id,
+            session_id,
+        })
+    }
+}
+
+/// Refuses state-changing API requests without a matching CSRF token, and gives every
+/// browser a CSRF cookie.
+pub async fn csrf(State(_): State<AppState>, request: Request, next: Next) -> Response {
+    let has_cookie = cookie(request.headers(), CSRF_COOKIE);
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && request.uri().path().starts_with("/api/") {
+        let sent = request
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok());
+        if has_cookie.is_none() || sent != has_cookie.as_deref() {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "CSRF token missing or wrong: send the tandem_csrf cookie's value in X-CSRF-Token.",
+            )
+            .into_response();
+        }
+    }
+    let mut response = next.run(request).await;
+    if has_cookie.is_none() {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        set_cookie(
+            &mut response,
+            &format!("{CSRF_COOKIE}={token}; Path=/; SameSite=Strict"),
+        );
+    }
+    response
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(session_id: &str) -> String {
+    let max_age = sessions::SESSION_TTL.num_seconds();
+    format!("{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+}
+
+/// The `Set-Cookie` value that ends a session.
+pub fn cleared_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Adds a `Set-Cookie` header.
+pub fn set_cookie(response: &mut Response, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// The value of cookie `name`.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; tandem_csrf=abc; tandem_session="),
+        );
+        assert_eq!(cookie(&headers, "tandem_csrf").as_deref(), Some("abc"));
+        assert_eq!(
+            cookie(&headers, "tandem_session"),
+            None,
+            "empty counts as absent"
+        );
+        assert_eq!(cookie(&headers, "missing"), None);
+        assert!(session_cookie("x").contains("HttpOnly; SameSite=Strict"));
+    }
+}

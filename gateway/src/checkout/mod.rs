@@ -1,0 +1,78 @@
+//! The bundle checkout (seed 000): quote → reserve the device → bundle discount verified
+//! by the insurer → one payment for both lines → confirm the order → contract the policy →
+//! book the installer. Every step is idempotent (its key derives from the checkout ID) and
+//! its result is written to the checkout log before the next starts, so a restarted
+//! gateway can finish or compensate whatever was in flight (`Flow::recover`). A failure
+//! before payment leaves no charge; after payment, either every step completes or the
+//! money is refunded.
+
+mod flow;
+pub mod view;
+
+pub use flow::{Clients, Flow, NewCheckout};
+
+/// Where a checkout is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Quote and reservation being made.
+    Creating,
+    /// Priced (discount applied when a rule matched); waiting for the card.
+    Priced,
+    /// Payment sent; outcome not yet recorded.
+    Paying,
+    /// Paid; order confirmation and policy to follow.
+    Paid,
+    /// Paid, order confirmed, policy contracted.
+    Completed,
+    /// Stopped before any money moved; reservation released, quote voided.
+    Cancelled,
+    /// A step after payment failed for good; refund under way.
+    Refunding,
+    /// Refunded; reservation released, quote voided.
+    Refunded,
+}
+
+impl State {
+    /// Stored and shown name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Creating => "creating",
+            State::Priced => "priced",
+            State::Paying => "paying",
+            State::Paid => "paid",
+            State::Completed => "completed",
+            State::Cancelled => "cancelled",
+            State::Refunding => "refunding",
+            State::Refunded => "refunded",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+const ALL: [State; 8] = [
+    State::Creating,
+    State::Priced,
+    State::Paying,
+    State::Paid,
+    State::Completed,
+    State::Cancelled,
+    State::Refunding,
+    State::Refunded,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip() {
+        for s in ALL {
+            assert_eq!(State::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(State::parse("done"), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! The checkout as the REST API shows it.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use tandem_proto::MoneyExt;
+use tandem_proto::common::v1::Money as ProtoMoney;
+
+use crate::dto::Money;
+use crate::store::entity::checkout::Model as Row;
+
+/// A bundle checkout: plan + device, prices, discount, and how far it got.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checkout {
+    /// ID, e.g. "CHK-…".
+    pub checkout_id: String,
+    /// creating, priced, paying, paid, completed, cancelled, refunding or refunded.
+    pub state: String,
+    /// The plan bought.
+    pub plan: PlanRef,
+    /// The device bought.
+    pub device: DeviceRef,
+    /// The insurer's quote.
+    pub quote_id: Option<String>,
+    /// The seller's order number.
+    pub order_number: Option<String>,
+    /// Until when the device is held for payment.
+    pub reserved_until: Option<String>,
+    /// Annual premium before discount.
+    pub premium: Money,
+    /// Device price before discount.
+    pub device_price: Money,
+    /// The bundle discount, when a rule matched.
+    pub discount: Option<Discount>,
+    /// Premium to pay.
+    pub premium_due: Money,
+    /// Device price to pay.
+    pub device_due: Money,
+    /// Everything to pay, in one payment.
+    pub total: Money,
+    /// The contracted policy.
+    pub policy: Option<PolicyRef>,
+    /// The payment.
+    pub payment_id: Option<String>,
+    /// The installation booking.
+    pub booking: Option<BookingRef>,
+    /// Why the checkout stopped, if it did.
+    pub failure: Option<String>,
+}
+
+/// The plan of a checkout.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanRef {
+    /// Plan ID.
+    pub plan_id: String,
+    /// Plan name.
+    pub name: String,
+}
+
+/// The device of a checkout.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviceRef {
+    /// Product ID.
+    pub product_id: String,
+    /// Product name.
+    pub name: String,
+    /// Category name, e.g. "dashcam".
+    pub category: String,
+    /// Whether an installer fits it.
+    pub needs_installation: bool,
+}
+
+/// A granted bundle discount.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Discount {
+    /// Shown on the bill.
+    pub description: String,
+    /// "premium" or "device": the price it reduces.
+    pub target: String,
+    /// Amount taken off.
+    pub amount: Money,
+}
+
+/// A contracted policy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyRef {
+    /// E.g. "POL-2026-…".
+    pub policy_number: String,
+    /// First day of cover.
+    pub start_date: String,
+    /// Last day of cover.
+    pub end_date: String,
+}
+
+/// An installation booking.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingRef {
+    /// The installer server's booking ID.
+    pub booking_id: String,
+    /// Who fits the device.
+    pub installer_name: String,
+    /// When (RFC 3339).
+    pub starts_at: String,
+}
+
+impl From<&Row> for Checkout {
+    fn from(r: &Row) -> Self {
+        let money = |minor: i64| Money::from(<ProtoMoney as MoneyExt>::of(minor, &r.currency));
+        Self {
+            checkout_id: r.checkout_id.clone(),
+            state: r.state.clone(),
+            plan: PlanRef {
+                plan_id: r.plan_id.clone(),
+                name: r.plan_name.clone(),
+            },
+            device: DeviceRef {
+                product_id: r.product_id.clone(),
+                name: r.product_name.clone(),
+                category: r.category.clone(),
+                needs_installation: r.needs_installation,
+            },
+            quote_id: r.quote_id.clone(),
+            order_number: r.order_number.clone(),
+            reserved_until: r.reserved_until.clone(),
+            premium: money(r.premium_minor),
+            device_price: money(r.device_price_minor),
+            discount: r.discount_description.as_ref().map(|d| Discount {
+                description: d.clone(),
+                target: r.discount_target.clone().unwrap_or_default(),
+                amount: money(r.discount_minor),
+            }),
+            premium_due: money(r.premium_due_minor),
+            device_due: money(r.device_due_minor),
+            total: money(r.premium_due_minor + r.device_due_minor),
+            policy: r.policy_number.as_ref().map(|n| PolicyRef {
+                policy_number: n.clone(),
+                start_date: r.policy_start.clone().unwrap_or_default(),
+                end_date: r.policy_end.clone().unwrap_or_default(),
+            }),
+            payment_id: r.payment_id.clone(),
+            booking: r.booking_id.as_ref().map(|b| BookingRef {
+                booking_id: b.clone(),
+                installer_name: r.installer_name.clone().unwrap_or_default(),
+                starts_at: r.install_starts_at.clone().unwrap_or_default(),
+            }),
+            failure: r.failure.clone(),
+        }
+    }
+}
