@@ -99,11 +99,8 @@ def read_targets(path):
     peers = {name: [] for name in names.values()}
     for variant, inner in re.findall(r"Target::(\w+)\s*=>\s*&\[([^\]]*)\]", fn_body(source, "peers")):
         peers[names[variant]] = [names[v] for v in re.findall(r"Target::(\w+)", inner)]
-    db = fn_body(source, "has_database")
-    m = re.search(r"self\s*!=\s*Target::(\w+)", db)
-    if not m:
-        raise ValueError("has_database is no longer `self != Target::X`; update check.py")
-    no_db = names[m.group(1)]
+    # Every target keeps a database of its own (the gateway's holds sessions and checkouts).
+    no_db = None
     targets = {}
     for name in names.values():
         if name not in ports:

@@ -77,12 +77,6 @@ impl Target {
         }
     }
 
-    /// Whether it keeps a database of its own (all do; the gateway's holds sessions and
-    /// the checkout log).
-    pub fn has_database(self) -> bool {
-        true
-    }
-
     /// Prefix of its environment variables, e.g. `TANDEM_INSURANCE`.
     pub fn env_prefix(self) -> String {
         format!("TANDEM_{}", self.as_str().to_ascii_uppercase())

@@ -48,7 +48,7 @@ pub struct Overrides {
 pub struct Topology {
     /// Listen address per local target.
     pub listen: BTreeMap<Target, SocketAddr>,
-    /// Database URL per local target that has one.
+    /// Database URL per local target.
     pub databases: BTreeMap<Target, String>,
     /// URL per remote target that a local one calls.
     pub remote_peers: BTreeMap<Target, String>,
@@ -135,13 +135,11 @@ pub fn resolve(
             .parse()
             .map_err(|_| TopologyError::BadAddr { source_name, value })?;
         topology.listen.insert(t, addr);
-        if t.has_database() {
-            let url = lookup(&flags.database, t, "database", "DATABASE_URL").map_or_else(
-                || format!("sqlite://{}/{}.db?mode=rwc", data_dir.display(), t.as_str()),
-                |(_, v)| v,
-            );
-            topology.databases.insert(t, url);
-        }
+        let url = lookup(&flags.database, t, "database", "DATABASE_URL").map_or_else(
+            || format!("sqlite://{}/{}.db?mode=rwc", data_dir.display(), t.as_str()),
+            |(_, v)| v,
+        );
+        topology.databases.insert(t, url);
     }
     for &caller in targets {
         for &peer in caller.peers() {

@@ -17,6 +17,8 @@ pub struct TestMesh {
     pub mesh: Mesh,
     /// Databases to remove afterwards.
     dbs: Vec<TestDb>,
+    /// Database URL per running target.
+    databases: BTreeMap<Target, String>,
 }
 
 /// Which database engine the services use.
@@ -46,9 +48,23 @@ impl TestMesh {
 
     /// Starts every target on `engine` with demo data.
     pub async fn start(engine: Engine, server: ServerConfig) -> Option<Self> {
+        Self::start_without(engine, server, &[]).await
+    }
+
+    /// Starts every target but `missing` (whose address points at a closed port, as if
+    /// it were down) on `engine` with demo data.
+    pub async fn start_without(
+        engine: Engine,
+        server: ServerConfig,
+        missing: &[Target],
+    ) -> Option<Self> {
         let mut dbs = Vec::new();
         let mut databases = BTreeMap::new();
-        for target in Target::ALL.into_iter().filter(|t| t.has_database()) {
+        let running: Vec<Target> = Target::ALL
+            .into_iter()
+            .filter(|t| !missing.contains(t))
+            .collect();
+        for &target in &running {
             let db = match engine {
                 Engine::Sqlite => TestDb::sqlite(),
                 Engine::Postgres => TestDb::postgres().await?,
@@ -57,12 +73,15 @@ impl TestMesh {
             dbs.push(db);
         }
         let topology = Topology {
-            listen: Target::ALL
-                .into_iter()
-                .map(|t| (t, "127.0.0.1:0".parse().unwrap()))
+            listen: running
+                .iter()
+                .map(|t| (*t, "127.0.0.1:0".parse().unwrap()))
                 .collect(),
-            databases,
-            remote_peers: BTreeMap::new(),
+            databases: databases.clone(),
+            remote_peers: missing
+                .iter()
+                .map(|t| (*t, "http://127.0.0.1:1".to_owned()))
+                .collect(),
         };
         let config = LaunchConfig {
             topology,
@@ -76,7 +95,16 @@ impl TestMesh {
         let mesh = Mesh::start(config, CancellationToken::new())
             .await
             .expect("mesh starts");
-        Some(Self { mesh, dbs })
+        Some(Self {
+            mesh,
+            dbs,
+            databases,
+        })
+    }
+
+    /// The gateway database's URL (for a gateway started by the test itself).
+    pub fn database_url(&self, target: Target) -> String {
+        self.databases[&target].clone()
     }
 
     /// `http://127.0.0.1:<port>` of a target.
@@ -104,3 +132,4 @@ pub fn search_query() -> String {
         chrono::Utc::now().year() - 5
     )
 }
+pub mod shopper;

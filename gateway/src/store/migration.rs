@@ -37,6 +37,7 @@ enum LoginFailure {
 }
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Checkout {
     Table,
     CheckoutId,

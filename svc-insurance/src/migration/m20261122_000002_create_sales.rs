@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Quote {
     Table,
     QuoteId,
@@ -32,6 +33,7 @@ enum Quote {
 }
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum DiscountRule {
     Table,
     RuleId,

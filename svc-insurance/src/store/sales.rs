@@ -209,8 +209,9 @@ pub async fn load_rules(db: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, 
 
 /// Inserts the demo discount rules that are not there yet.
 pub async fn seed_rules(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    // (id, description, plan, category, target, kind, value)
-    const RULES: &[(&str, &str, Option<&str>, Option<&str>, &str, &str, i64)] = &[
+    /// (id, description, plan, category, target, kind, value)
+    type Rule = (&'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str, &'static str, i64);
+    const RULES: &[Rule] = &[
         (
             "BND-SAFE-DASHCAM",
             "Safe Driver + dashcam bundle: 15% off the premium",

@@ -1,0 +1,394 @@
+//! The bundle checkout end to end: a customer buys a plan and a device through the REST
+//! gateway of the real mesh. After every scenario the ledger is summed: money is never
+//! created or lost, and stock is where it should be.
+
+mod common;
+
+use std::time::Duration;
+
+use common::shopper::Shopper;
+use common::{Engine, TestMesh};
+use serde_json::{Value, json};
+use tandem::Target;
+use tandem_mesh::{ClientConfig, ServerConfig};
+use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
+
+const PAYS: &str = "4242 4242 4242 4242";
+const DECLINED: &str = "4000 0000 0000 0002";
+
+fn minor(v: &Value) -> i64 {
+    v["minor_units"].as_i64().unwrap()
+}
+
+/// Balance per merchant, after checking that every currency sums to zero and no
+/// transaction is unbalanced.
+async fn ledger(mesh: &TestMesh) -> (i64, i64) {
+    let mut client = SettlementClient::connect(mesh.url(Target::Settlement))
+        .await
+        .unwrap();
+    let summary = client
+        .get_ledger_summary(GetLedgerSummaryRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        summary.totals.iter().all(|m| m.minor_units == 0),
+        "money created or lost: {:?}",
+        summary.totals
+    );
+    assert_eq!(summary.unbalanced_transactions, 0);
+    let balance = |account: &str| {
+        summary
+            .balances
+            .iter()
+            .find(|b| b.account_id == account)
+            .map_or(0, |b| b.balance.as_ref().unwrap().minor_units)
+    };
+    (balance("merchant:insurance"), balance("merchant:accessory"))
+}
+
+async fn stock(shopper: &mut Shopper, product: &str) -> i64 {
+    shopper.get(&format!("/api/v1/devices/{product}")).await.1["stock"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
+    for engine in TestMesh::engines().await {
+        let mesh = TestMesh::start(engine, ServerConfig::default())
+            .await
+            .unwrap();
+        let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+        shopper.register("sam@example.com", "94103").await;
+        let before = stock(&mut shopper, "DEV-DC-1002").await;
+
+        let (status, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
+        assert_eq!(status, 201, "{engine:?}: {checkout}");
+        assert_eq!(checkout["state"], "priced");
+        assert!(
+            checkout["order_number"]
+                .as_str()
+                .unwrap()
+                .starts_with("TA-")
+        );
+        assert_eq!(checkout["discount"]["target"], "premium");
+        let (premium_due, device_due) = (
+            minor(&checkout["premium_due"]),
+            minor(&checkout["device_due"]),
+        );
+        assert_eq!(
+            premium_due,
+            minor(&checkout["premium"]) - minor(&checkout["discount"]["amount"])
+        );
+        assert_eq!(minor(&checkout["total"]), premium_due + device_due);
+        assert_eq!(
+            stock(&mut shopper, "DEV-DC-1002").await,
+            before - 1,
+            "reserved"
+        );
+
+        let id = checkout["checkout_id"].as_str().unwrap().to_owned();
+        let (status, paid) = shopper.pay(&id, PAYS).await;
+        assert_eq!(status, 200, "{paid}");
+        assert_eq!(paid["state"], "completed");
+        assert!(
+            paid["policy"]["policy_number"]
+                .as_str()
+                .unwrap()
+                .starts_with("POL-")
+        );
+        assert_eq!(ledger(&mesh).await, (premium_due, device_due), "{engine:?}");
+
+        // Paying again changes nothing (no second charge).
+        let (status, again) = shopper.pay(&id, PAYS).await;
+        assert_eq!((status, &again["payment_id"]), (200, &paid["payment_id"]));
+        assert_eq!(ledger(&mesh).await, (premium_due, device_due));
+
+        // The nearest installers who fit dashcams, nearest first; book the first slot.
+        let (status, list) = shopper
+            .get(&format!("/api/v1/checkouts/{id}/installers"))
+            .await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list["origin"]["city"], "San Francisco");
+        let installers = list["installers"].as_array().unwrap();
+        assert!(!installers.is_empty());
+        let distances: Vec<i64> = installers
+            .iter()
+            .map(|i| i["distance_m"].as_i64().unwrap())
+            .collect();
+        assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+        assert!(
+            distances[0] < 30_000,
+            "an installer near San Francisco: {distances:?}"
+        );
+        let slot = installers[0]["slots"][0]["slot_id"].as_str().unwrap();
+        let (status, booked) = shopper
+            .post(
+                &format!("/api/v1/checkouts/{id}/installation"),
+                json!({"slot_id": slot}),
+            )
+            .await;
+        assert_eq!(status, 200, "{booked}");
+        assert_eq!(booked["booking"]["installer_name"], installers[0]["name"]);
+        mesh.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_declined_card_leaves_no_charge_no_order_and_the_stock_back() {
+    let mesh = TestMesh::sqlite().await;
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    shopper.register("dee@example.com", "94103").await;
+    let before = stock(&mut shopper, "DEV-DC-1002").await;
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
+    let id = checkout["checkout_id"].as_str().unwrap();
+
+    let (status, problem) = shopper.pay(id, DECLINED).await;
+    assert_eq!(status, 402, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("declined"));
+    let (_, after) = shopper.get(&format!("/api/v1/checkouts/{id}")).await;
+    assert_eq!(after["state"], "cancelled");
+    assert!(after["policy"].is_null());
+    assert_eq!(
+        stock(&mut shopper, "DEV-DC-1002").await,
+        before,
+        "stock released"
+    );
+    assert_eq!(ledger(&mesh).await, (0, 0));
+    // A cancelled checkout cannot be paid afterwards.
+    assert_eq!(shopper.pay(id, PAYS).await.0, 409);
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn out_of_stock_unknown_zip_and_guards() {
+    let mesh = TestMesh::sqlite().await;
+    let gateway = mesh.url(Target::Gateway);
+    let mut shopper = Shopper::visit(&gateway).await;
+
+    // Not logged in.
+    assert_eq!(
+        shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await.0,
+        401
+    );
+    // Registered at a ZIP code the gazetteer does not know.
+    shopper.register("zed@example.com", "00000").await;
+
+    let (status, problem) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1004").await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("out of stock"));
+    assert_eq!(ledger(&mesh).await, (0, 0));
+
+    let (_, checkout) = shopper.checkout("PLN-COMPREHENSIVE", "DEV-TT-1001").await;
+    let id = checkout["checkout_id"].as_str().unwrap();
+    assert_eq!(
+        checkout["discount"]["target"], "device",
+        "theft tracker: $50 off the device"
+    );
+    shopper.pay(id, PAYS).await;
+    let (status, problem) = shopper
+        .get(&format!("/api/v1/checkouts/{id}/installers"))
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("postal_code"),
+        "{problem}"
+    );
+
+    // Another customer cannot see this checkout.
+    let mut stranger = Shopper::visit(&gateway).await;
+    stranger.register("eve@example.com", "94103").await;
+    assert_eq!(
+        stranger.get(&format!("/api/v1/checkouts/{id}")).await.0,
+        404
+    );
+
+    // Without the CSRF header a state-changing call is refused.
+    let refused = reqwest::Client::new()
+        .post(format!("{gateway}/api/v1/session"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled() {
+    let mesh = TestMesh::sqlite().await;
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    let wrong = json!({"login": "alex@example.com", "password": "not the password"});
+    for _ in 0..5 {
+        assert_eq!(shopper.post("/api/v1/session", wrong.clone()).await.0, 401);
+    }
+    let (status, problem) = shopper
+        .post(
+            "/api/v1/session",
+            json!({"login": "ALEX@example.com", "password": "tandem-demo-2026"}),
+        )
+        .await;
+    assert_eq!(status, 429, "even the right password waits: {problem}");
+    // Another login is not affected.
+    assert_eq!(
+        shopper
+            .post(
+                "/api/v1/session",
+                json!({"login": "CUS-DEMO00000001", "password": "tandem-demo-2026"})
+            )
+            .await
+            .0,
+        200
+    );
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn with_the_account_server_down_nothing_is_charged_and_the_checkout_can_be_cancelled() {
+    let mesh = TestMesh::start_without(
+        Engine::Sqlite,
+        ServerConfig::default(),
+        &[Target::Settlement],
+    )
+    .await
+    .unwrap();
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    shopper.register("una@example.com", "94103").await;
+    let before = stock(&mut shopper, "DEV-NAV-1001").await;
+    let (_, checkout) = shopper.checkout("PLN-PREMIUM-PLUS", "DEV-NAV-1001").await;
+    let id = checkout["checkout_id"].as_str().unwrap();
+    let (status, problem) = shopper.pay(id, PAYS).await;
+    assert_eq!(status, 503, "{problem}");
+    assert_eq!(
+        shopper.get(&format!("/api/v1/checkouts/{id}")).await.1["state"],
+        "priced",
+        "still payable"
+    );
+    let (status, cancelled) = shopper
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/checkouts/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!((status, &cancelled["state"]), (200, &json!("cancelled")));
+    assert_eq!(stock(&mut shopper, "DEV-NAV-1001").await, before);
+    mesh.stop().await;
+}
+
+/// A gateway of our own over the mesh's servers and the given database.
+async fn gateway(
+    mesh: &TestMesh,
+    db_url: &str,
+    crash_after: Option<tandem_gateway::checkout::State>,
+) -> tandem_mesh::testing::Running {
+    let urls = [
+        Target::Insurance,
+        Target::Accessory,
+        Target::Install,
+        Target::Settlement,
+        Target::Leads,
+    ]
+    .map(|t| mesh.url(t));
+    let mut config = tandem_gateway::GatewayConfig::new(
+        urls.each_ref().map(String::as_str),
+        ClientConfig {
+            connect_timeout: Duration::from_millis(500),
+            call_timeout: Duration::from_secs(2),
+        },
+    );
+    config.crash_after = crash_after;
+    config.recover_after = Duration::ZERO;
+    let db = tandem_gateway::open(db_url).await.unwrap();
+    tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
+}
+
+#[tokio::test]
+async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() {
+    use tandem_gateway::checkout::State;
+    let mesh = TestMesh::start_without(Engine::Sqlite, ServerConfig::default(), &[Target::Gateway])
+        .await
+        .unwrap();
+    let db = tandem_mesh::testing::TestDb::sqlite();
+
+    // Killed right after the payment was recorded: the next gateway completes the sale.
+    let first = gateway(&mesh, &db.url, Some(State::Paid)).await;
+    let mut shopper = Shopper::visit(&first.url).await;
+    shopper.register("kim@example.com", "94103").await;
+    let before = stock(&mut shopper, "DEV-CW-1001").await;
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await;
+    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
+    let (premium_due, device_due) = (
+        minor(&checkout["premium_due"]),
+        minor(&checkout["device_due"]),
+    );
+    assert_eq!(
+        shopper.pay(&id, PAYS).await.0,
+        503,
+        "the gateway dies after the payment"
+    );
+    first.stop().await;
+
+    // Killed after "paying" was recorded, before the card was charged: compensated.
+    let second = gateway(&mesh, &db.url, Some(State::Paying)).await;
+    let mut other = Shopper::visit(&second.url).await;
+    other.register("lee@example.com", "94103").await;
+    let (_, unpaid) = other.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await;
+    let unpaid_id = unpaid["checkout_id"].as_str().unwrap().to_owned();
+    assert_eq!(other.pay(&unpaid_id, PAYS).await.0, 503);
+    second.stop().await;
+
+    // A restarted gateway settles both at start.
+    let third = gateway(&mesh, &db.url, None).await;
+    let mut check = Shopper::visit(&third.url).await;
+    check
+        .post(
+            "/api/v1/session",
+            json!({"login": "kim@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let mut done = Value::Null;
+    for _ in 0..50 {
+        done = check.get(&format!("/api/v1/checkouts/{id}")).await.1;
+        if done["state"] == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["state"], "completed", "{done}");
+    assert!(
+        done["policy"]["policy_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("POL-")
+    );
+
+    let mut check_other = Shopper::visit(&third.url).await;
+    check_other
+        .post(
+            "/api/v1/session",
+            json!({"login": "lee@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let undone = check_other
+        .get(&format!("/api/v1/checkouts/{unpaid_id}"))
+        .await
+        .1;
+    assert_eq!(undone["state"], "cancelled", "{undone}");
+
+    assert_eq!(
+        ledger(&mesh).await,
+        (premium_due, device_due),
+        "exactly one sale was charged"
+    );
+    assert_eq!(
+        stock(&mut check, "DEV-CW-1001").await,
+        before - 1,
+        "one unit sold, the other released"
+    );
+    third.stop().await;
+    mesh.stop().await;
+    db.cleanup().await;
+}
