@@ -28,7 +28,10 @@ pub struct BenchArgs {
     /// HTTP/2 connections the gRPC callers share (scenario `search`).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub channels: u32,
-    /// Base URL of the gateway (scenario `rest`).
+    /// Checkouts to run (scenario `checkout`); each sells one device from the demo stock.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub count: u64,
+    /// Base URL of the gateway (scenarios `rest` and `checkout`).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub gateway: String,
 }
@@ -40,6 +43,9 @@ pub enum Scenario {
     Search,
     /// GET /api/v1/plans through the REST gateway.
     Rest,
+    /// Whole bundle checkouts through the REST gateway: create (quote, reserve, discount)
+    /// then pay. Each caller registers its own customer first.
+    Checkout,
 }
 
 /// What one run measured.
@@ -126,6 +132,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             })
             .await
         }
+        Scenario::Checkout => checkouts(&args).await?,
     };
     println!(
         "{:?}: {} ok, {} errors in {:.1} s with {} callers: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
@@ -147,6 +154,145 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     anyhow::ensure!(report.ok > 0, "no call succeeded");
     Ok(())
+}
+
+/// Devices with the most demo stock, used in turn so a run does not sell one out.
+const STOCKED: [&str; 2] = ["DEV-TU-1003", "DEV-TU-1001"];
+
+/// Runs `args.count` checkouts with `args.concurrency` customers.
+async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
+    use serde_json::json;
+    let base = args.gateway.trim_end_matches('/').to_owned();
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = args.count;
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..args.concurrency {
+        let (base, next) = (base.clone(), next.clone());
+        workers.spawn(async move {
+            let mut customer = RestCustomer::register(&base, worker).await?;
+            let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= count {
+                    break;
+                }
+                let t = Instant::now();
+                let body = json!({"plan_id": "PLN-COMPREHENSIVE", "product_id": STOCKED[(n % 2) as usize],
+                    "conditions": {"driver_age": 40, "vehicle_class": "sedan", "vehicle_year": 2020, "annual_mileage": 9000, "postal_code": "60614"}});
+                let created = customer.post("/api/v1/checkouts", body).await?;
+                let id = created["checkout_id"].as_str().unwrap_or_default().to_owned();
+                let card = json!({"card": {"number": "4242424242424242", "expiry_month": 12, "expiry_year": 2035, "cvc": "123"}});
+                match customer.post(&format!("/api/v1/checkouts/{id}/payment"), card).await {
+                    Ok(paid) if paid["state"] == "completed" => latencies.push(t.elapsed()),
+                    Ok(other) => {
+                        eprintln!("checkout {id}: {other}");
+                        errors += 1;
+                    }
+                    Err(err) => {
+                        eprintln!("checkout {id}: {err:#}");
+                        errors += 1;
+                    }
+                }
+            }
+            anyhow::Ok((latencies, errors))
+        });
+    }
+    let mut report = Report {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::new(),
+    };
+    while let Some(joined) = workers.join_next().await {
+        let (latencies, errors) = joined??;
+        report.ok += latencies.len() as u64;
+        report.errors += errors;
+        report.latencies.extend(latencies);
+    }
+    report.elapsed = started.elapsed();
+    report.latencies.sort_unstable();
+    Ok(report)
+}
+
+/// A registered customer's REST session (cookies handled by hand).
+struct RestCustomer {
+    /// Gateway base URL.
+    base: String,
+    /// HTTP client.
+    http: reqwest::Client,
+    /// `Cookie` header value: CSRF token and session.
+    cookies: String,
+    /// The CSRF token.
+    csrf: String,
+}
+
+impl RestCustomer {
+    async fn register(base: &str, worker: u32) -> anyhow::Result<Self> {
+        let http = reqwest::Client::new();
+        let csrf = uuid_like(worker);
+        let mut me = Self {
+            base: base.to_owned(),
+            http,
+            cookies: format!("tandem_csrf={csrf}"),
+            csrf,
+        };
+        let email = format!(
+            "bench-{}-{worker}-{}@example.com",
+            std::process::id(),
+            Instant::now().elapsed().as_nanos()
+        );
+        let response = me
+            .http
+            .post(format!("{base}/api/v1/customers"))
+            .header("cookie", &me.cookies)
+            .header("x-csrf-token", &me.csrf)
+            .json(&serde_json::json!({"name": "Bench Customer", "email": email, "phone": "+1 312 555 0100",
+                "address": {"line1": "1 Clark St", "city": "Chicago", "region": "IL", "postal_code": "60614"},
+                "date_of_birth": "1985-01-01", "password": "benchmark-password"}))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "register: HTTP {}",
+            response.status()
+        );
+        let session = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                v.split(';')
+                    .next()
+                    .filter(|c| c.starts_with("tandem_session="))
+                    .map(str::to_owned)
+            })
+            .context("no session cookie")?;
+        me.cookies = format!("{}; {session}", me.cookies);
+        Ok(me)
+    }
+
+    async fn post(
+        &mut self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> anyhow::Result<serde_json::Value> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookies)
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await?;
+        Ok(response.json().await?)
+    }
+}
+
+/// A CSRF token for worker `n` (any value the client echoes back works).
+fn uuid_like(n: u32) -> String {
+    format!("bench{n:08x}{:016x}", std::process::id())
 }
 
 /// Varied but valid conditions for call number `n`.

@@ -105,12 +105,12 @@
   }
 
   /** An RFC 3339 instant → "Tue, Nov 24, 9:00 AM" in the browser's time zone. */
-  function formatDateTime(instant, withYear) {
+  function formatDateTime(instant, withYear, withZone) {
     const parsed = new Date(instant);
     if (!instant || Number.isNaN(parsed.getTime())) return instant || '—';
     return new Intl.DateTimeFormat('en-US', {
       weekday: 'short', month: 'short', day: 'numeric', year: withYear ? 'numeric' : undefined,
-      hour: 'numeric', minute: '2-digit',
+      hour: 'numeric', minute: '2-digit', timeZoneName: withZone ? 'short' : undefined,
     }).format(parsed);
   }
 
@@ -169,6 +169,22 @@
       if (input) return input;
     }
     return null;
+  }
+
+  /** A problem's message with a field path such as `card.number:` in front told with
+   *  the label of the form's input instead ("Card number: …"). */
+  function fieldMessage(err, form) {
+    const message = String(err.message || '');
+    const errors = (err.problem && err.problem.errors) || [];
+    for (const { field } of errors) {
+      const prefix = `${field}:`;
+      const input = form && fieldInput(form, field);
+      const label = input && form.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+      if (label && message.startsWith(prefix)) {
+        return sentence(`${label.textContent.trim()}:${message.slice(prefix.length)}`);
+      }
+    }
+    return sentence(message);
   }
 
   /** Shows `message` in the page's alert; marks the inputs of `form` that the problem's
@@ -361,14 +377,15 @@
 
   function authError(err, form) {
     if (err.status === 429) {
-      showError(`${sentence(err.message)} ${retryText(err.retryAfter)}`, null, form);
+      const text = sentence(err.message);
+      showError(/try again/i.test(text) ? text : `${text} ${retryText(err.retryAfter)}`, null, form);
     } else if (err.status === 401) {
       showError(sentence(err.message || 'Wrong e-mail or password'), null, form);
     } else if (err.status === 409 && form.id === 'register-form') {
       showError(`${sentence(err.message)} Log in instead, or use another e-mail address.`,
         (err.problem && err.problem.errors && err.problem.errors.length) ? err.problem.errors : [{ field: 'email' }], form);
     } else {
-      showError(sentence(err.message), err.problem && err.problem.errors, form);
+      showError(fieldMessage(err, form), err.problem && err.problem.errors, form);
     }
   }
 
@@ -598,7 +615,8 @@
       renderFactors(offer),
       el('h3', {}, 'Devices for this plan'),
       renderDevices(offer),
-      el('p', { className: 'plan-actions' }, openPlanButton(plan)));
+      offer.device_info_available && !offer.devices.length
+        ? null : el('p', { className: 'plan-actions' }, openPlanButton(plan)));
   }
 
   async function search(params) {
@@ -811,7 +829,7 @@
       booking.replaceChildren(
         el('span', { className: 'booking-installer' }, c.booking.installer_name),
         ', ',
-        el('time', { className: 'booking-time', datetime: c.booking.starts_at }, formatDateTime(c.booking.starts_at, true)));
+        el('time', { className: 'booking-time', datetime: c.booking.starts_at }, formatDateTime(c.booking.starts_at, true, true)));
       booking.dataset.bookingId = c.booking.booking_id;
     } else if (c.device && !c.device.needs_installation) {
       booking.textContent = 'None needed: the device ships to your address.';
@@ -824,10 +842,11 @@
   function renderEnded(c) {
     const refunded = c.state === 'refunded';
     $('ended-title').textContent = refunded ? 'This order was refunded' : 'This order was cancelled';
-    const why = c.failure ? `${sentence(c.failure)} ` : '';
+    const why = c.failure ? sentence(humanDecline(c.failure)) : '';
     $('ended-text').textContent = refunded
-      ? `${why}Your payment was returned in full and the device released.`
-      : `${why}Nothing was charged and the device was released. You can start again.`;
+      ? `${why} Your payment was returned in full and the device released.`.trim()
+      : `${withNothingCharged(why || 'This order was cancelled.', 'Nothing was charged.')} ` +
+        'The device was released; you can start again.';
   }
 
   /** Shows a checkout at the step it is at. */
@@ -1029,20 +1048,40 @@
     }
   }
 
+  /** Words for the payment processor's decline codes. */
+  const DECLINE_CODES = {
+    card_declined: 'the card issuer declined the payment',
+    insufficient_funds: 'insufficient funds',
+    expired_card: 'the card has expired',
+    incorrect_cvc: 'the CVC is wrong',
+    processing_error: 'a processing error',
+  };
+
+  function humanDecline(message) {
+    return String(message || '').replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (code) => DECLINE_CODES[code] || code);
+  }
+
+  /** The problem's message, saying that nothing was charged unless it already does. */
+  function withNothingCharged(message, addition) {
+    const text = sentence(humanDecline(message));
+    if (/nothing (was|has been) charged/i.test(text)) return text;
+    return /try again/i.test(text) ? `${text} Nothing was charged.` : `${text} ${addition}`;
+  }
+
   async function paymentFailed(c, err, form) {
     const fields = err.problem && err.problem.errors;
     if (err.status === 402) {
-      showError(`${sentence(err.message)} Nothing was charged to your card.`);
+      showError(withNothingCharged(err.message, 'Nothing was charged to your card.'));
       const next = await refreshCheckout(c.checkout_id);
       if (!next) renderCheckout({ ...c, state: 'cancelled', failure: err.message });
       $('checkout').dataset.state = (next && next.state) || 'cancelled';
     } else if (err.status === 401) {
       needLogin('Your session has ended. Log in again to finish paying.', { hash: location.hash });
     } else if (err.status === 400) {
-      showError(`${sentence(err.message)} Please check the card details.`, fields, form);
+      showError(`${fieldMessage(err, form)} Please check the card details.`, fields, form);
       renderCheckout(c);
     } else if (err.status === 503 || err.status === 504 || err.status === 0) {
-      showError(`${sentence(err.message)} Nothing was charged; you can try again.`);
+      showError(withNothingCharged(err.message, 'Nothing was charged; you can try again.'));
       await refreshCheckout(c.checkout_id);
     } else {
       showError(sentence(err.message), fields, form);
@@ -1090,6 +1129,11 @@
         ? `Paid — thank you. Now pick a time: these installers fit the ${c.device.name} and are nearest to ` +
           `${place ? `${place} ` : ''}${origin.postal_code || 'your address'}.`
         : 'No installer near you fits this device yet. We will call you to arrange the fitting.';
+      if (installers.length) {
+        const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date())
+          .find((part) => part.type === 'timeZoneName');
+        if (zone) $('installers-origin').textContent += ` Times are shown in your time zone (${zone.value}).`;
+      }
       list.replaceChildren(...installers.map((i) => renderInstaller(i, c.checkout_id)));
       setState('done');
     } catch (err) {

@@ -112,6 +112,18 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Starts a transaction that will write. On SQLite it is IMMEDIATE, so concurrent writers
+/// wait their turn (busy timeout) instead of failing with "database is locked" when a
+/// read lock cannot be upgraded; elsewhere it is a plain transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! races, and password hashing off the async runtime.
 
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::leads::v1::{RegisterCustomerRequest, UpdateCustomerRequest};
 
@@ -54,7 +54,7 @@ impl CustomerRegistry {
         let hash = tokio::task::spawn_blocking(move || password::hash(&pw)).await??;
 
         let stored = async {
-            let txn = self.db.begin().await?;
+            let txn = tandem_mesh::db::begin_write(&self.db).await?;
             customer::insert(&txn, &customer, &hash).await?;
             if let Some(key) = key {
                 let id = customer.customer_id.as_str();

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::EnumSlug;
@@ -51,7 +51,7 @@ pub async fn reserve(
     }
     let amount = order::amount(device, quantity)?;
     let number = OrderNumber::generate(random_bits());
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let taken = product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
@@ -133,7 +133,7 @@ pub async fn confirm(
     payment_id: &str,
     now: DateTime<Utc>,
 ) -> Result<sales_order::Model, AccessoryError> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let current = find_for(&txn, number, customer_id).await?;
     let status = status_of(&current)?;
     if !order::may_confirm(status, current.payment_id.as_deref(), payment_id)? {
@@ -155,7 +155,7 @@ pub async fn cancel(
     customer_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<sales_order::Model, AccessoryError> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let current = match customer_id {
         Some(customer) => find_for(&txn, number, customer).await?,
         None => find(&txn, number.as_str())

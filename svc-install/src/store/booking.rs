@@ -6,7 +6,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr, TransactionTrait,
+    QueryFilter, SqlErr,
 };
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
@@ -63,7 +63,7 @@ pub async fn insert_booking(
     installer_id: &str,
     now: i64,
 ) -> Result<Insert, DbErr> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     // The write comes first, so SQLite takes its write lock before reading anything.
     let taken = slot::Entity::update_many()
         .col_expr(slot::Column::Available, Expr::value(false))
@@ -100,7 +100,7 @@ pub async fn cancel(
     reason: &str,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let cancelled = booking::Entity::update_many()
         .col_expr(
             booking::Column::Status,

@@ -5,7 +5,7 @@ use prost::Message;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::insurance::v1::RatingConditions;
@@ -49,7 +49,7 @@ pub async fn create_quote(
             .await?
             .ok_or_else(|| InsuranceError::QuoteNotFound(id));
     }
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let row = quote::ActiveModel {
         quote_id: Set(new.quote_id.clone()),
         customer_id: Set(new.customer_id.to_owned()),
@@ -210,7 +210,15 @@ pub async fn load_rules(db: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, 
 /// Inserts the demo discount rules that are not there yet.
 pub async fn seed_rules(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     /// (id, description, plan, category, target, kind, value)
-    type Rule = (&'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str, &'static str, i64);
+    type Rule = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        i64,
+    );
     const RULES: &[Rule] = &[
         (
             "BND-SAFE-DASHCAM",

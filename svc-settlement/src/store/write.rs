@@ -8,7 +8,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait, TryInsertResult,
+    TryInsertResult,
 };
 use tandem_mesh::idempotency;
 
@@ -98,7 +98,7 @@ pub async fn record_payment(
     processor_reference: Option<&str>,
     entries: &[Entry],
 ) -> Result<Recorded, DbErr> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     let released = payment_claim::Entity::delete_many()
         .filter(payment_claim::Column::IdempotencyKey.eq(k.key))
         .filter(payment_claim::Column::Token.eq(k.token))
@@ -190,7 +190,7 @@ pub async fn refund(
     now: DateTime<Utc>,
     entries: &[Entry],
 ) -> Result<RefundWrite, DbErr> {
-    let txn = db.begin().await?;
+    let txn = tandem_mesh::db::begin_write(db).await?;
     if let Err(err) =
         idempotency::remember(&txn, REFUND_SCOPE, k.key, k.fingerprint, payment_id).await
     {
