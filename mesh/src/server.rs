@@ -13,6 +13,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower::ServiceBuilder;
+use tower_http::classify::{GrpcCode, GrpcErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
@@ -103,8 +104,9 @@ impl GrpcServer {
             .add_service(reflection_v1alpha);
 
         let layers = ServiceBuilder::new()
-            // One span per RPC, child of the caller's trace context when one is sent.
-            .layer(TraceLayer::new_for_grpc().make_span_with(rpc_span))
+            // One span per RPC, child of the caller's trace context when one is sent;
+            // only server faults are logged as failures, not answers like NOT_FOUND.
+            .layer(TraceLayer::new(SharedClassifier::new(server_faults())).make_span_with(rpc_span))
             // At most this many RPCs in progress at once; the rest wait.
             .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
                 config.concurrency_limit,
@@ -155,6 +157,26 @@ fn reflection(services: &[&'static str]) -> tonic_reflection::server::Builder<'s
         builder = builder.with_service_name(*service);
     }
     builder
+}
+
+/// Status codes that are answers to the caller (bad input, missing or refused), not
+/// faults of this server, are not logged as failures.
+fn server_faults() -> GrpcErrorsAsFailures {
+    [
+        GrpcCode::InvalidArgument,
+        GrpcCode::NotFound,
+        GrpcCode::AlreadyExists,
+        GrpcCode::PermissionDenied,
+        GrpcCode::FailedPrecondition,
+        GrpcCode::Aborted,
+        GrpcCode::OutOfRange,
+        GrpcCode::Unauthenticated,
+    ]
+    .into_iter()
+    .fold(
+        GrpcErrorsAsFailures::new(),
+        GrpcErrorsAsFailures::with_success,
+    )
 }
 
 fn rpc_span(request: &http::Request<tonic::body::Body>) -> tracing::Span {
