@@ -20,7 +20,10 @@ pub use kdtree::{KdTree, Neighbour, brute_force_nearest};
 pub use nearest::{InstallerIndex, Ranked};
 pub use request::{CancelRequest, NearestQuery, SlotsQuery};
 pub use skills::SkillSet;
-pub use slots::{SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id};
+pub use slots::{
+    SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id,
+    utc_offset_of_state,
+};
 pub use tandem_mesh::status::InvalidField;
 
 /// An installation business.

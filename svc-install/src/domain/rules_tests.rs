@@ -23,7 +23,7 @@ fn installer(id: &str, skills: &[C]) -> Installer {
 fn schedule_is_weekday_slots_after_now() {
     // Monday 2026-11-23 00:00 UTC: 10 weekdays in the next 14 days, 4 slots each.
     let monday = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    let slots = schedule(monday, SCHEDULE_DAYS);
+    let slots = schedule(monday, SCHEDULE_DAYS, 0);
     assert_eq!(slots.len(), 40);
     assert_eq!(rfc3339(slots[0].0), "2026-11-23T09:00:00Z");
     assert_eq!(rfc3339(slots[0].1), "2026-11-23T11:00:00Z");
@@ -31,7 +31,7 @@ fn schedule_is_weekday_slots_after_now() {
     assert!(slots.windows(2).all(|w| w[0].0 < w[1].0));
     // Friday 12:00: the 14:00 and 16:00 slots, then Monday.
     let friday_noon = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
-    let slots = schedule(friday_noon, 4);
+    let slots = schedule(friday_noon, 4, 0);
     let starts: Vec<_> = slots.iter().map(|s| rfc3339(s.0)).collect();
     assert_eq!(
         starts[..3],
@@ -43,6 +43,31 @@ fn schedule_is_weekday_slots_after_now() {
     );
     assert_eq!(slots.len(), 6);
     assert_eq!(slot_id("INS-0001", slots[0].0), "INS-0001-20261120T1400Z");
+}
+
+#[test]
+fn slots_are_local_business_hours() {
+    use super::slots::utc_offset_of_state;
+    // Monday 2026-11-23 12:00 UTC is 04:00 in San Francisco (UTC-8): the whole day is ahead.
+    let noon_utc = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+    let sf = schedule(noon_utc, 1, utc_offset_of_state("CA"));
+    let starts: Vec<_> = sf.iter().map(|s| rfc3339(s.0)).collect();
+    // 09:00, 11:00, 14:00, 16:00 Pacific = 17:00, 19:00, 22:00, 00:00 UTC.
+    assert_eq!(
+        starts,
+        [
+            "2026-11-23T17:00:00Z",
+            "2026-11-23T19:00:00Z",
+            "2026-11-23T22:00:00Z",
+            "2026-11-24T00:00:00Z"
+        ]
+    );
+    // Late Friday evening in New York (Saturday 02:00 UTC): the next slot is Monday 09:00 local.
+    let friday_night = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
+    let ny = schedule(friday_night, 4, utc_offset_of_state("NY"));
+    assert_eq!(rfc3339(ny[0].0), "2026-11-23T14:00:00Z");
+    assert_eq!(utc_offset_of_state("AZ"), -7);
+    assert_eq!(utc_offset_of_state("HI"), -10);
 }
 
 fn booking_request() -> BookInstallationRequest {

@@ -12,7 +12,9 @@ use tandem_proto::accessory::v1::DeviceCategory as C;
 
 use super::entity::{installer, slot};
 use super::query::skills_column;
-use crate::domain::{LatLon, SCHEDULE_DAYS, SkillSet, gazetteer, haversine_m, schedule, slot_id};
+use crate::domain::{
+    LatLon, SCHEDULE_DAYS, SkillSet, gazetteer, haversine_m, schedule, slot_id, utc_offset_of_state,
+};
 
 /// Installers per metro.
 pub const PER_METRO: usize = 20;
@@ -117,21 +119,23 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
             .exec_without_returning(db)
             .await?;
     }
-    let times = schedule(now, SCHEDULE_DAYS);
     let slots: Vec<slot::ActiveModel> = installers
         .iter()
-        .filter_map(|i| match &i.installer_id {
-            Set(id) => Some(id.clone()),
+        .filter_map(|i| match (&i.installer_id, &i.region) {
+            (Set(id), Set(state)) => Some((id.clone(), utc_offset_of_state(state))),
             _ => None,
         })
-        .flat_map(|id| {
-            times.iter().map(move |&(start, end)| slot::ActiveModel {
-                slot_id: Set(slot_id(&id, start)),
-                installer_id: Set(id.clone()),
-                starts_at: Set(start),
-                ends_at: Set(end),
-                available: Set(true),
-            })
+        .flat_map(|(id, offset)| {
+            // Local business hours of the installer's state.
+            schedule(now, SCHEDULE_DAYS, offset)
+                .into_iter()
+                .map(move |(start, end)| slot::ActiveModel {
+                    slot_id: Set(slot_id(&id, start)),
+                    installer_id: Set(id.clone()),
+                    starts_at: Set(start),
+                    ends_at: Set(end),
+                    available: Set(true),
+                })
         })
         .collect();
     for chunk in slots.chunks(BATCH) {
