@@ -51,7 +51,7 @@ impl CustomerRegistry {
         }
         let (customer, pw) = new.into_customer(new_customer_id(), now);
         let pw_for_replay = pw.clone();
-        let hash = tokio::task::spawn_blocking(move || password::hash(&pw)).await??;
+        let hash = hashing(move || password::hash(&pw)).await??;
 
         let stored = async {
             let txn = tandem_mesh::db::begin_write(&self.db).await?;
@@ -102,7 +102,7 @@ impl CustomerRegistry {
             .ok_or(LeadsError::CustomerNotFound(customer_id))?;
         let pw = password.expose().to_owned();
         let hash = credentials.password_hash;
-        if !tokio::task::spawn_blocking(move || password::verify(&pw, &hash)).await? {
+        if !hashing(move || password::verify(&pw, &hash)).await? {
             return Err(idempotency::key_reused().into());
         }
         Ok(Some(credentials.customer))
@@ -135,8 +135,7 @@ impl CustomerRegistry {
             Some(c) => (Some(c.customer), c.password_hash),
             None => (None, DUMMY_HASH.to_owned()),
         };
-        let matches =
-            tokio::task::spawn_blocking(move || password::verify(&password, &hash)).await?;
+        let matches = hashing(move || password::verify(&password, &hash)).await?;
         match customer {
             Some(customer) if matches => Ok(customer),
             _ => Err(LeadsError::WrongLogin),
@@ -180,4 +179,48 @@ fn registration_fingerprint(req: &RegisterCustomerRequest) -> String {
         idempotency_key: String::new(),
         ..req.clone()
     })
+}
+
+/// Password hashes computed at once. Each argon2id hash holds 19 MiB for its duration, so
+/// a burst of registrations or logins would otherwise take memory without bound.
+const MAX_HASHING: usize = 4;
+
+/// Permits for [`MAX_HASHING`] hashes at a time.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HASHING);
+
+/// Runs CPU-heavy password work off the async runtime, at most [`MAX_HASHING`] at once
+/// (the rest wait their turn).
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed, so acquiring only waits.
+    let _permit = HASHING.acquire().await.ok();
+    tokio::task::spawn_blocking(work).await
+}
+
+#[cfg(test)]
+mod hashing_tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn at_most_a_few_hashes_run_at_once() {
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(super::hashing(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!((2..=super::MAX_HASHING).contains(&most), "{most} at once");
+    }
 }
