@@ -125,6 +125,7 @@ impl SalesCenter for SalesCenterService {
             goods: Some(goods(&row, &device)),
             designation: Some(designation(&table, &device, &row.order_number)),
             benefit,
+            order_number: row.order_number.clone(),
         }))
     }
 
