@@ -66,7 +66,6 @@ impl Center {
         let item = used_item(req.item.as_ref())?;
         let answers = req
             .answers
-            .clone()
             .ok_or_else(|| InvalidField::new("answers", "required"))?;
         let grade = domain::grade_of(&answers)?;
         let table = store::price_table(&self.db).await?;
