@@ -136,8 +136,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(buyback::get))
         .routes(routes!(buyback::ship))
         .routes(routes!(buyback::counteroffer))
-        .routes(routes!(buyback::desk))
-        .routes(routes!(buyback::inspect))
+        .routes(routes!(buyback::desk::applications))
+        .routes(routes!(buyback::desk::inspect))
 }
 
 /// A JSON request body; a malformed one is a 400 problem, not a plain-text error.
