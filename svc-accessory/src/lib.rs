@@ -89,7 +89,8 @@ pub async fn serve(
     result
 }
 
-/// Returns the stock of reservations left unpaid past their hold.
+/// Returns the stock of reservations left unpaid past their hold, and drops verification
+/// counters whose window is over.
 async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken) {
     loop {
         tokio::select! {
@@ -100,6 +101,9 @@ async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken)
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
             Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
+        }
+        if let Err(err) = store::buyback::sweep_throttle(&db, chrono::Utc::now()).await {
+            tracing::warn!(%err, "sweeping verification counters failed");
         }
     }
 }

@@ -354,6 +354,23 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
                 .code(),
             Code::ResourceExhausted
         );
+        // Once the window is over the counters are swept and the owner verifies again.
+        let conn = open(&db).await;
+        let swept = svc_accessory::store::buyback::sweep_throttle(&conn, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(swept, 0, "nothing is swept while windows are open");
+        let after = chrono::Utc::now() + chrono::Duration::minutes(61);
+        assert!(
+            svc_accessory::store::buyback::sweep_throttle(&conn, after)
+                .await
+                .unwrap()
+                > 0
+        );
+        assert_eq!(
+            attempt(&mut c, &number, alex(), "owner").await.unwrap(),
+            VerifyResult::Match
+        );
         restarted.stop().await;
         db.cleanup().await;
     }

@@ -72,7 +72,7 @@ impl SalesCenter for SalesCenterService {
         let req = request.into_inner();
         let number = OrderNumber::parse(&req.order_number, "order_number")?;
         let entered = personal(req.personal.as_ref())?;
-        let caller = bounded("caller", &req.caller)?;
+        let caller = at_most("caller", &req.caller, 120)?;
         let used = req.used_item.as_ref().map(used_item).transpose()?;
 
         let now = Utc::now();
@@ -224,14 +224,17 @@ fn registered(row: &sales_order::Model) -> Personal {
 }
 
 fn bounded<'a>(field: &'static str, value: &'a str) -> Result<&'a str, AccessoryError> {
+    at_most(field, value, MAX_FIELD)
+}
+
+/// `value` trimmed: required, at most `max` printable characters.
+fn at_most<'a>(field: &'static str, value: &'a str, max: usize) -> Result<&'a str, AccessoryError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(InvalidField::new(field, "required").into());
     }
-    if value.chars().count() > MAX_FIELD || value.chars().any(char::is_control) {
-        return Err(
-            InvalidField::new(field, format!("at most {MAX_FIELD} printable characters")).into(),
-        );
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(InvalidField::new(field, format!("at most {max} printable characters")).into());
     }
     Ok(value)
 }
@@ -251,6 +254,11 @@ fn used_item(u: &UsedItem) -> Result<domain::UsedItem, AccessoryError> {
         .ok()
         .filter(|c| *c != DeviceCategory::Unspecified)
         .ok_or_else(|| InvalidField::new("used_item.category", "required"))?;
+    for (field, value) in [("used_item.maker", &u.maker), ("used_item.model", &u.model)] {
+        if value.trim().chars().count() > 80 {
+            return Err(InvalidField::new(field, "at most 80 characters").into());
+        }
+    }
     Ok(domain::UsedItem {
         category,
         maker: u.maker.trim().to_owned(),
@@ -259,10 +267,7 @@ fn used_item(u: &UsedItem) -> Result<domain::UsedItem, AccessoryError> {
 }
 
 fn result_row(r: &BuybackResult) -> Result<buyback_result::Model, AccessoryError> {
-    let application_id = bounded("result.application_id", &r.application_id)?;
-    if application_id.len() > 40 {
-        return Err(InvalidField::new("result.application_id", "at most 40 characters").into());
-    }
+    let application_id = at_most("result.application_id", &r.application_id, 40)?;
     let item = used_item(
         r.used_item
             .as_ref()
@@ -291,7 +296,7 @@ fn result_row(r: &BuybackResult) -> Result<buyback_result::Model, AccessoryError
     Ok(buyback_result::Model {
         application_id: application_id.to_owned(),
         order_number: OrderNumber::parse(&r.order_number, "result.order_number")?.to_string(),
-        center_id: bounded("result.center_id", &r.center_id)?.to_owned(),
+        center_id: at_most("result.center_id", &r.center_id, 40)?.to_owned(),
         used_category: item.category.slug().to_owned(),
         used_maker: item.maker,
         used_model: item.model,
@@ -299,7 +304,7 @@ fn result_row(r: &BuybackResult) -> Result<buyback_result::Model, AccessoryError
         price_minor: price.minor_units,
         benefit_minor: benefit.minor_units,
         currency: price.currency,
-        payout_id: bounded("result.payout_id", &r.payout_id)?.to_owned(),
+        payout_id: at_most("result.payout_id", &r.payout_id, 64)?.to_owned(),
         paid_at,
         recorded_at: Utc::now(),
     })

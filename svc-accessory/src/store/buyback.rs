@@ -96,6 +96,16 @@ pub async fn reserve_attempt(
     Ok(None)
 }
 
+/// Deletes counters whose window ended (a later attempt starts a new one); returns how
+/// many.
+pub async fn sweep_throttle(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let gone = vt::Entity::delete_many()
+        .filter(vt::Column::WindowStartedAt.lte(now - WINDOW))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
+}
+
 /// Gives back the attempt counted on each key (after a match).
 pub async fn release_attempt(db: &DatabaseConnection, keys: &[String]) -> Result<(), DbErr> {
     vt::Entity::update_many()

@@ -137,21 +137,21 @@ impl Center {
             row.reason = domain::MISMATCH.into();
             (S::Rejected, "not verified by the sales center")
         } else {
-            row.purchased_product_id = goods.product_id.clone();
-            row.purchased_name = goods.name.clone();
-            row.purchased_maker = goods.maker.clone();
-            row.purchased_model = goods.model.clone();
+            row.purchased_product_id = clip(&goods.product_id, 40);
+            row.purchased_name = clip(&goods.name, 200);
+            row.purchased_maker = clip(&goods.maker, 80);
+            row.purchased_model = clip(&goods.model, 80);
             row.purchased_category = DeviceCategory::try_from(goods.category)
                 .unwrap_or_default()
                 .slug()
                 .into();
-            row.purchased_at = goods.purchased_at.clone();
+            row.purchased_at = clip(&goods.purchased_at, 40);
             if designation.targeted {
                 if let Some(benefit) = &answer.benefit {
                     let amount = benefit.amount.clone().unwrap_or_default();
                     if amount.currency == row.currency {
                         row.benefit_minor = amount.minor_units.max(0);
-                        row.benefit_description = benefit.description.clone();
+                        row.benefit_description = clip(&benefit.description, 200);
                     }
                 }
                 if row.benefit_description.is_empty() {
@@ -162,7 +162,10 @@ impl Center {
                 row.reason = format!(
                     "The {} you bought is not targeted for buy-back, so the buy-back center cannot take an application with this order.",
                     goods.name
-                );
+                )
+                .chars()
+                .take(300)
+                .collect();
                 (S::Rejected, "the goods bought are not targeted")
             }
         };
@@ -215,4 +218,10 @@ impl Center {
             }
         }
     }
+}
+
+/// `text` cut to the `max` characters its column holds (the sales center's answers are
+/// bounded by its own tables; this keeps a peer's surprise from failing the insert).
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
