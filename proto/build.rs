@@ -10,6 +10,7 @@ const PROTOS: &[&str] = &[
     "tandem/install/v1/install.proto",
     "tandem/settlement/v1/settlement.proto",
     "tandem/leads/v1/leads.proto",
+    "tandem/buyback/v1/buyback.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -46,6 +46,10 @@ pub struct UpArgs {
     /// Start with empty catalogues.
     #[arg(long)]
     pub no_demo_data: bool,
+    /// Token the buy-back center's staff use in the web UI to record inspections; a
+    /// random one is made (and printed) when not given.
+    #[arg(long, env = "TANDEM_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -66,6 +70,10 @@ pub struct ServeArgs {
     /// Insert the demo catalogues (idempotent).
     #[arg(long, env = "TANDEM_DEMO_DATA")]
     pub demo_data: bool,
+    /// Token the buy-back center's staff give the gateway to record inspections; without
+    /// it the gateway's staff endpoints are off.
+    #[arg(long, env = "TANDEM_OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -98,7 +106,7 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, banner) = match cli.command {
+    let (targets, topology, demo_data, operator_token, banner) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Up(args) => {
             let topology = resolve(
@@ -109,7 +117,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 true,
             )?;
-            (Target::ALL.to_vec(), topology, !args.no_demo_data, true)
+            let token = args
+                .operator_token
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+            (
+                Target::ALL.to_vec(),
+                topology,
+                !args.no_demo_data,
+                Some(token),
+                true,
+            )
         }
         Command::Serve(args) => {
             let topology = resolve(
@@ -120,7 +138,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 false,
             )?;
-            (args.targets, topology, args.demo_data, false)
+            let token = args.operator_token.filter(|t| !t.trim().is_empty());
+            (args.targets, topology, args.demo_data, token, false)
         }
     };
     let started = Instant::now();
@@ -131,11 +150,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         server: cli.runtime.server(),
         client: cli.runtime.client(),
         demo_data,
+        operator_token: operator_token.clone(),
     };
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();
     if banner {
-        print_banner(&mesh, elapsed);
+        print_banner(
+            &mesh,
+            elapsed,
+            operator_token.as_deref().unwrap_or_default(),
+        );
     } else {
         let names: Vec<_> = targets.iter().map(|t| t.as_str()).collect();
         tracing::info!(targets = %names.join(","), ms = elapsed, "ready");
@@ -143,7 +167,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     mesh.wait().await
 }
 
-fn print_banner(mesh: &Mesh, elapsed_ms: u128) {
+fn print_banner(mesh: &Mesh, elapsed_ms: u128, operator_token: &str) {
     println!(
         "\nTandem is up in {elapsed_ms} ms: six services and the gateway, demo data loaded.\n"
     );
@@ -155,5 +179,6 @@ fn print_banner(mesh: &Mesh, elapsed_ms: u128) {
             println!("  {:<15} grpc {addr}", target.as_str());
         }
     }
+    println!("\n  buy-back staff token (web UI: Buy-back → Staff desk): {operator_token}");
     println!("\nTry: grpcurl -plaintext 127.0.0.1:50051 list      Press Ctrl-C to stop.\n");
 }

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use anyhow::Context as _;
 use futures::future::BoxFuture;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
@@ -25,6 +25,9 @@ pub struct LaunchConfig {
     pub client: ClientConfig,
     /// Whether to insert the demo catalogue (idempotent).
     pub demo_data: bool,
+    /// Secret the buy-back center's staff give the gateway to record inspections; `None`
+    /// turns the gateway's staff endpoints off.
+    pub operator_token: Option<String>,
 }
 
 /// The running targets of this process.
@@ -199,14 +202,16 @@ async fn prepare(
             Box::pin(svc_leads::serve(listener, db, server, shutdown))
         }
         Target::Buyback => {
-            placeholder::<svc_buyback::migration::Migrator>(
-                "buyback",
-                db_url()?,
-                listener,
-                server,
-                shutdown,
-            )
-            .await?
+            let db = svc_buyback::open(db_url()?).await?;
+            if config.demo_data {
+                svc_buyback::load_demo_data(&db).await?;
+            }
+            let peers = svc_buyback::Peers::new(
+                peer_url(Target::Accessory),
+                peer_url(Target::Settlement),
+                config.client.clone(),
+            );
+            Box::pin(svc_buyback::serve(listener, db, peers, server, shutdown))
         }
         Target::Gateway => {
             let db = tandem_gateway::open(db_url()?).await?;
@@ -221,27 +226,11 @@ async fn prepare(
             let gateway = tandem_gateway::GatewayConfig::new(
                 urls.each_ref().map(String::as_str),
                 config.client.clone(),
-            );
+            )
+            .with_buyback(peer_url(Target::Buyback), config.operator_token.clone());
             Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
         }
     })
-}
-
-/// A service whose issue is not built yet: its own migrated database, health and
-/// reflection only.
-async fn placeholder<M: sea_orm_migration::MigratorTrait>(
-    name: &'static str,
-    db_url: &str,
-    listener: TcpListener,
-    server: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
-    let db = tandem_mesh::db::connect_and_migrate::<M>(db_url).await?;
-    Ok(Box::pin(
-        GrpcServer::new(name, server)
-            .with_database(db)
-            .run(listener, shutdown),
-    ))
 }
 
 /// An address a client on this machine can connect to: the wildcard becomes loopback.

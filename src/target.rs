@@ -66,12 +66,14 @@ impl Target {
         match self {
             Target::Insurance => &[Target::Accessory],
             Target::Accessory => &[Target::Install],
+            Target::Buyback => &[Target::Accessory, Target::Settlement],
             Target::Gateway => &[
                 Target::Insurance,
                 Target::Accessory,
                 Target::Install,
                 Target::Settlement,
                 Target::Leads,
+                Target::Buyback,
             ],
             _ => &[],
         }

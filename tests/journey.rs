@@ -4,7 +4,8 @@
 //! confirmation; a declined card; an unknown postal code; logging out and in again; a
 //! device that needs no fitting. The browser is driven with clicks and typing by
 //! `tests/browser/journey.mjs` (Node + playwright-core, using Debian's chromium; it never
-//! downloads a browser), which prints one line per step.
+//! downloads a browser), which prints one line per step. The buy-back journey (seed 004)
+//! runs the same way from `tests/browser/buyback.mjs`.
 //!
 //! Needs `node`, `npm ci --prefix tests/browser` and `apt-get install chromium`; skipped
 //! with a note when one is missing, unless `TANDEM_REQUIRE_BROWSER=1` (as in CI), where a
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::TestMesh;
+use common::{OPERATOR_TOKEN, TestMesh};
 use tandem::Target;
 
 /// Longest time the whole browser run may take (it takes well under a minute).
@@ -104,6 +105,48 @@ async fn a_customer_buys_a_plan_with_a_device_in_the_browser() {
     assert!(
         stdout.contains("journeys: 5 passed, 0 failed"),
         "every journey ran:\n{stdout}"
+    );
+    mesh.stop().await;
+}
+
+/// The buy-back journey (seed 004) in the browser, by `tests/browser/buyback.mjs`: the
+/// order confirmation's designation, the estimate, a typo, a mismatch, verification, the
+/// staff desk's inspection with a counteroffer, payment, the seller's record, a
+/// non-targeted purchase and too many attempts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_sells_back_a_used_device_in_the_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(tools) = tools(root) else { return };
+    let mesh = TestMesh::sqlite().await;
+    let gateway = mesh.url(Target::Gateway);
+
+    let run = tokio::process::Command::new(&tools.node)
+        .arg("tests/browser/buyback.mjs")
+        .arg(&gateway)
+        .arg(OPERATOR_TOKEN)
+        .current_dir(root)
+        .env("CHROMIUM", &tools.chromium)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(JOURNEY_TIMEOUT, run)
+        .await
+        .unwrap_or_else(|_| panic!("the buy-back journey did not finish in {JOURNEY_TIMEOUT:?}"))
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    if !stderr.trim().is_empty() {
+        eprintln!("{stderr}");
+    }
+    assert!(
+        output.status.success(),
+        "the buy-back journey failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        stdout.contains("buyback steps: 11 passed, 0 failed"),
+        "every step ran:\n{stdout}"
     );
     mesh.stop().await;
 }

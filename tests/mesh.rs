@@ -125,7 +125,8 @@ async fn every_server_answers_health_and_reflection() {
         [
             "grpc.health.v1.Health",
             "tandem.accessory.v1.AccessoryCatalog",
-            "tandem.accessory.v1.AccessoryOrders"
+            "tandem.accessory.v1.AccessoryOrders",
+            "tandem.accessory.v1.SalesCenter"
         ]
     );
     for (target, service) in [
@@ -136,9 +137,15 @@ async fn every_server_answers_health_and_reflection() {
         let listed = reflected_services(&mesh.url(target)).await;
         assert_eq!(listed, ["grpc.health.v1.Health", service], "{target}");
     }
-    // The buy-back center is not built yet: health and reflection only.
     let buyback = reflected_services(&mesh.url(Target::Buyback)).await;
-    assert_eq!(buyback, ["grpc.health.v1.Health"]);
+    assert_eq!(
+        buyback,
+        [
+            "grpc.health.v1.Health",
+            "tandem.buyback.v1.Buyback",
+            "tandem.buyback.v1.BuybackInspection"
+        ]
+    );
     assert_eq!(
         health(
             &mesh.url(Target::Insurance),

@@ -54,6 +54,11 @@ pub struct GatewayConfig {
     pub recover_after: Duration,
     /// Test fault: stop a checkout right after this state is recorded, as a crash would.
     pub crash_after: Option<checkout::State>,
+    /// gRPC URL of the buy-back center (svc-buyback).
+    pub buyback_url: String,
+    /// Secret the buy-back center's staff send (`Authorization: Bearer …`) to record
+    /// inspections through the gateway; `None` turns those endpoints off.
+    pub operator_token: Option<String>,
 }
 
 impl GatewayConfig {
@@ -69,7 +74,16 @@ impl GatewayConfig {
             client,
             recover_after: Duration::from_secs(30),
             crash_after: None,
+            buyback_url: "http://127.0.0.1:50056".into(),
+            operator_token: None,
         }
+    }
+
+    /// The same settings with the buy-back center at `url` and its staff's token.
+    pub fn with_buyback(mut self, url: String, operator_token: Option<String>) -> Self {
+        self.buyback_url = url;
+        self.operator_token = operator_token.filter(|t| !t.trim().is_empty());
+        self
     }
 }
 

@@ -11,6 +11,8 @@ use axum::routing::get;
 const INDEX_HTML: &str = include_str!("../web/index.html");
 /// Its script.
 const APP_JS: &str = include_str!("../web/app.js");
+/// The buy-back part of the page.
+const BUYBACK_JS: &str = include_str!("../web/buyback.js");
 /// Its style sheet.
 const APP_CSS: &str = include_str!("../web/app.css");
 
@@ -25,6 +27,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/devices/{id}", get(index))
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
+        .route("/assets/buyback.js", get(buyback_js))
 }
 
 async fn index() -> Response {
@@ -33,6 +36,10 @@ async fn index() -> Response {
 
 async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn buyback_js() -> Response {
+    asset("text/javascript; charset=utf-8", BUYBACK_JS)
 }
 
 async fn app_css() -> Response {
@@ -72,6 +79,7 @@ mod tests {
             assert!(!INDEX_HTML.contains(external), "{external}");
             assert!(!APP_JS.contains(external), "{external}");
             assert!(!APP_CSS.contains(external), "{external}");
+            assert!(!BUYBACK_JS.contains(external), "{external}");
         }
     }
 

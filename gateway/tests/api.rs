@@ -110,6 +110,15 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
     assert_eq!(
         paths,
         BTreeSet::from([
+            "/api/v1/buyback/applications",
+            "/api/v1/buyback/applications/{id}",
+            "/api/v1/buyback/applications/{id}/counteroffer",
+            "/api/v1/buyback/applications/{id}/shipment",
+            "/api/v1/buyback/desk/applications",
+            "/api/v1/buyback/desk/applications/{id}/inspection",
+            "/api/v1/buyback/estimates",
+            "/api/v1/buyback/orders/{id}",
+            "/api/v1/buyback/prices",
             "/api/v1/checkouts",
             "/api/v1/checkouts/{id}",
             "/api/v1/checkouts/{id}/installation",

@@ -7,6 +7,7 @@
 //   /?conditions#/checkout/ID the checkout: bundle price with the discount line → card
 //                             payment → installer and slot → confirmation
 //   #/login, #/register       log in / create an account
+//   #/buyback…                selling a used device back (buyback.js)
 //   /devices/ID               a device's details
 'use strict';
 
@@ -28,7 +29,7 @@
   const CLASS_LABELS = {
     compact: 'Compact', sedan: 'Sedan', suv: 'SUV', pickup: 'Pickup', sports: 'Sports car', van: 'Van',
   };
-  const VIEWS = ['search-view', 'results', 'device-view', 'auth-view', 'plan-view', 'checkout-view'];
+  const VIEWS = ['search-view', 'results', 'device-view', 'auth-view', 'plan-view', 'checkout-view', 'buyback-view'];
   const METERS_PER_MILE = 1609.344;
 
   const $ = (id) => document.getElementById(id);
@@ -837,6 +838,7 @@
       booking.textContent = 'Not booked yet: we will call you to arrange a time.';
     }
     setMoney($('paid-total'), c.total);
+    if (window.TandemBuyback) window.TandemBuyback.offer(c.order_number);
   }
 
   function renderEnded(c) {
@@ -1233,8 +1235,21 @@
     if ((m = hash.match(/^#\/plan\/([^/?#]+)$/))) showPlan(decode(m[1]));
     else if ((m = hash.match(/^#\/checkout\/([^/?#]+)$/))) showCheckout(decode(m[1]));
     else if (hash === '#/login' || hash === '#/register') showAuth(hash.slice(2));
+    else if (hash.startsWith('#/buyback') && window.TandemBuyback) {
+      ++viewSeq;
+      showView('buyback-view');
+      clearError();
+      setStatus('');
+      window.TandemBuyback.show(hash);
+    }
     else showSearch();
   }
+
+  /** What buyback.js uses of this page's plumbing. */
+  window.Tandem = {
+    api, el, formatMoney, formatDateTime, sentence, fieldMessage, showError, clearError,
+    setState, setStatus, needLogin, navigate, session: () => sessionReady.then(() => customer),
+  };
 
   function init() {
     loadSession();

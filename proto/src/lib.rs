@@ -55,6 +55,14 @@ pub mod leads {
     }
 }
 
+/// `tandem.buyback.v1`: the buy-back center.
+pub mod buyback {
+    /// Version 1 of the buy-back contract.
+    pub mod v1 {
+        tonic::include_proto!("tandem.buyback.v1");
+    }
+}
+
 mod money;
 pub use money::MoneyExt;
 mod slug;

@@ -2,6 +2,7 @@
 //! REST, databases and logs so every part spells them the same way.
 
 use crate::accessory::v1::DeviceCategory;
+use crate::buyback::v1::{ApplicationState, BodyDamage, Grade, ScreenCondition};
 use crate::common::v1::VehicleClass;
 use crate::insurance::v1::CoverageOption;
 
@@ -72,6 +73,29 @@ enum_slug!(CoverageOption, [
     NewCarReplacement => "new_car_replacement",
 ]);
 
+enum_slug!(Grade, [A => "A", B => "B", C => "C", D => "D"]);
+
+enum_slug!(ScreenCondition, [
+    Flawless => "flawless",
+    Scratched => "scratched",
+    Cracked => "cracked",
+    None => "none",
+]);
+
+enum_slug!(BodyDamage, [None => "none", Minor => "minor", Major => "major"]);
+
+enum_slug!(ApplicationState, [
+    Applied => "applied",
+    Verified => "verified",
+    Rejected => "rejected",
+    AwaitingItem => "awaiting_item",
+    Inspected => "inspected",
+    Counteroffered => "counteroffered",
+    Paid => "paid",
+    Returned => "returned",
+    Reported => "reported",
+]);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +132,23 @@ mod tests {
         assert_eq!(
             (1..100).filter(|n| named(*n)).count(),
             CoverageOption::SLUGS.len()
+        );
+        let named = |n: i32| Grade::try_from(n).is_ok();
+        assert_eq!((1..100).filter(|n| named(*n)).count(), Grade::SLUGS.len());
+        let named = |n: i32| ScreenCondition::try_from(n).is_ok();
+        assert_eq!(
+            (1..100).filter(|n| named(*n)).count(),
+            ScreenCondition::SLUGS.len()
+        );
+        let named = |n: i32| BodyDamage::try_from(n).is_ok();
+        assert_eq!(
+            (1..100).filter(|n| named(*n)).count(),
+            BodyDamage::SLUGS.len()
+        );
+        let named = |n: i32| ApplicationState::try_from(n).is_ok();
+        assert_eq!(
+            (1..100).filter(|n| named(*n)).count(),
+            ApplicationState::SLUGS.len()
         );
     }
 }

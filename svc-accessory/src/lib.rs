@@ -3,8 +3,16 @@
 //! units, and the rules that associate them with insurance plans, so the insurer can
 //! offer the right devices beside each plan.
 //!
-//! `grpc` maps requests, `domain` holds the association and search rules (pure, unit
-//! tested), `store` the sea-orm entities and queries, `migration` the schema.
+//! It is also the sales center of seed 004's buy-back: orders hold the personal data and
+//! goods registered at purchase against the order number (the user information database),
+//! the benefit table gives the buy-back benefit per maker/model of the goods bought and
+//! of the used item (the item information database), the order confirmation designates
+//! the buy-back center, and `SalesCenter` verifies purchases for the buy-back center —
+//! match or no-match only, throttled — and records the results it reports back.
+//!
+//! `grpc` maps requests, `domain` holds the association, search, benefit, matching and
+//! throttling rules (pure, unit tested), `store` the sea-orm entities and queries,
+//! `migration` the schema.
 
 pub mod domain;
 mod error;
@@ -19,10 +27,11 @@ use tandem_mesh::db::DbSetupError;
 use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
+use tandem_proto::accessory::v1::sales_center_server::SalesCenterServer;
 use tokio::net::TcpListener;
 
 pub use error::AccessoryError;
-pub use grpc::{CatalogService, OrderService};
+pub use grpc::{CatalogService, OrderService, SalesCenterService};
 
 /// Where the accessory server finds the servers it calls.
 #[derive(Clone, Debug)]
@@ -44,9 +53,10 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
 }
 
-/// Inserts the demo catalogue (idempotent).
+/// Inserts the demo catalogue and buy-back benefit table (idempotent).
 pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
     store::seed::demo_catalog(db).await?;
+    store::seed::demo_benefits(db).await?;
     Ok(())
 }
 
@@ -71,6 +81,7 @@ pub async fn serve(
             install,
             peers.client,
         )))
+        .add_service(SalesCenterServer::new(SalesCenterService::new(db.clone())))
         .with_database(db)
         .run(listener, shutdown)
         .await;
@@ -78,7 +89,8 @@ pub async fn serve(
     result
 }
 
-/// Returns the stock of reservations left unpaid past their hold.
+/// Returns the stock of reservations left unpaid past their hold, and drops verification
+/// counters whose window is over.
 async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken) {
     loop {
         tokio::select! {
@@ -89,6 +101,9 @@ async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken)
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
             Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
+        }
+        if let Err(err) = store::buyback::sweep_throttle(&db, chrono::Utc::now()).await {
+            tracing::warn!(%err, "sweeping verification counters failed");
         }
     }
 }

@@ -14,6 +14,9 @@ pub enum SettlementError {
     /// No payment has this ID.
     #[error("no payment with ID {0:?}")]
     PaymentNotFound(String),
+    /// No payout has this ID.
+    #[error("no payout with ID {0:?}")]
+    PayoutNotFound(String),
     /// The payment cannot be refunded in its current state.
     #[error("payment {payment_id} {why}")]
     NotRefundable {
@@ -47,7 +50,9 @@ impl From<SettlementError> for Status {
     fn from(err: SettlementError) -> Self {
         match err {
             SettlementError::Invalid(e) => e.into(),
-            SettlementError::PaymentNotFound(_) => Status::not_found(err.to_string()),
+            SettlementError::PaymentNotFound(_) | SettlementError::PayoutNotFound(_) => {
+                Status::not_found(err.to_string())
+            }
             SettlementError::NotRefundable { .. } => Status::failed_precondition(err.to_string()),
             SettlementError::ProcessorUnavailable => Status::unavailable(err.to_string()),
             SettlementError::InProgress => Status::aborted(err.to_string()),

@@ -18,6 +18,8 @@ use crate::error::SettlementError;
 use crate::processor::{CardProcessor, ProcessorError};
 use crate::store::{self, Keyed, PAY_SCOPE, REFUND_SCOPE, Recorded, RefundWrite};
 
+mod payouts;
+
 /// Time to answer the caller in, kept out of the processor's share of the deadline.
 const ANSWER_MARGIN: Duration = Duration::from_millis(100);
 /// Beyond the processor timeout, how long a call may wait for another call holding its key.
@@ -344,6 +346,12 @@ impl Payments {
 
 /// Whether `payment` may be refunded now.
 fn refundable(payment: &Payment) -> Result<(), SettlementError> {
+    if payment.card_brand == crate::domain::PAYOUT_METHOD {
+        return Err(SettlementError::NotRefundable {
+            payment_id: payment.payment_id.clone(),
+            why: "is a payout; payouts are not refunded",
+        });
+    }
     let why = match payment.status {
         PaymentStatus::Settled => return Ok(()),
         PaymentStatus::Declined => "was declined; nothing was charged",

@@ -91,6 +91,28 @@ impl Settlement for SettlementService {
         }))
     }
 
+    async fn payout(
+        &self,
+        request: Request<pb::PayoutRequest>,
+    ) -> Result<Response<pb::PayoutResponse>, Status> {
+        let payout = self.payments.payout(request.into_inner()).await?;
+        Ok(Response::new(pb::PayoutResponse {
+            payout: Some(payout_to_proto(&payout)),
+        }))
+    }
+
+    async fn get_payout(
+        &self,
+        request: Request<pb::GetPayoutRequest>,
+    ) -> Result<Response<pb::GetPayoutResponse>, Status> {
+        let id = domain::payout::payout_id(&request.get_ref().payout_id)
+            .map_err(SettlementError::from)?;
+        let payout = self.payments.get_payout(&id).await?;
+        Ok(Response::new(pb::GetPayoutResponse {
+            payout: Some(payout_to_proto(&payout)),
+        }))
+    }
+
     async fn get_ledger_summary(
         &self,
         _request: Request<pb::GetLedgerSummaryRequest>,
@@ -113,6 +135,26 @@ impl Settlement for SettlementService {
             transactions: summary.transactions,
             unbalanced_transactions: summary.unbalanced,
         }))
+    }
+}
+
+fn payout_to_proto(p: &domain::Payout) -> pb::Payout {
+    pb::Payout {
+        payout_id: p.payout_id.clone(),
+        payee_id: p.payee_id.clone(),
+        payee_account: domain::ledger::customer_account(&p.payee_id),
+        total: Some(money(p.total_minor, p.currency.clone())),
+        lines: p
+            .lines
+            .iter()
+            .map(|l| pb::PayoutLine {
+                funder_account: l.payee_account.clone(),
+                amount: Some(money(l.amount_minor, p.currency.clone())),
+                reference: l.reference.clone(),
+            })
+            .collect(),
+        reference: p.reference.clone(),
+        created_at: p.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
     }
 }
 

@@ -376,6 +376,7 @@ async fn demo_data_is_loaded_idempotently() {
         [
             ("clearing:card", "Card clearing", "clearing"),
             ("merchant:accessory", "Tandem Accessories", "merchant"),
+            ("merchant:buyback", "Tandem Buy-back Center", "merchant"),
             ("merchant:insurance", "Tandem Insurance", "merchant"),
         ]
     );

@@ -11,6 +11,9 @@ use tandem::{LaunchConfig, Mesh, Target};
 use tandem_mesh::testing::TestDb;
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
 
+/// The buy-back staff token the test meshes' gateways accept.
+pub const OPERATOR_TOKEN: &str = "test-operator-token";
+
 /// The whole mesh, each service on its own fresh database.
 pub struct TestMesh {
     /// The running targets.
@@ -91,6 +94,7 @@ impl TestMesh {
                 call_timeout: Duration::from_secs(2),
             },
             demo_data: true,
+            operator_token: Some(OPERATOR_TOKEN.to_owned()),
         };
         let mesh = Mesh::start(config, CancellationToken::new())
             .await

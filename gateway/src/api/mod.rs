@@ -2,6 +2,7 @@
 //! context, and answer JSON or a problem document. The OpenAPI document is generated from
 //! the same route list that axum serves, so the two cannot drift apart.
 
+pub mod buyback;
 pub mod checkouts;
 pub mod customers;
 pub mod devices;
@@ -13,6 +14,9 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_proto::buyback::v1::buyback_client::BuybackClient;
+use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
 use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
@@ -43,6 +47,9 @@ pub struct AppState {
     pub db: sea_orm::DatabaseConnection,
     /// The checkout orchestration.
     pub flow: crate::checkout::Flow,
+    /// The buy-back center (svc-buyback), its staff service, and the sales center side
+    /// of the accessory seller; the staff token's digest.
+    pub buyback: buyback::Clients,
 }
 
 impl AppState {
@@ -65,12 +72,18 @@ impl AppState {
         );
         Ok(Self {
             insurance: InsurancePlansClient::new(insurance),
-            accessory: AccessoryCatalogClient::new(accessory),
+            accessory: AccessoryCatalogClient::new(accessory.clone()),
             call_timeout: config.client.call_timeout,
             customers: CustomersClient::new(channel(&config.leads_url)?),
             installers: InstallersClient::new(channel(&config.install_url)?),
             db,
             flow,
+            buyback: buyback::Clients {
+                center: BuybackClient::new(channel(&config.buyback_url)?),
+                inspection: BuybackInspectionClient::new(channel(&config.buyback_url)?),
+                sales_center: SalesCenterClient::new(accessory.clone()),
+                operator_digest: config.operator_token.as_deref().map(buyback::digest),
+            },
         })
     }
 
@@ -94,7 +107,9 @@ impl AppState {
         (name = "plans", description = "Car-insurance plans, rated for a driver and vehicle"),
         (name = "devices", description = "The accessory seller's device catalogue"),
         (name = "customers", description = "Registration and sessions"),
-        (name = "checkout", description = "Buying a plan and a device together")
+        (name = "checkout", description = "Buying a plan and a device together"),
+        (name = "buyback", description = "Selling a used device back, verified by the order number of a purchase"),
+        (name = "buyback-staff", description = "The buy-back center's staff desk (Bearer token)")
     ),
     components(schemas(Problem, FieldError))
 )]
@@ -114,6 +129,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(checkouts::pay))
         .routes(routes!(checkouts::installers))
         .routes(routes!(checkouts::installation))
+        .routes(routes!(buyback::prices))
+        .routes(routes!(buyback::estimate))
+        .routes(routes!(buyback::designation))
+        .routes(routes!(buyback::apply, buyback::list))
+        .routes(routes!(buyback::get))
+        .routes(routes!(buyback::ship))
+        .routes(routes!(buyback::counteroffer))
+        .routes(routes!(buyback::desk::applications))
+        .routes(routes!(buyback::desk::inspect))
 }
 
 /// A JSON request body; a malformed one is a 400 problem, not a plain-text error.

@@ -1,12 +1,18 @@
 //! Pure rules of the accessory seller: which devices go with an insurance plan
-//! (`PlanAssociation`) and what a catalogue search may ask for (`ProductFilter`).
+//! (`PlanAssociation`) and what a catalogue search may ask for (`ProductFilter`); as the
+//! sales center of buy-back, the benefit table (`BenefitTable`), the matching of personal
+//! data (`matching`) and the throttling of verifications (`throttle`).
 
 mod association;
+pub mod benefit;
 mod filter;
+pub mod matching;
 pub mod order;
 mod order_number;
+pub mod throttle;
 
 pub use association::{AssociationRule, PlanAssociation};
+pub use benefit::{BenefitRule, BenefitTable, UsedItem};
 pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter};
 pub use order_number::OrderNumber;
 pub use tandem_mesh::status::InvalidField;
@@ -53,5 +59,24 @@ impl Device {
     }
 }
 
+/// ID of the buy-back center this sales center designates (seed 004, claim 1).
+pub const BUYBACK_CENTER_ID: &str = "BBC-TANDEM";
+/// Its name.
+pub const BUYBACK_CENTER_NAME: &str = "Tandem Buy-back Center";
+/// Where on the storefront to apply.
+pub const BUYBACK_APPLY_PATH: &str = "/#/buyback";
+
+/// How to apply for buy-back, told with the order confirmation of targeted goods.
+pub fn how_to_apply(order_number: &str) -> String {
+    format!(
+        "Sell your old device to the {BUYBACK_CENTER_NAME}: on the buy-back page enter order \
+         number {order_number} with the name, e-mail, phone and ZIP code you gave with this \
+         order, describe the used device and get an instant estimate. You are paid its price \
+         and the benefit below together."
+    )
+}
+
+#[cfg(test)]
+mod buyback_tests;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 
 mod catalog;
 mod orders;
+mod sales_center;
 
 pub use catalog::CatalogService;
 pub use orders::OrderService;
+pub use sales_center::SalesCenterService;

@@ -112,8 +112,18 @@ impl AccessoryOrders for OrderService {
             Utc::now(),
         )
         .await?;
+        // The confirmation designates the buy-back center for targeted goods (seed 004).
+        let device = super::sales_center::bought(&self.db, &row).await?;
+        let table = store::buyback::benefit_table(&self.db)
+            .await
+            .map_err(AccessoryError::from)?;
         Ok(Response::new(ConfirmOrderResponse {
             order: Some(to_proto(&row)?),
+            buyback: Some(super::sales_center::designation(
+                &table,
+                &device,
+                &row.order_number,
+            )),
         }))
     }
 

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_catalog;
 mod m20261122_000002_create_orders;
+mod m20261210_000001_create_buyback;
 
 /// Applies the accessory server's migrations in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_catalog::Migration),
             Box::new(tandem_mesh::idempotency::record::Migration),
             Box::new(m20261122_000002_create_orders::Migration),
+            Box::new(m20261210_000001_create_buyback::Migration),
         ]
     }
 }

@@ -98,3 +98,85 @@ pub mod sales_order {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A benefit rule of the item information database (`buyback_benefit` table).
+pub mod buyback_benefit {
+    use sea_orm::entity::prelude::*;
+
+    /// One rule row; empty text / "any" category means "any".
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "buyback_benefit")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub rule_id: String,
+        pub purchased_maker: String,
+        pub purchased_model: String,
+        /// Category slug, or "any".
+        pub used_category: String,
+        pub used_maker: String,
+        pub used_model: String,
+        pub amount_minor: i64,
+        pub currency: String,
+        pub description: String,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Verification attempts counted per key in a window (`verification_throttle` table).
+pub mod verification_throttle {
+    use sea_orm::entity::prelude::*;
+
+    /// One counter row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "verification_throttle")]
+    pub struct Model {
+        /// "order:<order number>" or "caller:<caller>".
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub window_started_at: DateTimeUtc,
+        pub attempts: i32,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A buy-back result reported by the buy-back center (`buyback_result` table).
+pub mod buyback_result {
+    use sea_orm::entity::prelude::*;
+
+    /// One result row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "buyback_result")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: String,
+        pub order_number: String,
+        pub center_id: String,
+        /// Category slug.
+        pub used_category: String,
+        pub used_maker: String,
+        pub used_model: String,
+        pub grade: String,
+        pub price_minor: i64,
+        pub benefit_minor: i64,
+        pub currency: String,
+        pub payout_id: String,
+        pub paid_at: DateTimeUtc,
+        pub recorded_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,5 +1,7 @@
-//! The accessory server's database: entities, queries and the demo catalogue.
+//! The accessory server's database: entities, queries, the demo catalogue and the
+//! sales center's buy-back data.
 
+pub mod buyback;
 pub mod entity;
 pub mod order;
 mod query;

@@ -125,6 +125,14 @@ pub async fn find_for(
         .ok_or(AccessoryError::OrderNotFound)
 }
 
+/// The order `number`, whoever holds it (for the sales center's own checks only).
+pub async fn lookup(
+    db: &impl ConnectionTrait,
+    number: &OrderNumber,
+) -> Result<Option<sales_order::Model>, DbErr> {
+    find(db, number.as_str()).await
+}
+
 /// Marks a reserved order paid by `payment_id` (a replay with the same payment is a no-op).
 pub async fn confirm(
     db: &DatabaseConnection,

@@ -7,7 +7,8 @@ use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory as C;
 use tandem_proto::common::v1::VehicleClass as V;
 
-use super::entity::{association_rule, product};
+use super::buyback::ANY_CATEGORY;
+use super::entity::{association_rule, buyback_benefit, product};
 use super::query::classes_column;
 
 const ALL: &[V] = &[V::Compact, V::Sedan, V::Suv, V::Pickup, V::Sports, V::Van];
@@ -310,6 +311,182 @@ const RULES: &[(&str, C, i32)] = &[
     ("roadside", C::TirePressureMonitor, 1),
     ("roadside", C::CarNavigation, 2),
 ];
+
+/// The demo benefit table: (rule, bought maker, bought model or "", used category or "any",
+/// used maker or "", used model or "", benefit in cents, description). Trackwell,
+/// Guardline, Pressurepoint, Clearside and Drivewise goods are not targeted.
+type Benefit = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+);
+
+const BENEFITS: &[Benefit] = &[
+    (
+        "BR-RL-ANY",
+        "Roadlens",
+        "",
+        "any",
+        "",
+        "",
+        1_000,
+        "Roadlens trade-in bonus",
+    ),
+    (
+        "BR-RL-DASHCAM",
+        "Roadlens",
+        "",
+        "dashcam",
+        "",
+        "",
+        2_000,
+        "Dashcam trade-in bonus",
+    ),
+    (
+        "BR-RL-VIGIL",
+        "Roadlens",
+        "",
+        "dashcam",
+        "Vigil",
+        "",
+        3_500,
+        "Switch-to-Roadlens bonus",
+    ),
+    (
+        "BR-RL2-RL1",
+        "Roadlens",
+        "RL-2 Duo",
+        "dashcam",
+        "Roadlens",
+        "RL-1",
+        5_000,
+        "RL-1 → RL-2 Duo upgrade bonus",
+    ),
+    (
+        "BR-VG-ANY",
+        "Vigil",
+        "",
+        "any",
+        "",
+        "",
+        1_000,
+        "Vigil trade-in bonus",
+    ),
+    (
+        "BR-VG-DASHCAM",
+        "Vigil",
+        "",
+        "dashcam",
+        "",
+        "",
+        1_500,
+        "Dashcam trade-in bonus",
+    ),
+    (
+        "BR-NV-ANY",
+        "Navora",
+        "",
+        "any",
+        "",
+        "",
+        1_000,
+        "Navora trade-in bonus",
+    ),
+    (
+        "BR-NV-NAV",
+        "Navora",
+        "",
+        "car_navigation",
+        "",
+        "",
+        2_500,
+        "Navigator trade-in bonus",
+    ),
+    (
+        "BR-NV900-NX700",
+        "Navora",
+        "NX-900i",
+        "car_navigation",
+        "Navora",
+        "NX-700",
+        6_000,
+        "NX-700 → NX-900i in-dash upgrade bonus",
+    ),
+    (
+        "BR-WL-NAV",
+        "Waylight",
+        "",
+        "car_navigation",
+        "",
+        "",
+        2_000,
+        "Navigator trade-in bonus",
+    ),
+    (
+        "BR-SL-ANY",
+        "Sentinel Labs",
+        "",
+        "any",
+        "",
+        "",
+        1_000,
+        "Sentinel trade-in bonus",
+    ),
+    (
+        "BR-SL-CW",
+        "Sentinel Labs",
+        "",
+        "collision_warning",
+        "",
+        "",
+        3_000,
+        "Safety-kit trade-in bonus",
+    ),
+    (
+        "BR-TX-TU",
+        "Telemetrix",
+        "",
+        "telematics_unit",
+        "",
+        "",
+        1_000,
+        "Telematics trade-in bonus",
+    ),
+];
+
+/// Inserts the demo benefit table rows that are not there yet.
+pub async fn demo_benefits(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let rows = BENEFITS.iter().map(
+        |&(id, maker, model, category, used_maker, used_model, amount, description)| {
+            debug_assert!(category == ANY_CATEGORY || C::from_slug(category).is_some());
+            buyback_benefit::ActiveModel {
+                rule_id: Set(id.to_owned()),
+                purchased_maker: Set(maker.to_owned()),
+                purchased_model: Set(model.to_owned()),
+                used_category: Set(category.to_owned()),
+                used_maker: Set(used_maker.to_owned()),
+                used_model: Set(used_model.to_owned()),
+                amount_minor: Set(amount),
+                currency: Set("USD".to_owned()),
+                description: Set(description.to_owned()),
+            }
+        },
+    );
+    buyback_benefit::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(buyback_benefit::Column::RuleId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
 
 /// Inserts the demo devices and association rules that are not there yet.
 pub async fn demo_catalog(db: &impl ConnectionTrait) -> Result<(), DbErr> {

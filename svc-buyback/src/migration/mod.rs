@@ -1,12 +1,17 @@
-//! Schema migrations of the buyback server's database (none yet).
+//! Schema migrations of the buy-back server's database.
 
 use sea_orm_migration::prelude::*;
 
-/// Applies the buyback server's migrations in order.
+mod m20261210_000001_create_buyback;
+
+/// Applies the buy-back server's migrations in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![
+            Box::new(tandem_mesh::idempotency::record::Migration),
+            Box::new(m20261210_000001_create_buyback::Migration),
+        ]
     }
 }

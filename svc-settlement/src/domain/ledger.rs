@@ -88,3 +88,28 @@ pub fn refund_entries(payment: &Payment) -> Result<Vec<Entry>, Unbalanced> {
     check_balanced(&entries)?;
     Ok(entries)
 }
+
+/// The one transaction of a payout: each funder debited with its line, the payee's
+/// customer account credited with the total.
+pub fn payout_entries(
+    payee_id: &str,
+    currency: &str,
+    lines: &[Line],
+) -> Result<Vec<Entry>, Unbalanced> {
+    let total: i64 = lines.iter().map(|l| l.amount_minor).sum();
+    let mut entries: Vec<Entry> = lines
+        .iter()
+        .map(|l| Entry {
+            account_id: l.payee_account.clone(),
+            amount_minor: -l.amount_minor,
+            currency: currency.to_owned(),
+        })
+        .collect();
+    entries.push(Entry {
+        account_id: customer_account(payee_id),
+        amount_minor: total,
+        currency: currency.to_owned(),
+    });
+    check_balanced(&entries)?;
+    Ok(entries)
+}

@@ -4,10 +4,12 @@
 pub mod card;
 pub mod ledger;
 pub mod pay;
+pub mod payout;
 
 pub use card::Card;
 pub use ledger::{CARD_CLEARING, Entry, Unbalanced};
 pub use pay::{PayCommand, RefundCommand};
+pub use payout::PayoutCommand;
 pub use tandem_mesh::status::InvalidField;
 
 use chrono::{DateTime, Utc};
@@ -82,6 +84,29 @@ pub struct Payment {
     /// Why it was refunded, empty unless refunded.
     pub refund_reason: String,
 }
+
+/// A payout as recorded: a user paid from merchant accounts in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payout {
+    /// "po_" + 32 hex digits.
+    pub payout_id: String,
+    /// The user paid.
+    pub payee_id: String,
+    /// ISO-4217 code of every line.
+    pub currency: String,
+    /// Sum of the lines.
+    pub total_minor: i64,
+    /// Who funded what (`payee_account` holds the funder), in request order.
+    pub lines: Vec<Line>,
+    /// The caller's reference.
+    pub reference: String,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Card brand shown on the payment row that anchors a payout's ledger transaction (the
+/// ledger references payments); such a row is never refundable.
+pub const PAYOUT_METHOD: &str = "payout";
 
 #[cfg(test)]
 mod tests;

@@ -200,6 +200,6 @@ pub fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-fn short_text(text: &str, max_chars: usize) -> bool {
+pub(crate) fn short_text(text: &str, max_chars: usize) -> bool {
     text.chars().count() <= max_chars && !text.chars().any(char::is_control)
 }

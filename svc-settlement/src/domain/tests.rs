@@ -386,3 +386,89 @@ fn statuses_round_trip_through_their_slugs() {
     }
     assert_eq!(PaymentStatus::from_slug("pending"), None);
 }
+
+fn payout_line(funder: &str, minor: i64) -> pb::PayoutLine {
+    pb::PayoutLine {
+        funder_account: funder.into(),
+        amount: Some(Money {
+            minor_units: minor,
+            currency: "USD".into(),
+        }),
+        reference: "ref".into(),
+    }
+}
+
+#[test]
+fn a_payout_debits_each_funder_and_credits_the_payee_in_one_balanced_set() {
+    let req = pb::PayoutRequest {
+        idempotency_key: "k".into(),
+        payee_id: " CUS-9 ".into(),
+        lines: vec![
+            payout_line("merchant:buyback", 4_500),
+            payout_line("merchant:accessory", 2_000),
+        ],
+        reference: "BB-1".into(),
+    };
+    let cmd = PayoutCommand::parse(&req).unwrap();
+    assert_eq!((cmd.payee_id.as_str(), cmd.total_minor), ("CUS-9", 6_500));
+    let entries = super::ledger::payout_entries(&cmd.payee_id, &cmd.currency, &cmd.lines).unwrap();
+    let amounts: Vec<(&str, i64)> = entries
+        .iter()
+        .map(|e| (e.account_id.as_str(), e.amount_minor))
+        .collect();
+    assert_eq!(
+        amounts,
+        [
+            ("merchant:buyback", -4_500),
+            ("merchant:accessory", -2_000),
+            ("customer:CUS-9", 6_500)
+        ]
+    );
+    assert!(check_balanced(&entries).is_ok());
+}
+
+#[test]
+fn payout_input_is_checked_field_by_field() {
+    let ok = pb::PayoutRequest {
+        idempotency_key: "k".into(),
+        payee_id: "CUS-9".into(),
+        lines: vec![payout_line("merchant:buyback", 100)],
+        reference: String::new(),
+    };
+    let field = |req: pb::PayoutRequest| PayoutCommand::parse(&req).unwrap_err().field;
+    assert_eq!(
+        field(pb::PayoutRequest {
+            payee_id: " ".into(),
+            ..ok.clone()
+        }),
+        "payee_id"
+    );
+    assert_eq!(
+        field(pb::PayoutRequest {
+            lines: vec![],
+            ..ok.clone()
+        }),
+        "lines"
+    );
+    assert_eq!(
+        field(pb::PayoutRequest {
+            lines: vec![payout_line("", 100)],
+            ..ok.clone()
+        }),
+        "lines.funder_account"
+    );
+    assert_eq!(
+        field(pb::PayoutRequest {
+            lines: vec![payout_line("merchant:buyback", 0)],
+            ..ok.clone()
+        }),
+        "lines.amount.minor_units"
+    );
+    assert_eq!(
+        field(pb::PayoutRequest {
+            lines: vec![payout_line("merchant:buyback", MAX_TOTAL_MINOR + 1)],
+            ..ok.clone()
+        }),
+        "lines"
+    );
+}

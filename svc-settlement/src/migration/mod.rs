@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_ledger;
+mod m20261210_000001_create_payouts;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(tandem_mesh::idempotency::record::Migration),
             Box::new(m20261122_000001_create_ledger::Migration),
+            Box::new(m20261210_000001_create_payouts::Migration),
         ]
     }
 }

@@ -157,3 +157,52 @@ pub mod payment_claim {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A payout (`payout` table): a user paid from merchant accounts (seed 004).
+pub mod payout {
+    use sea_orm::entity::prelude::*;
+
+    /// One payout row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "payout")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub payout_id: String,
+        pub payee_id: String,
+        pub currency: String,
+        pub total_minor: i64,
+        pub reference: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Who funded what part of a payout (`payout_line` table).
+pub mod payout_line {
+    use sea_orm::entity::prelude::*;
+
+    /// One line row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "payout_line")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub payout_id: String,
+        /// 0-based position in the request.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub line_no: i32,
+        pub funder_account: String,
+        pub amount_minor: i64,
+        pub reference: String,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -6,8 +6,10 @@ mod query;
 pub mod seed;
 mod write;
 
-pub use query::{LedgerSummary, MERCHANT, claim, first_unknown_payee, ledger_summary, payment};
+pub use query::{
+    LedgerSummary, MERCHANT, claim, first_unknown_payee, ledger_summary, payment, payout,
+};
 pub use write::{
-    Keyed, PAY_SCOPE, REFUND_SCOPE, Recorded, RefundWrite, record_payment, refund, release,
-    take_over, try_claim,
+    Keyed, PAY_SCOPE, PAYOUT_SCOPE, PayoutWrite, REFUND_SCOPE, Recorded, RefundWrite,
+    record_payment, record_payout, refund, release, take_over, try_claim,
 };

@@ -7,9 +7,10 @@ use sea_orm::{
 };
 
 use super::entity::{
-    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line,
+    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line, payout,
+    payout_line,
 };
-use crate::domain::{Line, Payment, PaymentStatus};
+use crate::domain::{Line, Payment, PaymentStatus, Payout};
 
 /// Account kind that may receive payments.
 pub const MERCHANT: &str = "merchant";
@@ -148,4 +149,35 @@ pub async fn ledger_summary(db: &impl ConnectionTrait) -> Result<LedgerSummary, 
         transactions,
         unbalanced: unbalanced.len() as u64,
     })
+}
+
+/// One payout with its lines, if it exists.
+pub async fn payout(db: &impl ConnectionTrait, payout_id: &str) -> Result<Option<Payout>, DbErr> {
+    let Some(row) = payout::Entity::find_by_id(payout_id.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = payout_line::Entity::find()
+        .filter(payout_line::Column::PayoutId.eq(payout_id))
+        .order_by_asc(payout_line::Column::LineNo)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| Line {
+            payee_account: l.funder_account,
+            amount_minor: l.amount_minor,
+            reference: l.reference,
+        })
+        .collect();
+    Ok(Some(Payout {
+        payout_id: row.payout_id,
+        payee_id: row.payee_id,
+        currency: row.currency,
+        total_minor: row.total_minor,
+        lines,
+        reference: row.reference,
+        created_at: row.created_at,
+    }))
 }

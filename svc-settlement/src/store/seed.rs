@@ -1,5 +1,5 @@
-//! The demo accounts: the two merchants of the bundle sale (and card clearing, which the
-//! migration also creates).
+//! The demo accounts: the two merchants of the bundle sale, the buy-back center that
+//! funds buy-back prices (and card clearing, which the migration also creates).
 
 use chrono::Utc;
 use sea_orm::ActiveValue::Set;
@@ -13,6 +13,7 @@ use crate::domain::CARD_CLEARING;
 const ACCOUNTS: &[(&str, &str, &str)] = &[
     ("merchant:insurance", "Tandem Insurance", "merchant"),
     ("merchant:accessory", "Tandem Accessories", "merchant"),
+    ("merchant:buyback", "Tandem Buy-back Center", "merchant"),
     (CARD_CLEARING, "Card clearing", "clearing"),
 ];
 

@@ -13,15 +13,18 @@ use sea_orm::{
 use tandem_mesh::idempotency;
 
 use super::entity::{
-    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line,
+    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line, payout,
+    payout_line,
 };
 use crate::domain::ledger::customer_account;
-use crate::domain::{Entry, Payment, PaymentStatus};
+use crate::domain::{Entry, PAYOUT_METHOD, Payment, PaymentStatus, Payout};
 
 /// Idempotency scope of `Pay`.
 pub const PAY_SCOPE: &str = "settlement.pay";
 /// Idempotency scope of `Refund`.
 pub const REFUND_SCOPE: &str = "settlement.refund";
+/// Idempotency scope of `Payout`.
+pub const PAYOUT_SCOPE: &str = "settlement.payout";
 
 /// The idempotency side of a write: the key, the request's fingerprint and, for a
 /// payment, the token of the claim the caller holds.
@@ -218,6 +221,94 @@ pub async fn refund(
     book(&txn, "refund", payment_id, now, entries).await?;
     txn.commit().await?;
     Ok(RefundWrite::Refunded)
+}
+
+/// Whether a payout was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayoutWrite {
+    /// Recorded with its ledger transaction and idempotency record.
+    Recorded,
+    /// The idempotency key was recorded meanwhile (a concurrent call with it); nothing
+    /// written.
+    KeyTaken,
+}
+
+/// Records `payout` with its balanced `entries` and the idempotency record, in one
+/// transaction. The ledger references payments, so the payout's transaction hangs off a
+/// payment row of method [`PAYOUT_METHOD`] with the same ID (never refundable).
+pub async fn record_payout(
+    db: &DatabaseConnection,
+    k: Keyed<'_>,
+    p: &Payout,
+    entries: &[Entry],
+) -> Result<PayoutWrite, DbErr> {
+    let txn = tandem_mesh::db::begin_write(db).await?;
+    if let Err(err) =
+        idempotency::remember(&txn, PAYOUT_SCOPE, k.key, k.fingerprint, &p.payout_id).await
+    {
+        txn.rollback().await?;
+        return match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(PayoutWrite::KeyTaken),
+            _ => Err(err),
+        };
+    }
+    account::Entity::insert(account::ActiveModel {
+        account_id: Set(customer_account(&p.payee_id)),
+        name: Set(p.payee_id.clone()),
+        kind: Set("customer".to_owned()),
+        created_at: Set(p.created_at),
+    })
+    .on_conflict(
+        OnConflict::column(account::Column::AccountId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    payment::Entity::insert(payment::ActiveModel {
+        payment_id: Set(p.payout_id.clone()),
+        payer_id: Set(p.payee_id.clone()),
+        status: Set(PaymentStatus::Settled.slug().to_owned()),
+        currency: Set(p.currency.clone()),
+        total_minor: Set(p.total_minor),
+        card_brand: Set(PAYOUT_METHOD.to_owned()),
+        card_last4: Set(String::new()),
+        decline_reason: Set(String::new()),
+        reference: Set(p.reference.clone()),
+        processor_reference: Set(None),
+        created_at: Set(p.created_at),
+        refunded_at: Set(None),
+        refund_reason: Set(String::new()),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    payout::Entity::insert(payout::ActiveModel {
+        payout_id: Set(p.payout_id.clone()),
+        payee_id: Set(p.payee_id.clone()),
+        currency: Set(p.currency.clone()),
+        total_minor: Set(p.total_minor),
+        reference: Set(p.reference.clone()),
+        created_at: Set(p.created_at),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    let lines = p
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| payout_line::ActiveModel {
+            payout_id: Set(p.payout_id.clone()),
+            line_no: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            funder_account: Set(l.payee_account.clone()),
+            amount_minor: Set(l.amount_minor),
+            reference: Set(l.reference.clone()),
+        });
+    payout_line::Entity::insert_many(lines)
+        .exec_without_returning(&txn)
+        .await?;
+    book(&txn, "payout", &p.payout_id, p.created_at, entries).await?;
+    txn.commit().await?;
+    Ok(PayoutWrite::Recorded)
 }
 
 /// Inserts one ledger transaction of `kind` with its entries.

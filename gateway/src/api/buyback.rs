@@ -1,0 +1,348 @@
+//! Buy-back over REST (seed 004): the price table and instant estimate, the sales
+//! center's designation for the customer's order, applying with the order number and the
+//! personal data given at purchase (svc-buyback has svc-accessory verify them), following
+//! an application, sending the item, answering a counteroffer; the buy-back center
+//! staff's desk (inspections, guarded by a Bearer token) is in `desk`.
+
+pub mod desk;
+pub mod view;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_proto::accessory::v1::{self as accessory, GetBuybackDesignationRequest};
+use tandem_proto::buyback::v1::buyback_client::BuybackClient;
+use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
+use tandem_proto::buyback::v1::{self as pb, Grade};
+use tonic::transport::Channel;
+use utoipa::IntoParams;
+
+use super::{AppState, JsonBody, PathId, call};
+use crate::auth::SignedIn;
+use crate::problem::{FieldError, Problem};
+use view::*;
+
+/// Clients of the servers buy-back involves, and the staff token's digest.
+#[derive(Clone)]
+pub struct Clients {
+    /// The buy-back center.
+    pub center: BuybackClient<Channel>,
+    /// Its staff service.
+    pub inspection: BuybackInspectionClient<Channel>,
+    /// The sales center (svc-accessory).
+    pub sales_center: SalesCenterClient<Channel>,
+    /// SHA-256 of the staff token; `None` = staff endpoints off.
+    pub operator_digest: Option<[u8; 32]>,
+}
+
+/// SHA-256 of a staff token.
+pub fn digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.trim().as_bytes()).into()
+}
+
+/// Longest wait for calls that make the buy-back center call another server in turn.
+pub(crate) fn fan_out(state: &AppState) -> std::time::Duration {
+    state.fan_out_timeout()
+}
+
+/// Filter of the price table.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PriceQuery {
+    /// Only this category.
+    pub category: Option<String>,
+}
+
+/// The models the buy-back center buys, with a price per condition grade.
+#[utoipa::path(get, path = "/api/v1/buyback/prices", tag = "buyback", params(PriceQuery),
+    responses((status = 200, body = PriceTable), (status = 400, body = Problem)))]
+pub async fn prices(
+    State(state): State<AppState>,
+    Query(q): Query<PriceQuery>,
+) -> Result<Json<PriceTable>, Problem> {
+    let category = match q.category.as_deref().filter(|c| !c.trim().is_empty()) {
+        None => accessory::DeviceCategory::Unspecified,
+        Some(c) => accessory::DeviceCategory::from_slug(c).ok_or_else(|| {
+            Problem::invalid_fields(vec![FieldError::new(
+                "category",
+                format!(
+                    "one of {}",
+                    accessory::DeviceCategory::all_slugs().join(", ")
+                ),
+            )])
+        })?,
+    };
+    let request = pb::ListPriceTableRequest {
+        category: category as i32,
+    };
+    let deadline = state.call_timeout;
+    let table = call(
+        "buyback",
+        "ListPriceTable",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .list_price_table(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(PriceTable {
+        entries: table
+            .entries
+            .into_iter()
+            .map(|e| PriceRow {
+                item: item_from_proto(e.item),
+                grade: Grade::try_from(e.grade)
+                    .unwrap_or_default()
+                    .slug()
+                    .to_owned(),
+                price: e.price.unwrap_or_default().into(),
+            })
+            .collect(),
+    }))
+}
+
+/// The instant estimate for a used device from the condition questionnaire.
+#[utoipa::path(post, path = "/api/v1/buyback/estimates", tag = "buyback", request_body = EstimateBody,
+    responses((status = 200, body = Estimate), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn estimate(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<EstimateBody>,
+) -> Result<Json<Estimate>, Problem> {
+    let request = pb::EstimateRequest {
+        item: Some(item_to_proto(&body.item, "item")?),
+        answers: Some(answers_to_proto(&body.answers)?),
+    };
+    let deadline = state.call_timeout;
+    let e = call(
+        "buyback",
+        "Estimate",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .estimate(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(Estimate {
+        grade: Grade::try_from(e.grade)
+            .unwrap_or_default()
+            .slug()
+            .to_owned(),
+        price: e.price.unwrap_or_default().into(),
+    }))
+}
+
+/// The sales center's buy-back designation for one of the customer's paid orders: the
+/// designated center, how to apply, the benefits, and buy-backs recorded for it.
+#[utoipa::path(get, path = "/api/v1/buyback/orders/{id}", tag = "buyback",
+    responses((status = 200, body = Designation), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn designation(
+    State(state): State<AppState>,
+    who: SignedIn,
+    PathId(order_number): PathId,
+) -> Result<Json<Designation>, Problem> {
+    let request = GetBuybackDesignationRequest {
+        order_number,
+        customer_id: who.customer_id,
+    };
+    let deadline = state.call_timeout;
+    let d = call(
+        "accessory",
+        "GetBuybackDesignation",
+        deadline,
+        state
+            .buyback
+            .sales_center
+            .clone()
+            .get_buyback_designation(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(d.into()))
+}
+
+/// Apply for buy-back with the order number and the personal data given with that
+/// order. The sales center verifies them; the answer is the application, `verified`
+/// (with the benefit) or `rejected` (with the reason — the same for an unknown order
+/// number as for wrong data). A mistyped order number is a 400 naming `order_number`,
+/// too many failed attempts a 429.
+#[utoipa::path(post, path = "/api/v1/buyback/applications", tag = "buyback", request_body = ApplyBody,
+    responses((status = 201, body = Application), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 404, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
+pub async fn apply(
+    State(state): State<AppState>,
+    who: SignedIn,
+    JsonBody(body): JsonBody<ApplyBody>,
+) -> Result<(StatusCode, Json<Application>), Problem> {
+    let key = match body
+        .request_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        Some(id) => {
+            let key = format!("{}:{id}", who.customer_id);
+            tandem_mesh::idempotency::validate_key(&key).map_err(|e| {
+                Problem::invalid_fields(vec![FieldError::new("request_id", e.reason)])
+            })?;
+            key
+        }
+        None => format!("{}:{}", who.customer_id, uuid::Uuid::new_v4().simple()),
+    };
+    let request = pb::SubmitApplicationRequest {
+        idempotency_key: key,
+        customer_id: who.customer_id.clone(),
+        order_number: body.order_number,
+        personal: Some(accessory::PersonalData {
+            name: body.personal.name,
+            email: body.personal.email,
+            phone: body.personal.phone,
+            postal_code: body.personal.postal_code,
+        }),
+        item: Some(item_to_proto(&body.item, "item")?),
+        answers: Some(answers_to_proto(&body.answers)?),
+        caller: format!("customer:{}", who.customer_id),
+    };
+    let deadline = fan_out(&state);
+    let a = call(
+        "buyback",
+        "SubmitApplication",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .submit_application(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(application(a.application)?)))
+}
+
+/// The signed-in customer's buy-back applications, newest first.
+#[utoipa::path(get, path = "/api/v1/buyback/applications", tag = "buyback",
+    responses((status = 200, body = ApplicationList), (status = 401, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Json<ApplicationList>, Problem> {
+    let request = pb::ListApplicationsRequest {
+        customer_id: who.customer_id,
+        state: 0,
+        limit: 50,
+    };
+    let deadline = state.call_timeout;
+    let list = call(
+        "buyback",
+        "ListApplications",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .list_applications(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(ApplicationList {
+        applications: list
+            .applications
+            .into_iter()
+            .map(Application::from)
+            .collect(),
+    }))
+}
+
+/// One of the customer's applications, with its history.
+#[utoipa::path(get, path = "/api/v1/buyback/applications/{id}", tag = "buyback",
+    responses((status = 200, body = Application), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    who: SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Application>, Problem> {
+    let request = pb::GetApplicationRequest {
+        application_id: id,
+        customer_id: who.customer_id,
+    };
+    let deadline = state.call_timeout;
+    let a = call(
+        "buyback",
+        "GetApplication",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .get_application(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(application(a.application)?))
+}
+
+/// The customer sends the item: a verified application is then awaiting the item.
+#[utoipa::path(post, path = "/api/v1/buyback/applications/{id}/shipment", tag = "buyback",
+    responses((status = 200, body = Application), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn ship(
+    State(state): State<AppState>,
+    who: SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Application>, Problem> {
+    let request = pb::ShipItemRequest {
+        application_id: id,
+        customer_id: who.customer_id,
+    };
+    let deadline = state.call_timeout;
+    let a = call(
+        "buyback",
+        "ShipItem",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .ship_item(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(application(a.application)?))
+}
+
+/// Accept a counteroffer (price and benefit are then paid together) or decline it (the
+/// item is sent back).
+#[utoipa::path(post, path = "/api/v1/buyback/applications/{id}/counteroffer", tag = "buyback", request_body = CounterofferBody,
+    responses((status = 200, body = Application), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn counteroffer(
+    State(state): State<AppState>,
+    who: SignedIn,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody<CounterofferBody>,
+) -> Result<Json<Application>, Problem> {
+    let request = pb::RespondToCounterofferRequest {
+        application_id: id,
+        customer_id: who.customer_id,
+        accept: body.accept,
+    };
+    let deadline = fan_out(&state);
+    let a = call(
+        "buyback",
+        "RespondToCounteroffer",
+        deadline,
+        state
+            .buyback
+            .center
+            .clone()
+            .respond_to_counteroffer(tandem_mesh::client::request(request, deadline)),
+    )
+    .await?;
+    Ok(Json(application(a.application)?))
+}
+
+pub(crate) fn application(a: Option<pb::Application>) -> Result<Application, Problem> {
+    a.map(Application::from).ok_or_else(|| {
+        tracing::error!("buy-back center answered without an application");
+        Problem::internal()
+    })
+}

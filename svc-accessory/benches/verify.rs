@@ -1,0 +1,131 @@
+//! How long `VerifyPurchase` takes for an unknown order number and for a known one with
+//! a wrong name — the two must not be told apart by timing. Both paths do the same work
+//! by construction (count the attempt, one order lookup, normalise and compare every
+//! field against the registration or a decoy); this measures it over real gRPC on SQLite,
+//! interleaving the two kinds of call. Run with
+//! `cargo bench -p svc-accessory --bench verify`.
+
+use std::time::{Duration, Instant};
+
+use tandem_mesh::ServerConfig;
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_proto::accessory::v1::*;
+use tandem_proto::common::v1::Address;
+
+/// Orders made; each takes four wrong guesses (the fifth failure would lock it).
+const ORDERS: usize = 100;
+const GUESSES_PER_ORDER: usize = 4;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let db = TestDb::sqlite();
+    let conn = svc_accessory::open(&db.url).await.expect("open");
+    svc_accessory::load_demo_data(&conn).await.expect("seed");
+    let peers = svc_accessory::Peers {
+        install_url: "http://127.0.0.1:1".into(),
+        client: Default::default(),
+    };
+    let server =
+        Running::start(|l, s| svc_accessory::serve(l, conn, peers, ServerConfig::default(), s))
+            .await;
+    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut orders = AccessoryOrdersClient::new(channel.clone());
+    let mut center = SalesCenterClient::new(channel);
+
+    let mut numbers = Vec::with_capacity(ORDERS);
+    for i in 0..ORDERS {
+        let order = orders
+            .reserve_order(ReserveOrderRequest {
+                idempotency_key: format!("bench-{i}"),
+                customer: Some(CustomerInfo {
+                    customer_id: format!("CUS-{i}"),
+                    name: "Alex Morgan".into(),
+                    email: "alex@example.com".into(),
+                    phone: "+1 415 555 0134".into(),
+                    address: Some(Address {
+                        line1: "1 Main St".into(),
+                        postal_code: "94103".into(),
+                        country: "US".into(),
+                        ..Default::default()
+                    }),
+                }),
+                product_id: "DEV-DC-1001".into(),
+                quantity: 1,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap();
+        orders
+            .confirm_order(ConfirmOrderRequest {
+                order_number: order.order_number.clone(),
+                customer_id: format!("CUS-{i}"),
+                payment_id: format!("pay-{i}"),
+            })
+            .await
+            .unwrap();
+        numbers.push(order.order_number);
+    }
+
+    let request = |number: &str, caller: String| VerifyPurchaseRequest {
+        order_number: number.to_owned(),
+        personal: Some(PersonalData {
+            name: "Sam Guesser".into(),
+            email: "alex@example.com".into(),
+            phone: "+1 415 555 0134".into(),
+            postal_code: "94103".into(),
+        }),
+        caller,
+        used_item: None,
+    };
+    let (mut wrong, mut unknown) = (Vec::new(), Vec::new());
+    let mut n = 0u64;
+    for round in 0..GUESSES_PER_ORDER {
+        for number in &numbers {
+            n += 1;
+            let fake = svc_accessory::domain::OrderNumber::generate(n.wrapping_mul(0x9E37_79B9))
+                .to_string();
+            for (known, samples) in [(true, &mut wrong), (false, &mut unknown)] {
+                let target = if known {
+                    number.as_str()
+                } else {
+                    fake.as_str()
+                };
+                let started = Instant::now();
+                let reply = center
+                    .verify_purchase(request(target, format!("bench-{round}-{n}-{known}")))
+                    .await
+                    .expect("verify")
+                    .into_inner();
+                samples.push(started.elapsed());
+                assert_eq!(reply.result(), VerifyResult::NoMatch);
+            }
+        }
+    }
+    for (name, samples) in [
+        ("known order, wrong name", &mut wrong),
+        ("unknown order number", &mut unknown),
+    ] {
+        samples.sort();
+        println!(
+            "{name:<24} n={} median {:?} p90 {:?} p99 {:?}",
+            samples.len(),
+            percentile(samples, 0.5),
+            percentile(samples, 0.9),
+            percentile(samples, 0.99)
+        );
+    }
+    server.stop().await;
+    db.cleanup().await;
+}

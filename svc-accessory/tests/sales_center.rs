@@ -1,0 +1,464 @@
+//! The sales center's side of buy-back over real gRPC, on SQLite and PostgreSQL: the
+//! order confirmation designates the buy-back center; VerifyPurchase answers match or
+//! no-match only, with normalised matching, the same reply for an unknown order number
+//! as for wrong data, and throttling per order number and per caller that holds across
+//! restarts and replicas; RecordBuybackResult is idempotent and shown with the order.
+
+use prost::Message;
+use tandem_mesh::ServerConfig;
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_proto::accessory::v1::*;
+use tandem_proto::common::v1::{Address, Money};
+use tonic::Code;
+use tonic::transport::Channel;
+
+async fn serve(conn: sea_orm::DatabaseConnection) -> (Running, Channel) {
+    let peers = svc_accessory::Peers {
+        install_url: "http://127.0.0.1:1".into(),
+        client: Default::default(),
+    };
+    let server =
+        Running::start(|l, s| svc_accessory::serve(l, conn, peers, ServerConfig::default(), s))
+            .await;
+    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    (server, channel)
+}
+
+async fn open(db: &TestDb) -> sea_orm::DatabaseConnection {
+    let conn = svc_accessory::open(&db.url).await.expect("open db");
+    svc_accessory::load_demo_data(&conn).await.expect("seed");
+    conn
+}
+
+/// Buys `product` as Alex Morgan and pays; returns the order number and the confirmation.
+async fn buy(channel: &Channel, product: &str, key: &str) -> ConfirmOrderResponse {
+    let mut orders = AccessoryOrdersClient::new(channel.clone());
+    let order = orders
+        .reserve_order(ReserveOrderRequest {
+            idempotency_key: key.into(),
+            customer: Some(CustomerInfo {
+                customer_id: "CUS-A".into(),
+                name: "Alex Morgan".into(),
+                email: "Alex.Morgan@example.com".into(),
+                phone: "+1 415 555 0134".into(),
+                address: Some(Address {
+                    line1: "500 Market St".into(),
+                    city: "San Francisco".into(),
+                    region: "CA".into(),
+                    postal_code: "94103".into(),
+                    country: "US".into(),
+                    ..Default::default()
+                }),
+            }),
+            product_id: product.into(),
+            quantity: 1,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .order
+        .unwrap();
+    orders
+        .confirm_order(ConfirmOrderRequest {
+            order_number: order.order_number,
+            customer_id: "CUS-A".into(),
+            payment_id: format!("pay-{key}"),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+fn alex() -> PersonalData {
+    PersonalData {
+        name: "ALEX  morgan".into(),
+        email: "alex.morgan@EXAMPLE.com".into(),
+        phone: "(415) 555-0134".into(),
+        postal_code: "94103".into(),
+    }
+}
+
+fn verify(order_number: &str, personal: PersonalData, caller: &str) -> VerifyPurchaseRequest {
+    VerifyPurchaseRequest {
+        order_number: order_number.into(),
+        personal: Some(personal),
+        caller: caller.into(),
+        used_item: Some(UsedItem {
+            category: DeviceCategory::Dashcam as i32,
+            maker: "Roadlens".into(),
+            model: "RL-1".into(),
+        }),
+    }
+}
+
+/// A well-formed order number that no order has.
+fn unknown_number(seed: u64) -> String {
+    svc_accessory::domain::OrderNumber::generate(seed).to_string()
+}
+
+#[tokio::test]
+async fn the_confirmation_designates_the_buyback_center_for_targeted_goods() {
+    for db in TestDb::all().await {
+        let (server, channel) = serve(open(&db).await).await;
+        let targeted = buy(&channel, "DEV-DC-1002", "t1").await;
+        let d = targeted.buyback.unwrap();
+        assert!(d.targeted, "{}", db.kind);
+        assert_eq!(d.center_name, "Tandem Buy-back Center");
+        assert_eq!(d.apply_path, "/#/buyback");
+        let number = targeted.order.unwrap().order_number;
+        assert!(d.how_to_apply.contains(&number), "{}", d.how_to_apply);
+        assert_eq!(d.benefits[0].rule_id, "BR-RL2-RL1", "most specific first");
+        let plain = buy(&channel, "DEV-TT-1001", "t2").await;
+        assert!(
+            !plain.buyback.unwrap().targeted,
+            "trackers are not targeted"
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn verification_matches_normalised_data_and_says_nothing_else_on_a_mismatch() {
+    for db in TestDb::all().await {
+        let (server, channel) = serve(open(&db).await).await;
+        let mut center = SalesCenterClient::new(channel.clone());
+        let number = buy(&channel, "DEV-DC-1002", "m1")
+            .await
+            .order
+            .unwrap()
+            .order_number;
+
+        let matched = center
+            .verify_purchase(verify(
+                &number.to_lowercase().replace('-', " "),
+                alex(),
+                "c1",
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(matched.result(), VerifyResult::Match, "{}", db.kind);
+        let goods = matched.goods.unwrap();
+        assert_eq!(
+            (goods.maker.as_str(), goods.model.as_str()),
+            ("Roadlens", "RL-2 Duo")
+        );
+        let benefit = matched.benefit.unwrap();
+        assert_eq!(benefit.rule_id, "BR-RL2-RL1");
+        assert_eq!(benefit.amount.unwrap().minor_units, 5_000);
+
+        // Each field wrong on its own: no match, and nothing else in the reply.
+        let wrong = [
+            PersonalData {
+                name: "Alex Morgen".into(),
+                ..alex()
+            },
+            PersonalData {
+                email: "alex@example.com".into(),
+                ..alex()
+            },
+            PersonalData {
+                phone: "415 555 0199".into(),
+                ..alex()
+            },
+            PersonalData {
+                postal_code: "94110".into(),
+                ..alex()
+            },
+        ];
+        let mut replies = Vec::new();
+        for (i, personal) in wrong.into_iter().enumerate() {
+            let reply = center
+                .verify_purchase(verify(&number, personal, &format!("field-{i}")))
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(reply.result(), VerifyResult::NoMatch, "field {i}");
+            replies.push(reply.encode_to_vec());
+        }
+        // An unknown order number gets the very same bytes as wrong data.
+        let unknown = center
+            .verify_purchase(verify(&unknown_number(42), alex(), "stranger"))
+            .await
+            .unwrap()
+            .into_inner();
+        replies.push(unknown.encode_to_vec());
+        assert!(
+            replies.windows(2).all(|w| w[0] == w[1]),
+            "identical replies"
+        );
+        assert_eq!(
+            VerifyPurchaseResponse::decode(replies[0].as_slice()).unwrap(),
+            VerifyPurchaseResponse {
+                result: VerifyResult::NoMatch as i32,
+                ..Default::default()
+            }
+        );
+
+        // A typo is caught by the check character, before anything is counted.
+        let mut typo = number.clone().into_bytes();
+        let last = typo.len() - 2;
+        typo[last] = if typo[last] == b'7' { b'8' } else { b'7' };
+        let err = center
+            .verify_purchase(verify(&String::from_utf8(typo).unwrap(), alex(), "c1"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert!(err.message().starts_with("order_number"), "{err:?}");
+        let missing = center
+            .verify_purchase(verify(
+                &number,
+                PersonalData {
+                    phone: " ".into(),
+                    ..alex()
+                },
+                "c1",
+            ))
+            .await
+            .unwrap_err();
+        assert!(
+            missing.message().starts_with("personal.phone"),
+            "{missing:?}"
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+async fn attempt(
+    center: &mut SalesCenterClient<Channel>,
+    number: &str,
+    p: PersonalData,
+    caller: &str,
+) -> Result<VerifyResult, tonic::Status> {
+    center
+        .verify_purchase(verify(number, p, caller))
+        .await
+        .map(|r| r.into_inner().result())
+}
+
+#[tokio::test]
+async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_replicas() {
+    for db in TestDb::all().await {
+        let conn = open(&db).await;
+        let (first, channel) = serve(conn.clone()).await;
+        let (second, other) = serve(open(&db).await).await;
+        let mut a = SalesCenterClient::new(channel.clone());
+        let mut b = SalesCenterClient::new(other);
+        let number = buy(&channel, "DEV-DC-1002", "g1")
+            .await
+            .order
+            .unwrap()
+            .order_number;
+        let wrong = PersonalData {
+            name: "Someone Else".into(),
+            ..alex()
+        };
+
+        // Matches give their attempt back: the owner is never locked out by checking.
+        for _ in 0..7 {
+            assert_eq!(
+                attempt(&mut a, &number, alex(), "owner").await.unwrap(),
+                VerifyResult::Match
+            );
+        }
+        // Five failures on one order number, spread over two replicas and callers...
+        for i in 0..5 {
+            let center = if i % 2 == 0 { &mut a } else { &mut b };
+            assert_eq!(
+                attempt(center, &number, wrong.clone(), &format!("x{i}"))
+                    .await
+                    .unwrap(),
+                VerifyResult::NoMatch
+            );
+        }
+        // ...lock it for everyone, even with the right data.
+        let locked = attempt(&mut b, &number, alex(), "owner").await.unwrap_err();
+        assert_eq!(locked.code(), Code::ResourceExhausted, "{}", db.kind);
+        assert!(
+            locked
+                .message()
+                .starts_with("too many verification attempts"),
+            "{locked:?}"
+        );
+
+        // An unknown order number locks the same way, with the same message.
+        let unknown = unknown_number(7);
+        for i in 0..5 {
+            assert_eq!(
+                attempt(&mut a, &unknown, alex(), &format!("y{i}"))
+                    .await
+                    .unwrap(),
+                VerifyResult::NoMatch
+            );
+        }
+        let locked_unknown = attempt(&mut a, &unknown, alex(), "y9").await.unwrap_err();
+        assert_eq!(locked_unknown.code(), Code::ResourceExhausted);
+        assert_eq!(locked_unknown.message(), locked.message());
+
+        // Per caller: ten failures over different order numbers, then refused anywhere.
+        for seed in 100..110 {
+            assert_eq!(
+                attempt(&mut b, &unknown_number(seed), alex(), "prober")
+                    .await
+                    .unwrap(),
+                VerifyResult::NoMatch
+            );
+        }
+        assert_eq!(
+            attempt(&mut a, &unknown_number(200), alex(), "prober")
+                .await
+                .unwrap_err()
+                .code(),
+            Code::ResourceExhausted
+        );
+
+        // Concurrent guesses at a fresh order number never get more than five tries.
+        let fresh = unknown_number(300);
+        let calls = (0..16).map(|i| {
+            let mut c = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let fresh = fresh.clone();
+            async move { attempt(&mut c, &fresh, alex(), &format!("z{i}")).await }
+        });
+        let results = futures::future::join_all(calls).await;
+        let tried = results.iter().filter(|r| r.is_ok()).count();
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(s) if s.code() == Code::ResourceExhausted))
+            .count();
+        assert_eq!((tried, refused), (5, 11), "{results:?}");
+
+        // A restart forgets nothing.
+        first.stop().await;
+        second.stop().await;
+        let (restarted, channel) = serve(open(&db).await).await;
+        let mut c = SalesCenterClient::new(channel);
+        assert_eq!(
+            attempt(&mut c, &number, alex(), "owner")
+                .await
+                .unwrap_err()
+                .code(),
+            Code::ResourceExhausted
+        );
+        assert_eq!(
+            attempt(&mut c, &unknown_number(201), alex(), "prober")
+                .await
+                .unwrap_err()
+                .code(),
+            Code::ResourceExhausted
+        );
+        // Once the window is over the counters are swept and the owner verifies again.
+        let conn = open(&db).await;
+        let swept = svc_accessory::store::buyback::sweep_throttle(&conn, chrono::Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(swept, 0, "nothing is swept while windows are open");
+        let after = chrono::Utc::now() + chrono::Duration::minutes(61);
+        assert!(
+            svc_accessory::store::buyback::sweep_throttle(&conn, after)
+                .await
+                .unwrap()
+                > 0
+        );
+        assert_eq!(
+            attempt(&mut c, &number, alex(), "owner").await.unwrap(),
+            VerifyResult::Match
+        );
+        restarted.stop().await;
+        db.cleanup().await;
+    }
+}
+
+fn result(application: &str, number: &str, price: i64) -> RecordBuybackResultRequest {
+    let usd = |minor_units| {
+        Some(Money {
+            minor_units,
+            currency: "USD".into(),
+        })
+    };
+    RecordBuybackResultRequest {
+        result: Some(BuybackResult {
+            application_id: application.into(),
+            order_number: number.into(),
+            center_id: "BBC-TANDEM".into(),
+            used_item: Some(UsedItem {
+                category: DeviceCategory::Dashcam as i32,
+                maker: "Roadlens".into(),
+                model: "RL-1".into(),
+            }),
+            grade: "B".into(),
+            price: usd(price),
+            benefit: usd(5_000),
+            payout_id: "po_1".into(),
+            paid_at: "2026-12-10T10:00:00Z".into(),
+            recorded_at: String::new(),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn results_are_recorded_once_and_shown_with_the_order() {
+    for db in TestDb::all().await {
+        let (server, channel) = serve(open(&db).await).await;
+        let mut center = SalesCenterClient::new(channel.clone());
+        let number = buy(&channel, "DEV-DC-1002", "r1")
+            .await
+            .order
+            .unwrap()
+            .order_number;
+        let first = center
+            .record_buyback_result(result("BB-1", &number, 4_500))
+            .await
+            .unwrap()
+            .into_inner()
+            .result
+            .unwrap();
+        assert!(!first.recorded_at.is_empty());
+        let again = center
+            .record_buyback_result(result("BB-1", &number, 4_500))
+            .await
+            .unwrap()
+            .into_inner()
+            .result
+            .unwrap();
+        assert_eq!(again, first, "{}: a replay is a no-op", db.kind);
+        let other = center
+            .record_buyback_result(result("BB-1", &number, 9_999))
+            .await
+            .unwrap_err();
+        assert_eq!(other.code(), Code::InvalidArgument);
+        let stranger = center
+            .record_buyback_result(result("BB-2", &unknown_number(5), 4_500))
+            .await
+            .unwrap_err();
+        assert_eq!(stranger.code(), Code::NotFound);
+
+        let shown = center
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: number.clone(),
+                customer_id: "CUS-A".into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(shown.designation.unwrap().targeted);
+        assert_eq!(shown.results, vec![first]);
+        let not_yours = center
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: number,
+                customer_id: "CUS-B".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(not_yours.code(), Code::NotFound);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,174 @@
+//! Pure rules of the buy-back center: the condition grade from the questionnaire
+//! (`grade_of`), the price table (`PriceTable`), what an inspection leads to
+//! (`inspect`), the application states and their allowed transitions (`transition`), and
+//! the retry schedule of the results outbox (`backoff`).
+
+use std::time::Duration;
+
+use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::buyback::v1::{
+    ApplicationState as S, BodyDamage, Grade, Questionnaire, ScreenCondition,
+};
+
+pub use tandem_mesh::status::InvalidField;
+
+/// This buy-back center's ID, as the sales center designates it.
+pub const CENTER_ID: &str = "BBC-TANDEM";
+/// The merchant account that funds buy-back prices.
+pub const PRICE_FUNDER: &str = "merchant:buyback";
+/// The merchant account of the sales center, which funds the benefit.
+pub const BENEFIT_FUNDER: &str = "merchant:accessory";
+
+/// Why an application was rejected on a mismatch — the same for an unknown order number
+/// as for wrong personal data.
+pub const MISMATCH: &str = "The order number and personal data do not match a purchase at the sales center. Check them against your order confirmation and try again.";
+
+/// A used item as the center prices it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedItem {
+    /// Its category.
+    pub category: DeviceCategory,
+    /// Its maker.
+    pub maker: String,
+    /// Its model.
+    pub model: String,
+}
+
+/// The condition grade the questionnaire's answers give.
+pub fn grade_of(q: &Questionnaire) -> Result<Grade, InvalidField> {
+    let screen = ScreenCondition::try_from(q.screen)
+        .ok()
+        .filter(|s| *s != ScreenCondition::Unspecified)
+        .ok_or_else(|| {
+            InvalidField::new(
+                "answers.screen",
+                "required: flawless, scratched, cracked or none",
+            )
+        })?;
+    let damage = BodyDamage::try_from(q.damage)
+        .ok()
+        .filter(|d| *d != BodyDamage::Unspecified)
+        .ok_or_else(|| InvalidField::new("answers.damage", "required: none, minor or major"))?;
+    Ok(if !q.powers_on {
+        Grade::D
+    } else if screen == ScreenCondition::Cracked || damage == BodyDamage::Major {
+        Grade::C
+    } else if screen == ScreenCondition::Scratched
+        || damage == BodyDamage::Minor
+        || !q.accessories_complete
+    {
+        Grade::B
+    } else {
+        Grade::A
+    })
+}
+
+/// Whether grade `a` is worse than grade `b` (A is best, D worst).
+pub fn worse(a: Grade, b: Grade) -> bool {
+    (a as i32) > (b as i32)
+}
+
+/// One row of the price table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Price {
+    /// The model priced.
+    pub item: UsedItem,
+    /// For this grade.
+    pub grade: Grade,
+    /// Minor units of `currency`.
+    pub price_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+}
+
+/// The price table of used items by category, maker, model and condition grade.
+#[derive(Clone, Debug, Default)]
+pub struct PriceTable {
+    /// Every row.
+    pub rows: Vec<Price>,
+}
+
+impl PriceTable {
+    /// The price of `item` in `grade`, if the center buys it.
+    pub fn price(&self, item: &UsedItem, grade: Grade) -> Option<&Price> {
+        self.rows.iter().find(|p| {
+            p.grade == grade
+                && p.item.category == item.category
+                && p.item.maker.eq_ignore_ascii_case(item.maker.trim())
+                && p.item.model.eq_ignore_ascii_case(item.model.trim())
+        })
+    }
+}
+
+/// What an inspection leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inspection {
+    /// The grade is as declared or better: the estimate stands.
+    Confirmed {
+        /// The price paid.
+        price_minor: i64,
+    },
+    /// A worse grade: the table price of that grade is offered instead.
+    Counteroffer {
+        /// The price offered.
+        price_minor: i64,
+    },
+}
+
+/// The outcome of finding `found` (priced `found_price`) when `declared` was estimated
+/// at `estimate`. The center never pays more than it estimated.
+pub fn inspect(declared: Grade, estimate: i64, found: Grade, found_price: i64) -> Inspection {
+    if worse(found, declared) {
+        Inspection::Counteroffer {
+            price_minor: found_price.min(estimate),
+        }
+    } else {
+        Inspection::Confirmed {
+            price_minor: estimate,
+        }
+    }
+}
+
+/// A state change that the application's state does not allow.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the application is {from}; it cannot become {to}")]
+pub struct NotAllowed {
+    /// The current state's name.
+    pub from: &'static str,
+    /// The refused state's name.
+    pub to: &'static str,
+}
+
+/// The allowed transitions: applied → verified | rejected; verified → awaiting item;
+/// awaiting item → inspected | counteroffered; counteroffered → inspected (accepted) |
+/// returned (declined); inspected → paid; paid → reported.
+pub fn transition(from: S, to: S) -> Result<(), NotAllowed> {
+    let allowed = matches!(
+        (from, to),
+        (S::Applied, S::Verified | S::Rejected)
+            | (S::Verified, S::AwaitingItem)
+            | (S::AwaitingItem, S::Inspected | S::Counteroffered)
+            | (S::Counteroffered, S::Inspected | S::Returned)
+            | (S::Inspected, S::Paid)
+            | (S::Paid, S::Reported)
+    );
+    if allowed {
+        Ok(())
+    } else {
+        use tandem_proto::EnumSlug;
+        Err(NotAllowed {
+            from: from.slug(),
+            to: to.slug(),
+        })
+    }
+}
+
+/// How long to wait before delivery attempt number `attempts + 1` of a result: `base`
+/// doubled per failed attempt, at most `max`.
+pub fn backoff(attempts: u32, base: Duration, max: Duration) -> Duration {
+    base.saturating_mul(2u32.saturating_pow(attempts.min(20)))
+        .min(max)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,65 @@
+//! The buy-back server's errors and their gRPC status codes.
+
+use sea_orm::DbErr;
+use tonic::{Code, Status};
+
+use crate::domain::{InvalidField, NotAllowed};
+
+/// What can go wrong answering a buy-back call.
+#[derive(Debug, thiserror::Error)]
+pub enum BuybackError {
+    /// A request field is invalid (nothing was written).
+    #[error(transparent)]
+    Invalid(#[from] InvalidField),
+    /// The center does not buy this model.
+    #[error("we do not buy {0} (not in our price table)")]
+    NotPriced(String),
+    /// No such application for this customer (the same answer for both).
+    #[error("no such buy-back application")]
+    NotFound,
+    /// The application's state does not allow the change.
+    #[error(transparent)]
+    NotAllowed(#[from] NotAllowed),
+    /// The sales center refused the verification (bad input, too many attempts).
+    #[error("sales center: {}", .0.message())]
+    SalesCenter(Status),
+    /// The sales center could not be reached; nothing was stored.
+    #[error(
+        "the sales center could not be reached to verify the purchase; nothing was stored; retry with the same idempotency_key"
+    )]
+    SalesCenterUnavailable,
+    /// A stored row is not what the code expects.
+    #[error("inconsistent buy-back data: {0}")]
+    Inconsistent(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<BuybackError> for Status {
+    fn from(err: BuybackError) -> Self {
+        match err {
+            BuybackError::Invalid(e) => e.into(),
+            BuybackError::NotPriced(_) | BuybackError::NotFound => {
+                Status::not_found(err.to_string())
+            }
+            BuybackError::NotAllowed(_) => Status::failed_precondition(err.to_string()),
+            // The sales center's answer to the user's input is passed on: the field it
+            // names (e.g. a mistyped order_number) or "too many attempts".
+            BuybackError::SalesCenter(status) => match status.code() {
+                Code::InvalidArgument => {
+                    match tandem_mesh::status::field_violations(&status).first() {
+                        Some((field, description)) => {
+                            tandem_mesh::status::invalid_argument(field, description.clone())
+                        }
+                        None => Status::invalid_argument(status.message().to_owned()),
+                    }
+                }
+                code => Status::new(code, status.message().to_owned()),
+            },
+            BuybackError::SalesCenterUnavailable => Status::unavailable(err.to_string()),
+            BuybackError::Inconsistent(_) => tandem_mesh::status::internal(&err),
+            BuybackError::Db(e) => tandem_mesh::status::from_db(&e),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The demo price table, inserted idempotently (existing rows are left as they are).
+
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+
+use super::entity::price_entry;
+
+/// (category, maker, model, prices in cents for grades A, B, C, D)
+const PRICES: &[(&str, &str, &str, [i64; 4])] = &[
+    ("dashcam", "Roadlens", "RL-1", [4_500, 3_500, 2_000, 500]),
+    (
+        "dashcam",
+        "Roadlens",
+        "RL-2 Duo",
+        [9_000, 7_000, 4_000, 1_000],
+    ),
+    ("dashcam", "Vigil", "V360", [7_000, 5_500, 3_000, 800]),
+    (
+        "dashcam",
+        "Vigil",
+        "V-Pro 4K",
+        [11_000, 8_500, 5_000, 1_200],
+    ),
+    ("dashcam", "Drivio", "D-50", [3_000, 2_200, 1_200, 300]),
+    (
+        "car_navigation",
+        "Navora",
+        "NX-700",
+        [8_000, 6_000, 3_500, 800],
+    ),
+    (
+        "car_navigation",
+        "Navora",
+        "NX-900i",
+        [20_000, 15_000, 9_000, 2_000],
+    ),
+    (
+        "car_navigation",
+        "Waylight",
+        "WL-5",
+        [4_000, 3_000, 1_800, 400],
+    ),
+    (
+        "car_navigation",
+        "Waylight",
+        "WL-8T",
+        [12_000, 9_000, 5_000, 1_000],
+    ),
+    (
+        "collision_warning",
+        "Sentinel Labs",
+        "FCW-3",
+        [6_000, 4_500, 2_500, 600],
+    ),
+    (
+        "telematics_unit",
+        "Telemetrix",
+        "T-Box 2",
+        [2_000, 1_500, 800, 200],
+    ),
+];
+
+/// Inserts the demo prices that are not there yet.
+pub async fn demo_prices(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let rows = PRICES.iter().flat_map(|&(category, maker, model, prices)| {
+        ["A", "B", "C", "D"]
+            .into_iter()
+            .zip(prices)
+            .map(move |(grade, price)| price_entry::ActiveModel {
+                category: Set(category.to_owned()),
+                maker: Set(maker.to_owned()),
+                model: Set(model.to_owned()),
+                grade: Set(grade.to_owned()),
+                price_minor: Set(price),
+                currency: Set("USD".to_owned()),
+            })
+    });
+    price_entry::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                price_entry::Column::Category,
+                price_entry::Column::Maker,
+                price_entry::Column::Model,
+                price_entry::Column::Grade,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

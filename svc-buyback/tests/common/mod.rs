@@ -1,0 +1,333 @@
+//! Helpers of the buy-back tests: the buy-back center with a real sales center
+//! (svc-accessory) and account server (svc-settlement), each on its own fresh database,
+//! over real gRPC on loopback ports.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
+use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_proto::accessory::v1::*;
+use tandem_proto::buyback::v1::buyback_client::BuybackClient;
+use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
+use tandem_proto::buyback::v1::*;
+use tandem_proto::common::v1::Address;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
+use tandem_proto::settlement::v1::{GetLedgerSummaryRequest, GetLedgerSummaryResponse};
+use tonic::transport::Channel;
+
+/// A server on a fixed address that can be stopped and started again there.
+pub struct Fixed {
+    /// Its address.
+    pub addr: SocketAddr,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Fixed {
+    /// Stops it gracefully.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.task
+            .await
+            .expect("join")
+            .expect("server stopped cleanly");
+    }
+}
+
+/// Serves the sales center on `db` at `addr` (port 0 = any).
+pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
+    let conn = svc_accessory::open(&db.url)
+        .await
+        .expect("open accessory db");
+    svc_accessory::load_demo_data(&conn)
+        .await
+        .expect("seed accessory");
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .expect("bind sales center");
+    let addr = listener.local_addr().unwrap();
+    let shutdown = CancellationToken::new();
+    let peers = svc_accessory::Peers {
+        install_url: "http://127.0.0.1:1".into(),
+        client: ClientConfig::default(),
+    };
+    let task = tokio::spawn(svc_accessory::serve(
+        listener,
+        conn,
+        peers,
+        ServerConfig::default(),
+        shutdown.clone(),
+    ));
+    Fixed {
+        addr,
+        shutdown,
+        task,
+    }
+}
+
+/// The buy-back center, its peers and clients.
+pub struct World {
+    /// Databases: buy-back, accessory, settlement.
+    pub dbs: Vec<TestDb>,
+    pub buyback: Running,
+    pub accessory: Option<Fixed>,
+    pub accessory_addr: SocketAddr,
+    pub settlement: Running,
+    pub center: BuybackClient<Channel>,
+    pub staff: BuybackInspectionClient<Channel>,
+    pub orders: AccessoryOrdersClient<Channel>,
+    pub sales: SalesCenterClient<Channel>,
+    pub ledger: SettlementClient<Channel>,
+    pub kind: &'static str,
+}
+
+async fn channel(url: String) -> Channel {
+    tonic::transport::Endpoint::from_shared(url)
+        .unwrap()
+        .connect_lazy()
+}
+
+/// Peers of the buy-back center with quick retries, for tests.
+pub fn peers(accessory: SocketAddr, settlement: &str) -> svc_buyback::Peers {
+    let mut peers = svc_buyback::Peers::new(
+        format!("http://{accessory}"),
+        settlement.to_owned(),
+        ClientConfig {
+            connect_timeout: Duration::from_millis(300),
+            call_timeout: Duration::from_secs(2),
+        },
+    );
+    peers.retry = svc_buyback::Retry {
+        base: Duration::from_millis(50),
+        max: Duration::from_millis(400),
+    };
+    peers
+}
+
+/// Starts the buy-back center on `db` with these peers.
+pub async fn start_buyback(
+    db: &TestDb,
+    accessory: SocketAddr,
+    settlement: &str,
+) -> (
+    Running,
+    BuybackClient<Channel>,
+    BuybackInspectionClient<Channel>,
+) {
+    let conn = svc_buyback::open(&db.url).await.expect("open buyback db");
+    svc_buyback::load_demo_data(&conn)
+        .await
+        .expect("seed buyback");
+    let peers = peers(accessory, settlement);
+    let server =
+        Running::start(|l, s| svc_buyback::serve(l, conn, peers, ServerConfig::default(), s)).await;
+    let ch = channel(server.url.clone()).await;
+    (
+        server,
+        BuybackClient::new(ch.clone()),
+        BuybackInspectionClient::new(ch),
+    )
+}
+
+impl World {
+    /// Everything on one engine: the first of `TestDb::all()`'s kinds given.
+    pub async fn start(kind: &'static str) -> Option<Self> {
+        let mut dbs = Vec::new();
+        for _ in 0..3 {
+            dbs.push(if kind == "sqlite" {
+                TestDb::sqlite()
+            } else {
+                TestDb::postgres().await?
+            });
+        }
+        let settlement_conn = svc_settlement::open(&dbs[2].url)
+            .await
+            .expect("open settlement db");
+        svc_settlement::load_demo_data(&settlement_conn)
+            .await
+            .expect("seed settlement");
+        let settlement = Running::start(|l, s| {
+            svc_settlement::serve(l, settlement_conn, ServerConfig::default(), s)
+        })
+        .await;
+        let accessory = sales_center(&dbs[1], "127.0.0.1:0".parse().unwrap()).await;
+        let accessory_addr = accessory.addr;
+        let (buyback, center, staff) =
+            start_buyback(&dbs[0], accessory_addr, &settlement.url).await;
+        let acc = channel(format!("http://{accessory_addr}")).await;
+        let ledger = SettlementClient::new(channel(settlement.url.clone()).await);
+        Some(Self {
+            dbs,
+            buyback,
+            accessory: Some(accessory),
+            accessory_addr,
+            settlement,
+            center,
+            staff,
+            orders: AccessoryOrdersClient::new(acc.clone()),
+            sales: SalesCenterClient::new(acc),
+            ledger,
+            kind,
+        })
+    }
+
+    /// The engines to run on: sqlite, and postgres when configured.
+    pub async fn kinds() -> Vec<&'static str> {
+        let mut kinds = vec!["sqlite"];
+        if let Some(db) = TestDb::postgres().await {
+            db.cleanup().await;
+            kinds.push("postgres");
+        }
+        kinds
+    }
+
+    /// Buys `product` as customer `CUS-{who}` (Alex Morgan) and pays; the order number.
+    pub async fn buy(&mut self, product: &str, who: &str) -> String {
+        let order = self
+            .orders
+            .reserve_order(ReserveOrderRequest {
+                idempotency_key: format!("buy-{who}-{product}"),
+                customer: Some(CustomerInfo {
+                    customer_id: format!("CUS-{who}"),
+                    name: "Alex Morgan".into(),
+                    email: "alex.morgan@example.com".into(),
+                    phone: "+1 415 555 0134".into(),
+                    address: Some(Address {
+                        line1: "500 Market St".into(),
+                        city: "San Francisco".into(),
+                        region: "CA".into(),
+                        postal_code: "94103".into(),
+                        country: "US".into(),
+                        ..Default::default()
+                    }),
+                }),
+                product_id: product.into(),
+                quantity: 1,
+            })
+            .await
+            .expect("reserve")
+            .into_inner()
+            .order
+            .unwrap();
+        self.orders
+            .confirm_order(ConfirmOrderRequest {
+                order_number: order.order_number.clone(),
+                customer_id: format!("CUS-{who}"),
+                payment_id: format!("pay-{who}-{product}"),
+            })
+            .await
+            .expect("confirm");
+        order.order_number
+    }
+
+    /// The ledger summary.
+    pub async fn ledger(&mut self) -> GetLedgerSummaryResponse {
+        self.ledger
+            .get_ledger_summary(GetLedgerSummaryRequest {})
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    /// Stops everything and removes the databases.
+    pub async fn stop(self) {
+        self.buyback.stop().await;
+        if let Some(a) = self.accessory {
+            a.stop().await;
+        }
+        self.settlement.stop().await;
+        for db in self.dbs {
+            db.cleanup().await;
+        }
+    }
+}
+
+/// The USD balance of `account`.
+pub fn balance(summary: &GetLedgerSummaryResponse, account: &str) -> i64 {
+    summary
+        .balances
+        .iter()
+        .filter(|b| b.account_id == account)
+        .filter_map(|b| b.balance.as_ref())
+        .map(|m| m.minor_units)
+        .sum()
+}
+
+/// Fails unless the ledger sums to zero and every transaction balances.
+pub fn assert_sound(summary: &GetLedgerSummaryResponse) {
+    assert_eq!(summary.unbalanced_transactions, 0, "{summary:?}");
+    assert!(
+        summary.totals.iter().all(|t| t.minor_units == 0),
+        "{summary:?}"
+    );
+}
+
+/// Alex Morgan's personal data as typed at the buy-back center.
+pub fn alex() -> PersonalData {
+    PersonalData {
+        name: "alex morgan".into(),
+        email: "Alex.Morgan@example.com".into(),
+        phone: "415-555-0134".into(),
+        postal_code: "94103".into(),
+    }
+}
+
+/// An application to sell a used Roadlens RL-1 declared in grade B (scratched screen).
+pub fn application(
+    key: &str,
+    who: &str,
+    order_number: &str,
+    personal: PersonalData,
+) -> SubmitApplicationRequest {
+    SubmitApplicationRequest {
+        idempotency_key: key.into(),
+        customer_id: format!("CUS-{who}"),
+        order_number: order_number.into(),
+        personal: Some(personal),
+        item: Some(UsedItem {
+            category: DeviceCategory::Dashcam as i32,
+            maker: "Roadlens".into(),
+            model: "RL-1".into(),
+        }),
+        answers: Some(Questionnaire {
+            powers_on: true,
+            screen: ScreenCondition::Scratched as i32,
+            damage: BodyDamage::None as i32,
+            accessories_complete: true,
+        }),
+        caller: String::new(),
+    }
+}
+
+/// Waits (up to 10 s) until the application reaches `state`; returns it.
+pub async fn wait_for(
+    center: &mut BuybackClient<Channel>,
+    id: &str,
+    state: ApplicationState,
+) -> Application {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let app = center
+            .get_application(GetApplicationRequest {
+                application_id: id.into(),
+                customer_id: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        if app.state() == state {
+            return app;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{id} never became {state:?}: {app:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,434 @@
+//! The buy-back center over real gRPC with a real sales center and account server, on
+//! SQLite and PostgreSQL: applications verified by the sales center, explicit states with
+//! enforced transitions, inspection and counteroffers, price + benefit in ONE payout
+//! (replay-safe, ledger balanced), and the result reported to the sales center.
+
+mod common;
+
+use common::*;
+use tandem_proto::accessory::v1::{GetBuybackDesignationRequest, PersonalData};
+use tandem_proto::buyback::v1::*;
+use tonic::Code;
+
+fn inspect(id: &str, grade: Grade) -> InspectItemRequest {
+    InspectItemRequest {
+        application_id: id.into(),
+        grade: grade as i32,
+        note: "checked".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
+    for kind in World::kinds().await {
+        let mut w = World::start(kind).await.unwrap();
+        let order = w.buy("DEV-DC-1002", "A").await;
+
+        let verified = w
+            .center
+            .submit_application(application("k1", "A", &order, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(
+            verified.state(),
+            ApplicationState::Verified,
+            "{kind}: {verified:?}"
+        );
+        assert_eq!(verified.declared_grade(), Grade::B);
+        assert_eq!(verified.estimate.as_ref().unwrap().minor_units, 3_500);
+        assert_eq!(
+            verified.benefit.as_ref().unwrap().minor_units,
+            5_000,
+            "RL-1 → RL-2 Duo upgrade bonus"
+        );
+        assert_eq!(verified.purchased.as_ref().unwrap().model, "RL-2 Duo");
+        let states: Vec<_> = verified.history.iter().map(|h| h.state()).collect();
+        assert_eq!(
+            states,
+            [ApplicationState::Applied, ApplicationState::Verified]
+        );
+
+        // A replay is the same application; the key for another request is refused.
+        let again = w
+            .center
+            .submit_application(application("k1", "A", &order, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(again.application_id, verified.application_id);
+        let mut other = application("k1", "A", &order, alex());
+        other.item.as_mut().unwrap().model = "RL-2 Duo".into();
+        assert_eq!(
+            w.center.submit_application(other).await.unwrap_err().code(),
+            Code::InvalidArgument
+        );
+
+        // Transitions are enforced: nothing is inspected before it is sent.
+        let early = w
+            .staff
+            .inspect_item(inspect(&verified.application_id, Grade::B))
+            .await
+            .unwrap_err();
+        assert_eq!(early.code(), Code::FailedPrecondition, "{early:?}");
+        let id = verified.application_id.clone();
+        let shipped = w
+            .center
+            .ship_item(ShipItemRequest {
+                application_id: id.clone(),
+                customer_id: "CUS-A".into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(shipped.state(), ApplicationState::AwaitingItem);
+        let stranger = w
+            .center
+            .ship_item(ShipItemRequest {
+                application_id: id.clone(),
+                customer_id: "CUS-B".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(stranger.code(), Code::NotFound);
+
+        // Inspected as declared: paid at once, price and benefit in one payout.
+        let paid = w
+            .staff
+            .inspect_item(inspect(&id, Grade::B))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(paid.state(), ApplicationState::Paid, "{paid:?}");
+        assert_eq!(paid.total_paid.as_ref().unwrap().minor_units, 8_500);
+        let replay = w
+            .staff
+            .inspect_item(inspect(&id, Grade::B))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(
+            replay.payout_id, paid.payout_id,
+            "an inspection replay pays nothing more"
+        );
+        let ledger = w.ledger().await;
+        assert_eq!(
+            ledger.transactions, 1,
+            "one ledger transaction for price + benefit"
+        );
+        assert_eq!(balance(&ledger, "customer:CUS-A"), 8_500);
+        assert_eq!(balance(&ledger, "merchant:buyback"), -3_500);
+        assert_eq!(balance(&ledger, "merchant:accessory"), -5_000);
+        assert_sound(&ledger);
+
+        // The result reaches the sales center, which shows it with the order.
+        let reported = wait_for(&mut w.center, &id, ApplicationState::Reported).await;
+        assert!(!reported.reported_at.is_empty());
+        let shown = w
+            .sales
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: order.clone(),
+                customer_id: "CUS-A".into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(shown.results.len(), 1);
+        let result = &shown.results[0];
+        assert_eq!(
+            (result.application_id.as_str(), result.grade.as_str()),
+            (id.as_str(), "B")
+        );
+        assert_eq!(result.price.as_ref().unwrap().minor_units, 3_500);
+        assert_eq!(result.benefit.as_ref().unwrap().minor_units, 5_000);
+        assert_eq!(result.payout_id, paid.payout_id);
+
+        // After it is reported nothing moves any more, and the order was bought back once.
+        let late = w
+            .center
+            .ship_item(ShipItemRequest {
+                application_id: id.clone(),
+                customer_id: "CUS-A".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(late.code(), Code::FailedPrecondition);
+        let twice = w
+            .center
+            .submit_application(application("k2", "A", &order, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(twice.state(), ApplicationState::Rejected);
+        assert!(
+            twice.reason.contains("already under way or done"),
+            "{}",
+            twice.reason
+        );
+        assert_eq!(w.ledger().await.transactions, 1);
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_counteroffer_is_accepted_and_paid_or_declined_and_returned() {
+    for kind in World::kinds().await {
+        let mut w = World::start(kind).await.unwrap();
+        let first = w.buy("DEV-DC-1002", "A").await;
+        let second = w.buy("DEV-DC-1001", "B").await;
+        let accept = w
+            .center
+            .submit_application(application("a", "A", &first, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        let decline = w
+            .center
+            .submit_application(application("d", "B", &second, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(
+            decline.benefit.as_ref().unwrap().minor_units,
+            2_000,
+            "RL-1 bought: the dashcam bonus"
+        );
+        for (app, who) in [(&accept, "CUS-A"), (&decline, "CUS-B")] {
+            w.center
+                .ship_item(ShipItemRequest {
+                    application_id: app.application_id.clone(),
+                    customer_id: who.into(),
+                })
+                .await
+                .unwrap();
+            let offered = w
+                .staff
+                .inspect_item(inspect(&app.application_id, Grade::C))
+                .await
+                .unwrap()
+                .into_inner()
+                .application
+                .unwrap();
+            assert_eq!(offered.state(), ApplicationState::Counteroffered, "{kind}");
+            assert_eq!(
+                offered.offer.as_ref().unwrap().minor_units,
+                2_000,
+                "the grade-C price"
+            );
+        }
+        assert_eq!(
+            w.ledger().await.transactions,
+            0,
+            "nothing paid on a counteroffer"
+        );
+
+        let paid = w
+            .center
+            .respond_to_counteroffer(RespondToCounterofferRequest {
+                application_id: accept.application_id.clone(),
+                customer_id: "CUS-A".into(),
+                accept: true,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(paid.state(), ApplicationState::Paid);
+        assert_eq!(paid.total_paid.as_ref().unwrap().minor_units, 2_000 + 5_000);
+        let states: Vec<_> = paid.history.iter().map(|h| h.state()).collect();
+        use ApplicationState as S;
+        assert_eq!(
+            states,
+            [
+                S::Applied,
+                S::Verified,
+                S::AwaitingItem,
+                S::Counteroffered,
+                S::Inspected,
+                S::Paid
+            ]
+        );
+
+        let returned = w
+            .center
+            .respond_to_counteroffer(RespondToCounterofferRequest {
+                application_id: decline.application_id.clone(),
+                customer_id: "CUS-B".into(),
+                accept: false,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(returned.state(), ApplicationState::Returned);
+        assert!(returned.payout_id.is_empty());
+        let changed_mind = w
+            .center
+            .respond_to_counteroffer(RespondToCounterofferRequest {
+                application_id: decline.application_id.clone(),
+                customer_id: "CUS-B".into(),
+                accept: true,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(changed_mind.code(), Code::FailedPrecondition);
+        // The order is free again for another device.
+        let retry = w
+            .center
+            .submit_application(application("d2", "B", &second, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(retry.state(), ApplicationState::Verified);
+
+        let ledger = w.ledger().await;
+        assert_eq!(ledger.transactions, 1);
+        assert_eq!(balance(&ledger, "customer:CUS-A"), 7_000);
+        assert_eq!(balance(&ledger, "customer:CUS-B"), 0);
+        assert_sound(&ledger);
+        wait_for(
+            &mut w.center,
+            &accept.application_id,
+            ApplicationState::Reported,
+        )
+        .await;
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessing_is_throttled() {
+    for kind in World::kinds().await {
+        let mut w = World::start(kind).await.unwrap();
+        let order = w.buy("DEV-DC-1002", "A").await;
+        let tracker = w.buy("DEV-TT-1001", "T").await;
+
+        let wrong = w
+            .center
+            .submit_application(application(
+                "w1",
+                "S",
+                &order,
+                PersonalData {
+                    name: "Sam Stranger".into(),
+                    ..alex()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(wrong.state(), ApplicationState::Rejected, "{kind}");
+        assert!(
+            wrong.purchased.is_none() && wrong.benefit.as_ref().unwrap().minor_units == 0,
+            "nothing about the order: {wrong:?}"
+        );
+        let unknown_number = svc_accessory::domain::OrderNumber::generate(99).to_string();
+        let unknown = w
+            .center
+            .submit_application(application("w2", "S", &unknown_number, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(unknown.state(), ApplicationState::Rejected);
+        assert_eq!(
+            unknown.reason, wrong.reason,
+            "the same reason for an unknown order as for wrong data"
+        );
+        assert!(
+            unknown.reason.contains("do not match"),
+            "{}",
+            unknown.reason
+        );
+
+        let mut typo = order.clone().into_bytes();
+        let i = typo.len() - 1;
+        typo[i] = if typo[i] == b'7' { b'8' } else { b'7' };
+        let err = w
+            .center
+            .submit_application(application(
+                "w3",
+                "S",
+                &String::from_utf8(typo).unwrap(),
+                alex(),
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(
+            tandem_mesh::status::field_violations(&err)[0].0,
+            "order_number"
+        );
+
+        let plain = w
+            .center
+            .submit_application(application("t1", "T", &tracker, alex()))
+            .await
+            .unwrap()
+            .into_inner()
+            .application
+            .unwrap();
+        assert_eq!(plain.state(), ApplicationState::Rejected);
+        assert!(plain.reason.contains("not targeted"), "{}", plain.reason);
+
+        let mut unpriced = application("u1", "A", &order, alex());
+        unpriced.item.as_mut().unwrap().model = "RL-99".into();
+        assert_eq!(
+            w.center
+                .submit_application(unpriced)
+                .await
+                .unwrap_err()
+                .code(),
+            Code::NotFound
+        );
+
+        // The stranger keeps guessing this order (one failure above): after five it is locked.
+        for i in 2..=5 {
+            let guess = PersonalData {
+                name: format!("Guess {i}"),
+                ..alex()
+            };
+            let app = w
+                .center
+                .submit_application(application(&format!("g{i}"), "S", &order, guess))
+                .await
+                .unwrap()
+                .into_inner()
+                .application
+                .unwrap();
+            assert_eq!(app.state(), ApplicationState::Rejected);
+        }
+        let locked = w
+            .center
+            .submit_application(application("g9", "A", &order, alex()))
+            .await
+            .unwrap_err();
+        assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
+        assert!(locked.message().contains("too many verification attempts"));
+        assert_eq!(w.ledger().await.transactions, 0);
+        w.stop().await;
+    }
+}

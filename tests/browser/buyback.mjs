@@ -1,0 +1,283 @@
+// The buy-back journey through the Tandem web page, in a real headless Chromium
+// (Debian's /usr/bin/chromium driven by playwright-core; no browser is downloaded):
+//
+//   register → buy a plan with a targeted dashcam → the confirmation designates the
+//   buy-back center → "Sell back your old device" → instant estimate → a mistyped order
+//   number, a mismatch → verified with the benefit → send the device → the staff desk
+//   inspects it (grade C: a counteroffer) → accept → paid → recorded by the seller;
+//   a non-targeted purchase; too many attempts.
+//
+// Usage: node buyback.mjs http://127.0.0.1:8080 STAFF_TOKEN
+// Prints one line per step and exits non-zero on the first failure, leaving a screenshot
+// in /tmp. CHROMIUM=<path> overrides /usr/bin/chromium.
+
+import { chromium } from 'playwright-core';
+import os from 'node:os';
+import path from 'node:path';
+
+const base = (process.argv[2] || '').replace(/\/+$/, '');
+const staffToken = process.argv[3] || '';
+if (!/^http:\/\/[^/]+$/.test(base) || !staffToken) {
+  console.error('usage: node buyback.mjs http://HOST:PORT STAFF_TOKEN');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = Number(process.env.JOURNEY_TIMEOUT_MS || 20000);
+const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const person = {
+  name: `Robin Buyback ${stamp}`,
+  email: `buyback-${stamp}@example.com`,
+  phone: '+1 415 555 0123',
+};
+
+let page;
+let browser;
+let passed = 0;
+const pageErrors = [];
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    const note = await fn();
+    if (pageErrors.length) throw new Error(`script error on the page: ${pageErrors.join(' | ')}`);
+    console.log(`ok   ${name}${note ? `: ${note}` : ''} (${Date.now() - started} ms)`);
+    passed += 1;
+  } catch (err) {
+    console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
+    throw err;
+  }
+}
+
+const text = async (selector) => ((await page.locator(selector).first().textContent()) || '').trim();
+const visible = (selector) => page.locator(selector).first().waitFor({ state: 'visible' });
+const alertText = () => text('#error[role="alert"]');
+
+async function applyWith({ order, name = person.name, phone = person.phone }) {
+  await page.click('#buyback a[data-tab="apply"]');
+  await page.locator('#buyback[data-view="apply"]').waitFor({ state: 'attached' });
+  await page.fill('#bb-order', order);
+  await page.fill('#bb-name', name);
+  await page.fill('#bb-email', person.email);
+  await page.fill('#bb-phone', phone);
+  await page.fill('#bb-postal', '94103');
+  await page.selectOption('#bb-device', 'dashcam|Roadlens|RL-1');
+  await page.selectOption('#bb-screen', 'scratched');
+  await page.click('#bb-apply');
+}
+
+/** Buys a plan with `productId` through the API from the page (the customer's session). */
+async function buyByApi(productId) {
+  return page.evaluate(async (product) => {
+    const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('tandem_csrf=')).split('=')[1]);
+    const post = (url, body) => fetch(url, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const year = new Date().getFullYear() - 5;
+    const checkout = await post('/api/v1/checkouts', { plan_id: 'PLN-SAFE-DRIVER', product_id: product, conditions: {
+      driver_age: 35, vehicle_class: 'sedan', vehicle_year: year, annual_mileage: 12000, postal_code: '94103' } });
+    const paid = await post(`/api/v1/checkouts/${checkout.checkout_id}/payment`, { card: {
+      number: '4242 4242 4242 4242', expiry_month: 12, expiry_year: year + 10, cvc: '123', holder_name: 'R B' } });
+    return paid.order_number;
+  }, productId);
+}
+
+/** Applies through the API from the page with a wrong name (a failed attempt). */
+async function guessByApi(order, name) {
+  return page.evaluate(async ({ order, name }) => {
+    const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('tandem_csrf=')).split('=')[1]);
+    const r = await fetch('/api/v1/buyback/applications', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ order_number: order, personal: { name, email: 'x@example.com', phone: '1', postal_code: '1' },
+        item: { category: 'dashcam', maker: 'Roadlens', model: 'RL-1' },
+        answers: { powers_on: true, screen: 'flawless', damage: 'none', accessories_complete: true } }),
+    });
+    return r.status;
+  }, { order, name });
+}
+
+async function main() {
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+  context.setDefaultTimeout(TIMEOUT);
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
+  });
+
+  await step('register a new customer', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => document.body.dataset.state === 'done');
+    await page.click('#register-link');
+    await visible('#register-form');
+    await page.fill('#reg-name', person.name);
+    await page.fill('#reg-email', person.email);
+    await page.fill('#reg-phone', person.phone);
+    await page.fill('#reg-dob', '1985-02-03');
+    await page.fill('#reg-password', 'buyback-Pass-2026');
+    await page.fill('#reg-line1', '1 Market St');
+    await page.fill('#reg-city', 'San Francisco');
+    await page.fill('#reg-region', 'CA');
+    await page.fill('#reg-postal', '94103');
+    await page.click('#register-button');
+    await page.locator('#account[data-state="in"]').waitFor({ state: 'attached' });
+  });
+
+  let order;
+  await step('buy a plan with the Roadlens RL-2 Duo: the confirmation designates the buy-back center', async () => {
+    await page.waitForFunction(() => document.body.dataset.view === 'search' && document.body.dataset.state === 'done');
+    const article = page.locator('#results article.plan', { has: page.locator('.plan-name', { hasText: 'Safe Driver Comprehensive' }) });
+    await article.locator('button.open-plan').click();
+    await page.waitForFunction(() => document.body.dataset.view === 'plan' && document.body.dataset.state === 'done');
+    await page.locator('#plan-detail li.device[data-product-id="DEV-DC-1002"] button.buy-with-plan').click();
+    await page.locator('#checkout[data-state="priced"]').waitFor({ state: 'attached' });
+    await page.locator('#card-number').pressSequentially('4242 4242 4242 4242');
+    await page.selectOption('#card-exp-year', String(new Date().getFullYear() + 3));
+    await page.fill('#card-cvc', '123');
+    await page.click('#pay');
+    await page.locator('#checkout[data-state="completed"]').waitFor({ state: 'attached' });
+    // The dashcam needs fitting: the confirmation shows after the installer slot.
+    await visible('#installers li.installer button.slot');
+    await page.locator('#installers li.installer button.slot').first().click();
+    await visible('#confirmation');
+    order = await text('#order-number');
+    await visible('#buyback-offer');
+    const offer = await text('#buyback-offer');
+    expect(offer.includes('Tandem Buy-back Center'), `the offer names the center: ${offer}`);
+    expect(offer.includes(order), `the offer says how to apply with ${order}: ${offer}`);
+    return order;
+  });
+
+  await step('follow the link: the order number is filled in and an instant estimate shown', async () => {
+    await page.click('#buyback-apply-link');
+    await page.locator('#buyback[data-view="apply"]').waitFor({ state: 'attached' });
+    expect((await page.inputValue('#bb-order')) === order, 'order number prefilled');
+    expect((await page.inputValue('#bb-name')) === person.name, 'name prefilled from the account');
+    await page.selectOption('#bb-device', 'dashcam|Roadlens|RL-1');
+    await page.selectOption('#bb-screen', 'scratched');
+    await page.locator('#bb-estimate[data-grade="B"]').waitFor({ state: 'attached' });
+    const estimate = await text('#bb-estimate');
+    expect(estimate.includes('$35.00'), `estimate: ${estimate}`);
+    return estimate;
+  });
+
+  await step('a mistyped order number: the alert points at the typo', async () => {
+    const last = order.slice(-1);
+    await applyWith({ order: order.slice(0, -1) + (last === '7' ? '8' : '7') });
+    await visible('#error');
+    const alert = await alertText();
+    expect(/order number/i.test(alert) && /typo/i.test(alert), `alert: ${alert}`);
+    expect((await page.getAttribute('#bb-order', 'aria-invalid')) === 'true', 'the field is marked');
+    return alert;
+  });
+
+  await step('a name that does not match: rejected, nothing about the order shown', async () => {
+    await applyWith({ order, name: 'Somebody Else' });
+    await page.locator('#bb-application[data-state="rejected"]').waitFor({ state: 'attached' });
+    const alert = await alertText();
+    expect(/do not match/i.test(alert), `alert: ${alert}`);
+    expect((await text('#bb-app-purchased')) === '—', 'no purchase shown');
+    return alert;
+  });
+
+  let id;
+  await step('the right details, typed differently: verified, with the benefit', async () => {
+    await applyWith({ order: order.toLowerCase(), name: `  ${person.name.toUpperCase()} `, phone: '(415) 555-0123' });
+    await page.locator('#bb-application[data-state="verified"]').waitFor({ state: 'attached' });
+    id = await page.getAttribute('#bb-application', 'data-application-id');
+    const benefit = Number(await page.getAttribute('#bb-app-benefit', 'data-minor-units'));
+    const total = Number(await page.getAttribute('#bb-app-total', 'data-minor-units'));
+    expect(benefit === 5000 && total === 8500, `benefit ${benefit}, total ${total}`);
+    expect((await text('#bb-app-purchased')).includes('RL-2 Duo'), 'the purchase is shown');
+    return `${id}: ${await text('#bb-app-benefit')}`;
+  });
+
+  await step('send the device', async () => {
+    await page.click('#bb-ship');
+    await page.locator('#bb-application[data-state="awaiting_item"]').waitFor({ state: 'attached' });
+  });
+
+  await step('the staff desk inspects it: grade C, a counteroffer', async () => {
+    await page.click('#buyback a[data-tab="desk"]');
+    await visible('#desk-form');
+    await page.fill('#desk-token', 'wrong-token');
+    await page.click('#desk-load');
+    await visible('#error');
+    expect(/staff token is wrong/i.test(await alertText()), 'a wrong token is refused');
+    await page.fill('#desk-token', staffToken);
+    await page.click('#desk-load');
+    const row = page.locator(`#desk-applications li[data-application-id="${id}"]`);
+    await row.waitFor({ state: 'visible' });
+    await row.locator('select.desk-grade').selectOption('C');
+    await row.locator('input.desk-note').fill('screen cracked');
+    await row.locator('button.desk-inspect').click();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  await step('accept the counteroffer: price and benefit paid, recorded by the seller', async () => {
+    await page.click('#buyback a[data-tab="mine"]');
+    await page.locator(`#bb-applications li[data-application-id="${id}"] a`).click();
+    await page.locator('#bb-application[data-state="counteroffered"]').waitFor({ state: 'attached' });
+    const offer = Number(await page.getAttribute('#bb-app-offer', 'data-minor-units'));
+    expect(offer === 2000, `offer ${offer}`);
+    await page.click('#bb-accept');
+    await page.locator('#bb-application[data-state="reported"]').waitFor({ state: 'attached' });
+    const paid = Number(await page.getAttribute('#bb-app-paid', 'data-minor-units'));
+    expect(paid === 7000, `paid ${paid} = offer 2000 + benefit 5000`);
+    await page.locator('#bb-app-reported[data-recorded="true"]').waitFor({ state: 'attached' });
+    return text('#bb-app-reported');
+  });
+
+  let tracker;
+  await step('a device that is not targeted: the alert says so', async () => {
+    tracker = await buyByApi('DEV-TT-1001');
+    expect(/^TA-/.test(tracker || ''), `tracker order ${tracker}`);
+    await applyWith({ order: tracker });
+    await page.locator('#bb-application[data-state="rejected"]').waitFor({ state: 'attached' });
+    const alert = await alertText();
+    expect(/not targeted/i.test(alert), `alert: ${alert}`);
+    return alert;
+  });
+
+  await step('after too many wrong attempts: the alert says to wait', async () => {
+    for (let i = 0; i < 5; i++) {
+      const status = await guessByApi(tracker, `Wrong Guess ${i}`);
+      expect(status === 201, `a guess is answered (${status})`);
+    }
+    await applyWith({ order: tracker });
+    await visible('#error');
+    const alert = await alertText();
+    expect(/too many attempts/i.test(alert) && /try again in/i.test(alert), `alert: ${alert}`);
+    return alert;
+  });
+}
+
+try {
+  await main();
+  console.log(`buyback steps: ${passed} passed, 0 failed`);
+  await browser.close();
+  process.exit(0);
+} catch (err) {
+  if (page) {
+    const shot = path.join(os.tmpdir(), `tandem-buyback-failure-${Date.now()}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    console.log(`     at ${page.url()}\n     screenshot: ${shot}`);
+    const alert = await page.locator('#error').textContent().catch(() => '');
+    if (alert) console.log(`     alert: ${alert.trim()}`);
+  }
+  console.log(`     ${String(err.stack || err).split('\n').slice(0, 6).join('\n     ')}`);
+  console.log(`buyback steps: ${passed} passed, 1 failed`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+}

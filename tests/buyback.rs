@@ -1,0 +1,378 @@
+//! Buy-back end to end through the REST gateway of the real mesh (seed 004): a customer
+//! who bought a dashcam sees the designated buy-back center on the order, gets an instant
+//! estimate, applies with the order number and the personal data given at purchase, is
+//! verified by the sales center, sends the item, is inspected by the center's staff
+//! (a counteroffer, accepted), is paid price + benefit in one ledger transaction, and the
+//! sales center shows the result. A stranger with a guessed order number learns nothing
+//! and is throttled. On SQLite and PostgreSQL; the ledger is balanced throughout.
+
+mod common;
+
+use std::time::Duration;
+
+use common::shopper::Shopper;
+use common::{OPERATOR_TOKEN, TestMesh};
+use serde_json::{Value, json};
+use tandem::Target;
+use tandem_mesh::ServerConfig;
+use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
+
+const PAYS: &str = "4242 4242 4242 4242";
+
+/// The customer account's balance, after checking that the whole ledger balances.
+async fn credited(mesh: &TestMesh, customer: &str) -> i64 {
+    let mut client = SettlementClient::connect(mesh.url(Target::Settlement))
+        .await
+        .unwrap();
+    let summary = client
+        .get_ledger_summary(GetLedgerSummaryRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        summary.totals.iter().all(|m| m.minor_units == 0),
+        "money created or lost: {summary:?}"
+    );
+    assert_eq!(summary.unbalanced_transactions, 0);
+    summary
+        .balances
+        .iter()
+        .filter(|b| b.account_id == format!("customer:{customer}"))
+        .map(|b| b.balance.as_ref().unwrap().minor_units)
+        .sum()
+}
+
+/// Buys a plan with `product` and pays; the order number.
+async fn bought(shopper: &mut Shopper, product: &str) -> String {
+    let (status, checkout) = shopper.checkout("PLN-SAFE-DRIVER", product).await;
+    assert_eq!(status, 201, "{checkout}");
+    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
+    let (status, paid) = shopper.pay(&id, PAYS).await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(paid["state"], "completed");
+    paid["order_number"].as_str().unwrap().to_owned()
+}
+
+fn application(order: &str, name: &str, email: &str) -> Value {
+    json!({
+        "order_number": order,
+        "personal": {"name": name, "email": email, "phone": "(415) 555-0199", "postal_code": "94103"},
+        "item": {"category": "dashcam", "maker": "Roadlens", "model": "RL-1"},
+        "answers": {"powers_on": true, "screen": "scratched", "damage": "none", "accessories_complete": true}
+    })
+}
+
+async fn staff(
+    shopper: &Shopper,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let _ = shopper;
+    let http = reqwest::Client::new();
+    let csrf = "staff-csrf";
+    let mut request = http
+        .request(method, format!("{base}{path}"))
+        .header("cookie", format!("tandem_csrf={csrf}"))
+        .header("x-csrf-token", csrf);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
+    for engine in TestMesh::engines().await {
+        let mesh = TestMesh::start(engine, ServerConfig::default())
+            .await
+            .unwrap();
+        let base = mesh.url(Target::Gateway);
+        let mut sam = Shopper::visit(&base).await;
+        let email = format!("sam-{}@example.com", uuid_like());
+        let customer = sam.register(&email, "94103").await;
+        let customer_id = customer["customer_id"]
+            .as_str()
+            .or_else(|| customer["customer"]["customer_id"].as_str())
+            .unwrap()
+            .to_owned();
+        let order = bought(&mut sam, "DEV-DC-1002").await;
+
+        // The sales center designates the buy-back center for the targeted dashcam.
+        let (status, designation) = sam.get(&format!("/api/v1/buyback/orders/{order}")).await;
+        assert_eq!(status, 200, "{designation}");
+        assert_eq!(designation["targeted"], true);
+        assert_eq!(designation["center_name"], "Tandem Buy-back Center");
+        assert!(
+            designation["how_to_apply"]
+                .as_str()
+                .unwrap()
+                .contains(&order)
+        );
+        assert_eq!(designation["benefits"][0]["amount"]["minor_units"], 5_000);
+
+        // The instant estimate.
+        let (status, estimate) = sam
+            .post("/api/v1/buyback/estimates", json!({"item": {"category": "dashcam", "maker": "Roadlens", "model": "RL-1"},
+                "answers": {"powers_on": true, "screen": "scratched", "damage": "none", "accessories_complete": true}}))
+            .await;
+        assert_eq!(
+            (
+                status,
+                estimate["grade"].as_str(),
+                estimate["price"]["minor_units"].as_i64()
+            ),
+            (200, Some("B"), Some(3_500)),
+            "{estimate}"
+        );
+
+        // A typo in the order number is caught by its check character.
+        let mut typo = order.clone().into_bytes();
+        let i = typo.len() - 1;
+        typo[i] = if typo[i] == b'7' { b'8' } else { b'7' };
+        let (status, problem) = sam
+            .post(
+                "/api/v1/buyback/applications",
+                application(&String::from_utf8(typo).unwrap(), "Sam Rivera", &email),
+            )
+            .await;
+        assert_eq!(status, 400, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "order_number");
+
+        // A stranger with the order number and a guessed name, and with a guessed order
+        // number, gets the same answer: rejected, nothing about the order.
+        let mut stranger = Shopper::visit(&base).await;
+        stranger
+            .register(&format!("eve-{}@example.com", uuid_like()), "10001")
+            .await;
+        let (status, wrong) = stranger
+            .post(
+                "/api/v1/buyback/applications",
+                application(&order, "Eve Stranger", &email),
+            )
+            .await;
+        assert_eq!(
+            (status, wrong["state"].as_str()),
+            (201, Some("rejected")),
+            "{wrong}"
+        );
+        let guessed = svc_accessory::domain::OrderNumber::generate(4242).to_string();
+        let (_, unknown) = stranger
+            .post(
+                "/api/v1/buyback/applications",
+                application(&guessed, "Sam Rivera", &email),
+            )
+            .await;
+        for field in [
+            "state",
+            "reason",
+            "purchased",
+            "benefit",
+            "benefit_description",
+            "offer",
+        ] {
+            assert_eq!(wrong[field], unknown[field], "{field}: {wrong} / {unknown}");
+        }
+        assert!(wrong["purchased"].is_null());
+
+        // The owner, typing the data differently, is verified and sees the benefit.
+        let (status, app) = sam
+            .post(
+                "/api/v1/buyback/applications",
+                application(
+                    &order.to_lowercase(),
+                    "  SAM   RIVERA ",
+                    &email.to_uppercase(),
+                ),
+            )
+            .await;
+        assert_eq!(
+            (status, app["state"].as_str()),
+            (201, Some("verified")),
+            "{app}"
+        );
+        assert_eq!(app["benefit"]["minor_units"], 5_000);
+        assert_eq!(app["total"]["minor_units"], 8_500);
+        assert_eq!(app["purchased"]["product_id"], "DEV-DC-1002");
+        let id = app["application_id"].as_str().unwrap().to_owned();
+        let (status, shipped) = sam
+            .post(
+                &format!("/api/v1/buyback/applications/{id}/shipment"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (status, shipped["state"].as_str()),
+            (200, Some("awaiting_item")),
+            "{shipped}"
+        );
+
+        // Staff inspect it: a cracked screen, grade C — a counteroffer.
+        let desk = "/api/v1/buyback/desk/applications";
+        assert_eq!(
+            staff(&sam, &base, reqwest::Method::GET, desk, None, None)
+                .await
+                .0,
+            401
+        );
+        assert_eq!(
+            staff(&sam, &base, reqwest::Method::GET, desk, Some("guess"), None)
+                .await
+                .0,
+            403
+        );
+        let (status, waiting) = staff(
+            &sam,
+            &base,
+            reqwest::Method::GET,
+            desk,
+            Some(OPERATOR_TOKEN),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{waiting}");
+        assert!(
+            waiting["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["application_id"] == id.as_str())
+        );
+        let (status, offered) = staff(
+            &sam,
+            &base,
+            reqwest::Method::POST,
+            &format!("{desk}/{id}/inspection"),
+            Some(OPERATOR_TOKEN),
+            Some(json!({"grade": "C", "note": "screen cracked"})),
+        )
+        .await;
+        assert_eq!(
+            (status, offered["state"].as_str()),
+            (200, Some("counteroffered")),
+            "{offered}"
+        );
+        assert_eq!(offered["offer"]["minor_units"], 2_000);
+        assert_eq!(credited(&mesh, &customer_id).await, 0, "nothing paid yet");
+
+        // The customer accepts: price and benefit paid together, in one payout.
+        let (status, paid) = sam
+            .post(
+                &format!("/api/v1/buyback/applications/{id}/counteroffer"),
+                json!({"accept": true}),
+            )
+            .await;
+        assert_eq!(
+            (status, paid["state"].as_str()),
+            (200, Some("paid")),
+            "{paid}"
+        );
+        assert_eq!(paid["total_paid"]["minor_units"], 7_000);
+        assert_eq!(credited(&mesh, &customer_id).await, 7_000);
+
+        // The result reaches the sales center, which shows it with the order.
+        let mut reported = Value::Null;
+        for _ in 0..100 {
+            reported = sam
+                .get(&format!("/api/v1/buyback/applications/{id}"))
+                .await
+                .1;
+            if reported["state"] == "reported" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(reported["state"], "reported", "{reported}");
+        let states: Vec<&str> = reported["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            states,
+            [
+                "applied",
+                "verified",
+                "awaiting_item",
+                "counteroffered",
+                "inspected",
+                "paid",
+                "reported"
+            ]
+        );
+        let (_, designation) = sam.get(&format!("/api/v1/buyback/orders/{order}")).await;
+        assert_eq!(
+            designation["results"][0]["application_id"],
+            id.as_str(),
+            "{designation}"
+        );
+        assert_eq!(designation["results"][0]["grade"], "C");
+        let (_, mine) = sam.get("/api/v1/buyback/applications").await;
+        assert_eq!(mine["applications"].as_array().unwrap().len(), 1);
+        let (status, _) = stranger
+            .get(&format!("/api/v1/buyback/applications/{id}"))
+            .await;
+        assert_eq!(status, 404, "another customer's application is not shown");
+
+        // The stranger keeps guessing: locked out with a clear message.
+        let mut last = (0, Value::Null);
+        for n in 0..6 {
+            last = stranger
+                .post(
+                    "/api/v1/buyback/applications",
+                    application(&order, &format!("Guess {n}"), &email),
+                )
+                .await;
+        }
+        assert_eq!(last.0, 429, "{}", last.1);
+        assert!(
+            last.1["detail"]
+                .as_str()
+                .unwrap()
+                .contains("too many verification attempts")
+        );
+
+        // A device that is not targeted: the application says so.
+        let tracker = bought(&mut sam, "DEV-TT-1001").await;
+        let (_, d) = sam.get(&format!("/api/v1/buyback/orders/{tracker}")).await;
+        assert_eq!(d["targeted"], false);
+        let (status, untargeted) = sam
+            .post(
+                "/api/v1/buyback/applications",
+                application(&tracker, "Sam Rivera", &email),
+            )
+            .await;
+        assert_eq!(
+            (status, untargeted["state"].as_str()),
+            (201, Some("rejected"))
+        );
+        assert!(
+            untargeted["reason"]
+                .as_str()
+                .unwrap()
+                .contains("not targeted"),
+            "{untargeted}"
+        );
+        assert_eq!(credited(&mesh, &customer_id).await, 7_000);
+        mesh.stop().await;
+    }
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
