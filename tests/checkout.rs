@@ -340,7 +340,15 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
     assert_eq!(other.pay(&unpaid_id, PAYS).await.0, 503);
     second.stop().await;
 
-    // A restarted gateway settles both at start.
+    // Killed once the quote and the reservation were made, before the log learnt their
+    // numbers: undone by the keys that made them.
+    let early = gateway(&mesh, &db.url, Some(State::Creating)).await;
+    let mut max = Shopper::visit(&early.url).await;
+    max.register("max@example.com", "94103").await;
+    assert_eq!(max.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await.0, 503);
+    early.stop().await;
+
+    // A restarted gateway settles all three at start.
     let third = gateway(&mesh, &db.url, None).await;
     let mut check = Shopper::visit(&third.url).await;
     check
@@ -383,12 +391,39 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
         (premium_due, device_due),
         "exactly one sale was charged"
     );
+    let interrupted = interrupted_checkouts(&db.url).await;
+    assert_eq!(interrupted.len(), 1, "{interrupted:?}");
+    assert_eq!(
+        (
+            interrupted[0].quote_id.as_deref(),
+            interrupted[0].order_number.as_deref()
+        ),
+        (None, None),
+        "the log never learnt the numbers"
+    );
     assert_eq!(
         stock(&mut check, "DEV-CW-1001").await,
         before - 1,
-        "one unit sold, the other released"
+        "one unit sold, the other two released"
     );
     third.stop().await;
     mesh.stop().await;
     db.cleanup().await;
+}
+
+/// Checkouts the gateway cancelled because they were interrupted before payment.
+async fn interrupted_checkouts(
+    db_url: &str,
+) -> Vec<tandem_gateway::store::entity::checkout::Model> {
+    use sea_orm_migration::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use tandem_gateway::store::entity::checkout;
+    let db = tandem_gateway::open(db_url).await.unwrap();
+    let rows = checkout::Entity::find()
+        .filter(checkout::Column::State.eq("cancelled"))
+        .filter(checkout::Column::Failure.eq("interrupted before payment"))
+        .all(&db)
+        .await
+        .unwrap();
+    db.close().await.ok();
+    rows
 }

@@ -14,8 +14,7 @@ pub const MAX_KEY_LEN: usize = 100;
 /// Hex SHA-256 of the request's protobuf encoding — stored instead of the request itself,
 /// which may hold data that must not be kept (card numbers, passwords).
 pub fn fingerprint(request: &impl Message) -> String {
-    let digest = Sha256::digest(request.encode_to_vec());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::encode(&Sha256::digest(request.encode_to_vec()))
 }
 
 /// Checks an idempotency key: 1–100 printable ASCII characters.
@@ -93,6 +92,23 @@ pub async fn recall(
         Some(r) if r.fingerprint == fingerprint => Ok(Seen::Replay(r.result_id)),
         Some(_) => Err(key_reused()),
     })
+}
+
+/// The result ID a request with `key` within `scope` produced, whatever the request was:
+/// for compensation by a caller that lost the answer (e.g. cancel what a reservation
+/// with this key made).
+pub async fn result_of(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &str,
+    key: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    Ok(
+        record::Entity::find_by_id((scope.to_owned(), key.to_owned()))
+            .one(db)
+            .await?
+            .map(|r| r.result_id),
+    )
 }
 
 /// Records that `key` within `scope` produced `result_id`; run it in the transaction that

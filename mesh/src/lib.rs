@@ -10,6 +10,7 @@ pub mod cache;
 pub mod client;
 pub mod config;
 pub mod db;
+pub mod hex;
 pub mod idempotency;
 pub mod server;
 pub mod shutdown;

@@ -131,6 +131,7 @@ async fn reservation_holds_stock_once_and_replays() {
             order_number: order.order_number.clone(),
             customer_id: "CUS-A".into(),
             reason: "test".into(),
+            reservation_key: String::new(),
         };
         let cancelled = s
             .orders
@@ -143,6 +144,51 @@ async fn reservation_holds_stock_once_and_replays() {
         assert_eq!(cancelled.status, OrderStatus::Cancelled as i32);
         s.orders.cancel_order(cancel).await.unwrap();
         assert_eq!(stock(&mut s, "DEV-DC-1002").await, before);
+        s.server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reservation_whose_answer_was_lost_is_cancelled_by_its_key() {
+    for db in TestDb::all().await {
+        let mut s = start(&db).await;
+        let before = stock(&mut s, "DEV-DC-1002").await;
+        s.orders
+            .reserve_order(reserve("lost-1", "CUS-A", "DEV-DC-1002", 1))
+            .await
+            .unwrap();
+        let by_key = |customer: &str, key: &str| CancelOrderRequest {
+            order_number: String::new(),
+            customer_id: customer.into(),
+            reason: "answer lost".into(),
+            reservation_key: key.into(),
+        };
+
+        // A key that reserved nothing, and another customer's key: NOT_FOUND, nothing moves.
+        for (customer, key) in [("CUS-A", "never-used"), ("CUS-B", "lost-1")] {
+            let err = s
+                .orders
+                .cancel_order(by_key(customer, key))
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), Code::NotFound, "{customer} {key} ({})", db.kind);
+        }
+        assert_eq!(stock(&mut s, "DEV-DC-1002").await, before - 1);
+
+        // The buyer's own key: cancelled and the stock returned, once.
+        for _ in 0..2 {
+            let order = s
+                .orders
+                .cancel_order(by_key("CUS-A", "lost-1"))
+                .await
+                .unwrap()
+                .into_inner()
+                .order
+                .unwrap();
+            assert_eq!(order.status, OrderStatus::Cancelled as i32);
+        }
+        assert_eq!(stock(&mut s, "DEV-DC-1002").await, before, "{}", db.kind);
         s.server.stop().await;
         db.cleanup().await;
     }
@@ -307,6 +353,7 @@ async fn confirmation_and_cancellation_rules() {
         // Compensation after payment: cancelling a paid order returns its stock.
         s.orders
             .cancel_order(CancelOrderRequest {
+                reservation_key: String::new(),
                 order_number: order.order_number.clone(),
                 customer_id: "CUS-A".into(),
                 reason: "refund".into(),

@@ -221,6 +221,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
             order_number: cancelled.clone(),
             customer_id: "CUS-A".into(),
             reason: "t".into(),
+            reservation_key: String::new(),
         })
         .await
         .unwrap();
@@ -275,6 +276,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
         quote_id: quote.quote_id.clone(),
         customer_id: "CUS-A".into(),
         reason: "refund".into(),
+        quote_key: String::new(),
     };
     let voided = w
         .sales
@@ -355,6 +357,51 @@ async fn bad_quotes_and_strangers() {
         .await
         .unwrap_err();
     assert_eq!(stranger.code(), Code::NotFound);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_quote_whose_answer_was_lost_is_voided_by_its_key() {
+    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let quote = w.quote("lost-q", "CUS-A", "PLN-LIABILITY").await;
+    let by_key = |customer: &str, key: &str| VoidQuoteRequest {
+        quote_id: String::new(),
+        customer_id: customer.into(),
+        reason: "answer lost".into(),
+        quote_key: key.into(),
+    };
+    for (customer, key) in [("CUS-A", "never-used"), ("CUS-B", "lost-q")] {
+        let err = w.sales.void_quote(by_key(customer, key)).await.unwrap_err();
+        assert_eq!(err.code(), Code::NotFound, "{customer} {key}");
+    }
+    let open = w
+        .sales
+        .get_quote(GetQuoteRequest {
+            quote_id: quote.quote_id.clone(),
+            customer_id: "CUS-A".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .quote
+        .unwrap();
+    assert_eq!(
+        open.status,
+        QuoteStatus::Open as i32,
+        "strangers changed nothing"
+    );
+    let voided = w
+        .sales
+        .void_quote(by_key("CUS-A", "lost-q"))
+        .await
+        .unwrap()
+        .into_inner()
+        .quote
+        .unwrap();
+    assert_eq!(
+        (voided.quote_id, voided.status),
+        (quote.quote_id, QuoteStatus::Void as i32)
+    );
     w.stop().await;
 }
 

@@ -1,4 +1,4 @@
-//! The checkout steps and their compensation.
+//! The checkout steps in the order a customer goes through them.
 
 use std::time::Duration;
 
@@ -9,9 +9,8 @@ use sea_orm::DatabaseConnection;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::accessory::v1::{self as accessory, DeviceCategory};
-use tandem_proto::common::v1::Money;
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
-use tandem_proto::insurance::v1::{self as insurance, DiscountTarget, RatingConditions};
+use tandem_proto::insurance::v1::{self as insurance, RatingConditions};
 use tandem_proto::leads::v1::Customer;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{self as settlement, PaymentStatus};
@@ -19,13 +18,10 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 
 use super::State;
+use super::pricing::{apply_discount, currency, key, minor, payment_lines};
 use crate::problem::Problem;
 use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
-
-/// How long a priced checkout may wait for payment before it is released (the device
-/// reservation holds 15 minutes; the quote 30).
-const PRICED_FOR: chrono::Duration = chrono::Duration::minutes(14);
 
 /// Clients of the servers a checkout involves.
 #[derive(Clone)]
@@ -54,16 +50,17 @@ pub struct NewCheckout {
 #[derive(Clone)]
 pub struct Flow {
     /// The gateway database (the checkout log).
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     /// The servers involved.
-    clients: Clients,
+    pub(super) clients: Clients,
     /// Deadline of one call.
     call_timeout: Duration,
-    /// Test fault: stop right after this state is recorded, as a crash would.
+    /// Test fault: stop right after this state is reached, as a crash would.
     crash_after: Option<State>,
 }
 
-type Step<T> = Result<T, Problem>;
+/// A step's result: the checkout, or the problem to answer with.
+pub(super) type Step<T> = Result<T, Problem>;
 
 impl Flow {
     /// A flow over `db` calling `clients`.
@@ -81,44 +78,14 @@ impl Flow {
         }
     }
 
-    /// Quotes the plan, reserves the device and asks the insurer for the bundle discount;
-    /// returns the priced checkout. Any failure undoes what was done.
+    /// Quotes the plan and reserves the device (at once: they are independent), then asks
+    /// the insurer for the bundle discount; returns the priced checkout. Any failure undoes
+    /// what was done. The log is written when the checkout starts and once it is priced:
+    /// a crash in between is undone by recovery through the steps' idempotency keys.
     pub async fn create(&self, new: NewCheckout) -> Step<Row> {
-        let now = Utc::now();
-        let row = Row {
-            checkout_id: format!("CHK-{}", uuid::Uuid::new_v4().simple()),
-            customer_id: new.customer.customer_id.clone(),
-            state: State::Creating.as_str().into(),
-            plan_id: new.plan_id.clone(),
-            plan_name: String::new(),
-            conditions: hex(&new.conditions.encode_to_vec()),
-            product_id: new.product_id.clone(),
-            product_name: String::new(),
-            category: String::new(),
-            needs_installation: false,
-            quote_id: None,
-            order_number: None,
-            reserved_until: None,
-            currency: "USD".into(),
-            premium_minor: 0,
-            device_price_minor: 0,
-            discount_description: None,
-            discount_target: None,
-            discount_minor: 0,
-            premium_due_minor: 0,
-            device_due_minor: 0,
-            payment_id: None,
-            policy_number: None,
-            policy_start: None,
-            policy_end: None,
-            booking_id: None,
-            installer_name: None,
-            install_starts_at: None,
-            failure: None,
-            created_at: now,
-            updated_at: now,
-        };
-        let mut row = checkouts::insert(&self.db, row).await.map_err(db_problem)?;
+        let mut row = checkouts::insert(&self.db, new_row(&new))
+            .await
+            .map_err(db_problem)?;
 
         let quote = insurance::CreateQuoteRequest {
             idempotency_key: key(&row, "quote"),
@@ -126,61 +93,57 @@ impl Flow {
             plan_id: new.plan_id,
             conditions: Some(new.conditions),
         };
-        let quote = match self
-            .grpc(self.clients.sales.clone().create_quote(self.req(quote)))
-            .await
-        {
-            Ok(r) => r.quote.unwrap_or_default(),
-            Err(status) => return Err(self.abandon(row, "insurance", &status).await),
-        };
-        row.quote_id = Some(quote.quote_id.clone());
-        row.plan_name = quote
-            .plan
-            .as_ref()
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        row.currency = currency(&quote.premium);
-        row.premium_minor = minor(&quote.premium);
-        row.premium_due_minor = minor(&quote.premium_due);
-        row = self.save(row).await?;
-
-        let c = &new.customer;
+        let c = new.customer;
         let reserve = accessory::ReserveOrderRequest {
             idempotency_key: key(&row, "reserve"),
             customer: Some(accessory::CustomerInfo {
-                customer_id: c.customer_id.clone(),
-                name: c.name.clone(),
-                email: c.email.clone(),
-                phone: c.phone.clone(),
-                address: c.address.clone(),
+                customer_id: c.customer_id,
+                name: c.name,
+                email: c.email,
+                phone: c.phone,
+                address: c.address,
             }),
             product_id: new.product_id,
             quantity: 1,
         };
-        let order = match self
-            .grpc(self.clients.orders.clone().reserve_order(self.req(reserve)))
-            .await
-        {
-            Ok(r) => r.order.unwrap_or_default(),
-            Err(status) => return Err(self.abandon(row, "accessory", &status).await),
-        };
-        row.order_number = Some(order.order_number.clone());
-        row.reserved_until = Some(order.reserved_until.clone());
-        row.product_name = order.product_name.clone();
-        row.category = DeviceCategory::try_from(order.category)
-            .unwrap_or_default()
-            .slug()
-            .into();
-        row.needs_installation = order.needs_installation;
-        row.device_price_minor = minor(&order.amount);
-        row.device_due_minor = row.device_price_minor;
-        row = self.save(row).await?;
+        let (mut sales, mut orders) = (self.clients.sales.clone(), self.clients.orders.clone());
+        let (quote, order) = tokio::join!(
+            self.grpc(sales.create_quote(self.req(quote))),
+            self.grpc(orders.reserve_order(self.req(reserve))),
+        );
+        if let Ok(r) = &quote {
+            let quote = r.quote.clone().unwrap_or_default();
+            row.quote_id = Some(quote.quote_id.clone());
+            row.plan_name = quote.plan.map(|p| p.name).unwrap_or_default();
+            row.currency = currency(&quote.premium);
+            row.premium_minor = minor(&quote.premium);
+            row.premium_due_minor = minor(&quote.premium_due);
+        }
+        if let Ok(r) = &order {
+            let order = r.order.clone().unwrap_or_default();
+            row.order_number = Some(order.order_number.clone());
+            row.reserved_until = Some(order.reserved_until);
+            row.product_name = order.product_name;
+            row.category = DeviceCategory::try_from(order.category)
+                .unwrap_or_default()
+                .slug()
+                .into();
+            row.needs_installation = order.needs_installation;
+            row.device_price_minor = minor(&order.amount);
+            row.device_due_minor = row.device_price_minor;
+        }
+        match (quote, order) {
+            (Err(status), _) => return Err(self.abandon(row, "insurance", &status).await),
+            (_, Err(status)) => return Err(self.abandon(row, "accessory", &status).await),
+            _ => {}
+        }
+        self.checkpoint(State::Creating, &row)?;
 
         // The insurer verifies the order with the seller itself before discounting.
         let discount = insurance::ApplyBundleDiscountRequest {
-            quote_id: quote.quote_id,
+            quote_id: row.quote_id.clone().unwrap_or_default(),
             customer_id: row.customer_id.clone(),
-            order_number: order.order_number,
+            order_number: row.order_number.clone().unwrap_or_default(),
         };
         match self
             .grpc(
@@ -213,7 +176,7 @@ impl Flow {
         row.state = State::Paying.as_str().into();
         row.failure = None;
         let mut row = self.save(row).await?;
-        self.checkpoint(&row)?;
+        self.checkpoint(State::Paying, &row)?;
         let pay = settlement::PayRequest {
             idempotency_key: key(&row, "pay"),
             payer_id: row.customer_id.clone(),
@@ -235,10 +198,11 @@ impl Flow {
                     self.compensate(row, &reason).await;
                     return Err(Problem::new(StatusCode::PAYMENT_REQUIRED, reason));
                 }
+                // The log still says "paying": a crash from here on is resumed from the
+                // account server's record of the payment (FindPayment), so finishing
+                // needs no write first.
                 row.payment_id = Some(payment.payment_id);
-                row.state = State::Paid.as_str().into();
-                let row = self.save(row).await?;
-                self.checkpoint(&row)?;
+                self.checkpoint(State::Paid, &row)?;
                 self.finish(row).await
             }
             // The account server says nothing was charged: the customer may try again.
@@ -257,6 +221,42 @@ impl Flow {
         }
     }
 
+    /// After payment: confirm the order and contract the policy (at once: they are
+    /// independent); if either is refused for good, refund.
+    pub(super) async fn finish(&self, mut row: Row) -> Step<Row> {
+        let payment_id = row.payment_id.clone().unwrap_or_default();
+        let confirm = accessory::ConfirmOrderRequest {
+            order_number: row.order_number.clone().unwrap_or_default(),
+            customer_id: row.customer_id.clone(),
+            payment_id: payment_id.clone(),
+        };
+        let contract = insurance::ContractPolicyRequest {
+            quote_id: row.quote_id.clone().unwrap_or_default(),
+            customer_id: row.customer_id.clone(),
+            payment_id,
+            start_date: String::new(),
+        };
+        let (mut orders, mut sales) = (self.clients.orders.clone(), self.clients.sales.clone());
+        let (confirmed, contracted) = tokio::join!(
+            self.grpc(orders.confirm_order(self.req(confirm))),
+            self.grpc(sales.contract_policy(self.req(contract))),
+        );
+        if let Err(status) = confirmed {
+            return Err(self.after_payment_failure(row, "accessory", &status).await);
+        }
+        let quote = match contracted {
+            Ok(r) => r.quote.unwrap_or_default(),
+            Err(status) => return Err(self.after_payment_failure(row, "insurance", &status).await),
+        };
+        let policy = quote.policy.unwrap_or_default();
+        row.policy_number = Some(policy.policy_number);
+        row.policy_start = Some(policy.start_date);
+        row.policy_end = Some(policy.end_date);
+        row.state = State::Completed.as_str().into();
+        row.failure = None;
+        self.save(row).await
+    }
+
     /// Cancels a checkout that was not paid.
     pub async fn cancel(&self, row: Row) -> Step<Row> {
         match state(&row) {
@@ -271,327 +271,6 @@ impl Flow {
         }
     }
 
-    /// Finishes or compensates checkouts left in flight (e.g. by a restarted gateway):
-    /// those untouched for `stale_after`, and priced ones whose reservation ran out.
-    /// Returns how many it settled.
-    pub async fn recover(&self, stale_after: Duration) -> usize {
-        let now = Utc::now();
-        let stale = now - chrono::Duration::from_std(stale_after).unwrap_or_default();
-        let in_flight = ["creating", "paying", "paid", "refunding"];
-        let mut rows = checkouts::unfinished(&self.db, &in_flight, stale)
-            .await
-            .unwrap_or_default();
-        rows.extend(
-            checkouts::unfinished(&self.db, &["priced"], now - PRICED_FOR)
-                .await
-                .unwrap_or_default(),
-        );
-        let mut settled = 0;
-        for row in rows {
-            let id = row.checkout_id.clone();
-            let done = match state(&row) {
-                State::Creating => {
-                    terminal(&self.compensate(row, "interrupted before payment").await)
-                }
-                State::Priced => terminal(
-                    &self
-                        .compensate(row, "not paid in time; reservation released")
-                        .await,
-                ),
-                State::Paying => self.resume_payment(row).await,
-                State::Paid => self.finish(row).await.is_ok(),
-                State::Refunding => {
-                    terminal(&self.refund(row, "completing an interrupted refund").await)
-                }
-                _ => false,
-            };
-            tracing::info!(checkout = %id, done, "recovered checkout");
-            settled += usize::from(done);
-        }
-        settled
-    }
-
-    /// A payment whose answer was lost: ask the account server what happened under its key.
-    async fn resume_payment(&self, mut row: Row) -> bool {
-        let find = settlement::FindPaymentRequest {
-            idempotency_key: key(&row, "pay"),
-        };
-        match self
-            .grpc(self.clients.settlement.clone().find_payment(self.req(find)))
-            .await
-        {
-            Ok(r) => {
-                let payment = r.payment.unwrap_or_default();
-                if payment.status() == PaymentStatus::Declined {
-                    let reason = format!(
-                        "card declined: {}; nothing was charged",
-                        payment.decline_reason
-                    );
-                    return terminal(&self.compensate(row, &reason).await);
-                }
-                row.payment_id = Some(payment.payment_id);
-                row.state = State::Paid.as_str().into();
-                match self.save(row).await {
-                    Ok(row) => self.finish(row).await.is_ok(),
-                    Err(_) => false,
-                }
-            }
-            Err(s) if s.code() == Code::NotFound => terminal(
-                &self
-                    .compensate(row, "payment interrupted; nothing was charged")
-                    .await,
-            ),
-            Err(_) => false,
-        }
-    }
-
-    /// After payment: confirm the order and contract the policy; if either is refused
-    /// for good, refund.
-    async fn finish(&self, mut row: Row) -> Step<Row> {
-        let payment_id = row.payment_id.clone().unwrap_or_default();
-        let confirm = accessory::ConfirmOrderRequest {
-            order_number: row.order_number.clone().unwrap_or_default(),
-            customer_id: row.customer_id.clone(),
-            payment_id: payment_id.clone(),
-        };
-        if let Err(status) = self
-            .grpc(self.clients.orders.clone().confirm_order(self.req(confirm)))
-            .await
-        {
-            return Err(self.after_payment_failure(row, "accessory", &status).await);
-        }
-        let contract = insurance::ContractPolicyRequest {
-            quote_id: row.quote_id.clone().unwrap_or_default(),
-            customer_id: row.customer_id.clone(),
-            payment_id,
-            start_date: String::new(),
-        };
-        let quote = match self
-            .grpc(
-                self.clients
-                    .sales
-                    .clone()
-                    .contract_policy(self.req(contract)),
-            )
-            .await
-        {
-            Ok(r) => r.quote.unwrap_or_default(),
-            Err(status) => return Err(self.after_payment_failure(row, "insurance", &status).await),
-        };
-        let policy = quote.policy.unwrap_or_default();
-        row.policy_number = Some(policy.policy_number);
-        row.policy_start = Some(policy.start_date);
-        row.policy_end = Some(policy.end_date);
-        row.state = State::Completed.as_str().into();
-        row.failure = None;
-        self.save(row).await
-    }
-
-    async fn after_payment_failure(&self, row: Row, service: &str, status: &Status) -> Problem {
-        if matches!(
-            status.code(),
-            Code::FailedPrecondition | Code::NotFound | Code::InvalidArgument
-        ) {
-            let reason = format!(
-                "{service} refused the purchase after payment ({}); the payment was refunded",
-                status.message()
-            );
-            let row = self.refund(row, &reason).await;
-            return conflict(row.failure.unwrap_or(reason));
-        }
-        // Transient: stay paid; recovery completes it.
-        Problem::from_status(service, status)
-    }
-
-    async fn refund(&self, mut row: Row, reason: &str) -> Row {
-        row.state = State::Refunding.as_str().into();
-        row.failure = Some(reason.to_owned());
-        let row = match self.save(row.clone()).await {
-            Ok(saved) => saved,
-            Err(_) => return row,
-        };
-        let refund = settlement::RefundRequest {
-            idempotency_key: key(&row, "refund"),
-            payment_id: row.payment_id.clone().unwrap_or_default(),
-            reason: reason.to_owned(),
-        };
-        if let Err(status) = self
-            .grpc(self.clients.settlement.clone().refund(self.req(refund)))
-            .await
-        {
-            tracing::warn!(checkout = %row.checkout_id, message = status.message(), "refund failed; will retry");
-            return row;
-        }
-        let mut row = self.release(row).await;
-        if row.failure.as_deref() != Some("release failed") {
-            row.state = State::Refunded.as_str().into();
-        }
-        self.save(row.clone()).await.unwrap_or(row)
-    }
-
-    /// Undoes a checkout that took no money: releases the reservation, voids the quote.
-    async fn compensate(&self, row: Row, reason: &str) -> Row {
-        let mut row = self.release(row).await;
-        if row.failure.as_deref() != Some("release failed") {
-            row.state = State::Cancelled.as_str().into();
-            row.failure = Some(reason.to_owned());
-        }
-        self.save(row.clone()).await.unwrap_or(row)
-    }
-
-    /// Cancels the order and voids the quote (both idempotent); marks the row when one of
-    /// them could not be reached, so recovery tries again.
-    async fn release(&self, mut row: Row) -> Row {
-        let mut ok = true;
-        if let Some(order_number) = row.order_number.clone() {
-            let cancel = accessory::CancelOrderRequest {
-                order_number,
-                customer_id: row.customer_id.clone(),
-                reason: "checkout undone".into(),
-            };
-            if let Err(s) = self
-                .grpc(self.clients.orders.clone().cancel_order(self.req(cancel)))
-                .await
-            {
-                ok &= s.code() == Code::NotFound;
-            }
-        }
-        if let Some(quote_id) = row.quote_id.clone() {
-            let void = insurance::VoidQuoteRequest {
-                quote_id,
-                customer_id: row.customer_id.clone(),
-                reason: "checkout undone".into(),
-            };
-            if let Err(s) = self
-                .grpc(self.clients.sales.clone().void_quote(self.req(void)))
-                .await
-            {
-                ok &= s.code() == Code::NotFound;
-            }
-        }
-        if !ok {
-            row.failure = Some("release failed".into());
-        }
-        row
-    }
-
-    /// A failure while creating: undo what was done and turn the status into a problem.
-    async fn abandon(&self, row: Row, service: &str, status: &Status) -> Problem {
-        let problem = Problem::from_status(service, status);
-        self.compensate(row, &problem.detail).await;
-        problem
-    }
-
-    async fn save(&self, row: Row) -> Step<Row> {
-        checkouts::save(&self.db, row, Utc::now())
-            .await
-            .map_err(db_problem)
-    }
-
-    fn checkpoint(&self, row: &Row) -> Step<()> {
-        if self.crash_after == Some(state(row)) {
-            tracing::warn!(checkout = %row.checkout_id, state = %row.state, "test fault: stopping here");
-            return Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the gateway stopped (test fault)",
-            ));
-        }
-        Ok(())
-    }
-
-    fn req<T>(&self, message: T) -> tonic::Request<T> {
-        tandem_mesh::client::request(message, self.call_timeout)
-    }
-
-    async fn grpc<T>(
-        &self,
-        call: impl Future<Output = Result<tonic::Response<T>, Status>>,
-    ) -> Result<T, Status> {
-        match tokio::time::timeout(self.call_timeout + Duration::from_millis(250), call).await {
-            Ok(result) => result.map(tonic::Response::into_inner),
-            Err(_) => Err(Status::deadline_exceeded("no answer within the deadline")),
-        }
-    }
-}
-
-fn apply_discount(row: &mut Row, quote: &insurance::Quote) {
-    let Some(line) = &quote.discount else { return };
-    let amount = minor(&line.amount);
-    row.discount_description = Some(line.description.clone());
-    row.discount_minor = amount;
-    row.premium_due_minor = minor(&quote.premium_due);
-    if line.target == DiscountTarget::Device as i32 {
-        row.discount_target = Some("device".into());
-        row.device_due_minor = (row.device_price_minor - amount).max(0);
-    } else {
-        row.discount_target = Some("premium".into());
-    }
-}
-
-fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
-    let money = |minor_units: i64| {
-        Some(Money {
-            minor_units,
-            currency: row.currency.clone(),
-        })
-    };
-    let mut lines = Vec::new();
-    if row.premium_due_minor > 0 {
-        lines.push(settlement::PaymentLine {
-            payee_account: "merchant:insurance".into(),
-            amount: money(row.premium_due_minor),
-            reference: format!("quote {}", row.quote_id.as_deref().unwrap_or_default()),
-        });
-    }
-    if row.device_due_minor > 0 {
-        lines.push(settlement::PaymentLine {
-            payee_account: "merchant:accessory".into(),
-            amount: money(row.device_due_minor),
-            reference: format!("order {}", row.order_number.as_deref().unwrap_or_default()),
-        });
-    }
-    lines
-}
-
-/// The state of a row (a corrupt value reads as cancelled, which nothing acts on).
-pub fn state(row: &Row) -> State {
-    State::parse(&row.state).unwrap_or(State::Cancelled)
-}
-
-fn terminal(row: &Row) -> bool {
-    matches!(
-        state(row),
-        State::Cancelled | State::Refunded | State::Completed
-    )
-}
-
-fn key(row: &Row, step: &str) -> String {
-    format!("{}:{step}", row.checkout_id)
-}
-
-fn minor(m: &Option<Money>) -> i64 {
-    m.as_ref().map_or(0, |m| m.minor_units)
-}
-
-fn currency(m: &Option<Money>) -> String {
-    m.as_ref()
-        .map_or_else(|| "USD".into(), |m| m.currency.clone())
-}
-
-fn conflict(detail: String) -> Problem {
-    Problem::new(StatusCode::CONFLICT, detail)
-}
-
-fn db_problem(err: sea_orm::DbErr) -> Problem {
-    tracing::error!(%err, "checkout log write failed");
-    Problem::internal()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-impl Flow {
     /// Books the installer slot for a completed checkout's device through the seller,
     /// which passes on the customer details it holds (claim 15).
     pub async fn arrange(&self, mut row: Row, slot_id: &str) -> Step<Row> {
@@ -623,4 +302,93 @@ impl Flow {
         row.install_starts_at = Some(booked.starts_at);
         self.save(row).await
     }
+
+    /// Writes the row to the checkout log.
+    pub(super) async fn save(&self, row: Row) -> Step<Row> {
+        checkouts::save(&self.db, row, Utc::now())
+            .await
+            .map_err(db_problem)
+    }
+
+    /// Test fault: stops the checkout here when it has just reached `reached`.
+    fn checkpoint(&self, reached: State, row: &Row) -> Step<()> {
+        if self.crash_after == Some(reached) {
+            tracing::warn!(checkout = %row.checkout_id, state = reached.as_str(), "test fault: stopping here");
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the gateway stopped (test fault)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `message` with this flow's deadline and the current trace context.
+    pub(super) fn req<T>(&self, message: T) -> tonic::Request<T> {
+        tandem_mesh::client::request(message, self.call_timeout)
+    }
+
+    /// Awaits `call`, giving up shortly after the deadline it carries.
+    pub(super) async fn grpc<T>(
+        &self,
+        call: impl Future<Output = Result<tonic::Response<T>, Status>>,
+    ) -> Result<T, Status> {
+        match tokio::time::timeout(self.call_timeout + Duration::from_millis(250), call).await {
+            Ok(result) => result.map(tonic::Response::into_inner),
+            Err(_) => Err(Status::deadline_exceeded("no answer within the deadline")),
+        }
+    }
+}
+
+/// The log row of a checkout that is starting.
+fn new_row(new: &NewCheckout) -> Row {
+    let now = Utc::now();
+    Row {
+        checkout_id: format!("CHK-{}", uuid::Uuid::new_v4().simple()),
+        customer_id: new.customer.customer_id.clone(),
+        state: State::Creating.as_str().into(),
+        plan_id: new.plan_id.clone(),
+        plan_name: String::new(),
+        conditions: tandem_mesh::hex::encode(&new.conditions.encode_to_vec()),
+        product_id: new.product_id.clone(),
+        product_name: String::new(),
+        category: String::new(),
+        needs_installation: false,
+        quote_id: None,
+        order_number: None,
+        reserved_until: None,
+        currency: "USD".into(),
+        premium_minor: 0,
+        device_price_minor: 0,
+        discount_description: None,
+        discount_target: None,
+        discount_minor: 0,
+        premium_due_minor: 0,
+        device_due_minor: 0,
+        payment_id: None,
+        policy_number: None,
+        policy_start: None,
+        policy_end: None,
+        booking_id: None,
+        installer_name: None,
+        install_starts_at: None,
+        failure: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The state of a row (a corrupt value reads as cancelled, which nothing acts on).
+pub fn state(row: &Row) -> State {
+    State::parse(&row.state).unwrap_or(State::Cancelled)
+}
+
+/// 409 with `detail`.
+pub(super) fn conflict(detail: String) -> Problem {
+    Problem::new(StatusCode::CONFLICT, detail)
+}
+
+/// A checkout-log write that failed: logged, answered as 500.
+fn db_problem(err: sea_orm::DbErr) -> Problem {
+    tracing::error!(%err, "checkout log write failed");
+    Problem::internal()
 }

@@ -7,6 +7,8 @@
 //! money is refunded.
 
 mod flow;
+mod pricing;
+mod recovery;
 pub mod view;
 
 pub use flow::{Clients, Flow, NewCheckout};

@@ -106,8 +106,5 @@ fn login_key(login: &str) -> String {
 }
 
 fn hash(id: &str) -> String {
-    Sha256::digest(id.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    tandem_mesh::hex::encode(&Sha256::digest(id.as_bytes()))
 }

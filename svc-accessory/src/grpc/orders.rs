@@ -132,9 +132,17 @@ impl AccessoryOrders for OrderService {
         request: Request<CancelOrderRequest>,
     ) -> Reply<CancelOrderResponse> {
         let req = request.into_inner();
+        let order_number = if req.order_number.trim().is_empty() && !req.reservation_key.is_empty()
+        {
+            orders::reserved_with(&self.db, &req.reservation_key)
+                .await?
+                .ok_or(AccessoryError::OrderNotFound)?
+        } else {
+            req.order_number
+        };
         let row = orders::cancel(
             &self.db,
-            &number(&req.order_number)?,
+            &number(&order_number)?,
             Some(&req.customer_id),
             Utc::now(),
         )

@@ -33,6 +33,14 @@ pub struct Buyer {
 /// Scope of reservation idempotency keys.
 const RESERVE: &str = "reserve-order";
 
+/// The number of the order a reservation with idempotency key `key` made, if any.
+pub async fn reserved_with(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<String>, AccessoryError> {
+    Ok(idempotency::result_of(db, RESERVE, key).await?)
+}
+
 /// Reserves `quantity` of `device` for `buyer`, or returns the order an earlier identical
 /// request made.
 pub async fn reserve(

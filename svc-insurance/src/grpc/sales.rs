@@ -16,7 +16,7 @@ use tonic::transport::Channel;
 use tonic::{Code, Request, Response, Status};
 
 use super::plans::{parse_conditions, to_proto as plan_proto};
-use crate::domain::discount::{Target, best_rule};
+use crate::domain::discount::{DiscountRule, Target, best_rule};
 use crate::domain::quote::{self, QuoteStatus, Refused};
 use crate::domain::{InvalidField, Plan, rating};
 use crate::error::InsuranceError;
@@ -29,6 +29,8 @@ pub struct SalesService {
     db: DatabaseConnection,
     /// The plan catalogue (shared with the plan service).
     plans: Arc<Snapshot<Vec<Plan>>>,
+    /// The bundle-discount rules: data read on every discount, changed rarely.
+    rules: Snapshot<Vec<DiscountRule>>,
     /// The accessory seller, asked to confirm device orders before a discount.
     accessory: Channel,
     /// Deadlines for calls to the accessory seller.
@@ -46,6 +48,7 @@ impl SalesService {
         Self {
             db,
             plans,
+            rules: Snapshot::new(RULES_TTL),
             accessory,
             client,
         }
@@ -70,6 +73,10 @@ impl SalesService {
 }
 
 type Reply<T> = Result<Response<T>, Status>;
+
+/// How long loaded discount rules are used before they are read again: a changed rule
+/// applies to discounts granted from then on, within this time.
+const RULES_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[tonic::async_trait]
 impl InsuranceSales for SalesService {
@@ -161,7 +168,9 @@ impl InsuranceSales for SalesService {
             .unwrap_or_default()
             .slug();
         let device_price = order.amount.as_ref().map_or(0, |m| m.minor_units);
-        let rules = sales::load_rules(&self.db)
+        let rules = self
+            .rules
+            .get_or_load(|| sales::load_rules(&self.db))
             .await
             .map_err(InsuranceError::from)?;
         let today = Utc::now().date_naive();
@@ -193,12 +202,15 @@ impl InsuranceSales for SalesService {
             Utc::now(),
         )
         .await?;
-        let row = sales::find_for(&self.db, &req.quote_id, &req.customer_id).await?;
-        if !applied
-            && !row
-                .discount_order_number
-                .as_deref()
-                .is_some_and(|n| same_order(n, &order.order_number))
+        // Not applied: a concurrent call got there first; its result decides.
+        let row = match applied {
+            Some(row) => row,
+            None => sales::find_for(&self.db, &req.quote_id, &req.customer_id).await?,
+        };
+        if !row
+            .discount_order_number
+            .as_deref()
+            .is_some_and(|n| same_order(n, &order.order_number))
         {
             return Err(InsuranceError::from(Refused(
                 "a bundle discount was already applied to this quote".into(),
@@ -247,7 +259,14 @@ impl InsuranceSales for SalesService {
 
     async fn void_quote(&self, request: Request<VoidQuoteRequest>) -> Reply<VoidQuoteResponse> {
         let req = request.into_inner();
-        let current = sales::find_for(&self.db, &req.quote_id, &req.customer_id).await?;
+        let quote_id = if req.quote_id.trim().is_empty() && !req.quote_key.is_empty() {
+            sales::quoted_with(&self.db, &req.quote_key)
+                .await?
+                .ok_or_else(|| InsuranceError::QuoteNotFound(req.quote_key.clone()))?
+        } else {
+            req.quote_id
+        };
+        let current = sales::find_for(&self.db, &quote_id, &req.customer_id).await?;
         let row = if status_of(&current)? == QuoteStatus::Void {
             current
         } else {

@@ -54,7 +54,7 @@ pub async fn create_quote(
         quote_id: Set(new.quote_id.clone()),
         customer_id: Set(new.customer_id.to_owned()),
         plan_id: Set(new.plan_id.to_owned()),
-        conditions: Set(hex(&new.conditions.encode_to_vec())),
+        conditions: Set(tandem_mesh::hex::encode(&new.conditions.encode_to_vec())),
         premium_minor: Set(new.premium_minor),
         currency: Set(new.currency.to_owned()),
         discount_rule_id: Set(None),
@@ -110,7 +110,16 @@ pub async fn find_for(
         .ok_or_else(|| InsuranceError::QuoteNotFound(id.to_owned()))
 }
 
-/// Records a granted discount, only if the quote has none yet; returns whether it did.
+/// The ID of the quote a CreateQuote with idempotency key `key` made, if any.
+pub async fn quoted_with(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<String>, InsuranceError> {
+    Ok(idempotency::result_of(db, CREATE_QUOTE, key).await?)
+}
+
+/// Records a granted discount, only if the quote has none yet and is still open; returns
+/// the quote as updated, or `None` when it was not.
 pub async fn set_discount(
     db: &DatabaseConnection,
     current: &quote::Model,
@@ -118,7 +127,7 @@ pub async fn set_discount(
     amount_minor: i64,
     order_number: &str,
     now: DateTime<Utc>,
-) -> Result<bool, InsuranceError> {
+) -> Result<Option<quote::Model>, InsuranceError> {
     let due = match rule.target {
         Target::Premium => current.premium_minor - amount_minor,
         Target::Device => current.premium_minor,
@@ -148,7 +157,19 @@ pub async fn set_discount(
         .filter(quote::Column::Status.eq(QuoteStatus::Open.as_str()))
         .exec(db)
         .await?;
-    Ok(updated.rows_affected == 1)
+    if updated.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(Some(quote::Model {
+        discount_rule_id: Some(rule.rule_id.clone()),
+        discount_description: Some(rule.description.clone()),
+        discount_target: Some(target_name(rule.target).to_owned()),
+        discount_minor: Some(amount_minor),
+        discount_order_number: Some(order_number.to_owned()),
+        premium_due_minor: due,
+        updated_at: now,
+        ..current.clone()
+    }))
 }
 
 /// Contracts the policy of an open quote.
@@ -187,7 +208,7 @@ pub async fn void(
 
 /// The conditions a quote was rated for.
 pub fn conditions_of(row: &quote::Model) -> Result<RatingConditions, InsuranceError> {
-    unhex(&row.conditions)
+    tandem_mesh::hex::decode(&row.conditions)
         .and_then(|bytes| RatingConditions::decode(bytes.as_slice()).ok())
         .ok_or_else(|| {
             InsuranceError::Db(DbErr::Custom(format!(
@@ -334,15 +355,4 @@ fn to_rule(row: discount_rule::Model) -> Result<DiscountRule, DbErr> {
 
 async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<quote::Model>, DbErr> {
     quote::Entity::find_by_id(id.to_owned()).one(db).await
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
 }

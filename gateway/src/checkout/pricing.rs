@@ -1,0 +1,182 @@
+//! Pure helpers of the checkout: the discount line, the payment lines, step keys.
+
+use tandem_proto::common::v1::Money;
+use tandem_proto::insurance::v1::{self as insurance, DiscountTarget};
+use tandem_proto::settlement::v1 as settlement;
+
+use crate::store::entity::checkout::Model as Row;
+
+/// Records the insurer's discount line on the row: the premium due, or the device due
+/// when the discount is on the device.
+pub(super) fn apply_discount(row: &mut Row, quote: &insurance::Quote) {
+    let Some(line) = &quote.discount else { return };
+    let amount = minor(&line.amount);
+    row.discount_description = Some(line.description.clone());
+    row.discount_minor = amount;
+    row.premium_due_minor = minor(&quote.premium_due);
+    if line.target == DiscountTarget::Device as i32 {
+        row.discount_target = Some("device".into());
+        row.device_due_minor = (row.device_price_minor - amount).max(0);
+    } else {
+        row.discount_target = Some("premium".into());
+    }
+}
+
+/// One payment line per payee with something due: the insurer and the seller.
+pub(super) fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
+    let money = |minor_units: i64| {
+        Some(Money {
+            minor_units,
+            currency: row.currency.clone(),
+        })
+    };
+    let mut lines = Vec::new();
+    if row.premium_due_minor > 0 {
+        lines.push(settlement::PaymentLine {
+            payee_account: "merchant:insurance".into(),
+            amount: money(row.premium_due_minor),
+            reference: format!("quote {}", row.quote_id.as_deref().unwrap_or_default()),
+        });
+    }
+    if row.device_due_minor > 0 {
+        lines.push(settlement::PaymentLine {
+            payee_account: "merchant:accessory".into(),
+            amount: money(row.device_due_minor),
+            reference: format!("order {}", row.order_number.as_deref().unwrap_or_default()),
+        });
+    }
+    lines
+}
+
+/// The idempotency key of `step` of this checkout: the same on every retry and after a
+/// restart, so a step is never done twice and can be undone by its key.
+pub(super) fn key(row: &Row, step: &str) -> String {
+    format!("{}:{step}", row.checkout_id)
+}
+
+/// Minor units of an optional amount (0 when absent).
+pub(super) fn minor(m: &Option<Money>) -> i64 {
+    m.as_ref().map_or(0, |m| m.minor_units)
+}
+
+/// Currency of an optional amount (USD when absent).
+pub(super) fn currency(m: &Option<Money>) -> String {
+    m.as_ref()
+        .map_or_else(|| "USD".into(), |m| m.currency.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tandem_proto::insurance::v1::DiscountLine;
+
+    fn usd(minor_units: i64) -> Option<Money> {
+        Some(Money {
+            minor_units,
+            currency: "USD".into(),
+        })
+    }
+
+    fn priced(premium: i64, device: i64) -> Row {
+        let now = chrono::Utc::now();
+        Row {
+            checkout_id: "CHK-1".into(),
+            customer_id: "CUS-1".into(),
+            state: "creating".into(),
+            plan_id: "P".into(),
+            plan_name: String::new(),
+            conditions: String::new(),
+            product_id: "D".into(),
+            product_name: String::new(),
+            category: String::new(),
+            needs_installation: false,
+            quote_id: Some("QUO-1".into()),
+            order_number: Some("TA-1".into()),
+            reserved_until: None,
+            currency: "USD".into(),
+            premium_minor: premium,
+            device_price_minor: device,
+            discount_description: None,
+            discount_target: None,
+            discount_minor: 0,
+            premium_due_minor: premium,
+            device_due_minor: device,
+            payment_id: None,
+            policy_number: None,
+            policy_start: None,
+            policy_end: None,
+            booking_id: None,
+            installer_name: None,
+            install_starts_at: None,
+            failure: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn quote(target: DiscountTarget, amount: i64, premium_due: i64) -> insurance::Quote {
+        insurance::Quote {
+            premium_due: usd(premium_due),
+            discount: Some(DiscountLine {
+                description: "bundle".into(),
+                target: target as i32,
+                amount: usd(amount),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_device_discount_lowers_the_device_line_once_and_never_below_zero() {
+        let mut row = priced(60_000, 20_000);
+        apply_discount(&mut row, &quote(DiscountTarget::Device, 5_000, 60_000));
+        assert_eq!(
+            (row.premium_due_minor, row.device_due_minor),
+            (60_000, 15_000)
+        );
+        assert_eq!(row.discount_target.as_deref(), Some("device"));
+
+        let mut row = priced(60_000, 20_000);
+        apply_discount(&mut row, &quote(DiscountTarget::Device, 25_000, 60_000));
+        assert_eq!(row.device_due_minor, 0);
+    }
+
+    #[test]
+    fn a_premium_discount_takes_the_insurers_premium_due() {
+        let mut row = priced(60_000, 20_000);
+        apply_discount(&mut row, &quote(DiscountTarget::Premium, 9_000, 51_000));
+        assert_eq!(
+            (row.premium_due_minor, row.device_due_minor),
+            (51_000, 20_000)
+        );
+        assert_eq!(row.discount_minor, 9_000);
+
+        let mut untouched = priced(60_000, 20_000);
+        apply_discount(&mut untouched, &insurance::Quote::default());
+        assert_eq!(
+            untouched.discount_target, None,
+            "no discount line, no change"
+        );
+    }
+
+    #[test]
+    fn payment_lines_pay_each_payee_what_is_due_and_skip_nothing_due() {
+        let lines = payment_lines(&priced(51_000, 20_000));
+        let paid: Vec<_> = lines
+            .iter()
+            .map(|l| (l.payee_account.as_str(), minor(&l.amount)))
+            .collect();
+        assert_eq!(
+            paid,
+            [
+                ("merchant:insurance", 51_000),
+                ("merchant:accessory", 20_000)
+            ]
+        );
+        assert_eq!(lines[1].reference, "order TA-1");
+        let free_device = payment_lines(&priced(51_000, 0));
+        assert_eq!(free_device.len(), 1);
+        assert_eq!(key(&priced(1, 1), "pay"), "CHK-1:pay");
+    }
+}
