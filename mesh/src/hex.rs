@@ -13,7 +13,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// The bytes of hex `text` (either case); `None` when it is not hex.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
