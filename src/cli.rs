@@ -49,6 +49,9 @@ pub struct UpArgs {
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
+    /// The sales desk's e-mail settings.
+    #[command(flatten)]
+    pub leads: LeadsArgs,
 }
 
 /// Flags of `tandem serve`.
@@ -69,6 +72,50 @@ pub struct ServeArgs {
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
+    /// The sales desk's e-mail settings.
+    #[command(flatten)]
+    pub leads: LeadsArgs,
+}
+
+/// Settings of the sales-staff support server (svc-leads): where its e-mail goes and who
+/// takes leads nobody else fits.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LeadsArgs {
+    /// SMTP server for the sales desk's e-mail: smtp://host:25, smtp://host:587?tls=required
+    /// (STARTTLS) or smtps://user:pass@host:465. Without one, e-mail is written as .eml
+    /// files under <data-dir>/mail and logged.
+    #[arg(long = "leads-smtp-url", env = "TANDEM_LEADS_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// From address of the sales desk's e-mail.
+    #[arg(long = "leads-mail-from", env = "TANDEM_LEADS_MAIL_FROM", default_value = svc_leads::DEFAULT_FROM)]
+    pub mail_from: String,
+    /// Administrator who gets a copy of every e-mail to sales staff (and unroutable leads).
+    #[arg(long = "leads-admin-copy", env = "TANDEM_LEADS_ADMIN_COPY")]
+    pub admin_copy: Option<String>,
+    /// Staff ID that takes leads no salesperson fits (`tandem up` with demo data: STF-DESK).
+    #[arg(long = "leads-default-owner", env = "TANDEM_LEADS_DEFAULT_OWNER")]
+    pub default_owner: Option<String>,
+    /// Tell the salesperson when a customer (who agreed to it) opens the details of a
+    /// product they do not own.
+    #[arg(long = "leads-interest-notices", env = "TANDEM_LEADS_INTEREST_NOTICES")]
+    pub interest_notices: bool,
+}
+
+impl LeadsArgs {
+    /// The svc-leads settings, with `.eml` files under `data_dir/mail` when no SMTP server
+    /// is given; the demo default owner when demo data is loaded and none is given.
+    pub fn config(&self, data_dir: &std::path::Path, demo_data: bool) -> svc_leads::LeadsConfig {
+        let mut config = svc_leads::LeadsConfig::new(data_dir.join("mail"));
+        let given = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        config.smtp_url = given(&self.smtp_url);
+        config.desk.mail.from = self.mail_from.trim().to_owned();
+        config.desk.mail.admin_copy = given(&self.admin_copy);
+        config.desk.default_owner = given(&self.default_owner).or_else(|| {
+            demo_data.then(|| svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned())
+        });
+        config.desk.interest_notices = self.interest_notices;
+        config
+    }
 }
 
 /// `target=value` overrides (flags win over `TANDEM_<TARGET>_*` variables).
@@ -98,7 +145,7 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, banner) = match cli.command {
+    let (targets, topology, demo_data, banner, leads) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Up(args) => {
             let topology = resolve(
@@ -109,7 +156,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 true,
             )?;
-            (Target::ALL.to_vec(), topology, !args.no_demo_data, true)
+            let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
+            (Target::ALL.to_vec(), topology, !args.no_demo_data, true, leads)
         }
         Command::Serve(args) => {
             let topology = resolve(
@@ -120,7 +168,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 false,
             )?;
-            (args.targets, topology, args.demo_data, false)
+            let leads = args.leads.config(&args.data_dir, args.demo_data);
+            (args.targets, topology, args.demo_data, false, leads)
         }
     };
     let started = Instant::now();
@@ -131,6 +180,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         server: cli.runtime.server(),
         client: cli.runtime.client(),
         demo_data,
+        leads,
     };
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();

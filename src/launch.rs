@@ -25,6 +25,8 @@ pub struct LaunchConfig {
     pub client: ClientConfig,
     /// Whether to insert the demo catalogue (idempotent).
     pub demo_data: bool,
+    /// The sales desk's e-mail and routing settings (svc-leads).
+    pub leads: svc_leads::LeadsConfig,
 }
 
 /// The running targets of this process.
@@ -196,7 +198,14 @@ async fn prepare(
             if config.demo_data {
                 svc_leads::load_demo_data(&db).await?;
             }
-            Box::pin(svc_leads::serve(listener, db, server, shutdown))
+            config.leads.check()?;
+            Box::pin(svc_leads::serve(
+                listener,
+                db,
+                server,
+                config.leads.clone(),
+                shutdown,
+            ))
         }
         Target::Buyback => {
             placeholder::<svc_buyback::migration::Migrator>(

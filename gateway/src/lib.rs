@@ -94,6 +94,7 @@ pub async fn run(
     let state = api::AppState::new(&config, db)?;
     let recovery = tokio::spawn(recover_checkouts(
         state.flow.clone(),
+        state.notices.clone(),
         config.recover_after,
         shutdown.clone(),
     ));
@@ -126,6 +127,7 @@ pub async fn run(
 /// then periodically.
 async fn recover_checkouts(
     flow: checkout::Flow,
+    notices: checkout::Notices,
     stale_after: Duration,
     shutdown: tandem_mesh::CancellationToken,
 ) {
@@ -133,6 +135,11 @@ async fn recover_checkouts(
         let settled = flow.recover(stale_after).await;
         if settled > 0 {
             tracing::info!(settled, "unfinished checkouts settled");
+        }
+        // Purchase notices svc-leads did not get yet (it was down, or we stopped).
+        let delivered = notices.retry(stale_after).await;
+        if delivered > 0 {
+            tracing::info!(delivered, "pending purchase notices delivered");
         }
         tokio::select! {
             () = shutdown.cancelled() => return,

@@ -91,6 +91,7 @@ impl TestMesh {
                 call_timeout: Duration::from_secs(2),
             },
             demo_data: true,
+            leads: leads_config(),
         };
         let mesh = Mesh::start(config, CancellationToken::new())
             .await
@@ -122,6 +123,23 @@ impl TestMesh {
             db.cleanup().await;
         }
     }
+}
+
+/// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless
+/// `TANDEM_TEST_SMTP_URL`-style settings are added by a test; the demo default owner.
+pub fn leads_config() -> svc_leads::LeadsConfig {
+    let dir = std::env::temp_dir().join(format!("tandem-mail-{}", uuid_like()));
+    let mut config = svc_leads::LeadsConfig::new(dir);
+    config.desk.default_owner = Some(svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned());
+    config
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{}", std::process::id())
 }
 
 /// Query string of a valid plan search for a 35-year-old with a 5-year-old sedan.

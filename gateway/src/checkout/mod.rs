@@ -7,9 +7,11 @@
 //! money is refunded.
 
 mod flow;
+pub mod notify;
 pub mod view;
 
 pub use flow::{Clients, Flow, NewCheckout};
+pub use notify::Notices;
 
 /// Where a checkout is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

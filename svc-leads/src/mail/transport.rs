@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::store::outbox;
@@ -132,18 +132,23 @@ pub fn build(m: &outbox::Message) -> Result<Message, SendError> {
     for cc in m.cc_addrs.split(',').filter(|s| !s.trim().is_empty()) {
         builder = builder.cc(mailbox(cc)?);
     }
+    // Quoted-printable keeps the .eml files and raw messages readable.
+    let qp = |text: &str| {
+        Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::QuotedPrintable)
+            .map_err(|_| SendError::permanent("cannot encode the body"))
+    };
     builder
         .multipart(
             MultiPart::alternative()
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_PLAIN)
-                        .body(m.text_body.clone()),
+                        .body(qp(&m.text_body)?),
                 )
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
-                        .body(m.html_body.clone()),
+                        .body(qp(&m.html_body)?),
                 ),
         )
         .map_err(|e| SendError::permanent(format!("cannot build the message: {e}")))

@@ -1,0 +1,176 @@
+// Tandem staff page (seed 001's sales-staff terminal): staff log in separately from
+// customers, see their leads with the customer details that were forwarded, and
+// acknowledge or close them. Plain DOM code; API text is inserted as text, never HTML.
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const KIND = { contact: 'Contact request', registration_update: 'Registration update', purchase: 'Purchase', interest: 'Interest' };
+  const ACTION = { send_information: 'send information', visit: 'visit', phone_call: 'phone call' };
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'className') node.className = value;
+      else if (name === 'dataset') Object.assign(node.dataset, value);
+      else if (name === 'onclick') node.addEventListener('click', value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function readCookie(name) {
+    for (const part of document.cookie.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    }
+    return '';
+  }
+
+  async function api(method, url, body) {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      if (!readCookie('tandem_csrf')) await fetch('/api/v1/products', { credentials: 'same-origin' }).catch(() => null);
+      headers['X-CSRF-Token'] = readCookie('tandem_csrf');
+    }
+    const init = { method, headers, credentials: 'same-origin' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, init);
+    const type = response.headers.get('Content-Type') || '';
+    const answer = type.includes('json') ? await response.json().catch(() => null) : null;
+    if (response.ok) return response.status === 204 ? null : answer;
+    const err = new Error((answer && answer.detail) || `The server answered ${response.status}.`);
+    err.status = response.status;
+    throw err;
+  }
+
+  function showError(message) {
+    $('error').textContent = message;
+    $('error').hidden = false;
+    document.body.dataset.state = 'error';
+  }
+
+  function clearError() {
+    $('error').hidden = true;
+  }
+
+  function show(view) {
+    $('staff-login-view').hidden = view !== 'login';
+    $('leads-view').hidden = view !== 'leads';
+    document.body.dataset.view = view;
+  }
+
+  function signedIn(staff) {
+    $('staff-in').hidden = !staff;
+    $('staff-name').textContent = staff ? staff.name : '';
+    if (staff) {
+      $('staff-facts').textContent = `${staff.staff_id} · areas ${staff.area_codes.join(', ') || '—'} · `
+        + `${staff.product_lines.length ? staff.product_lines.join(', ').replace(/_/g, ' ') : 'all product lines'} · `
+        + `${staff.open_leads} open${staff.capacity ? ` of ${staff.capacity}` : ''}`;
+    }
+  }
+
+  function when(instant) {
+    return instant ? new Date(instant).toLocaleString() : '';
+  }
+
+  function leadCard(l) {
+    const c = l.customer;
+    const address = [c.address.line1, c.address.line2, c.address.city, `${c.address.region} ${c.address.postal_code}`].filter(Boolean).join(', ');
+    return el('li', { className: 'lead card', dataset: { leadId: l.lead_id, status: l.status, kind: l.kind } },
+      el('p', {}, el('span', { className: 'kind' }, KIND[l.kind] || l.kind), ' ',
+        el('span', { className: 'badge status' }, l.status), ' ', el('small', {}, `${l.lead_id} · ${when(l.created_at)}`)),
+      l.product_name ? el('p', { className: 'product' }, `${l.product_name} (model ${l.model_number})`) : null,
+      el('p', { className: 'customer' }, el('strong', {}, c.name), ` · ${c.email} · ${c.phone}`,
+        c.office ? ` · ${c.office}${c.section ? `, ${c.section}` : ''}` : '', c.office_phone ? ` · office ${c.office_phone}` : ''),
+      el('p', { className: 'address' }, address),
+      l.kind === 'contact'
+        ? el('p', { className: 'contact' }, `Wants: ${l.actions.map((a) => ACTION[a] || a).join(', ')} · reach at ${l.contact_phone} / ${l.contact_email}`)
+        : null,
+      l.comment ? el('blockquote', { className: 'comment' }, l.comment) : null,
+      l.details.length ? el('ul', { className: 'details' }, l.details.map((d) => el('li', {}, d))) : null,
+      el('p', { className: 'hint' }, `Why you: ${l.routing_reason}`),
+      el('p', { className: 'buttons' },
+        el('button', {
+          type: 'button', className: 'acknowledge', disabled: l.status === 'acknowledged' || l.status === 'closed',
+          onclick: () => act(l, 'acknowledgement'),
+        }, 'Acknowledge'),
+        el('button', {
+          type: 'button', className: 'secondary close', disabled: l.status === 'closed',
+          onclick: () => act(l, 'closure'),
+        }, 'Close')));
+  }
+
+  async function loadLeads() {
+    clearError();
+    document.body.dataset.state = 'loading';
+    $('status').textContent = 'Loading your leads…';
+    try {
+      const [me, list] = await Promise.all([
+        api('GET', '/api/v1/staff/session'),
+        api('GET', `/api/v1/staff/leads?status=${encodeURIComponent($('lead-filter').value)}`),
+      ]);
+      signedIn(me.staff);
+      $('leads').replaceChildren(...list.leads.map(leadCard));
+      $('status').textContent = list.leads.length ? `${list.total} lead(s).` : 'No leads here.';
+      show('leads');
+      document.body.dataset.state = 'done';
+    } catch (err) {
+      $('status').textContent = '';
+      if (err.status === 401) {
+        signedIn(null);
+        show('login');
+        document.body.dataset.state = 'done';
+      } else {
+        showError(err.message);
+      }
+    }
+  }
+
+  async function act(lead, what) {
+    clearError();
+    try {
+      await api('POST', `/api/v1/staff/leads/${encodeURIComponent(lead.lead_id)}/${what}`);
+      $('status').textContent = what === 'closure' ? 'Lead closed.' : 'Lead acknowledged.';
+      await loadLeads();
+    } catch (err) {
+      showError(err.message);
+    }
+  }
+
+  function init() {
+    $('staff-login-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearError();
+      $('staff-login-button').disabled = true;
+      try {
+        await api('POST', '/api/v1/staff/session', { login: $('staff-login').value.trim(), password: $('staff-password').value });
+        $('staff-password').value = '';
+        await loadLeads();
+      } catch (err) {
+        showError(err.status === 401 ? 'Wrong staff login or password.' : err.message);
+      } finally {
+        $('staff-login-button').disabled = false;
+      }
+    });
+    $('staff-logout').addEventListener('click', async () => {
+      await api('DELETE', '/api/v1/staff/session').catch(() => null);
+      signedIn(null);
+      show('login');
+    });
+    $('lead-filter').addEventListener('change', loadLeads);
+    $('leads-refresh').addEventListener('click', loadLeads);
+    loadLeads();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
