@@ -98,8 +98,11 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
         let row = outbox::of_lead(&conn, &lead.lead_id).await.unwrap().remove(0);
         assert_eq!(row.status, "pending", "{}: never marked", db.kind);
 
-        // A new dispatcher picks it up once the lease runs out, and marks it.
-        let second = svc_leads::Dispatcher::new(conn.clone(), transport, fast_dispatcher(), wake);
+        // A restarted dispatcher (a new process: its own SMTP connections) picks it up once
+        // the lease runs out, and marks it.
+        drop(transport);
+        let fresh = config.transport().expect("smtp");
+        let second = svc_leads::Dispatcher::new(conn.clone(), fresh, fast_dispatcher(), wake);
         eventually("redelivery after the lease", WAIT, || {
             let second = second.clone();
             let conn = conn.clone();
@@ -111,7 +114,7 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
         .await;
         let got = smtp.to("dana.reyes@sales.tandem.example");
         assert!((1..=2).contains(&got.len()), "{}: {} copies", db.kind, got.len());
-        assert_eq!(got.len(), 2, "the crash really happened after the server had it");
+        assert_eq!(got.len(), 2, "the crash really happened after the server had it: {:?}", smtp.received().iter().map(|m| (m.to.clone(), m.message_id())).collect::<Vec<_>>());
         let expected = format!("{}.staff@sales.test", lead.lead_id);
         assert!(got.iter().all(|m| m.message_id() == expected), "same Message-ID: recognisable duplicate");
         assert_eq!(got[0].header("Date"), got[1].header("Date"));

@@ -168,7 +168,11 @@ impl MailServer {
             .expect("no tls")
             .with_num_threads(4)
             .with_tcp_listener(listener);
-        std::thread::spawn(move || server.serve());
+        std::thread::spawn(move || {
+            if let Err(err) = server.serve() {
+                eprintln!("test SMTP server stopped: {err}");
+            }
+        });
         Self {
             url: format!("smtp://127.0.0.1:{port}"),
             shared,
