@@ -106,13 +106,16 @@ impl LeadsArgs {
     /// is given; the demo default owner when demo data is loaded and none is given.
     pub fn config(&self, data_dir: &std::path::Path, demo_data: bool) -> svc_leads::LeadsConfig {
         let mut config = svc_leads::LeadsConfig::new(data_dir.join("mail"));
-        let given = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let given = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
         config.smtp_url = given(&self.smtp_url);
         config.desk.mail.from = self.mail_from.trim().to_owned();
         config.desk.mail.admin_copy = given(&self.admin_copy);
-        config.desk.default_owner = given(&self.default_owner).or_else(|| {
-            demo_data.then(|| svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned())
-        });
+        config.desk.default_owner = given(&self.default_owner)
+            .or_else(|| demo_data.then(|| svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned()));
         config.desk.interest_notices = self.interest_notices;
         config
     }
@@ -157,7 +160,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 true,
             )?;
             let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
-            (Target::ALL.to_vec(), topology, !args.no_demo_data, true, leads)
+            (
+                Target::ALL.to_vec(),
+                topology,
+                !args.no_demo_data,
+                true,
+                leads,
+            )
         }
         Command::Serve(args) => {
             let topology = resolve(

@@ -35,8 +35,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/devices/{id}", get(index))
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
-        .route("/sales", get(|| async { asset("text/html; charset=utf-8", SALES_HTML) }))
-        .route("/staff", get(|| async { asset("text/html; charset=utf-8", STAFF_HTML) }))
+        .route(
+            "/sales",
+            get(|| async { asset("text/html; charset=utf-8", SALES_HTML) }),
+        )
+        .route(
+            "/staff",
+            get(|| async { asset("text/html; charset=utf-8", STAFF_HTML) }),
+        )
         .route(
             "/assets/leads.js",
             get(|| async { asset("text/javascript; charset=utf-8", LEADS_JS) }),
@@ -128,7 +134,14 @@ mod tests {
             }
             assert!(!page.contains("innerHTML"), "text only, never HTML");
         }
-        for id in ["menu-products", "menu-registration", "menu-purchase", "contact-form", "registration-form", "confirm-forward"] {
+        for id in [
+            "menu-products",
+            "menu-registration",
+            "menu-purchase",
+            "contact-form",
+            "registration-form",
+            "confirm-forward",
+        ] {
             assert!(SALES_HTML.contains(&format!(r#"id="{id}""#)), "{id}");
         }
     }

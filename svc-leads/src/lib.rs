@@ -87,9 +87,9 @@ impl LeadsConfig {
     pub fn check(&self) -> anyhow::Result<()> {
         use lettre::message::Mailbox;
         let mail = &self.desk.mail;
-        mail.from
-            .parse::<Mailbox>()
-            .map_err(|e| anyhow::anyhow!("the leads From address {:?} is invalid: {e}", mail.from))?;
+        mail.from.parse::<Mailbox>().map_err(|e| {
+            anyhow::anyhow!("the leads From address {:?} is invalid: {e}", mail.from)
+        })?;
         if let Some(admin) = &mail.admin_copy {
             admin.parse::<Mailbox>().map_err(|e| {
                 anyhow::anyhow!("the leads administrator copy address {admin:?} is invalid: {e}")

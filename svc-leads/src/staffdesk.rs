@@ -69,7 +69,10 @@ impl StaffDesk {
         }
         let found = staff::credentials(&self.db, login.trim()).await?;
         let (who, hash) = match found {
-            Some(c) => (Some(c.staff), c.password_hash.unwrap_or_else(|| DUMMY_HASH.to_owned())),
+            Some(c) => (
+                Some(c.staff),
+                c.password_hash.unwrap_or_else(|| DUMMY_HASH.to_owned()),
+            ),
             None => (None, DUMMY_HASH.to_owned()),
         };
         let has_password = hash != DUMMY_HASH;
@@ -234,7 +237,10 @@ impl StaffDesk {
     }
 
     /// Creates or replaces a salesperson, optionally setting their password.
-    pub async fn upsert_staff(&self, req: &pb::UpsertStaffRequest) -> Result<StaffView, LeadsError> {
+    pub async fn upsert_staff(
+        &self,
+        req: &pb::UpsertStaffRequest,
+    ) -> Result<StaffView, LeadsError> {
         let msg = req
             .staff
             .as_ref()
@@ -283,7 +289,10 @@ impl StaffDesk {
     }
 
     /// Creates or replaces a product's information.
-    pub async fn upsert_product(&self, req: &pb::UpsertProductRequest) -> Result<ProductInfo, LeadsError> {
+    pub async fn upsert_product(
+        &self,
+        req: &pb::UpsertProductRequest,
+    ) -> Result<ProductInfo, LeadsError> {
         let msg = req
             .product
             .as_ref()

@@ -38,7 +38,10 @@ fn update(phone: &str, forward: bool) -> UpdateRegistrationRequest {
 fn registration_mails(smtp: &MailServer) -> Vec<common::smtp::Received> {
     smtp.received()
         .into_iter()
-        .filter(|m| m.header("Subject").is_some_and(|s| s.starts_with("Registration update")))
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Registration update"))
+        })
         .collect()
 }
 
@@ -56,9 +59,15 @@ async fn buy_a_dashcam(server: &mut Server) {
                 name: "Roadlens RL-2 Duo Front + Rear Dashcam".into(),
                 product_line: "dashcam".into(),
                 quantity: 1,
-                amount: Some(Money { minor_units: 21_900, currency: "USD".into() }),
+                amount: Some(Money {
+                    minor_units: 21_900,
+                    currency: "USD".into(),
+                }),
             }],
-            total: Some(Money { minor_units: 21_900, currency: "USD".into() }),
+            total: Some(Money {
+                minor_units: 21_900,
+                currency: "USD".into(),
+            }),
             completed_at: "2026-11-20T10:00:00Z".into(),
             policy_number: String::new(),
         })
@@ -87,13 +96,18 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
         assert_eq!(done.changed_fields, vec!["phone", "office"]);
         let stored = server
             .client
-            .get_customer(GetCustomerRequest { customer_id: DEMO.into() })
+            .get_customer(GetCustomerRequest {
+                customer_id: DEMO.into(),
+            })
             .await
             .unwrap()
             .into_inner()
             .customer
             .unwrap();
-        assert_eq!((stored.phone.as_str(), stored.office.as_str()), ("+1 415 555 0111", "Morgan Logistics"));
+        assert_eq!(
+            (stored.phone.as_str(), stored.office.as_str()),
+            ("+1 415 555 0111", "Morgan Logistics")
+        );
         assert_eq!(stored.possessed_products.len(), 1);
 
         // Now with consent: this one must arrive — and be the only one.
@@ -111,18 +125,38 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
             "sam.okafor@sales.tandem.example"
         };
         let mails = smtp.wait_for(staff_email, 1, WAIT).await;
-        eventually("the outbox to drain", WAIT, || async { pending_mail(&server.db).await == 0 }).await;
-        assert_eq!(registration_mails(&smtp).len(), 1, "only the consented update is e-mailed");
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
+        assert_eq!(
+            registration_mails(&smtp).len(),
+            1,
+            "only the consented update is e-mailed"
+        );
         let mail = &mails[0];
-        assert_eq!(mail.message_id(), format!("{}.staff@sales.test", lead.lead_id));
-        for needle in ["Phone: +1 415 555 0111 → +1 415 555 0122", "Roadlens RL-2 Duo Front + Rear Dashcam (model RL-2 Duo", "Morgan Logistics"] {
-            assert!(mail.body_contains(needle), "{needle} missing:\n{}", mail.data);
+        assert_eq!(
+            mail.message_id(),
+            format!("{}.staff@sales.test", lead.lead_id)
+        );
+        for needle in [
+            "Phone: +1 415 555 0111 → +1 415 555 0122",
+            "Roadlens RL-2 Duo Front + Rear Dashcam (model RL-2 Duo",
+            "Morgan Logistics",
+        ] {
+            assert!(
+                mail.body_contains(needle),
+                "{needle} missing:\n{}",
+                mail.data
+            );
         }
         assert!(!mail.body_contains("0111 → +1 415 555 0111"));
 
         let consents = server
             .desk
-            .get_consents(GetConsentsRequest { customer_id: DEMO.into() })
+            .get_consents(GetConsentsRequest {
+                customer_id: DEMO.into(),
+            })
             .await
             .unwrap()
             .into_inner();
@@ -178,9 +212,16 @@ async fn withdrawing_consent_stops_emails_still_queued() {
             })
             .await
             .unwrap();
-        smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT).await;
-        eventually("the outbox to drain", WAIT, || async { pending_mail(&server.db).await == 0 }).await;
-        assert!(registration_mails(&smtp).is_empty(), "withdrawn before it left");
+        smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
+            .await;
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
+        assert!(
+            registration_mails(&smtp).is_empty(),
+            "withdrawn before it left"
+        );
         server.stop().await;
         db.cleanup().await;
     }
@@ -224,7 +265,9 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
         assert_eq!(field_violations(&err)[0].0, "purpose");
         let stored = server
             .client
-            .get_customer(GetCustomerRequest { customer_id: DEMO.into() })
+            .get_customer(GetCustomerRequest {
+                customer_id: DEMO.into(),
+            })
             .await
             .unwrap()
             .into_inner()
@@ -233,7 +276,9 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
         assert_eq!(stored.phone, "+1 415 555 0134", "nothing changed");
         let consents = server
             .desk
-            .get_consents(GetConsentsRequest { customer_id: DEMO.into() })
+            .get_consents(GetConsentsRequest {
+                customer_id: DEMO.into(),
+            })
             .await
             .unwrap()
             .into_inner();

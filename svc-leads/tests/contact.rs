@@ -59,20 +59,48 @@ async fn a_contact_request_reaches_the_salesperson_in_charge_by_email() {
         // 94103 is area 941; Dana has dashcams there (Rio too, but is paused).
         assert_eq!(lead.staff_id, "STF-DANA", "{}", db.kind);
         assert_eq!(lead.routing_rule(), RoutingRule::AreaAndProductLine);
-        assert!(lead.routing_reason.contains("dashcam in area 941"), "{}", lead.routing_reason);
+        assert!(
+            lead.routing_reason.contains("dashcam in area 941"),
+            "{}",
+            lead.routing_reason
+        );
         assert_eq!(lead.contact_phone, "+1 415 555 0199");
-        assert_eq!(lead.contact_email, "alex@example.com", "registered e-mail by default");
+        assert_eq!(
+            lead.contact_email, "alex@example.com",
+            "registered e-mail by default"
+        );
 
-        let mails = smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT).await;
+        let mails = smtp
+            .wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
+            .await;
         let mail = &mails[0];
-        assert_eq!(mail.message_id(), format!("{}.staff@sales.test", lead.lead_id));
-        assert!(mail.to.iter().any(|t| t == "admin@sales.test"), "administrator copy: {:?}", mail.to);
+        assert_eq!(
+            mail.message_id(),
+            format!("{}.staff@sales.test", lead.lead_id)
+        );
+        assert!(
+            mail.to.iter().any(|t| t == "admin@sales.test"),
+            "administrator copy: {:?}",
+            mail.to
+        );
         assert_eq!(
             mail.header("Subject").as_deref(),
             Some("Contact request: Alex Morgan about Roadlens RL-2 Duo Front + Rear Dashcam")
         );
-        for needle in ["Alex Morgan", "+1 415 555 0199", "alex@example.com", "Does the rear camera fit a hatchback?", "Send information, Call me", "RL-2 Duo", "500 Market St"] {
-            assert!(mail.body_contains(needle), "{needle} missing:\n{}", mail.data);
+        for needle in [
+            "Alex Morgan",
+            "+1 415 555 0199",
+            "alex@example.com",
+            "Does the rear camera fit a hatchback?",
+            "Send information, Call me",
+            "RL-2 Duo",
+            "500 Market St",
+        ] {
+            assert!(
+                mail.body_contains(needle),
+                "{needle} missing:\n{}",
+                mail.data
+            );
         }
         let emailed = |server: &Server| {
             let mut staff = server.staff.clone();
@@ -111,14 +139,36 @@ async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
             })
             .await
             .expect("assign");
-        let lead = server.desk.contact_staff(contact("RL-1")).await.unwrap().into_inner().lead.unwrap();
-        assert_eq!((lead.staff_id.as_str(), lead.routing_rule()), ("STF-LEE", RoutingRule::AssignedStaff));
+        let lead = server
+            .desk
+            .contact_staff(contact("RL-1"))
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
+        assert_eq!(
+            (lead.staff_id.as_str(), lead.routing_rule()),
+            ("STF-LEE", RoutingRule::AssignedStaff)
+        );
 
         // Lee goes on leave, Dana too: the area falls back to... nobody for dashcams,
         // so the default owner takes it.
         for (id, name, email, areas, lines) in [
-            ("STF-LEE", "Lee Park", "lee.park@sales.tandem.example", vec!["100"], vec![]),
-            ("STF-DANA", "Dana Reyes", "dana.reyes@sales.tandem.example", vec!["941"], vec!["dashcam"]),
+            (
+                "STF-LEE",
+                "Lee Park",
+                "lee.park@sales.tandem.example",
+                vec!["100"],
+                vec![],
+            ),
+            (
+                "STF-DANA",
+                "Dana Reyes",
+                "dana.reyes@sales.tandem.example",
+                vec!["941"],
+                vec!["dashcam"],
+            ),
         ] {
             server
                 .admin
@@ -138,11 +188,28 @@ async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
                 .await
                 .expect("pause");
         }
-        let lead = server.desk.contact_staff(contact("RL-1")).await.unwrap().into_inner().lead.unwrap();
-        assert_eq!((lead.staff_id.as_str(), lead.routing_rule()), ("STF-DESK", RoutingRule::DefaultOwner), "{}", lead.routing_reason);
-        assert!(lead.routing_reason.contains("paused"), "{}", lead.routing_reason);
+        let lead = server
+            .desk
+            .contact_staff(contact("RL-1"))
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
+        assert_eq!(
+            (lead.staff_id.as_str(), lead.routing_rule()),
+            ("STF-DESK", RoutingRule::DefaultOwner),
+            "{}",
+            lead.routing_reason
+        );
+        assert!(
+            lead.routing_reason.contains("paused"),
+            "{}",
+            lead.routing_reason
+        );
         smtp.wait_for("desk@sales.tandem.example", 1, WAIT).await;
-        smtp.wait_for("lee.park@sales.tandem.example", 1, WAIT).await;
+        smtp.wait_for("lee.park@sales.tandem.example", 1, WAIT)
+            .await;
         server.stop().await;
         db.cleanup().await;
     }
@@ -157,8 +224,22 @@ async fn a_retried_contact_request_is_one_lead_and_one_email() {
             idempotency_key: "form-7f3a".into(),
             ..contact("NX-700")
         };
-        let first = server.desk.contact_staff(request.clone()).await.unwrap().into_inner().lead.unwrap();
-        let again = server.desk.contact_staff(request.clone()).await.unwrap().into_inner().lead.unwrap();
+        let first = server
+            .desk
+            .contact_staff(request.clone())
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
+        let again = server
+            .desk
+            .contact_staff(request.clone())
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
         assert_eq!(first.lead_id, again.lead_id);
         let other = ContactStaffRequest {
             comment: "something else".into(),
@@ -167,7 +248,10 @@ async fn a_retried_contact_request_is_one_lead_and_one_email() {
         let err = server.desk.contact_staff(other).await.unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
         assert_eq!(leads_stored(&server).await, 1);
-        eventually("the outbox to drain", WAIT, || async { pending_mail(&server.db).await == 0 }).await;
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
         assert_eq!(smtp.to("dana.reyes@sales.tandem.example").len(), 1);
         server.stop().await;
         db.cleanup().await;
@@ -191,12 +275,18 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
             ),
             (
                 "no action ticked",
-                ContactStaffRequest { actions: vec![], ..contact("RL-1") },
+                ContactStaffRequest {
+                    actions: vec![],
+                    ..contact("RL-1")
+                },
                 "actions",
             ),
             (
                 "oversized comment",
-                ContactStaffRequest { comment: "x".repeat(2_001), ..contact("RL-1") },
+                ContactStaffRequest {
+                    comment: "x".repeat(2_001),
+                    ..contact("RL-1")
+                },
                 "comment",
             ),
             (
@@ -209,22 +299,34 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
             ),
             (
                 "header injection in the phone",
-                ContactStaffRequest { phone: "+1 415 555 0199\nX-Spam: yes".into(), ..contact("RL-1") },
+                ContactStaffRequest {
+                    phone: "+1 415 555 0199\nX-Spam: yes".into(),
+                    ..contact("RL-1")
+                },
                 "phone",
             ),
             (
                 "line break in the model number",
-                ContactStaffRequest { model_number: "RL-1\r\nSubject: hi".into(), ..contact("RL-1") },
+                ContactStaffRequest {
+                    model_number: "RL-1\r\nSubject: hi".into(),
+                    ..contact("RL-1")
+                },
                 "model_number",
             ),
             (
                 "control characters in the comment",
-                ContactStaffRequest { comment: "hello\u{0007}\u{001b}[31m".into(), ..contact("RL-1") },
+                ContactStaffRequest {
+                    comment: "hello\u{0007}\u{001b}[31m".into(),
+                    ..contact("RL-1")
+                },
                 "comment",
             ),
             (
                 "unknown action",
-                ContactStaffRequest { actions: vec![42], ..contact("RL-1") },
+                ContactStaffRequest {
+                    actions: vec![42],
+                    ..contact("RL-1")
+                },
                 "actions",
             ),
         ];
@@ -236,13 +338,21 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
         }
         let err = server
             .desk
-            .contact_staff(ContactStaffRequest { customer_id: "CUS-NOBODY000000".into(), ..contact("RL-1") })
+            .contact_staff(ContactStaffRequest {
+                customer_id: "CUS-NOBODY000000".into(),
+                ..contact("RL-1")
+            })
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::NotFound);
         assert_eq!(leads_stored(&server).await, 0, "{}", db.kind);
         assert_eq!(pending_mail(&server.db).await, 0);
-        assert!(svc_leads::store::outbox::all(&server.db).await.unwrap().is_empty());
+        assert!(
+            svc_leads::store::outbox::all(&server.db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(smtp.received().is_empty());
         server.stop().await;
         db.cleanup().await;

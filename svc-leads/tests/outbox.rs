@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use common::smtp::MailServer;
 use common::{Server, eventually, fast_dispatcher, leads_config, pending_mail};
+use svc_leads::store::outbox::{self, Status};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::leads::v1::{ContactStaffRequest, RequestedAction};
-use svc_leads::store::outbox::{self, Status};
 
 const DEMO: &str = "CUS-DEMO00000001";
 const WAIT: Duration = Duration::from_secs(30);
@@ -45,7 +45,8 @@ async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
         // Every message is refused at least twice (retried with backoff).
         eventually("repeated refusals", WAIT, || async {
             let all = outbox::all(&server.db).await.unwrap();
-            all.len() == models.len() && all.iter().all(|m| m.attempts >= 2 && m.status == "pending")
+            all.len() == models.len()
+                && all.iter().all(|m| m.attempts >= 2 && m.status == "pending")
         })
         .await;
         assert!(smtp.received().is_empty());
@@ -83,19 +84,33 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
         let config = leads_config(&smtp.url);
         let wake = Arc::new(tokio::sync::Notify::new());
         let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
-        let lead = desk.contact(&contact("RL-2 Duo", "crash test")).await.expect("contact");
+        let lead = desk
+            .contact(&contact("RL-2 Duo", "crash test"))
+            .await
+            .expect("contact");
         let transport = config.transport().expect("smtp");
 
         // The first dispatcher delivers; the server accepts the message and holds its
         // answer; the dispatcher is killed right then.
         smtp.hold();
-        let first = svc_leads::Dispatcher::new(conn.clone(), transport.clone(), fast_dispatcher(), wake.clone());
+        let first = svc_leads::Dispatcher::new(
+            conn.clone(),
+            transport.clone(),
+            fast_dispatcher(),
+            wake.clone(),
+        );
         let task = tokio::spawn(async move { first.tick().await });
-        eventually("the server to accept the message", WAIT, || async { smtp.holding() }).await;
+        eventually("the server to accept the message", WAIT, || async {
+            smtp.holding()
+        })
+        .await;
         task.abort();
         assert!(task.await.unwrap_err().is_cancelled());
         smtp.release();
-        let row = outbox::of_lead(&conn, &lead.lead_id).await.unwrap().remove(0);
+        let row = outbox::of_lead(&conn, &lead.lead_id)
+            .await
+            .unwrap()
+            .remove(0);
         assert_eq!(row.status, "pending", "{}: never marked", db.kind);
 
         // A restarted dispatcher (a new process: its own SMTP connections) picks it up once
@@ -113,10 +128,26 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
         })
         .await;
         let got = smtp.to("dana.reyes@sales.tandem.example");
-        assert!((1..=2).contains(&got.len()), "{}: {} copies", db.kind, got.len());
-        assert_eq!(got.len(), 2, "the crash really happened after the server had it: {:?}", smtp.received().iter().map(|m| (m.to.clone(), m.message_id())).collect::<Vec<_>>());
+        assert!(
+            (1..=2).contains(&got.len()),
+            "{}: {} copies",
+            db.kind,
+            got.len()
+        );
+        assert_eq!(
+            got.len(),
+            2,
+            "the crash really happened after the server had it: {:?}",
+            smtp.received()
+                .iter()
+                .map(|m| (m.to.clone(), m.message_id()))
+                .collect::<Vec<_>>()
+        );
         let expected = format!("{}.staff@sales.test", lead.lead_id);
-        assert!(got.iter().all(|m| m.message_id() == expected), "same Message-ID: recognisable duplicate");
+        assert!(
+            got.iter().all(|m| m.message_id() == expected),
+            "same Message-ID: recognisable duplicate"
+        );
         assert_eq!(got[0].header("Date"), got[1].header("Date"));
         conn.close().await.ok();
         db.cleanup().await;

@@ -49,11 +49,20 @@ async fn staff_see_acknowledge_and_close_their_leads() {
             .staff
             .unwrap();
         assert_eq!(dana.staff_id, "STF-DANA");
-        assert_eq!(dana.open_leads, 2, "RL-1 and NX-700 are Dana's, FCW-3 is Sam's");
-        for (login, password) in [("STF-DANA", "wrong-password!"), ("nobody@sales.tandem.example", "tandem-staff-2026")] {
+        assert_eq!(
+            dana.open_leads, 2,
+            "RL-1 and NX-700 are Dana's, FCW-3 is Sam's"
+        );
+        for (login, password) in [
+            ("STF-DANA", "wrong-password!"),
+            ("nobody@sales.tandem.example", "tandem-staff-2026"),
+        ] {
             let err = server
                 .staff
-                .authenticate_staff(AuthenticateStaffRequest { login: login.into(), password: password.into() })
+                .authenticate_staff(AuthenticateStaffRequest {
+                    login: login.into(),
+                    password: password.into(),
+                })
                 .await
                 .unwrap_err();
             assert_eq!(err.code(), Code::Unauthenticated);
@@ -63,33 +72,74 @@ async fn staff_see_acknowledge_and_close_their_leads() {
             staff_id: staff.into(),
             ..Default::default()
         };
-        let mine = server.staff.list_leads(list("STF-DANA")).await.unwrap().into_inner();
+        let mine = server
+            .staff
+            .list_leads(list("STF-DANA"))
+            .await
+            .unwrap()
+            .into_inner();
         assert_eq!(mine.leads.len(), 2, "{}", db.kind);
         assert_eq!(mine.leads[0].model_number, "NX-700", "newest first");
         let customer = mine.leads[0].customer.clone().unwrap();
-        assert_eq!((customer.name.as_str(), customer.phone.as_str()), ("Alex Morgan", "+1 415 555 0134"));
+        assert_eq!(
+            (customer.name.as_str(), customer.phone.as_str()),
+            ("Alex Morgan", "+1 415 555 0134")
+        );
         let lead_id = mine.leads[1].lead_id.clone();
 
         let act = |staff: &str| LeadActionRequest {
             lead_id: lead_id.clone(),
             staff_id: staff.into(),
         };
-        let err = server.staff.acknowledge_lead(act("STF-SAM")).await.unwrap_err();
+        let err = server
+            .staff
+            .acknowledge_lead(act("STF-SAM"))
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), Code::NotFound, "another salesperson's lead");
-        let acked = server.staff.acknowledge_lead(act("STF-DANA")).await.unwrap().into_inner().lead.unwrap();
+        let acked = server
+            .staff
+            .acknowledge_lead(act("STF-DANA"))
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
         assert_eq!(acked.status(), LeadStatus::Acknowledged);
         assert!(!acked.acknowledged_at.is_empty());
-        let again = server.staff.acknowledge_lead(act("STF-DANA")).await.unwrap().into_inner().lead.unwrap();
+        let again = server
+            .staff
+            .acknowledge_lead(act("STF-DANA"))
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
         assert_eq!(again.acknowledged_at, acked.acknowledged_at, "idempotent");
-        let closed = server.staff.close_lead(act("STF-DANA")).await.unwrap().into_inner().lead.unwrap();
+        let closed = server
+            .staff
+            .close_lead(act("STF-DANA"))
+            .await
+            .unwrap()
+            .into_inner()
+            .lead
+            .unwrap();
         assert_eq!(closed.status(), LeadStatus::Closed);
-        let err = server.staff.acknowledge_lead(act("STF-DANA")).await.unwrap_err();
+        let err = server
+            .staff
+            .acknowledge_lead(act("STF-DANA"))
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), Code::FailedPrecondition);
 
         let open = server
             .staff
             .list_leads(ListLeadsRequest {
-                statuses: vec![LeadStatus::New as i32, LeadStatus::Emailed as i32, LeadStatus::Acknowledged as i32],
+                statuses: vec![
+                    LeadStatus::New as i32,
+                    LeadStatus::Emailed as i32,
+                    LeadStatus::Acknowledged as i32,
+                ],
                 ..list("STF-DANA")
             })
             .await
@@ -127,7 +177,10 @@ async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
                 .list_leads(ListLeadsRequest {
                     updated_after: start.to_rfc3339(),
                     kinds: vec![LeadKind::Contact as i32],
-                    page: Some(PageRequest { page_size: 2, page_token: token.clone() }),
+                    page: Some(PageRequest {
+                        page_size: 2,
+                        page_token: token.clone(),
+                    }),
                     ..Default::default()
                 })
                 .await
@@ -156,7 +209,10 @@ async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
         assert!(later.leads.is_empty());
         let err = server
             .staff
-            .list_leads(ListLeadsRequest { updated_after: "yesterday".into(), ..Default::default() })
+            .list_leads(ListLeadsRequest {
+                updated_after: "yesterday".into(),
+                ..Default::default()
+            })
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);

@@ -58,6 +58,21 @@ impl TestMesh {
         server: ServerConfig,
         missing: &[Target],
     ) -> Option<Self> {
+        Self::start_full(engine, server, missing, leads_config()).await
+    }
+
+    /// Starts every target on `engine` with demo data and the sales desk's settings
+    /// `leads` (e.g. a test SMTP server).
+    pub async fn start_with_leads(engine: Engine, leads: svc_leads::LeadsConfig) -> Option<Self> {
+        Self::start_full(engine, ServerConfig::default(), &[], leads).await
+    }
+
+    async fn start_full(
+        engine: Engine,
+        server: ServerConfig,
+        missing: &[Target],
+        leads: svc_leads::LeadsConfig,
+    ) -> Option<Self> {
         let mut dbs = Vec::new();
         let mut databases = BTreeMap::new();
         let running: Vec<Target> = Target::ALL
@@ -91,7 +106,7 @@ impl TestMesh {
                 call_timeout: Duration::from_secs(2),
             },
             demo_data: true,
-            leads: leads_config(),
+            leads,
         };
         let mesh = Mesh::start(config, CancellationToken::new())
             .await

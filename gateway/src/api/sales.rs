@@ -195,7 +195,9 @@ pub async fn get_product(
                 .note_product_view(tandem_mesh::client::request(view, deadline))
                 .await
             {
-                Ok(r) => tracing::debug!(notified = r.get_ref().notified, reason = %r.get_ref().reason, "product view noted"),
+                Ok(r) => {
+                    tracing::debug!(notified = r.get_ref().notified, reason = %r.get_ref().reason, "product view noted")
+                }
                 Err(s) => tracing::warn!(code = ?s.code(), "product view not noted"),
             }
         });

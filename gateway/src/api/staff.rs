@@ -47,8 +47,12 @@ impl FromRequestParts<AppState> for SignedInStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let unauthenticated =
-            || Problem::new(StatusCode::UNAUTHORIZED, "Please log in to the staff page first.");
+        let unauthenticated = || {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "Please log in to the staff page first.",
+            )
+        };
         let id = auth::cookie(&parts.headers, STAFF_COOKIE).ok_or_else(unauthenticated)?;
         let staff_id = staff_sessions::staff_of(&state.db, &id, Utc::now())
             .await
@@ -127,7 +131,10 @@ pub async fn login(
         let wait = (until - now).num_seconds().max(1);
         let mut response = Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed logins; try again in {} minutes.", (wait + 59) / 60),
+            format!(
+                "Too many failed logins; try again in {} minutes.",
+                (wait + 59) / 60
+            ),
         )
         .into_response();
         if let Ok(value) = wait.to_string().parse() {
@@ -414,7 +421,13 @@ async fn act(
     let lead = if close {
         call("leads", "CloseLead", deadline, client.close_lead(request)).await?
     } else {
-        call("leads", "AcknowledgeLead", deadline, client.acknowledge_lead(request)).await?
+        call(
+            "leads",
+            "AcknowledgeLead",
+            deadline,
+            client.acknowledge_lead(request),
+        )
+        .await?
     };
     Ok(Json(view(lead.lead.unwrap_or_default())))
 }

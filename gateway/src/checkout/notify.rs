@@ -84,9 +84,15 @@ impl Notices {
             match checkouts::by_id(&self.db, &notice.checkout_id).await {
                 Ok(Some(row)) => delivered += usize::from(self.deliver(&row).await),
                 Ok(None) => {
-                    notices::finish_attempt(&self.db, &notice.checkout_id, FAILED, Some("no such checkout"), now)
-                        .await
-                        .ok();
+                    notices::finish_attempt(
+                        &self.db,
+                        &notice.checkout_id,
+                        FAILED,
+                        Some("no such checkout"),
+                        now,
+                    )
+                    .await
+                    .ok();
                 }
                 Err(err) => tracing::warn!(%err, "cannot read the checkout log"),
             }
@@ -113,8 +119,14 @@ impl Notices {
                 (PENDING, Some(s.message().to_owned()))
             }
         };
-        if let Err(err) =
-            notices::finish_attempt(&self.db, &row.checkout_id, state, error.as_deref(), Utc::now()).await
+        if let Err(err) = notices::finish_attempt(
+            &self.db,
+            &row.checkout_id,
+            state,
+            error.as_deref(),
+            Utc::now(),
+        )
+        .await
         {
             tracing::warn!(checkout = %row.checkout_id, %err, "cannot record the notice outcome");
         }

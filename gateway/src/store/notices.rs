@@ -85,10 +85,7 @@ pub async fn pending(
 
 /// Completed checkouts without a notice (a gateway that stopped between completing a
 /// checkout and recording its notice leaves them).
-pub async fn missing(
-    db: &DatabaseConnection,
-    limit: u64,
-) -> Result<Vec<String>, DbErr> {
+pub async fn missing(db: &DatabaseConnection, limit: u64) -> Result<Vec<String>, DbErr> {
     Ok(checkout::Entity::find()
         .select_only()
         .column(checkout::Column::CheckoutId)

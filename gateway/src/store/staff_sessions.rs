@@ -45,7 +45,9 @@ pub async fn staff_of(
 
 /// Ends a staff session.
 pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), DbErr> {
-    staff_session::Entity::delete_by_id(hash(id)).exec(db).await?;
+    staff_session::Entity::delete_by_id(hash(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

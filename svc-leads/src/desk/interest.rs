@@ -48,7 +48,12 @@ impl SalesDesk {
             ..NewLead::new(LeadKind::Interest, &viewer)
         };
         let opened = self
-            .open_lead(&txn, new, Purpose::ProductInterest.as_str(), StaffExtras::default())
+            .open_lead(
+                &txn,
+                new,
+                Purpose::ProductInterest.as_str(),
+                StaffExtras::default(),
+            )
             .await?;
         txn.commit().await?;
         self.wake_dispatcher();

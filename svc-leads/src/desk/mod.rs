@@ -101,8 +101,7 @@ impl SalesDesk {
 
     /// One product with its related items.
     pub async fn product(&self, model_number: &str) -> Result<ProductInfo, LeadsError> {
-        let model =
-            crate::domain::product::parse_model_number("model_number", model_number)?;
+        let model = crate::domain::product::parse_model_number("model_number", model_number)?;
         product::by_model(&self.db, &model)
             .await?
             .ok_or(LeadsError::ProductNotFound(model))

@@ -47,7 +47,8 @@ impl SalesDesk {
         tandem_mesh::idempotency::validate_key(&req.idempotency_key)?;
         let checkout_id = required_line("checkout_id", &req.checkout_id, 64)?;
         let order_number = required_line("order_number", &req.order_number, 40)?;
-        let policy_number = crate::domain::text::optional_line("policy_number", &req.policy_number, 40)?;
+        let policy_number =
+            crate::domain::text::optional_line("policy_number", &req.policy_number, 40)?;
         if req.lines.is_empty() {
             return Err(InvalidField::new("lines", "at least one line").into());
         }
@@ -59,7 +60,10 @@ impl SalesDesk {
             .as_ref()
             .ok_or_else(|| InvalidField::new("total", "required"))?;
         let fingerprint = idempotency::fingerprint(req);
-        if let Some(result) = self.replay(SCOPE, Some(&req.idempotency_key), &fingerprint).await? {
+        if let Some(result) = self
+            .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
+            .await?
+        {
             return self.replayed_purchase(&id, &result).await;
         }
         let buyer = customer::by_id(&self.db, &id)
@@ -67,7 +71,10 @@ impl SalesDesk {
             .ok_or_else(|| LeadsError::CustomerNotFound(id.clone()))?;
         let mut bought = Vec::new();
         for line in req.lines.iter().filter(|l| l.kind == "device") {
-            bought.push(self.resolve(line, &order_number, &checkout_id, completed_at).await?);
+            bought.push(
+                self.resolve(line, &order_number, &checkout_id, completed_at)
+                    .await?,
+            );
         }
         let lines: Vec<String> = req.lines.iter().map(describe).collect();
         let total = money(total.minor_units, &total.currency);
@@ -95,7 +102,9 @@ impl SalesDesk {
                 let main = bought.first();
                 let new = NewLead {
                     product: main.and_then(|b| b.product.as_ref()),
-                    model_number: main.map(|b| b.owned.model_number.clone()).unwrap_or_default(),
+                    model_number: main
+                        .map(|b| b.owned.model_number.clone())
+                        .unwrap_or_default(),
                     product_name: main.map(|b| b.owned.name.clone()).unwrap_or_default(),
                     details: lines.clone(),
                     reference: Some(checkout_id.clone()),
@@ -119,8 +128,7 @@ impl SalesDesk {
                 receipt.message_id,
                 lead.as_ref().map_or("", |l| l.lead_id.as_str())
             );
-            idempotency::remember(&txn, SCOPE, &req.idempotency_key, &fingerprint, &result)
-                .await?;
+            idempotency::remember(&txn, SCOPE, &req.idempotency_key, &fingerprint, &result).await?;
             txn.commit().await?;
             Ok::<_, LeadsError>((receipt.message_id, lead))
         }
@@ -206,9 +214,8 @@ fn describe(line: &PurchaseLine) -> String {
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    let amount = line
-        .amount
-        .as_ref()
-        .map_or_else(String::new, |m| format!(" — {}", money(m.minor_units, &m.currency)));
+    let amount = line.amount.as_ref().map_or_else(String::new, |m| {
+        format!(" — {}", money(m.minor_units, &m.currency))
+    });
     format!("{kind}: {name} × {}{amount}", line.quantity.max(1))
 }

@@ -84,7 +84,10 @@ impl Purpose {
     /// Checks that the customer was shown the current wording (`field` names it).
     pub fn check_wording(self, field: &'static str, version: &str) -> Result<(), InvalidField> {
         match version.trim() {
-            "" => Err(InvalidField::new(field, "required: the wording version shown")),
+            "" => Err(InvalidField::new(
+                field,
+                "required: the wording version shown",
+            )),
             v if v == self.wording_version() => Ok(()),
             _ => Err(InvalidField::new(
                 field,

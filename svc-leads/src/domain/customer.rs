@@ -7,9 +7,9 @@ use tandem_mesh::status::InvalidField;
 use tandem_proto::leads::v1::{RegisterCustomerRequest, UpdateCustomerRequest};
 
 pub use super::contact::Address;
+use super::contact::MAX_NAME_CHARS;
 use super::contact::{parse_date_of_birth, parse_email, parse_name, parse_phone};
 use super::password::Password;
-use super::contact::MAX_NAME_CHARS;
 use super::text::optional_line;
 
 /// Prefix of every customer ID.
@@ -141,8 +141,20 @@ pub struct Change {
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = |v: &str| if v.is_empty() { "(none)".to_owned() } else { v.to_owned() };
-        write!(f, "{}: {} → {}", self.label, shown(&self.before), shown(&self.after))
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(none)".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        write!(
+            f,
+            "{}: {} → {}",
+            self.label,
+            shown(&self.before),
+            shown(&self.after)
+        )
     }
 }
 
@@ -207,9 +219,19 @@ impl CustomerPatch {
         diff("email", "E-mail", &current.email, self.email.as_ref());
         diff("phone", "Phone", &current.phone, self.phone.as_ref());
         let address = self.address.as_ref().map(address_line);
-        diff("address", "Address", &address_line(&current.address), address.as_ref());
+        diff(
+            "address",
+            "Address",
+            &address_line(&current.address),
+            address.as_ref(),
+        );
         diff("office", "Office", &current.office, self.office.as_ref());
-        diff("section", "Section", &current.section, self.section.as_ref());
+        diff(
+            "section",
+            "Section",
+            &current.section,
+            self.section.as_ref(),
+        );
         diff(
             "office_phone",
             "Office phone",

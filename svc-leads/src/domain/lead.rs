@@ -235,7 +235,10 @@ impl ContactRequest {
 
 /// A new random lead ID: "LEAD-" + 16 upper-case hex characters.
 pub fn new_lead_id() -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string().to_ascii_uppercase();
+    let id = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
     format!("LEAD-{}", &id[..16])
 }
 
@@ -249,7 +252,10 @@ pub fn parse_lead_id(raw: &str) -> Result<String, InvalidField> {
         .strip_prefix("LEAD-")
         .is_some_and(|rest| rest.len() == 16 && rest.bytes().all(|b| b.is_ascii_hexdigit()));
     if !ok {
-        return Err(InvalidField::new("lead_id", "must look like LEAD-XXXXXXXXXXXXXXXX"));
+        return Err(InvalidField::new(
+            "lead_id",
+            "must look like LEAD-XXXXXXXXXXXXXXXX",
+        ));
     }
     Ok(id)
 }

@@ -17,8 +17,8 @@ pub mod text;
 pub use consent::Purpose;
 pub use contact::{parse_email, parse_phone};
 pub use customer::{
-    Address, Change, Customer, CustomerPatch, DEMO_CUSTOMER_ID, Login, NewCustomer,
-    address_line, new_customer_id, parse_customer_id,
+    Address, Change, Customer, CustomerPatch, DEMO_CUSTOMER_ID, Login, NewCustomer, address_line,
+    new_customer_id, parse_customer_id,
 };
 pub use lead::{ContactRequest, LeadKind, LeadStatus, RequestedAction};
 pub use password::Password;
@@ -28,6 +28,6 @@ pub use staff::Staff;
 pub use tandem_mesh::status::InvalidField;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod routing_tests;
+#[cfg(test)]
+mod tests;

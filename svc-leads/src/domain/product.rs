@@ -124,7 +124,10 @@ impl ProductInfo {
             .collect::<Result<Vec<_>, InvalidField>>()?;
         let list_price = match &msg.list_price {
             Some(m) if m.minor_units < 0 => {
-                return Err(InvalidField::new("product.list_price", "must not be negative"));
+                return Err(InvalidField::new(
+                    "product.list_price",
+                    "must not be negative",
+                ));
             }
             Some(m) if m.currency.len() != 3 => {
                 return Err(InvalidField::new(

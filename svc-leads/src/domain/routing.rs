@@ -107,7 +107,9 @@ impl StaffRouter {
                         reason: format!("the customer's own salesperson {}", c.staff.name),
                     };
                 }
-                Some(c) => passed_over = Some(format!("own salesperson {} is paused", c.staff.name)),
+                Some(c) => {
+                    passed_over = Some(format!("own salesperson {} is paused", c.staff.name))
+                }
                 None => passed_over = Some(format!("own salesperson {id} is unknown")),
             }
         }
@@ -158,7 +160,8 @@ impl StaffRouter {
                 passed_over = Some(format!("everyone in charge of {what} is at capacity"));
             }
         }
-        let why = passed_over.unwrap_or_else(|| format!("no active salesperson in charge of {what}"));
+        let why =
+            passed_over.unwrap_or_else(|| format!("no active salesperson in charge of {what}"));
         match request.default_owner {
             Some(owner) if find(owner).is_some() => Route {
                 staff_id: Some(owner.to_owned()),

@@ -94,7 +94,11 @@ fn area_and_product_line_must_both_match() {
     ];
     let route = StaffRouter::route(&dashcam_in_sf(), &team);
     assert_eq!(chosen(&route), ("STF-SF-DC", Rule::AreaAndProductLine));
-    assert!(route.reason.contains("dashcam in area 941"), "{}", route.reason);
+    assert!(
+        route.reason.contains("dashcam in area 941"),
+        "{}",
+        route.reason
+    );
 }
 
 #[test]
@@ -131,7 +135,11 @@ fn the_fewest_open_leads_wins() {
     ];
     let route = StaffRouter::route(&dashcam_in_sf(), &team);
     assert_eq!(chosen(&route), ("STF-B", Rule::AreaAndProductLine));
-    assert!(route.reason.contains("2 of 10 leads open"), "{}", route.reason);
+    assert!(
+        route.reason.contains("2 of 10 leads open"),
+        "{}",
+        route.reason
+    );
 }
 
 #[test]
@@ -152,11 +160,20 @@ fn ties_go_round_robin_to_whoever_waited_longest() {
     let b = staff("STF-B", &["941"], &["dashcam"], 0);
     // Never assigned beats assigned; then the earlier assignment; then the ID.
     let team = [load(a.clone(), 1, Some(30)), load(b.clone(), 1, None)];
-    assert_eq!(chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0, "STF-B");
+    assert_eq!(
+        chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0,
+        "STF-B"
+    );
     let team = [load(a.clone(), 1, Some(10)), load(b.clone(), 1, Some(20))];
-    assert_eq!(chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0, "STF-A");
+    assert_eq!(
+        chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0,
+        "STF-A"
+    );
     let team = [load(b, 0, None), load(a, 0, None)];
-    assert_eq!(chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0, "STF-A");
+    assert_eq!(
+        chosen(&StaffRouter::route(&dashcam_in_sf(), &team)).0,
+        "STF-A"
+    );
 }
 
 #[test]
@@ -184,14 +201,22 @@ fn nobody_fits_so_the_default_owner_takes_it() {
     assert!(route.reason.contains("at capacity"), "{}", route.reason);
 
     let route = StaffRouter::route(&dashcam_in_sf(), &team[3..]);
-    assert_eq!(chosen(&route), ("-", Rule::Unrouted), "unknown default owner");
+    assert_eq!(
+        chosen(&route),
+        ("-", Rule::Unrouted),
+        "unknown default owner"
+    );
     let request = RouteRequest {
         default_owner: None,
         ..dashcam_in_sf()
     };
     let route = StaffRouter::route(&request, &team[3..]);
     assert_eq!(chosen(&route), ("-", Rule::Unrouted));
-    assert!(route.reason.contains("no default owner"), "{}", route.reason);
+    assert!(
+        route.reason.contains("no default owner"),
+        "{}",
+        route.reason
+    );
 }
 
 #[test]

@@ -58,10 +58,7 @@ impl SalesDeskRpc for SalesDeskService {
         request: Request<pb::UpdateRegistrationRequest>,
     ) -> Result<Response<pb::UpdateRegistrationResponse>, Status> {
         let done = self.desk.update_registration(request.get_ref()).await?;
-        let owned = self
-            .desk
-            .possessed(&done.customer.customer_id)
-            .await?;
+        let owned = self.desk.possessed(&done.customer.customer_id).await?;
         Ok(Response::new(pb::UpdateRegistrationResponse {
             customer: Some(mapping::customer(&done.customer, &owned)),
             changed_fields: done.changed.iter().map(|f| (*f).to_owned()).collect(),

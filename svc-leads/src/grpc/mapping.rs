@@ -139,13 +139,15 @@ pub fn consents(o: &ConsentOverview) -> pb::GetConsentsResponse {
         consents: o
             .standing
             .iter()
-            .map(|(purpose, last): &(Purpose, Option<ConsentDecision>)| pb::ConsentState {
-                purpose: purpose.to_proto() as i32,
-                granted: last.as_ref().is_some_and(|d| d.granted),
-                wording: purpose.wording().to_owned(),
-                wording_version: purpose.wording_version().to_owned(),
-                last: last.as_ref().map(consent),
-            })
+            .map(
+                |(purpose, last): &(Purpose, Option<ConsentDecision>)| pb::ConsentState {
+                    purpose: purpose.to_proto() as i32,
+                    granted: last.as_ref().is_some_and(|d| d.granted),
+                    wording: purpose.wording().to_owned(),
+                    wording_version: purpose.wording_version().to_owned(),
+                    last: last.as_ref().map(consent),
+                },
+            )
             .collect(),
         history: o.history.iter().map(consent).collect(),
     }

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
 use tandem_mesh::CancellationToken;
+use tokio::sync::Notify;
 
 use super::transport::Transport;
 use crate::store::{lead, outbox};
@@ -96,8 +96,7 @@ impl Dispatcher {
     /// Claims the due messages and tries each once; returns how many it claimed.
     pub async fn tick(&self) -> Result<usize, sea_orm::DbErr> {
         let lease = chrono::Duration::from_std(self.config.lease).unwrap_or_default();
-        let claimed =
-            outbox::claim_due(&self.db, Utc::now(), lease, self.config.batch).await?;
+        let claimed = outbox::claim_due(&self.db, Utc::now(), lease, self.config.batch).await?;
         let n = claimed.len();
         for message in claimed {
             self.deliver(message).await?;

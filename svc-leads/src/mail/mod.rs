@@ -131,7 +131,9 @@ pub fn staff_message(
         (None, None) => return Ok(None),
     };
     let customer = &lead.customer;
-    let product_name = extras.product.map_or(lead.product_name.as_str(), |p| p.name.as_str());
+    let product_name = extras
+        .product
+        .map_or(lead.product_name.as_str(), |p| p.name.as_str());
     let subject = match lead.kind {
         LeadKind::Contact => format!("Contact request: {} about {product_name}", customer.name),
         LeadKind::RegistrationUpdate => format!("Registration update: {}", customer.name),

@@ -10,10 +10,19 @@ use serde::Serialize;
 /// (name, source) of every template; `_…` are partials and the layout.
 const SOURCES: &[(&str, &str)] = &[
     ("_layout.html", include_str!("../../templates/_layout.html")),
-    ("_customer.txt", include_str!("../../templates/_customer.txt")),
-    ("_customer.html", include_str!("../../templates/_customer.html")),
+    (
+        "_customer.txt",
+        include_str!("../../templates/_customer.txt"),
+    ),
+    (
+        "_customer.html",
+        include_str!("../../templates/_customer.html"),
+    ),
     ("_related.txt", include_str!("../../templates/_related.txt")),
-    ("_related.html", include_str!("../../templates/_related.html")),
+    (
+        "_related.html",
+        include_str!("../../templates/_related.html"),
+    ),
     ("contact.txt", include_str!("../../templates/contact.txt")),
     ("contact.html", include_str!("../../templates/contact.html")),
     (
@@ -25,9 +34,15 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("../../templates/registration_update.html"),
     ),
     ("purchase.txt", include_str!("../../templates/purchase.txt")),
-    ("purchase.html", include_str!("../../templates/purchase.html")),
+    (
+        "purchase.html",
+        include_str!("../../templates/purchase.html"),
+    ),
     ("interest.txt", include_str!("../../templates/interest.txt")),
-    ("interest.html", include_str!("../../templates/interest.html")),
+    (
+        "interest.html",
+        include_str!("../../templates/interest.html"),
+    ),
     ("receipt.txt", include_str!("../../templates/receipt.txt")),
     ("receipt.html", include_str!("../../templates/receipt.html")),
 ];
@@ -52,6 +67,8 @@ pub fn render(name: &str, context: &impl Serialize) -> Result<(String, String), 
         .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.clone()))?;
     let context = minijinja::Value::from(minijinja::value::Serde(context));
     let text = env.get_template(&format!("{name}.txt"))?.render(&context)?;
-    let html = env.get_template(&format!("{name}.html"))?.render(&context)?;
+    let html = env
+        .get_template(&format!("{name}.html"))?
+        .render(&context)?;
     Ok((text, html))
 }

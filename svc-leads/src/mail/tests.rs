@@ -14,7 +14,10 @@ fn settings() -> MailSettings {
 }
 
 fn lead(kind: LeadKind) -> Lead {
-    let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).single().unwrap();
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 2, 10, 0, 0)
+        .single()
+        .unwrap();
     Lead {
         lead_id: "LEAD-0123456789ABCDEF".into(),
         kind,
@@ -90,17 +93,36 @@ fn contact_mail_carries_the_request_and_escapes_html() {
         product: Some(&p),
         ..StaffExtras::default()
     };
-    let m = staff_message(&settings(), &lead(LeadKind::Contact), Some("dana@sales.example"), "contact", &extras)
-        .unwrap()
-        .unwrap();
+    let m = staff_message(
+        &settings(),
+        &lead(LeadKind::Contact),
+        Some("dana@sales.example"),
+        "contact",
+        &extras,
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(m.to, vec!["dana@sales.example"]);
     assert_eq!(m.cc, vec!["admin@sales.example"]);
     assert_eq!(m.message_id, "LEAD-0123456789ABCDEF.staff@sales.example");
-    assert!(m.subject.starts_with("Contact request: Alex"), "{}", m.subject);
-    for needle in ["Send information, Call me", "+1 415 555 0199", "alex.work@example.com", "RL-2 Duo", "Morgan Logistics"] {
+    assert!(
+        m.subject.starts_with("Contact request: Alex"),
+        "{}",
+        m.subject
+    );
+    for needle in [
+        "Send information, Call me",
+        "+1 415 555 0199",
+        "alex.work@example.com",
+        "RL-2 Duo",
+        "Morgan Logistics",
+    ] {
         assert!(m.text.contains(needle), "{needle} missing in\n{}", m.text);
     }
-    assert!(m.text.contains("<script>"), "plain text keeps the comment as written");
+    assert!(
+        m.text.contains("<script>"),
+        "plain text keeps the comment as written"
+    );
     assert!(!m.html.contains("<script>"), "{}", m.html);
     assert!(m.html.contains("&lt;script&gt;"), "{}", m.html);
     assert!(!m.html.contains("<b>Morgan"), "names are escaped too");
@@ -121,11 +143,26 @@ fn every_kind_renders_with_its_facts() {
         possessed: &owned,
         ..StaffExtras::default()
     };
-    let m = staff_message(&settings(), &lead(LeadKind::RegistrationUpdate), Some("d@s.example"), "registration_updates", &registration)
-        .unwrap()
-        .unwrap();
-    assert!(m.text.contains("Phone: +1 415 555 0134 → +1 415 555 0199"), "{}", m.text);
-    assert!(m.text.contains("Navora NX-700 (model NX-700, since 2026-01-05)"), "{}", m.text);
+    let m = staff_message(
+        &settings(),
+        &lead(LeadKind::RegistrationUpdate),
+        Some("d@s.example"),
+        "registration_updates",
+        &registration,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(
+        m.text.contains("Phone: +1 415 555 0134 → +1 415 555 0199"),
+        "{}",
+        m.text
+    );
+    assert!(
+        m.text
+            .contains("Navora NX-700 (model NX-700, since 2026-01-05)"),
+        "{}",
+        m.text
+    );
 
     let purchase = StaffExtras {
         product: Some(&p),
@@ -134,10 +171,24 @@ fn every_kind_renders_with_its_facts() {
         order_number: "ORD-9".into(),
         ..StaffExtras::default()
     };
-    let m = staff_message(&settings(), &lead(LeadKind::Purchase), Some("d@s.example"), "purchases", &purchase)
-        .unwrap()
-        .unwrap();
-    for needle in ["Options:", "Hard-wire kit (RL-HW)", "Consumables:", "256 GB endurance microSD card (SD-256E): replace every 2 years", "USD 219.00", "ORD-9", "CHK-1"] {
+    let m = staff_message(
+        &settings(),
+        &lead(LeadKind::Purchase),
+        Some("d@s.example"),
+        "purchases",
+        &purchase,
+    )
+    .unwrap()
+    .unwrap();
+    for needle in [
+        "Options:",
+        "Hard-wire kit (RL-HW)",
+        "Consumables:",
+        "256 GB endurance microSD card (SD-256E): replace every 2 years",
+        "USD 219.00",
+        "ORD-9",
+        "CHK-1",
+    ] {
         assert!(m.text.contains(needle), "{needle} missing in\n{}", m.text);
     }
     assert!(m.html.contains("Hard-wire kit"));
@@ -146,11 +197,21 @@ fn every_kind_renders_with_its_facts() {
         product: Some(&p),
         ..StaffExtras::default()
     };
-    let m = staff_message(&settings(), &lead(LeadKind::Interest), Some("d@s.example"), "product_interest", &interest)
-        .unwrap()
-        .unwrap();
+    let m = staff_message(
+        &settings(),
+        &lead(LeadKind::Interest),
+        Some("d@s.example"),
+        "product_interest",
+        &interest,
+    )
+    .unwrap()
+    .unwrap();
     assert!(m.subject.starts_with("Interest: "));
-    assert!(m.text.contains("does not own") || m.text.contains("do not own"), "{}", m.text);
+    assert!(
+        m.text.contains("does not own") || m.text.contains("do not own"),
+        "{}",
+        m.text
+    );
 }
 
 #[test]
@@ -167,9 +228,11 @@ fn unrouted_leads_go_to_the_administrator_or_nowhere() {
         admin_copy: None,
         ..settings()
     };
-    assert!(staff_message(&no_admin, &l, None, "contact", &StaffExtras::default())
-        .unwrap()
-        .is_none());
+    assert!(
+        staff_message(&no_admin, &l, None, "contact", &StaffExtras::default())
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -189,7 +252,10 @@ fn receipts_list_the_lines_and_total() {
     )
     .unwrap();
     assert_eq!(m.to, vec!["alex@example.com"]);
-    assert!(m.cc.is_empty(), "receipts are the customer's own: no copies");
+    assert!(
+        m.cc.is_empty(),
+        "receipts are the customer's own: no copies"
+    );
     assert_eq!(m.message_id, "CHK-42.receipt@sales.example");
     for needle in ["CHK-42", "ORD-7", "POL-3", "Safe Driver", "USD 831.00"] {
         assert!(m.text.contains(needle), "{needle} missing in\n{}", m.text);

@@ -108,7 +108,13 @@ impl Transport {
 fn file_name(message_id: &str) -> String {
     let stem: String = message_id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{stem}.eml")
 }

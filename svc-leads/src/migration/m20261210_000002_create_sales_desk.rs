@@ -161,7 +161,10 @@ fn ts(col: impl IntoIden) -> ColumnDef {
 }
 
 fn ts_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 fn text(col: impl IntoIden) -> ColumnDef {
@@ -263,7 +266,11 @@ impl MigrationTrait for Migration {
                     .col(text(ProductInfo::Description))
                     .col(s(ProductInfo::Maker, 100))
                     .col(n(ProductInfo::ProductId, 40))
-                    .col(ColumnDef::new(ProductInfo::ListPriceMinor).big_integer().null())
+                    .col(
+                        ColumnDef::new(ProductInfo::ListPriceMinor)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(s(ProductInfo::Currency, 3))
                     .col(ts(ProductInfo::UpdatedAt))
                     .to_owned(),

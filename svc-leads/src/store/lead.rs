@@ -174,14 +174,17 @@ pub async fn list(
         .limit(limit)
         .all(db)
         .await?;
-    Ok((rows.into_iter().map(to_lead).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.into_iter().map(to_lead).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 fn to_lead(r: lead::Model) -> Result<Lead, DbErr> {
     let kind = LeadKind::parse(&r.kind).ok_or_else(|| corrupt("lead.kind", &r.kind))?;
     let status = LeadStatus::parse(&r.status).ok_or_else(|| corrupt("lead.status", &r.status))?;
-    let rule =
-        Rule::parse(&r.routing_rule).ok_or_else(|| corrupt("lead.routing_rule", &r.routing_rule))?;
+    let rule = Rule::parse(&r.routing_rule)
+        .ok_or_else(|| corrupt("lead.routing_rule", &r.routing_rule))?;
     let actions = r
         .actions
         .split(',')

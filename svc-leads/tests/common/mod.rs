@@ -51,10 +51,9 @@ impl Server {
             svc_leads::load_demo_data(&conn).await.expect("demo data");
         }
         let served = conn.clone();
-        let running = Running::start(|l, s| {
-            svc_leads::serve(l, served, ServerConfig::default(), leads, s)
-        })
-        .await;
+        let running =
+            Running::start(|l, s| svc_leads::serve(l, served, ServerConfig::default(), leads, s))
+                .await;
         let channel = tonic::transport::Endpoint::from_shared(running.url.clone())
             .expect("url")
             .connect()

@@ -237,7 +237,10 @@ impl MailServer {
                 tokio::time::Instant::now() < deadline,
                 "timed out waiting for {n} e-mail(s) to {rcpt}; got {}: {:?}",
                 got.len(),
-                self.received().iter().map(|m| (&m.to, m.header("Subject"))).collect::<Vec<_>>()
+                self.received()
+                    .iter()
+                    .map(|m| (&m.to, m.header("Subject")))
+                    .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
