@@ -86,7 +86,7 @@ pub async fn pending(
 /// Completed checkouts without a notice (a gateway that stopped between completing a
 /// checkout and recording its notice leaves them).
 pub async fn missing(db: &DatabaseConnection, limit: u64) -> Result<Vec<String>, DbErr> {
-    Ok(checkout::Entity::find()
+    checkout::Entity::find()
         .select_only()
         .column(checkout::Column::CheckoutId)
         .filter(checkout::Column::State.eq("completed"))
@@ -101,7 +101,7 @@ pub async fn missing(db: &DatabaseConnection, limit: u64) -> Result<Vec<String>,
         .limit(limit)
         .into_tuple::<String>()
         .all(db)
-        .await?)
+        .await
 }
 
 /// The notice of one checkout.

@@ -74,6 +74,7 @@ enum RelatedItem {
 }
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Lead {
     Table,
     LeadId,

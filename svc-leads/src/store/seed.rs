@@ -135,9 +135,19 @@ const STAFF: &[StaffRow] = &[
     ),
 ];
 
-/// (seller's product ID, maker, model, name, line, list price in cents, description):
-/// the devices svc-accessory sells online.
-const DEVICES: &[(&str, &str, &str, &str, &str, i64, &str)] = &[
+/// (seller's product ID, maker, model, name, line, list price in cents, description).
+type Device = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+);
+
+/// The devices svc-accessory sells online.
+const DEVICES: &[Device] = &[
     (
         "DEV-NAV-1001",
         "Navora",
@@ -338,9 +348,20 @@ const DEVICES: &[(&str, &str, &str, &str, &str, i64, &str)] = &[
     ),
 ];
 
-/// (model, maker, name, line, list price in cents, info number, special note, description):
-/// larger items sold through the sales staff only.
-const LARGE_ITEMS: &[(&str, &str, &str, &str, i64, &str, &str, &str)] = &[
+/// (model, maker, name, line, list price in cents, info number, special note, description).
+type LargeItem = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// Larger items sold through the sales staff only.
+const LARGE_ITEMS: &[LargeItem] = &[
     (
         "VB-11H",
         "Voltbay",
