@@ -6,16 +6,12 @@
 
 mod common;
 
-#[path = "../svc-leads/tests/common/smtp.rs"]
-#[allow(dead_code)] // shared with svc-leads' tests, which use all of it
-mod smtp;
-
 use std::time::Duration;
 
 use common::shopper::Shopper;
-use common::{TestMesh, leads_config};
+use common::smtp::MailServer;
+use common::{TestMesh, leads_config_with_smtp};
 use serde_json::json;
-use smtp::MailServer;
 use tandem::Target;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -25,10 +21,9 @@ const DANA: &str = "dana.reyes@sales.tandem.example";
 async fn contact_registration_and_purchase_reach_the_right_staff() {
     for engine in TestMesh::engines().await {
         let smtp = MailServer::start();
-        let mut leads = leads_config();
-        leads.smtp_url = Some(smtp.url.clone());
-        leads.dispatcher.poll_every = Duration::from_millis(100);
-        let mesh = TestMesh::start_with_leads(engine, leads).await.unwrap();
+        let mesh = TestMesh::start_with_leads(engine, leads_config_with_smtp(&smtp))
+            .await
+            .unwrap();
         let gateway = mesh.url(Target::Gateway);
         let mut alex = Shopper::visit(&gateway).await;
         let (status, body) = alex

@@ -79,13 +79,23 @@
     throw new ApiError((answer && answer.detail) || `The server answered ${response.status}.`, response.status, answer);
   }
 
+  /** The label a person sees for a form field (the legend of a group of boxes). */
+  function fieldLabel(input) {
+    if (input.tagName === 'FIELDSET') return (input.querySelector('legend') || input).textContent.trim();
+    const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    return label ? label.textContent.trim() : '';
+  }
+
+  /** Shows `message`; the fields in `errors` are marked, and named by their labels. */
   function showError(message, form, errors) {
-    $('error').textContent = message;
-    $('error').hidden = false;
-    for (const { field } of errors || []) {
+    const parts = [];
+    for (const { field, message: why } of errors || []) {
       const input = form && form.querySelector(`[name="${CSS.escape(field)}"]`);
       if (input) input.setAttribute('aria-invalid', 'true');
+      if (why) parts.push(`${(input && fieldLabel(input)) || field}: ${why}.`);
     }
+    $('error').textContent = parts.length ? parts.join(' ') : message;
+    $('error').hidden = false;
   }
 
   function clearError() {
@@ -141,7 +151,7 @@
   function purchaseButton(p) {
     // Devices are bought online with an insurance plan; larger items through the staff.
     return p.product_id
-      ? el('a', { className: 'button purchase', href: '/', 'aria-label': `Purchase ${p.name}` }, 'Purchase')
+      ? el('a', { className: 'button purchase', href: `/devices/${encodeURIComponent(p.product_id)}`, 'aria-label': `Purchase ${p.name}` }, 'Purchase')
       : el('a', { className: 'button purchase', href: `#/contact/${encodeURIComponent(p.model_number)}/purchase`,
         'aria-label': `Purchase ${p.name} through your sales representative` }, 'Purchase');
   }
@@ -226,9 +236,21 @@
         $('contact-comment').value = `I would like to buy the ${p.name}.`;
         form.querySelector('input[value="visit"]').checked = true;
       }
+      countComment();
       setStatus('');
       show('contact-view');
     } catch (err) { failed(err); }
+  }
+
+  /** Shows how long the comment is against the limit the server applies. */
+  function countComment() {
+    const comment = $('contact-comment');
+    const max = Number(comment.dataset.maxChars);
+    const n = [...comment.value].length; // characters, as the server counts them
+    const fmt = (x) => x.toLocaleString('en-US');
+    $('contact-comment-count').textContent = `${fmt(n)} of ${fmt(max)} characters`
+      + (n > max ? ` (${fmt(n - max)} too many)` : '');
+    $('contact-comment-count').classList.toggle('over', n > max);
   }
 
   function initContact() {
@@ -237,7 +259,9 @@
       $('contact-name').value = customer ? customer.name : '';
       $('contact-phone').value = customer ? customer.phone : '';
       $('contact-email').value = customer ? customer.email : '';
+      countComment();
     }));
+    $('contact-comment').addEventListener('input', countComment);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearError();
@@ -370,8 +394,12 @@
         setStatus('Saved.');
         document.body.dataset.state = 'done';
       } catch (err) {
+        if (err.status === 400 || err.status === 409) {
+          // Back to the form with what was typed (no reload), to correct it.
+          history.pushState(null, '', '#/registration');
+          show('registration-view');
+        }
         failed(err, $('registration-form'));
-        if (err.status === 400 || err.status === 409) location.hash = '#/registration';
       } finally {
         $('confirm-send').disabled = false;
       }

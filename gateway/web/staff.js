@@ -109,7 +109,8 @@
         }, 'Close')));
   }
 
-  async function loadLeads() {
+  /** Shows the leads under the filter; `note` says what was just done. */
+  async function loadLeads(note) {
     clearError();
     document.body.dataset.state = 'loading';
     $('status').textContent = 'Loading your leads…';
@@ -120,7 +121,8 @@
       ]);
       signedIn(me.staff);
       $('leads').replaceChildren(...list.leads.map(leadCard));
-      $('status').textContent = list.leads.length ? `${list.total} lead(s).` : 'No leads here.';
+      const count = list.leads.length ? `${list.total} lead(s).` : 'No leads here.';
+      $('status').textContent = note ? `${note} ${count}` : count;
       show('leads');
       document.body.dataset.state = 'done';
     } catch (err) {
@@ -139,8 +141,7 @@
     clearError();
     try {
       await api('POST', `/api/v1/staff/leads/${encodeURIComponent(lead.lead_id)}/${what}`);
-      $('status').textContent = what === 'closure' ? 'Lead closed.' : 'Lead acknowledged.';
-      await loadLeads();
+      await loadLeads(what === 'closure' ? `Lead ${lead.lead_id} closed.` : `Lead ${lead.lead_id} acknowledged.`);
     } catch (err) {
       showError(err.message);
     }
@@ -166,8 +167,8 @@
       signedIn(null);
       show('login');
     });
-    $('lead-filter').addEventListener('change', loadLeads);
-    $('leads-refresh').addEventListener('click', loadLeads);
+    $('lead-filter').addEventListener('change', () => loadLeads());
+    $('leads-refresh').addEventListener('click', () => loadLeads());
     loadLeads();
   }
 

@@ -149,6 +149,15 @@ pub fn leads_config() -> svc_leads::LeadsConfig {
     config
 }
 
+/// The sales desk's settings delivering to the test SMTP server `smtp`, with a
+/// dispatcher that looks at its outbox every 100 ms.
+pub fn leads_config_with_smtp(smtp: &smtp::MailServer) -> svc_leads::LeadsConfig {
+    let mut config = leads_config();
+    config.smtp_url = Some(smtp.url.clone());
+    config.dispatcher.poll_every = Duration::from_millis(100);
+    config
+}
+
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now()
@@ -165,4 +174,8 @@ pub fn search_query() -> String {
         chrono::Utc::now().year() - 5
     )
 }
+pub mod browser;
 pub mod shopper;
+/// The real SMTP server of the sales desk's tests (shared with svc-leads' own tests).
+#[path = "../../svc-leads/tests/common/smtp.rs"]
+pub mod smtp;
