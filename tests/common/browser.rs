@@ -26,6 +26,41 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Debian's Chromium (or `$CHROMIUM`), if installed.
+fn find_chromium() -> Option<PathBuf> {
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(["/usr/bin/chromium", "/usr/bin/chromium-browser"].map(PathBuf::from))
+        .find(|p| p.is_file())
+}
+
+/// Fails the test when the browser is required, else prints a note that `what` is skipped.
+fn missing(what: &str, missing: &[&str]) {
+    let missing = missing.join(", ");
+    assert!(
+        std::env::var("TANDEM_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "TANDEM_REQUIRE_BROWSER=1 but {what} cannot run: missing {missing}. \
+         Run `npm ci --prefix tests/browser` and `apt-get install chromium` (and install nodejs)."
+    );
+    eprintln!(
+        "note: skipping {what}: missing {missing} \
+         (`npm ci --prefix tests/browser`, `apt-get install chromium nodejs`)"
+    );
+}
+
+/// Chromium alone (for tests that only dump a page's DOM), or `None` with a note.
+///
+/// # Panics
+/// When `TANDEM_REQUIRE_BROWSER=1` and Chromium is missing.
+pub fn chromium(what: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
+        missing(what, &["chromium"]);
+    }
+    found
+}
+
 /// The tools, or `None` (with a note) when one is missing and the browser is not required.
 ///
 /// # Panics
@@ -38,38 +73,24 @@ pub fn tools(journey: &str) -> Option<Tools> {
             .is_ok_and(|o| o.status.success())
     });
     let module = root().join("tests/browser/node_modules/playwright-core/package.json");
-    let chromium = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(["/usr/bin/chromium", "/usr/bin/chromium-browser"].map(PathBuf::from))
-        .find(|p| p.is_file());
-
-    let mut missing = Vec::new();
-    if node.is_none() {
-        missing.push("node");
-    }
-    if !module.is_file() {
-        missing.push("the playwright-core module in tests/browser/node_modules");
-    }
-    if chromium.is_none() {
-        missing.push("chromium");
-    }
-    if missing.is_empty() {
+    let chromium = find_chromium();
+    if let (Some(node), true, Some(chromium)) = (node, module.is_file(), chromium.clone()) {
         return Some(Tools {
-            node: node?.to_owned(),
-            chromium: chromium?,
+            node: node.to_owned(),
+            chromium,
         });
     }
-    let missing = missing.join(", ");
-    assert!(
-        std::env::var("TANDEM_REQUIRE_BROWSER").as_deref() != Ok("1"),
-        "TANDEM_REQUIRE_BROWSER=1 but {journey} cannot run: missing {missing}. \
-         Run `npm ci --prefix tests/browser` and `apt-get install chromium` (and install nodejs)."
-    );
-    eprintln!(
-        "note: skipping {journey}: missing {missing} \
-         (`npm ci --prefix tests/browser`, `apt-get install chromium nodejs`)"
-    );
+    let mut absent = Vec::new();
+    if node.is_none() {
+        absent.push("node");
+    }
+    if !module.is_file() {
+        absent.push("the playwright-core module in tests/browser/node_modules");
+    }
+    if chromium.is_none() {
+        absent.push("chromium");
+    }
+    missing(journey, &absent);
     None
 }
 
