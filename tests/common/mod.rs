@@ -101,10 +101,7 @@ impl TestMesh {
         let config = LaunchConfig {
             topology,
             server,
-            client: ClientConfig {
-                connect_timeout: Duration::from_millis(500),
-                call_timeout: Duration::from_secs(2),
-            },
+            client: test_client(),
             demo_data: true,
             leads,
         };
@@ -128,6 +125,24 @@ impl TestMesh {
         self.mesh.url(target).expect("target runs here")
     }
 
+    /// Settings of a gateway the test starts itself over this mesh's servers, with the
+    /// mesh's client timeouts; `leads_url` is svc-leads when the test runs that itself.
+    pub fn gateway_config(&self, leads_url: Option<&str>) -> tandem_gateway::GatewayConfig {
+        let url = |t: Target| match (t, leads_url) {
+            (Target::Leads, Some(url)) => url.to_owned(),
+            _ => self.url(t),
+        };
+        let urls = [
+            Target::Insurance,
+            Target::Accessory,
+            Target::Install,
+            Target::Settlement,
+            Target::Leads,
+        ]
+        .map(url);
+        tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), test_client())
+    }
+
     /// Stops every server (failing the test if one failed) and removes the databases.
     pub async fn stop(self) {
         tokio::time::timeout(Duration::from_secs(20), self.mesh.stop())
@@ -138,6 +153,25 @@ impl TestMesh {
             db.cleanup().await;
         }
     }
+}
+
+/// Calls between servers in tests: a down server is noticed within half a second.
+fn test_client() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_millis(500),
+        call_timeout: Duration::from_secs(2),
+    }
+}
+
+/// A gateway of the test's own with `config` on the database at `db_url`.
+pub async fn start_gateway(
+    config: tandem_gateway::GatewayConfig,
+    db_url: &str,
+) -> tandem_mesh::testing::Running {
+    let db = tandem_gateway::open(db_url)
+        .await
+        .expect("gateway database");
+    tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
 }
 
 /// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless
