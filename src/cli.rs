@@ -184,6 +184,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let started = Instant::now();
     let shutdown = CancellationToken::new();
     tokio::spawn(tandem_mesh::shutdown::cancel_on_signal(shutdown.clone()));
+    // Where the sales desk's e-mail goes, for the banner.
+    let mail = leads.smtp_url.is_none().then(|| leads.mail_dir.clone());
     let config = LaunchConfig {
         topology,
         server: cli.runtime.server(),
@@ -194,7 +196,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();
     if banner {
-        print_banner(&mesh, elapsed);
+        print_banner(&mesh, elapsed, demo_data, mail.as_deref());
     } else {
         let names: Vec<_> = targets.iter().map(|t| t.as_str()).collect();
         tracing::info!(targets = %names.join(","), ms = elapsed, "ready");
@@ -202,17 +204,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     mesh.wait().await
 }
 
-fn print_banner(mesh: &Mesh, elapsed_ms: u128) {
-    println!(
-        "\nTandem is up in {elapsed_ms} ms: six services and the gateway, demo data loaded.\n"
-    );
+/// What `tandem up` prints once everything listens: where to point a browser, where the
+/// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), and
+/// each server's address.
+fn print_banner(mesh: &Mesh, elapsed_ms: u128, demo_data: bool, mail: Option<&std::path::Path>) {
+    let data = if demo_data {
+        "demo data loaded"
+    } else {
+        "no demo data"
+    };
+    println!("\nTandem is up in {elapsed_ms} ms: six services and the gateway, {data}.\n");
     if let Some(url) = mesh.url(Target::Gateway) {
         println!("  web UI + REST   {url}/   (OpenAPI: {url}/api/openapi.json)");
+        println!("  sales desk      {url}/sales   (staff page: {url}/staff)");
+    }
+    match mail {
+        Some(dir) => println!(
+            "  e-mail          written to {} as .eml files (no --leads-smtp-url)",
+            dir.display()
+        ),
+        None => println!("  e-mail          sent through --leads-smtp-url"),
     }
     for (target, addr) in mesh.addrs() {
         if *target != Target::Gateway {
             println!("  {:<15} grpc {addr}", target.as_str());
         }
     }
-    println!("\nTry: grpcurl -plaintext 127.0.0.1:50051 list      Press Ctrl-C to stop.\n");
+    let example = mesh
+        .addr(Target::Insurance)
+        .map_or_else(|| "127.0.0.1:50051".to_owned(), |a| a.to_string());
+    println!("\nTry: grpcurl -plaintext {example} list      Press Ctrl-C to stop.\n");
 }
