@@ -15,6 +15,8 @@
 //! tested); `mail` renders, queues and delivers e-mail; `store` the sea-orm entities and
 //! queries; `migration` the schema.
 
+#![warn(missing_docs)]
+
 pub mod desk;
 pub mod domain;
 mod error;
@@ -141,7 +143,7 @@ pub async fn serve(
     let dispatcher = Dispatcher::new(db.clone(), transport, leads.dispatcher, wake.clone());
     let dispatching = tokio::spawn(dispatcher.run(shutdown.clone()));
     let desk = SalesDesk::new(db.clone(), leads.desk, wake);
-    let staff = StaffLeadsService::new(StaffDesk::new(db.clone()), db.clone());
+    let staff = StaffLeadsService::new(StaffDesk::new(db.clone()));
     let served = GrpcServer::new("leads", config)
         .add_service(CustomersServer::new(CustomersService::new(
             CustomerRegistry::new(db.clone()),

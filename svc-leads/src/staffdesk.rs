@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::error::LeadsError;
 use crate::registry::hashing;
 use crate::store::lead::{Cursor, LeadFilter};
+use crate::store::possessed::{self, Possessed};
 use crate::store::{customer, lead, product, staff};
 
 /// Default and largest page of leads.
@@ -267,8 +268,12 @@ impl StaffDesk {
         self.view(s).await
     }
 
-    /// Assigns (or with an empty `staff_id` unassigns) the customer's own salesperson.
-    pub async fn assign(&self, req: &pb::AssignStaffRequest) -> Result<Customer, LeadsError> {
+    /// Assigns (or with an empty `staff_id` unassigns) the customer's own salesperson;
+    /// answers the customer with the products they own.
+    pub async fn assign(
+        &self,
+        req: &pb::AssignStaffRequest,
+    ) -> Result<(Customer, Vec<Possessed>), LeadsError> {
         let customer_id = parse_customer_id(&req.customer_id)?;
         let staff_id = (!req.staff_id.trim().is_empty())
             .then(|| parse_staff_id(&req.staff_id))
@@ -283,9 +288,11 @@ impl StaffDesk {
         {
             return Err(LeadsError::CustomerNotFound(customer_id));
         }
-        customer::by_id(&self.db, &customer_id)
+        let owned = possessed::of(&self.db, &customer_id).await?;
+        let customer = customer::by_id(&self.db, &customer_id)
             .await?
-            .ok_or(LeadsError::CustomerNotFound(customer_id))
+            .ok_or(LeadsError::CustomerNotFound(customer_id))?;
+        Ok((customer, owned))
     }
 
     /// Creates or replaces a product's information.

@@ -3,6 +3,7 @@
 //! is shown, versioned so a record says exactly what was agreed to; every decision is
 //! recorded, and withdrawing is as easy as giving (the latest decision stands).
 
+use chrono::{DateTime, Utc};
 use tandem_mesh::status::InvalidField;
 use tandem_proto::leads::v1 as pb;
 
@@ -111,4 +112,23 @@ pub fn parse_source(raw: &str) -> Result<&'static str, InvalidField> {
             "settings, confirmation_page or api",
         )),
     }
+}
+
+/// One recorded decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentDecision {
+    /// "CON-…".
+    pub consent_id: String,
+    /// Whose.
+    pub customer_id: String,
+    /// For what.
+    pub purpose: Purpose,
+    /// Given (true) or refused / withdrawn (false).
+    pub granted: bool,
+    /// The wording shown.
+    pub wording_version: String,
+    /// Where it was made.
+    pub source: String,
+    /// When (microsecond precision).
+    pub recorded_at: DateTime<Utc>,
 }

@@ -341,3 +341,20 @@ impl Login {
         }
     }
 }
+
+/// A product the customer owns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Possessed {
+    /// Model number (or the seller's product ID when it has no product information).
+    pub model_number: String,
+    /// Name.
+    pub name: String,
+    /// Product line.
+    pub product_line: String,
+    /// The order it came with.
+    pub order_number: String,
+    /// The checkout it came with.
+    pub checkout_id: String,
+    /// When the order was confirmed.
+    pub acquired_at: DateTime<Utc>,
+}

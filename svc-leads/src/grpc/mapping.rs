@@ -5,11 +5,11 @@ use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1 as pb;
 
 use crate::desk::ConsentOverview;
+use crate::domain::consent::ConsentDecision;
+use crate::domain::customer::Possessed;
 use crate::domain::lead::Lead;
 use crate::domain::{Customer, ProductInfo, Purpose, Rule};
 use crate::staffdesk::StaffView;
-use crate::store::consent::ConsentDecision;
-use crate::store::possessed::Possessed;
 
 /// RFC 3339 with milliseconds, UTC.
 pub fn time(t: &DateTime<Utc>) -> String {

@@ -9,21 +9,18 @@ use tonic::{Request, Response, Status};
 
 use super::mapping;
 use crate::staffdesk::{StaffDesk, StaffView};
-use crate::store::possessed;
 
 /// The staff-leads and admin service state.
 #[derive(Clone)]
 pub struct StaffLeadsService {
     /// The staff side's operations.
     desk: StaffDesk,
-    /// The leads database (possessed products of assigned customers).
-    db: sea_orm::DatabaseConnection,
 }
 
 impl StaffLeadsService {
     /// A service over `desk`.
-    pub fn new(desk: StaffDesk, db: sea_orm::DatabaseConnection) -> Self {
-        Self { desk, db }
+    pub fn new(desk: StaffDesk) -> Self {
+        Self { desk }
     }
 }
 
@@ -116,10 +113,7 @@ impl SalesAdmin for StaffLeadsService {
         &self,
         request: Request<pb::AssignStaffRequest>,
     ) -> Result<Response<pb::AssignStaffResponse>, Status> {
-        let customer = self.desk.assign(request.get_ref()).await?;
-        let owned = possessed::of(&self.db, &customer.customer_id)
-            .await
-            .map_err(|e| tandem_mesh::status::from_db(&e))?;
+        let (customer, owned) = self.desk.assign(request.get_ref()).await?;
         Ok(Response::new(pb::AssignStaffResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))

@@ -1,6 +1,5 @@
 //! Consent records: append-only; the latest decision per purpose stands.
 
-use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -9,28 +8,10 @@ use sea_orm::{
 use super::corrupt;
 use super::entity::consent_record;
 use crate::domain::Purpose;
+pub use crate::domain::consent::ConsentDecision;
 
 /// Most history entries returned.
 pub const MAX_HISTORY: u64 = 100;
-
-/// One recorded decision.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsentDecision {
-    /// "CON-…".
-    pub consent_id: String,
-    /// Whose.
-    pub customer_id: String,
-    /// For what.
-    pub purpose: Purpose,
-    /// Given (true) or refused / withdrawn (false).
-    pub granted: bool,
-    /// The wording shown.
-    pub wording_version: String,
-    /// Where it was made.
-    pub source: String,
-    /// When (microsecond precision).
-    pub recorded_at: DateTime<Utc>,
-}
 
 /// Records a decision.
 pub async fn record(db: &impl ConnectionTrait, d: &ConsentDecision) -> Result<(), DbErr> {

@@ -1,28 +1,11 @@
 //! The products customers own, filled from confirmed orders (seed 001, FIG. 3A, S403).
 
-use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::entity::possessed_product;
-
-/// A product the customer owns.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Possessed {
-    /// Model number (or the seller's product ID when it has no product information).
-    pub model_number: String,
-    /// Name.
-    pub name: String,
-    /// Product line.
-    pub product_line: String,
-    /// The order it came with.
-    pub order_number: String,
-    /// The checkout it came with.
-    pub checkout_id: String,
-    /// When the order was confirmed.
-    pub acquired_at: DateTime<Utc>,
-}
+pub use crate::domain::customer::Possessed;
 
 /// Records that `customer_id` owns `p`; a repeat of the same purchase changes nothing.
 pub async fn add(db: &impl ConnectionTrait, customer_id: &str, p: &Possessed) -> Result<(), DbErr> {
