@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
-use sha2::{Digest, Sha256};
 
 use super::entity::staff_session;
-use super::sessions::SESSION_TTL;
+use super::sessions::{SESSION_TTL, hash, new_id};
 
 /// Starts a staff session; returns the opaque ID for the cookie.
 pub async fn create(
@@ -14,11 +13,7 @@ pub async fn create(
     staff_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    let id = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let id = new_id();
     staff_session::Entity::insert(staff_session::ActiveModel {
         id_hash: Set(hash(&id)),
         staff_id: Set(staff_id.to_owned()),
@@ -49,11 +44,4 @@ pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), DbErr> {
         .exec(db)
         .await?;
     Ok(())
-}
-
-fn hash(id: &str) -> String {
-    Sha256::digest(id.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
