@@ -13,6 +13,8 @@ const INDEX_HTML: &str = include_str!("../web/index.html");
 const APP_JS: &str = include_str!("../web/app.js");
 /// Its style sheet.
 const APP_CSS: &str = include_str!("../web/app.css");
+/// What the sales desk and staff pages' scripts share (DOM building, API calls).
+const DESK_JS: &str = include_str!("../web/desk.js");
 /// The sales desk page (seed 001: menu, products, contact, registration, consent).
 const SALES_HTML: &str = include_str!("../web/sales.html");
 /// Its script.
@@ -42,6 +44,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/staff",
             get(|| async { asset("text/html; charset=utf-8", STAFF_HTML) }),
+        )
+        .route(
+            "/assets/desk.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DESK_JS) }),
         )
         .route(
             "/assets/leads.js",
@@ -128,7 +134,10 @@ mod tests {
     fn the_sales_desk_and_staff_pages_load_only_their_own_assets() {
         assert!(SALES_HTML.contains(r#"src="/assets/leads.js""#));
         assert!(STAFF_HTML.contains(r#"src="/assets/staff.js""#));
-        for page in [SALES_HTML, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS] {
+        for page in [SALES_HTML, STAFF_HTML] {
+            assert!(page.contains(r#"src="/assets/desk.js""#), "shared helpers first");
+        }
+        for page in [SALES_HTML, DESK_JS, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS] {
             for external in ["http://", "https://", "//cdn"] {
                 assert!(!page.contains(external), "{external}");
             }

@@ -4,53 +4,9 @@
 'use strict';
 
 (function () {
-  const $ = (id) => document.getElementById(id);
+  const { $, el, api } = window.TandemDesk;
   const KIND = { contact: 'Contact request', registration_update: 'Registration update', purchase: 'Purchase', interest: 'Interest' };
   const ACTION = { send_information: 'send information', visit: 'visit', phone_call: 'phone call' };
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'className') node.className = value;
-      else if (name === 'dataset') Object.assign(node.dataset, value);
-      else if (name === 'onclick') node.addEventListener('click', value);
-      else node.setAttribute(name, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === undefined || child === null || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  function readCookie(name) {
-    for (const part of document.cookie.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-    }
-    return '';
-  }
-
-  async function api(method, url, body) {
-    const headers = { Accept: 'application/json' };
-    if (method !== 'GET') {
-      if (!readCookie('tandem_csrf')) await fetch('/api/v1/products', { credentials: 'same-origin' }).catch(() => null);
-      headers['X-CSRF-Token'] = readCookie('tandem_csrf');
-    }
-    const init = { method, headers, credentials: 'same-origin' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    const response = await fetch(url, init);
-    const type = response.headers.get('Content-Type') || '';
-    const answer = type.includes('json') ? await response.json().catch(() => null) : null;
-    if (response.ok) return response.status === 204 ? null : answer;
-    const err = new Error((answer && answer.detail) || `The server answered ${response.status}.`);
-    err.status = response.status;
-    throw err;
-  }
 
   function showError(message) {
     $('error').textContent = message;
