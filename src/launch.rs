@@ -219,21 +219,26 @@ async fn prepare(
         }
         Target::Gateway => {
             let db = tandem_gateway::open(db_url()?).await?;
-            let urls = [
-                Target::Insurance,
-                Target::Accessory,
-                Target::Install,
-                Target::Settlement,
-                Target::Leads,
-            ]
-            .map(peer_url);
-            let gateway = tandem_gateway::GatewayConfig::new(
-                urls.each_ref().map(String::as_str),
-                config.client.clone(),
-            );
+            let gateway = gateway_config(peer_url, config.client.clone());
             Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
         }
     })
+}
+
+/// The gateway's settings, given the URL of each server it calls.
+pub fn gateway_config(
+    peer_url: &dyn Fn(Target) -> String,
+    client: ClientConfig,
+) -> tandem_gateway::GatewayConfig {
+    let urls = [
+        Target::Insurance,
+        Target::Accessory,
+        Target::Install,
+        Target::Settlement,
+        Target::Leads,
+    ]
+    .map(peer_url);
+    tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), client)
 }
 
 /// A service whose issue is not built yet: its own migrated database, health and

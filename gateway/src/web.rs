@@ -135,9 +135,14 @@ mod tests {
         assert!(SALES_HTML.contains(r#"src="/assets/leads.js""#));
         assert!(STAFF_HTML.contains(r#"src="/assets/staff.js""#));
         for page in [SALES_HTML, STAFF_HTML] {
-            assert!(page.contains(r#"src="/assets/desk.js""#), "shared helpers first");
+            assert!(
+                page.contains(r#"src="/assets/desk.js""#),
+                "shared helpers first"
+            );
         }
-        for page in [SALES_HTML, DESK_JS, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS] {
+        for page in [
+            SALES_HTML, DESK_JS, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS,
+        ] {
             for external in ["http://", "https://", "//cdn"] {
                 assert!(!page.contains(external), "{external}");
             }

@@ -132,15 +132,7 @@ impl TestMesh {
             (Target::Leads, Some(url)) => url.to_owned(),
             _ => self.url(t),
         };
-        let urls = [
-            Target::Insurance,
-            Target::Accessory,
-            Target::Install,
-            Target::Settlement,
-            Target::Leads,
-        ]
-        .map(url);
-        tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), test_client())
+        tandem::launch::gateway_config(&url, test_client())
     }
 
     /// Stops every server (failing the test if one failed) and removes the databases.

@@ -84,14 +84,10 @@ pub async fn by_model(
     db: &impl ConnectionTrait,
     model_number: &str,
 ) -> Result<Option<ProductInfo>, DbErr> {
-    let Some(row) = product_info::Entity::find_by_id(model_number.to_owned())
+    let row = product_info::Entity::find_by_id(model_number.to_owned())
         .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let related = related_of(db, &row.model_number).await?;
-    Ok(Some(to_product(row, related)))
+        .await?;
+    with_related(db, row).await
 }
 
 /// The product sold online as the seller's `product_id`.
@@ -99,11 +95,19 @@ pub async fn by_product_id(
     db: &impl ConnectionTrait,
     product_id: &str,
 ) -> Result<Option<ProductInfo>, DbErr> {
-    let Some(row) = product_info::Entity::find()
+    let row = product_info::Entity::find()
         .filter(product_info::Column::ProductId.eq(product_id))
         .one(db)
-        .await?
-    else {
+        .await?;
+    with_related(db, row).await
+}
+
+/// `row` (if any) with its related items.
+async fn with_related(
+    db: &impl ConnectionTrait,
+    row: Option<product_info::Model>,
+) -> Result<Option<ProductInfo>, DbErr> {
+    let Some(row) = row else {
         return Ok(None);
     };
     let related = related_of(db, &row.model_number).await?;
