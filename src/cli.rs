@@ -53,6 +53,9 @@ pub struct UpArgs {
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
+    /// The sales desk's e-mail settings.
+    #[command(flatten)]
+    pub leads: LeadsArgs,
 }
 
 /// Flags of `tandem serve`.
@@ -77,6 +80,53 @@ pub struct ServeArgs {
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
+    /// The sales desk's e-mail settings.
+    #[command(flatten)]
+    pub leads: LeadsArgs,
+}
+
+/// Settings of the sales-staff support server (svc-leads): where its e-mail goes and who
+/// takes leads nobody else fits.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LeadsArgs {
+    /// SMTP server for the sales desk's e-mail: smtp://host:25, smtp://host:587?tls=required
+    /// (STARTTLS) or smtps://user:pass@host:465. Without one, e-mail is written as .eml
+    /// files under <data-dir>/mail and logged.
+    #[arg(long = "leads-smtp-url", env = "TANDEM_LEADS_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// From address of the sales desk's e-mail.
+    #[arg(long = "leads-mail-from", env = "TANDEM_LEADS_MAIL_FROM", default_value = svc_leads::DEFAULT_FROM)]
+    pub mail_from: String,
+    /// Administrator who gets a copy of every e-mail to sales staff (and unroutable leads).
+    #[arg(long = "leads-admin-copy", env = "TANDEM_LEADS_ADMIN_COPY")]
+    pub admin_copy: Option<String>,
+    /// Staff ID that takes leads no salesperson fits (`tandem up` with demo data: STF-DESK).
+    #[arg(long = "leads-default-owner", env = "TANDEM_LEADS_DEFAULT_OWNER")]
+    pub default_owner: Option<String>,
+    /// Tell the salesperson when a customer (who agreed to it) opens the details of a
+    /// product they do not own.
+    #[arg(long = "leads-interest-notices", env = "TANDEM_LEADS_INTEREST_NOTICES")]
+    pub interest_notices: bool,
+}
+
+impl LeadsArgs {
+    /// The svc-leads settings, with `.eml` files under `data_dir/mail` when no SMTP server
+    /// is given; the demo default owner when demo data is loaded and none is given.
+    pub fn config(&self, data_dir: &std::path::Path, demo_data: bool) -> svc_leads::LeadsConfig {
+        let mut config = svc_leads::LeadsConfig::new(data_dir.join("mail"));
+        let given = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        config.smtp_url = given(&self.smtp_url);
+        config.desk.mail.from = self.mail_from.trim().to_owned();
+        config.desk.mail.admin_copy = given(&self.admin_copy);
+        config.desk.default_owner = given(&self.default_owner)
+            .or_else(|| demo_data.then(|| svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned()));
+        config.desk.interest_notices = self.interest_notices;
+        config
+    }
 }
 
 /// `target=value` overrides (flags win over `TANDEM_<TARGET>_*` variables).
@@ -106,7 +156,7 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, operator_token, banner) = match cli.command {
+    let (targets, topology, demo_data, operator_token, banner, leads) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Up(args) => {
             let topology = resolve(
@@ -121,12 +171,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .operator_token
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+            let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
             (
                 Target::ALL.to_vec(),
                 topology,
                 !args.no_demo_data,
                 Some(token),
                 true,
+                leads,
             )
         }
         Command::Serve(args) => {
@@ -139,18 +191,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 false,
             )?;
             let token = args.operator_token.filter(|t| !t.trim().is_empty());
-            (args.targets, topology, args.demo_data, token, false)
+            let leads = args.leads.config(&args.data_dir, args.demo_data);
+            (args.targets, topology, args.demo_data, token, false, leads)
         }
     };
     let started = Instant::now();
     let shutdown = CancellationToken::new();
     tokio::spawn(tandem_mesh::shutdown::cancel_on_signal(shutdown.clone()));
+    // Where the sales desk's e-mail goes, for the banner.
+    let mail = leads.smtp_url.is_none().then(|| leads.mail_dir.clone());
     let config = LaunchConfig {
         topology,
         server: cli.runtime.server(),
         client: cli.runtime.client(),
         demo_data,
         operator_token: operator_token.clone(),
+        leads,
     };
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();
@@ -158,6 +214,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         print_banner(
             &mesh,
             elapsed,
+            demo_data,
+            mail.as_deref(),
             operator_token.as_deref().unwrap_or_default(),
         );
     } else {
@@ -167,12 +225,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     mesh.wait().await
 }
 
-fn print_banner(mesh: &Mesh, elapsed_ms: u128, operator_token: &str) {
-    println!(
-        "\nTandem is up in {elapsed_ms} ms: six services and the gateway, demo data loaded.\n"
-    );
+/// What `tandem up` prints once everything listens: where to point a browser, where the
+/// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), each
+/// server's address, and the buy-back staff token.
+fn print_banner(
+    mesh: &Mesh,
+    elapsed_ms: u128,
+    demo_data: bool,
+    mail: Option<&std::path::Path>,
+    operator_token: &str,
+) {
+    let data = if demo_data {
+        "demo data loaded"
+    } else {
+        "no demo data"
+    };
+    println!("\nTandem is up in {elapsed_ms} ms: six services and the gateway, {data}.\n");
     if let Some(url) = mesh.url(Target::Gateway) {
         println!("  web UI + REST   {url}/   (OpenAPI: {url}/api/openapi.json)");
+        println!("  sales desk      {url}/sales   (staff page: {url}/staff)");
+    }
+    match mail {
+        Some(dir) => println!(
+            "  e-mail          written to {} as .eml files (no --leads-smtp-url)",
+            dir.display()
+        ),
+        None => println!("  e-mail          sent through --leads-smtp-url"),
     }
     for (target, addr) in mesh.addrs() {
         if *target != Target::Gateway {
@@ -180,5 +258,8 @@ fn print_banner(mesh: &Mesh, elapsed_ms: u128, operator_token: &str) {
         }
     }
     println!("\n  buy-back staff token (web UI: Buy-back → Staff desk): {operator_token}");
-    println!("\nTry: grpcurl -plaintext 127.0.0.1:50051 list      Press Ctrl-C to stop.\n");
+    let example = mesh
+        .addr(Target::Insurance)
+        .map_or_else(|| "127.0.0.1:50051".to_owned(), |a| a.to_string());
+    println!("\nTry: grpcurl -plaintext {example} list      Press Ctrl-C to stop.\n");
 }

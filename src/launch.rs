@@ -28,6 +28,8 @@ pub struct LaunchConfig {
     /// Secret the buy-back center's staff give the gateway to record inspections; `None`
     /// turns the gateway's staff endpoints off.
     pub operator_token: Option<String>,
+    /// The sales desk's e-mail and routing settings (svc-leads).
+    pub leads: svc_leads::LeadsConfig,
 }
 
 /// The running targets of this process.
@@ -199,7 +201,14 @@ async fn prepare(
             if config.demo_data {
                 svc_leads::load_demo_data(&db).await?;
             }
-            Box::pin(svc_leads::serve(listener, db, server, shutdown))
+            config.leads.check()?;
+            Box::pin(svc_leads::serve(
+                listener,
+                db,
+                server,
+                config.leads.clone(),
+                shutdown,
+            ))
         }
         Target::Buyback => {
             let db = svc_buyback::open(db_url()?).await?;
@@ -215,22 +224,33 @@ async fn prepare(
         }
         Target::Gateway => {
             let db = tandem_gateway::open(db_url()?).await?;
-            let urls = [
-                Target::Insurance,
-                Target::Accessory,
-                Target::Install,
-                Target::Settlement,
-                Target::Leads,
-            ]
-            .map(peer_url);
-            let gateway = tandem_gateway::GatewayConfig::new(
-                urls.each_ref().map(String::as_str),
+            let gateway = gateway_config(
+                peer_url,
                 config.client.clone(),
-            )
-            .with_buyback(peer_url(Target::Buyback), config.operator_token.clone());
+                config.operator_token.clone(),
+            );
             Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
         }
     })
+}
+
+/// The gateway's settings, given the URL of each server it calls and the buy-back
+/// staff token (`None`: the staff desk is off).
+pub fn gateway_config(
+    peer_url: &dyn Fn(Target) -> String,
+    client: ClientConfig,
+    operator_token: Option<String>,
+) -> tandem_gateway::GatewayConfig {
+    let urls = [
+        Target::Insurance,
+        Target::Accessory,
+        Target::Install,
+        Target::Settlement,
+        Target::Leads,
+    ]
+    .map(peer_url);
+    tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), client)
+        .with_buyback(peer_url(Target::Buyback), operator_token)
 }
 
 /// An address a client on this machine can connect to: the wildcard becomes loopback.

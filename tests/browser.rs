@@ -3,39 +3,18 @@
 //! devices; bad conditions show the API's message next to the form.
 //!
 //! Needs Debian's `chromium`; skipped with a note when it is missing, unless
-//! `TANDEM_REQUIRE_BROWSER=1` (as in CI), where a missing browser fails the test.
+//! `TANDEM_REQUIRE_BROWSER=1` (as in CI), where a missing browser fails the test
+//! (see `common::browser`).
 
 mod common;
 
-use std::process::Command;
-
-use common::{TestMesh, search_query};
+use common::{TestMesh, browser, search_query};
 use tandem::Target;
 
-fn chromium() -> Option<String> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .map(str::to_owned);
-    if found.is_none() {
-        assert!(
-            std::env::var("TANDEM_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "TANDEM_REQUIRE_BROWSER=1 but no chromium is installed (apt-get install chromium)"
-        );
-        eprintln!("note: chromium not installed; skipping the browser test");
-    }
-    found
-}
-
 /// The page's DOM after its scripts ran (fetches included), as Chromium serialises it.
-async fn rendered_dom(browser: &str, url: &str) -> String {
+async fn rendered_dom(chromium: &std::path::Path, url: &str) -> String {
     let profile = std::env::temp_dir().join(format!("tandem-chromium-{}", std::process::id()));
-    let output = tokio::process::Command::new(browser)
+    let output = tokio::process::Command::new(chromium)
         .args([
             "--headless",
             "--no-sandbox",
@@ -64,11 +43,13 @@ async fn rendered_dom(browser: &str, url: &str) -> String {
 
 #[tokio::test]
 async fn the_page_shows_plans_with_their_devices() {
-    let Some(browser) = chromium() else { return };
+    let Some(chromium) = browser::chromium("the page test") else {
+        return;
+    };
     let mesh = TestMesh::sqlite().await;
     let gateway = mesh.url(Target::Gateway);
 
-    let dom = rendered_dom(&browser, &format!("{gateway}/?{}", search_query())).await;
+    let dom = rendered_dom(&chromium, &format!("{gateway}/?{}", search_query())).await;
     assert!(
         dom.contains(r#"data-state="done""#),
         "search finished:\n{dom}"
@@ -99,19 +80,19 @@ async fn the_page_shows_plans_with_their_devices() {
     );
 
     let bad = search_query().replace("postal_code=94103", "postal_code=96201");
-    let dom = rendered_dom(&browser, &format!("{gateway}/?{bad}")).await;
+    let dom = rendered_dom(&chromium, &format!("{gateway}/?{bad}")).await;
     assert!(dom.contains(r#"data-state="error""#), "error state:\n{dom}");
     assert!(dom.contains("postal_code"), "the message names the field");
     assert!(!dom.contains("data-plan-id="));
 
     // A bare visit searches the form's example conditions, so plans show at once.
-    let dom = rendered_dom(&browser, &format!("{gateway}/")).await;
+    let dom = rendered_dom(&chromium, &format!("{gateway}/")).await;
     assert!(
         dom.contains(r#"data-state="done""#) && dom.contains(r#"data-plan-id="PLN-SAFE-DRIVER""#),
         "{dom}"
     );
 
-    let dom = rendered_dom(&browser, &format!("{gateway}/devices/DEV-TT-1001")).await;
+    let dom = rendered_dom(&chromium, &format!("{gateway}/devices/DEV-TT-1001")).await;
     assert!(
         dom.contains("Trackwell TW-GPS Stolen Vehicle Tracker"),
         "device page:\n{dom}"

@@ -10,7 +10,7 @@ use common::shopper::Shopper;
 use common::{Engine, TestMesh};
 use serde_json::{Value, json};
 use tandem::Target;
-use tandem_mesh::{ClientConfig, ServerConfig};
+use tandem_mesh::ServerConfig;
 use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 
@@ -284,25 +284,10 @@ async fn gateway(
     db_url: &str,
     crash_after: Option<tandem_gateway::checkout::State>,
 ) -> tandem_mesh::testing::Running {
-    let urls = [
-        Target::Insurance,
-        Target::Accessory,
-        Target::Install,
-        Target::Settlement,
-        Target::Leads,
-    ]
-    .map(|t| mesh.url(t));
-    let mut config = tandem_gateway::GatewayConfig::new(
-        urls.each_ref().map(String::as_str),
-        ClientConfig {
-            connect_timeout: Duration::from_millis(500),
-            call_timeout: Duration::from_secs(2),
-        },
-    );
+    let mut config = mesh.gateway_config(None);
     config.crash_after = crash_after;
     config.recover_after = Duration::ZERO;
-    let db = tandem_gateway::open(db_url).await.unwrap();
-    tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
+    common::start_gateway(config, db_url).await
 }
 
 #[tokio::test]

@@ -132,11 +132,24 @@ async fn every_server_answers_health_and_reflection() {
     for (target, service) in [
         (Target::Install, "tandem.install.v1.Installers"),
         (Target::Settlement, "tandem.settlement.v1.Settlement"),
-        (Target::Leads, "tandem.leads.v1.Customers"),
     ] {
         let listed = reflected_services(&mesh.url(target)).await;
         assert_eq!(listed, ["grpc.health.v1.Health", service], "{target}");
     }
+    // The sales-staff support server: the customer store, the sales desk, the staff's
+    // side (a company's CRM pulls leads over it) and the sales company's maintenance.
+    let leads = reflected_services(&mesh.url(Target::Leads)).await;
+    assert_eq!(
+        leads,
+        [
+            "grpc.health.v1.Health",
+            "tandem.leads.v1.Customers",
+            "tandem.leads.v1.SalesAdmin",
+            "tandem.leads.v1.SalesDesk",
+            "tandem.leads.v1.StaffLeads"
+        ]
+    );
+    // The buy-back center and its staff's inspection service.
     let buyback = reflected_services(&mesh.url(Target::Buyback)).await;
     assert_eq!(
         buyback,

@@ -17,6 +17,9 @@ use crate::store::sessions;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tandem_session";
+/// Name of the staff page's session cookie: apart from customers', so neither session can
+/// act as the other.
+pub const STAFF_SESSION_COOKIE: &str = "tandem_staff_session";
 /// Name of the CSRF cookie.
 pub const CSRF_COOKIE: &str = "tandem_csrf";
 /// Header that must repeat the CSRF cookie.
@@ -86,15 +89,53 @@ pub async fn csrf(State(_): State<AppState>, request: Request, next: Next) -> Re
     response
 }
 
-/// The `Set-Cookie` value that starts a session.
+/// The `Set-Cookie` value that starts a customer session.
 pub fn session_cookie(session_id: &str) -> String {
-    let max_age = sessions::SESSION_TTL.num_seconds();
-    format!("{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+    session_cookie_named(SESSION_COOKIE, session_id)
 }
 
-/// The `Set-Cookie` value that ends a session.
+/// The `Set-Cookie` value that starts a session kept in cookie `name`.
+pub fn session_cookie_named(name: &str, session_id: &str) -> String {
+    let max_age = sessions::SESSION_TTL.num_seconds();
+    format!("{name}={session_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
+}
+
+/// The `Set-Cookie` value that ends a customer session.
 pub fn cleared_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    cleared_session_cookie_named(SESSION_COOKIE)
+}
+
+/// The `Set-Cookie` value that ends the session kept in cookie `name`.
+pub fn cleared_session_cookie_named(name: &str) -> String {
+    format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The 429 answer when `login` failed too often lately, else `None`. Customer and staff
+/// logins are counted apart by giving them different keys.
+pub async fn throttled(
+    db: &sea_orm::DatabaseConnection,
+    login: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Response>, Problem> {
+    let Some(until) = sessions::throttled_until(db, login, now)
+        .await
+        .map_err(crate::api::customers::db)?
+    else {
+        return Ok(None);
+    };
+    let wait = (until - now).num_seconds().max(1);
+    let mut response = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "Too many failed logins; try again in {} minutes.",
+            (wait + 59) / 60
+        ),
+    )
+    .into_response();
+    if let Ok(value) = wait.to_string().parse() {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(Some(response))
 }
 
 /// Adds a `Set-Cookie` header.

@@ -52,6 +52,12 @@ pub struct GatewayConfig {
     /// Checkouts untouched this long are finished or compensated by the recovery loop
     /// (a gateway that stopped mid-checkout leaves them).
     pub recover_after: Duration,
+    /// How often the recovery loop looks for that work and for purchase notices the sales
+    /// desk has not received yet.
+    pub recovery_every: Duration,
+    /// A purchase notice whose delivery failed (svc-leads down) is tried again once its
+    /// last attempt is this old.
+    pub notice_retry_after: Duration,
     /// Test fault: stop a checkout right after this state is recorded, as a crash would.
     pub crash_after: Option<checkout::State>,
     /// gRPC URL of the buy-back center (svc-buyback).
@@ -73,6 +79,8 @@ impl GatewayConfig {
             leads_url: leads,
             client,
             recover_after: Duration::from_secs(30),
+            recovery_every: Duration::from_secs(15),
+            notice_retry_after: Duration::from_secs(30),
             crash_after: None,
             buyback_url: "http://127.0.0.1:50056".into(),
             operator_token: None,
@@ -92,9 +100,6 @@ pub async fn open(url: &str) -> Result<sea_orm::DatabaseConnection, tandem_mesh:
     tandem_mesh::db::connect_and_migrate::<store::Migrator>(url).await
 }
 
-/// How often the recovery loop looks for unfinished checkouts.
-const RECOVERY_EVERY: Duration = Duration::from_secs(15);
-
 /// Serves REST + web UI on `listener` until `shutdown` is cancelled, then stops
 /// gracefully: no new connections, in-flight requests finish (for at most 10 s).
 pub async fn run(
@@ -108,7 +113,8 @@ pub async fn run(
     let state = api::AppState::new(&config, db)?;
     let recovery = tokio::spawn(recover_checkouts(
         state.flow.clone(),
-        config.recover_after,
+        state.notices.clone(),
+        config.clone(),
         shutdown.clone(),
     ));
     let app = router_with(state)?;
@@ -136,21 +142,27 @@ pub async fn run(
     Ok(())
 }
 
-/// Finishes or compensates checkouts a previous gateway left in flight: once at start,
-/// then periodically.
+/// Finishes or compensates checkouts a previous gateway left in flight and delivers
+/// pending purchase notices: once at start, then every `config.recovery_every`.
 async fn recover_checkouts(
     flow: checkout::Flow,
-    stale_after: Duration,
+    notices: checkout::Notices,
+    config: GatewayConfig,
     shutdown: tandem_mesh::CancellationToken,
 ) {
     loop {
-        let settled = flow.recover(stale_after).await;
+        let settled = flow.recover(config.recover_after).await;
         if settled > 0 {
             tracing::info!(settled, "unfinished checkouts settled");
         }
+        // Purchase notices svc-leads did not get yet (it was down, or we stopped).
+        let delivered = notices.retry(config.notice_retry_after).await;
+        if delivered > 0 {
+            tracing::info!(delivered, "pending purchase notices delivered");
+        }
         tokio::select! {
             () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(RECOVERY_EVERY) => {}
+            () = tokio::time::sleep(config.recovery_every) => {}
         }
     }
 }

@@ -15,6 +15,18 @@ const APP_JS: &str = include_str!("../web/app.js");
 const BUYBACK_JS: &str = include_str!("../web/buyback.js");
 /// Its style sheet.
 const APP_CSS: &str = include_str!("../web/app.css");
+/// What the sales desk and staff pages' scripts share (DOM building, API calls).
+const DESK_JS: &str = include_str!("../web/desk.js");
+/// The sales desk page (seed 001: menu, products, contact, registration, consent).
+const SALES_HTML: &str = include_str!("../web/sales.html");
+/// Its script.
+const LEADS_JS: &str = include_str!("../web/leads.js");
+/// The sales staff's page.
+const STAFF_HTML: &str = include_str!("../web/staff.html");
+/// Its script.
+const STAFF_JS: &str = include_str!("../web/staff.js");
+/// Styles of the sales desk and staff pages.
+const LEADS_CSS: &str = include_str!("../web/leads.css");
 
 /// Only this origin's own script, style and API; no inline code, no framing.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
@@ -28,6 +40,30 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/assets/app.js", get(app_js))
         .route("/assets/app.css", get(app_css))
         .route("/assets/buyback.js", get(buyback_js))
+        .route(
+            "/sales",
+            get(|| async { asset("text/html; charset=utf-8", SALES_HTML) }),
+        )
+        .route(
+            "/staff",
+            get(|| async { asset("text/html; charset=utf-8", STAFF_HTML) }),
+        )
+        .route(
+            "/assets/desk.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DESK_JS) }),
+        )
+        .route(
+            "/assets/leads.js",
+            get(|| async { asset("text/javascript; charset=utf-8", LEADS_JS) }),
+        )
+        .route(
+            "/assets/staff.js",
+            get(|| async { asset("text/javascript; charset=utf-8", STAFF_JS) }),
+        )
+        .route(
+            "/assets/leads.css",
+            get(|| async { asset("text/css; charset=utf-8", LEADS_CSS) }),
+        )
 }
 
 async fn index() -> Response {
@@ -100,5 +136,35 @@ mod tests {
             assert!(INDEX_HTML.contains(id), "{id}");
         }
         assert!(APP_JS.contains("Device information is unavailable right now"));
+    }
+
+    #[test]
+    fn the_sales_desk_and_staff_pages_load_only_their_own_assets() {
+        assert!(SALES_HTML.contains(r#"src="/assets/leads.js""#));
+        assert!(STAFF_HTML.contains(r#"src="/assets/staff.js""#));
+        for page in [SALES_HTML, STAFF_HTML] {
+            assert!(
+                page.contains(r#"src="/assets/desk.js""#),
+                "shared helpers first"
+            );
+        }
+        for page in [
+            SALES_HTML, DESK_JS, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS,
+        ] {
+            for external in ["http://", "https://", "//cdn"] {
+                assert!(!page.contains(external), "{external}");
+            }
+            assert!(!page.contains("innerHTML"), "text only, never HTML");
+        }
+        for id in [
+            "menu-products",
+            "menu-registration",
+            "menu-purchase",
+            "contact-form",
+            "registration-form",
+            "confirm-forward",
+        ] {
+            assert!(SALES_HTML.contains(&format!(r#"id="{id}""#)), "{id}");
+        }
     }
 }

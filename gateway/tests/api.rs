@@ -124,12 +124,22 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             "/api/v1/checkouts/{id}/installation",
             "/api/v1/checkouts/{id}/installers",
             "/api/v1/checkouts/{id}/payment",
+            "/api/v1/consents",
+            "/api/v1/consents/{id}",
+            "/api/v1/contact-requests",
             "/api/v1/customers",
             "/api/v1/devices",
             "/api/v1/devices/{id}",
             "/api/v1/plans",
             "/api/v1/plans/{id}",
+            "/api/v1/products",
+            "/api/v1/products/{id}",
+            "/api/v1/registration",
             "/api/v1/session",
+            "/api/v1/staff/leads",
+            "/api/v1/staff/leads/{id}/acknowledgement",
+            "/api/v1/staff/leads/{id}/closure",
+            "/api/v1/staff/session",
         ])
     );
     let params: Vec<&str> = doc["paths"]["/api/v1/plans"]["get"]["parameters"]

@@ -132,7 +132,27 @@ impl Running {
         F: FnOnce(tokio::net::TcpListener, tokio_util::sync::CancellationToken) -> Fut,
         Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
     {
-        let listener = listener().await;
+        Self::serve_on(listener().await, serve)
+    }
+
+    /// Starts `serve(listener, shutdown)` on `addr` — e.g. the address of a server this
+    /// test stopped, to bring it back where its clients expect it.
+    pub async fn start_at<F, Fut>(addr: std::net::SocketAddr, serve: F) -> Self
+    where
+        F: FnOnce(tokio::net::TcpListener, tokio_util::sync::CancellationToken) -> Fut,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .unwrap_or_else(|e| panic!("bind {addr} again: {e}"));
+        Self::serve_on(listener, serve)
+    }
+
+    fn serve_on<F, Fut>(listener: tokio::net::TcpListener, serve: F) -> Self
+    where
+        F: FnOnce(tokio::net::TcpListener, tokio_util::sync::CancellationToken) -> Fut,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
         let addr = listener.local_addr().expect("local addr");
         let shutdown = tokio_util::sync::CancellationToken::new();
         let task = tokio::spawn(serve(listener, shutdown.clone()));

@@ -5,6 +5,7 @@ use crate::accessory::v1::DeviceCategory;
 use crate::buyback::v1::{ApplicationState, BodyDamage, Grade, ScreenCondition};
 use crate::common::v1::VehicleClass;
 use crate::insurance::v1::CoverageOption;
+use crate::leads::v1::{ConsentPurpose, LeadKind, LeadStatus, RelatedKind, RequestedAction};
 
 /// A contract enum with a lowercase name per value.
 pub trait EnumSlug: Sized + Copy + 'static {
@@ -96,6 +97,38 @@ enum_slug!(ApplicationState, [
     Reported => "reported",
 ]);
 
+enum_slug!(RequestedAction, [
+    SendInformation => "send_information",
+    Visit => "visit",
+    PhoneCall => "phone_call",
+]);
+
+enum_slug!(ConsentPurpose, [
+    RegistrationUpdates => "registration_updates",
+    Purchases => "purchases",
+    ProductInterest => "product_interest",
+]);
+
+enum_slug!(LeadKind, [
+    Contact => "contact",
+    RegistrationUpdate => "registration_update",
+    Purchase => "purchase",
+    Interest => "interest",
+]);
+
+enum_slug!(LeadStatus, [
+    New => "new",
+    Emailed => "emailed",
+    Acknowledged => "acknowledged",
+    Closed => "closed",
+]);
+
+enum_slug!(RelatedKind, [
+    Attachment => "attachment",
+    Consumable => "consumable",
+    Option => "option",
+]);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,22 +166,31 @@ mod tests {
             (1..100).filter(|n| named(*n)).count(),
             CoverageOption::SLUGS.len()
         );
-        let named = |n: i32| Grade::try_from(n).is_ok();
-        assert_eq!((1..100).filter(|n| named(*n)).count(), Grade::SLUGS.len());
-        let named = |n: i32| ScreenCondition::try_from(n).is_ok();
-        assert_eq!(
-            (1..100).filter(|n| named(*n)).count(),
-            ScreenCondition::SLUGS.len()
-        );
-        let named = |n: i32| BodyDamage::try_from(n).is_ok();
-        assert_eq!(
-            (1..100).filter(|n| named(*n)).count(),
-            BodyDamage::SLUGS.len()
-        );
-        let named = |n: i32| ApplicationState::try_from(n).is_ok();
-        assert_eq!(
-            (1..100).filter(|n| named(*n)).count(),
-            ApplicationState::SLUGS.len()
-        );
+        fn listed<E: EnumSlug + TryFrom<i32>>() -> bool {
+            (1..100).filter(|n| E::try_from(*n).is_ok()).count() == E::SLUGS.len()
+        }
+        assert!(listed::<Grade>());
+        assert!(listed::<ScreenCondition>());
+        assert!(listed::<BodyDamage>());
+        assert!(listed::<ApplicationState>());
+        assert!(listed::<RequestedAction>());
+        assert!(listed::<ConsentPurpose>());
+        assert!(listed::<LeadKind>());
+        assert!(listed::<LeadStatus>());
+        assert!(listed::<RelatedKind>());
+    }
+
+    #[test]
+    fn sales_desk_slugs_are_the_contract_names_in_lowercase() {
+        fn check<E: EnumSlug>(prefix: &str, name: impl Fn(E) -> &'static str) {
+            for (value, slug) in E::SLUGS {
+                assert_eq!(format!("{prefix}{}", slug.to_uppercase()), name(*value));
+            }
+        }
+        check::<RequestedAction>("REQUESTED_ACTION_", |v| v.as_str_name());
+        check::<ConsentPurpose>("CONSENT_PURPOSE_", |v| v.as_str_name());
+        check::<LeadKind>("LEAD_KIND_", |v| v.as_str_name());
+        check::<LeadStatus>("LEAD_STATUS_", |v| v.as_str_name());
+        check::<RelatedKind>("RELATED_KIND_", |v| v.as_str_name());
     }
 }

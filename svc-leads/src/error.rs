@@ -22,6 +22,21 @@ pub enum LeadsError {
     /// Another customer has this e-mail.
     #[error("{EMAIL_TAKEN}")]
     EmailTaken,
+    /// No product has this model number.
+    #[error("no product with model number {0:?}")]
+    ProductNotFound(String),
+    /// No lead has this ID (or it is another salesperson's).
+    #[error("no lead {0} for this salesperson")]
+    LeadNotFound(String),
+    /// No salesperson has this ID.
+    #[error("no salesperson with ID {0:?}")]
+    StaffNotFound(String),
+    /// The lead is closed.
+    #[error("{0}")]
+    LeadClosed(&'static str),
+    /// An e-mail template failed to render.
+    #[error("rendering an e-mail failed: {0}")]
+    Template(#[from] minijinja::Error),
     /// Unknown login or wrong password (deliberately indistinguishable).
     #[error("{WRONG_LOGIN}")]
     WrongLogin,
@@ -40,7 +55,12 @@ impl From<LeadsError> for Status {
     fn from(err: LeadsError) -> Self {
         match err {
             LeadsError::Invalid(e) => e.into(),
-            LeadsError::CustomerNotFound(_) => Status::not_found(err.to_string()),
+            LeadsError::CustomerNotFound(_)
+            | LeadsError::ProductNotFound(_)
+            | LeadsError::LeadNotFound(_)
+            | LeadsError::StaffNotFound(_) => Status::not_found(err.to_string()),
+            LeadsError::LeadClosed(_) => Status::failed_precondition(err.to_string()),
+            LeadsError::Template(_) => tandem_mesh::status::internal(&err),
             LeadsError::EmailTaken => Status::already_exists(EMAIL_TAKEN),
             LeadsError::WrongLogin => Status::unauthenticated(WRONG_LOGIN),
             LeadsError::Hashing(_) | LeadsError::Task(_) => tandem_mesh::status::internal(&err),

@@ -1,53 +1,160 @@
-//! svc-leads — the sales-staff support server of seeds 001/002. This version holds the
-//! customer-information store of seed 000 (claims 2, 3, 7, 22): a customer registers
-//! once (name, e-mail, phone, US address, date of birth, password hashed with argon2id),
-//! logs in by customer ID or e-mail, and the gateway and the other servers fetch the
-//! customer's data from here instead of asking the customer again. Sales staff, lead
-//! routing, consent records and the e-mail outbox will be added beside it.
+//! svc-leads — the sales-staff support server of seeds 001/002, holding the
+//! customer-information store of seed 000 (claims 2, 3, 7, 22).
 //!
-//! `grpc` maps requests, `registry` runs the customer operations (idempotency,
-//! races, hashing off the runtime), `domain` holds the rules (pure, unit tested),
-//! `store` the sea-orm entities and queries, `migration` the schema.
+//! Customers register once and log in by customer ID or e-mail; the gateway and the other
+//! servers fetch their data from here. Beside them: product information with related
+//! items (FIG. 10), sales staff with the areas and product lines they are in charge of
+//! (FIG. 3B), and leads — contact requests, registration updates forwarded with consent,
+//! purchases and product interest — each routed to the right salesperson by
+//! `StaffRouter` and e-mailed through a durable outbox that a dispatcher delivers over
+//! SMTP (or, in `tandem up`, writes as `.eml` files). Staff and a company's CRM read,
+//! acknowledge and close leads over `StaffLeads`.
+//!
+//! `grpc` maps requests; `registry` (customers), `desk` (the customer flows) and
+//! `staffdesk` (staff and admin) run the operations; `domain` holds the rules (pure, unit
+//! tested); `mail` renders, queues and delivers e-mail; `store` the sea-orm entities and
+//! queries; `migration` the schema.
 
+#![warn(missing_docs)]
+
+pub mod desk;
 pub mod domain;
 mod error;
 mod grpc;
+pub mod mail;
 pub mod migration;
 mod registry;
+pub mod staffdesk;
 pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::db::DbSetupError;
 use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
 use tandem_proto::leads::v1::customers_server::CustomersServer;
+use tandem_proto::leads::v1::sales_admin_server::SalesAdminServer;
+use tandem_proto::leads::v1::sales_desk_server::SalesDeskServer;
+use tandem_proto::leads::v1::staff_leads_server::StaffLeadsServer;
 use tokio::net::TcpListener;
 
+pub use desk::{DeskSettings, SalesDesk};
 pub use error::{EMAIL_TAKEN, LeadsError, WRONG_LOGIN};
-pub use grpc::CustomersService;
+pub use grpc::{CustomersService, SalesDeskService, StaffLeadsService};
+pub use mail::MailSettings;
+pub use mail::dispatcher::{Dispatcher, DispatcherConfig};
+pub use mail::transport::Transport;
 pub use registry::CustomerRegistry;
+pub use staffdesk::StaffDesk;
+
+/// The From mailbox unless configured.
+pub const DEFAULT_FROM: &str = "Tandem sales desk <sales-desk@tandem.example>";
+
+/// Settings of the sales desk and its e-mail.
+#[derive(Clone, Debug)]
+pub struct LeadsConfig {
+    /// Sender, administrator copy, default owner, interest notices.
+    pub desk: DeskSettings,
+    /// The SMTP server, e.g. `smtp://mail:25` or `smtps://user:pass@mail:465`; without
+    /// one, e-mail is written as `.eml` files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// Where `.eml` files go when there is no SMTP server.
+    pub mail_dir: PathBuf,
+    /// Pacing of the outbox dispatcher.
+    pub dispatcher: DispatcherConfig,
+}
+
+impl LeadsConfig {
+    /// Defaults: mail as `.eml` files in `mail_dir`, no administrator copy, no default
+    /// owner, interest notices off.
+    pub fn new(mail_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            desk: DeskSettings {
+                mail: MailSettings {
+                    from: DEFAULT_FROM.to_owned(),
+                    admin_copy: None,
+                },
+                default_owner: None,
+                interest_notices: false,
+            },
+            smtp_url: None,
+            mail_dir: mail_dir.into(),
+            dispatcher: DispatcherConfig::default(),
+        }
+    }
+
+    /// Checks the settings before anything starts: addresses parse as mailboxes, the
+    /// default owner looks like a staff ID, the SMTP URL is usable.
+    pub fn check(&self) -> anyhow::Result<()> {
+        use lettre::message::Mailbox;
+        let mail = &self.desk.mail;
+        mail.from.parse::<Mailbox>().map_err(|e| {
+            anyhow::anyhow!("the leads From address {:?} is invalid: {e}", mail.from)
+        })?;
+        if let Some(admin) = &mail.admin_copy {
+            admin.parse::<Mailbox>().map_err(|e| {
+                anyhow::anyhow!("the leads administrator copy address {admin:?} is invalid: {e}")
+            })?;
+        }
+        if let Some(owner) = &self.desk.default_owner {
+            domain::staff::parse_staff_id(owner).map_err(|e| {
+                anyhow::anyhow!("the leads default owner {owner:?} is invalid: {}", e.reason)
+            })?;
+        }
+        self.transport().map(|_| ())
+    }
+
+    /// Where e-mail is delivered.
+    pub fn transport(&self) -> anyhow::Result<Transport> {
+        match &self.smtp_url {
+            Some(url) => Transport::smtp(url),
+            None => Ok(Transport::Directory(self.mail_dir.clone())),
+        }
+    }
+}
 
 /// Connects to the leads database and applies its migrations.
 pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
 }
 
-/// Inserts the demo customer (idempotent; see docs/services/leads.md for the login).
+/// Inserts the demo customer, staff and product information (idempotent; see
+/// docs/services/leads.md for the logins).
 pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_customer(db).await
+    store::seed::demo_customer(db).await?;
+    store::seed::demo_sales_desk(db).await
 }
 
-/// Serves the customer-information store on `listener` until `shutdown` is cancelled.
+/// Serves the customer store, the sales desk and the staff services on `listener`, and
+/// runs the e-mail dispatcher, until `shutdown` is cancelled.
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
     config: ServerConfig,
+    leads: LeadsConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    GrpcServer::new("leads", config)
+    let transport = leads.transport()?;
+    if leads.desk.default_owner.is_none() {
+        tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
+    }
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let dispatcher = Dispatcher::new(db.clone(), transport, leads.dispatcher, wake.clone());
+    let dispatching = tokio::spawn(dispatcher.run(shutdown.clone()));
+    let desk = SalesDesk::new(db.clone(), leads.desk, wake);
+    let staff = StaffLeadsService::new(StaffDesk::new(db.clone()));
+    let served = GrpcServer::new("leads", config)
         .add_service(CustomersServer::new(CustomersService::new(
             CustomerRegistry::new(db.clone()),
         )))
+        .add_service(SalesDeskServer::new(SalesDeskService::new(desk)))
+        .add_service(StaffLeadsServer::new(staff.clone()))
+        .add_service(SalesAdminServer::new(staff))
         .with_database(db)
-        .run(listener, shutdown)
-        .await
+        .run(listener, shutdown.clone())
+        .await;
+    shutdown.cancel();
+    dispatching.await.ok();
+    served
 }

@@ -150,6 +150,14 @@ impl CustomerRegistry {
             .ok_or(LeadsError::CustomerNotFound(id))
     }
 
+    /// The products the customer owns.
+    pub async fn possessed(
+        &self,
+        customer_id: &str,
+    ) -> Result<Vec<crate::store::possessed::Possessed>, LeadsError> {
+        Ok(crate::store::possessed::of(&self.db, customer_id).await?)
+    }
+
     /// Changes a customer's contact data. Setting values is naturally idempotent, so a
     /// retried update gives the same record.
     pub async fn update(&self, req: &UpdateCustomerRequest) -> Result<Customer, LeadsError> {
@@ -190,7 +198,7 @@ static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_H
 
 /// Runs CPU-heavy password work off the async runtime, at most [`MAX_HASHING`] at once
 /// (the rest wait their turn).
-async fn hashing<T: Send + 'static>(
+pub(crate) async fn hashing<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
     // The semaphore is never closed, so acquiring only waits.

@@ -54,6 +54,7 @@ async fn updates_contact_data_and_keeps_the_rest() {
                 email: String::new(),
                 phone: "+1 408 555 0199".into(),
                 address: Some(new_address),
+                ..Default::default()
             })
             .await
             .expect("update")

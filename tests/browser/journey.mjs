@@ -15,19 +15,7 @@
 // in /tmp. JOURNEY_SHOTS=<dir> also saves a screenshot after every step;
 // CHROMIUM=<path> overrides /usr/bin/chromium.
 
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-const base = (process.argv[2] || '').replace(/\/+$/, '');
-if (!/^http:\/\/[^/]+$/.test(base)) {
-  console.error('usage: node journey.mjs http://HOST:PORT   (the gateway base URL)');
-  process.exit(2);
-}
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const shots = process.env.JOURNEY_SHOTS || '';
-const TIMEOUT = Number(process.env.JOURNEY_TIMEOUT_MS || 20000);
+import { base, expect, journey, newPage, run, step } from './lib.mjs';
 
 const PLAN = 'Safe Driver Comprehensive';
 const DEVICE_ID = 'DEV-DC-1002';
@@ -49,44 +37,6 @@ const person = {
 };
 
 let page;
-let browser;
-let stepNo = 0;
-let passed = 0;
-let failed = 0;
-const pageErrors = [];
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Runs one step: prints `ok`, or throws after printing `FAIL`. */
-async function step(name, fn) {
-  stepNo += 1;
-  const started = Date.now();
-  try {
-    const note = await fn();
-    if (pageErrors.length) throw new Error(`script error on the page: ${pageErrors.join(' | ')}`);
-    console.log(`ok   ${name}${note ? `: ${note}` : ''} (${Date.now() - started} ms)`);
-    if (shots) {
-      await page.screenshot({ path: path.join(shots, `${String(stepNo).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true });
-    }
-  } catch (err) {
-    console.log(`FAIL ${name}: ${err.message.split('\n')[0]}`);
-    throw err;
-  }
-}
-
-/** A journey: its steps run in order; a failure ends the run. */
-async function journey(name, fn) {
-  console.log(`--- ${name}`);
-  try {
-    await fn();
-    passed += 1;
-  } catch (err) {
-    failed += 1;
-    throw err;
-  }
-}
 
 const text = async (selector) => ((await page.locator(selector).textContent()) || '').trim();
 const minor = async (selector) => Number(await page.locator(selector).getAttribute('data-minor-units'));
@@ -150,20 +100,7 @@ async function fillCard(number) {
 }
 
 async function main() {
-  if (shots) fs.mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
-  context.setDefaultTimeout(TIMEOUT);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
-  });
+  page = await newPage();
 
   await journey('a. happy path: register, search, buy a plan with a dashcam, pay, book an installer', async () => {
     await step('open the page: plans shown at once', async () => {
@@ -342,23 +279,4 @@ async function main() {
 
 }
 
-try {
-  await main();
-  console.log(`journeys: ${passed} passed, ${failed} failed`);
-  await browser.close();
-  process.exit(0);
-} catch (err) {
-  let shot = '';
-  if (page) {
-    shot = path.join(os.tmpdir(), `tandem-journey-failure-${Date.now()}.png`);
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => { shot = ''; });
-    console.log(`     at ${page.url()}`);
-    const alert = await page.locator('#error').textContent().catch(() => '');
-    if (alert) console.log(`     alert: ${alert.trim()}`);
-  }
-  if (shot) console.log(`     screenshot: ${shot}`);
-  console.log(`     ${String(err.stack || err).split('\n').slice(0, 6).join('\n     ')}`);
-  console.log(`journeys: ${passed} passed, ${failed || 1} failed`);
-  if (browser) await browser.close().catch(() => {});
-  process.exit(1);
-}
+await run(main);

@@ -61,6 +61,21 @@ impl TestMesh {
         server: ServerConfig,
         missing: &[Target],
     ) -> Option<Self> {
+        Self::start_full(engine, server, missing, leads_config()).await
+    }
+
+    /// Starts every target on `engine` with demo data and the sales desk's settings
+    /// `leads` (e.g. a test SMTP server).
+    pub async fn start_with_leads(engine: Engine, leads: svc_leads::LeadsConfig) -> Option<Self> {
+        Self::start_full(engine, ServerConfig::default(), &[], leads).await
+    }
+
+    async fn start_full(
+        engine: Engine,
+        server: ServerConfig,
+        missing: &[Target],
+        leads: svc_leads::LeadsConfig,
+    ) -> Option<Self> {
         let mut dbs = Vec::new();
         let mut databases = BTreeMap::new();
         let running: Vec<Target> = Target::ALL
@@ -89,12 +104,10 @@ impl TestMesh {
         let config = LaunchConfig {
             topology,
             server,
-            client: ClientConfig {
-                connect_timeout: Duration::from_millis(500),
-                call_timeout: Duration::from_secs(2),
-            },
+            client: test_client(),
             demo_data: true,
             operator_token: Some(OPERATOR_TOKEN.to_owned()),
+            leads,
         };
         let mesh = Mesh::start(config, CancellationToken::new())
             .await
@@ -116,6 +129,16 @@ impl TestMesh {
         self.mesh.url(target).expect("target runs here")
     }
 
+    /// Settings of a gateway the test starts itself over this mesh's servers, with the
+    /// mesh's client timeouts; `leads_url` is svc-leads when the test runs that itself.
+    pub fn gateway_config(&self, leads_url: Option<&str>) -> tandem_gateway::GatewayConfig {
+        let url = |t: Target| match (t, leads_url) {
+            (Target::Leads, Some(url)) => url.to_owned(),
+            _ => self.url(t),
+        };
+        tandem::launch::gateway_config(&url, test_client(), Some(OPERATOR_TOKEN.to_owned()))
+    }
+
     /// Stops every server (failing the test if one failed) and removes the databases.
     pub async fn stop(self) {
         tokio::time::timeout(Duration::from_secs(20), self.mesh.stop())
@@ -128,6 +151,51 @@ impl TestMesh {
     }
 }
 
+/// Calls between servers in tests: a down server is noticed within half a second.
+fn test_client() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_millis(500),
+        call_timeout: Duration::from_secs(2),
+    }
+}
+
+/// A gateway of the test's own with `config` on the database at `db_url`.
+pub async fn start_gateway(
+    config: tandem_gateway::GatewayConfig,
+    db_url: &str,
+) -> tandem_mesh::testing::Running {
+    let db = tandem_gateway::open(db_url)
+        .await
+        .expect("gateway database");
+    tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
+}
+
+/// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless
+/// `TANDEM_TEST_SMTP_URL`-style settings are added by a test; the demo default owner.
+pub fn leads_config() -> svc_leads::LeadsConfig {
+    let dir = std::env::temp_dir().join(format!("tandem-mail-{}", uuid_like()));
+    let mut config = svc_leads::LeadsConfig::new(dir);
+    config.desk.default_owner = Some(svc_leads::store::seed::DEMO_DEFAULT_OWNER.to_owned());
+    config
+}
+
+/// The sales desk's settings delivering to the test SMTP server `smtp`, with a
+/// dispatcher that looks at its outbox every 100 ms.
+pub fn leads_config_with_smtp(smtp: &smtp::MailServer) -> svc_leads::LeadsConfig {
+    let mut config = leads_config();
+    config.smtp_url = Some(smtp.url.clone());
+    config.dispatcher.poll_every = Duration::from_millis(100);
+    config
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{}", std::process::id())
+}
+
 /// Query string of a valid plan search for a 35-year-old with a 5-year-old sedan.
 pub fn search_query() -> String {
     use chrono::Datelike;
@@ -136,4 +204,8 @@ pub fn search_query() -> String {
         chrono::Utc::now().year() - 5
     )
 }
+pub mod browser;
 pub mod shopper;
+/// The real SMTP server of the sales desk's tests (shared with svc-leads' own tests).
+#[path = "../../svc-leads/tests/common/smtp.rs"]
+pub mod smtp;

@@ -14,6 +14,8 @@ pub struct Shopper {
     csrf: String,
     /// The session cookie's value, once logged in.
     session: Option<String>,
+    /// The staff session cookie's value, once logged in to the staff page.
+    staff_session: Option<String>,
 }
 
 impl Shopper {
@@ -31,6 +33,7 @@ impl Shopper {
             http,
             csrf,
             session: None,
+            staff_session: None,
         }
     }
 
@@ -45,6 +48,9 @@ impl Shopper {
         if let Some(s) = &self.session {
             cookies.push_str(&format!("; tandem_session={s}"));
         }
+        if let Some(s) = &self.staff_session {
+            cookies.push_str(&format!("; tandem_staff_session={s}"));
+        }
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -56,6 +62,9 @@ impl Shopper {
         let response = request.send().await.unwrap();
         if let Some(session) = cookie(&response, "tandem_session") {
             self.session = Some(session);
+        }
+        if let Some(session) = cookie(&response, "tandem_staff_session") {
+            self.staff_session = Some(session);
         }
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
@@ -70,6 +79,11 @@ impl Shopper {
     /// POST with a JSON body.
     pub async fn post(&mut self, path: &str, body: Value) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// PUT with a JSON body.
+    pub async fn put(&mut self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
     }
 
     /// Registers a new customer living at `zip` and stays logged in.

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -164,23 +164,8 @@ pub async fn login(
     JsonBody(body): JsonBody<Login>,
 ) -> Result<Response, Problem> {
     let now = Utc::now();
-    if let Some(until) = sessions::throttled_until(&state.db, &body.login, now)
-        .await
-        .map_err(db)?
-    {
-        let wait = (until - now).num_seconds().max(1);
-        let mut response = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed logins; try again in {} minutes.",
-                (wait + 59) / 60
-            ),
-        )
-        .into_response();
-        if let Ok(value) = wait.to_string().parse() {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Ok(response);
+    if let Some(refused) = auth::throttled(&state.db, &body.login, now).await? {
+        return Ok(refused);
     }
     let request = leads::AuthenticateRequest {
         login: body.login.clone(),

@@ -7,6 +7,8 @@ pub mod checkouts;
 pub mod customers;
 pub mod devices;
 pub mod plans;
+pub mod sales;
+pub mod staff;
 
 use std::time::Duration;
 
@@ -21,6 +23,8 @@ use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
 use tandem_proto::leads::v1::customers_client::CustomersClient;
+use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
+use tandem_proto::leads::v1::staff_leads_client::StaffLeadsClient;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 use utoipa::OpenApi;
@@ -50,6 +54,12 @@ pub struct AppState {
     /// The buy-back center (svc-buyback), its staff service, and the sales center side
     /// of the accessory seller; the staff token's digest.
     pub buyback: buyback::Clients,
+    /// The sales desk (svc-leads): products, contact, registration, consent.
+    pub desk: SalesDeskClient<Channel>,
+    /// The sales staff's side of svc-leads.
+    pub staff_leads: StaffLeadsClient<Channel>,
+    /// Purchase notices owed to the sales desk.
+    pub notices: crate::checkout::Notices,
 }
 
 impl AppState {
@@ -59,10 +69,17 @@ impl AppState {
         let channel = |url: &str| tandem_mesh::client::channel(url, &config.client);
         let insurance = channel(&config.insurance_url)?;
         let accessory = channel(&config.accessory_url)?;
+        let leads = channel(&config.leads_url)?;
+        let notices = crate::checkout::Notices::new(
+            db.clone(),
+            SalesDeskClient::new(leads.clone()),
+            config.client.call_timeout,
+        );
         let clients = crate::checkout::Clients {
             sales: InsuranceSalesClient::new(insurance.clone()),
             orders: AccessoryOrdersClient::new(accessory.clone()),
             settlement: SettlementClient::new(channel(&config.settlement_url)?),
+            notices: notices.clone(),
         };
         let flow = crate::checkout::Flow::new(
             db.clone(),
@@ -74,7 +91,7 @@ impl AppState {
             insurance: InsurancePlansClient::new(insurance),
             accessory: AccessoryCatalogClient::new(accessory.clone()),
             call_timeout: config.client.call_timeout,
-            customers: CustomersClient::new(channel(&config.leads_url)?),
+            customers: CustomersClient::new(leads.clone()),
             installers: InstallersClient::new(channel(&config.install_url)?),
             db,
             flow,
@@ -84,6 +101,9 @@ impl AppState {
                 sales_center: SalesCenterClient::new(accessory.clone()),
                 operator_digest: config.operator_token.as_deref().map(buyback::digest),
             },
+            desk: SalesDeskClient::new(leads.clone()),
+            staff_leads: StaffLeadsClient::new(leads),
+            notices,
         })
     }
 
@@ -109,7 +129,9 @@ impl AppState {
         (name = "customers", description = "Registration and sessions"),
         (name = "checkout", description = "Buying a plan and a device together"),
         (name = "buyback", description = "Selling a used device back, verified by the order number of a purchase"),
-        (name = "buyback-staff", description = "The buy-back center's staff desk (Bearer token)")
+        (name = "buyback-staff", description = "The buy-back center's staff desk (Bearer token)"),
+        (name = "sales", description = "Product information, contacting sales staff, registration updates and consent"),
+        (name = "staff", description = "The sales staff's page: their leads, acknowledged and closed")
     ),
     components(schemas(Problem, FieldError))
 )]
@@ -138,6 +160,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(buyback::counteroffer))
         .routes(routes!(buyback::desk::applications))
         .routes(routes!(buyback::desk::inspect))
+        .merge(sales::routes())
+        .merge(staff::routes())
 }
 
 /// A JSON request body; a malformed one is a 400 problem, not a plain-text error.

@@ -32,6 +32,8 @@ pub struct Clients {
     pub orders: AccessoryOrdersClient<Channel>,
     /// The account server.
     pub settlement: SettlementClient<Channel>,
+    /// Purchase notices to the sales desk (svc-leads), sent after completion.
+    pub notices: super::Notices,
 }
 
 /// What a customer asks to buy.
@@ -254,7 +256,9 @@ impl Flow {
         row.policy_end = Some(policy.end_date);
         row.state = State::Completed.as_str().into();
         row.failure = None;
-        self.save(row).await
+        let row = self.save(row).await?;
+        self.clients.notices.completed(&row).await;
+        Ok(row)
     }
 
     /// Cancels a checkout that was not paid.

@@ -1,17 +1,20 @@
 //! The bundle checkout (seed 000): quote → reserve the device → bundle discount verified
 //! by the insurer → one payment for both lines → confirm the order → contract the policy →
-//! book the installer. Every step is idempotent (its key derives from the checkout ID) and
-//! its result is written to the checkout log before the next starts, so a restarted
-//! gateway can finish or compensate whatever was in flight (`Flow::recover`). A failure
-//! before payment leaves no charge; after payment, either every step completes or the
-//! money is refunded.
+//! book the installer. Every step is idempotent (its key derives from the checkout ID), and
+//! the checkout log is written when the checkout starts, when it is priced, before the
+//! payment and when it is done, so a restarted gateway can finish or compensate whatever
+//! was in flight (`Flow::recover`): what the log never learnt is undone by the steps' keys,
+//! a payment is looked up by its key. A failure before payment leaves no charge; after
+//! payment, either every step completes or the money is refunded.
 
 mod flow;
+pub mod notify;
 mod pricing;
 mod recovery;
 pub mod view;
 
 pub use flow::{Clients, Flow, NewCheckout};
+pub use notify::Notices;
 
 /// Where a checkout is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -51,3 +51,8 @@ pub async fn unfinished(
         .all(db)
         .await
 }
+
+/// One checkout by ID (whoever's it is).
+pub async fn by_id(db: &DatabaseConnection, id: &str) -> Result<Option<checkout::Model>, DbErr> {
+    checkout::Entity::find_by_id(id.to_owned()).one(db).await
+}

@@ -96,3 +96,52 @@ pub mod checkout {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The purchase notice of a completed checkout to the sales desk (`purchase_notice`
+/// table): pending until svc-leads accepted it.
+pub mod purchase_notice {
+    use sea_orm::entity::prelude::*;
+
+    /// One notice.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "purchase_notice")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub checkout_id: String,
+        /// pending, sent or failed.
+        pub state: String,
+        pub attempts: i32,
+        pub last_error: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales staff session of the staff page (`staff_session` table); like `session`, the
+/// cookie holds the ID and the table its SHA-256.
+pub mod staff_session {
+    use sea_orm::entity::prelude::*;
+
+    /// One staff session row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_session")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id_hash: String,
+        pub staff_id: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

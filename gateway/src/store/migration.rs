@@ -7,7 +7,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables)]
+        vec![
+            Box::new(CreateTables),
+            Box::new(super::leads_migration::CreateLeadsTables),
+        ]
     }
 }
 

@@ -22,11 +22,7 @@ pub async fn create(
     customer_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    let id = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let id = new_id();
     session::Entity::insert(session::ActiveModel {
         id_hash: Set(hash(&id)),
         customer_id: Set(customer_id.to_owned()),
@@ -105,6 +101,16 @@ fn login_key(login: &str) -> String {
     login.trim().to_lowercase()
 }
 
-fn hash(id: &str) -> String {
+/// A new opaque session ID: 256 random bits as hex.
+pub(crate) fn new_id() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// What the table keeps of a session ID: its SHA-256, in hex.
+pub(crate) fn hash(id: &str) -> String {
     tandem_mesh::hex::encode(&Sha256::digest(id.as_bytes()))
 }

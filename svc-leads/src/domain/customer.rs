@@ -7,8 +7,10 @@ use tandem_mesh::status::InvalidField;
 use tandem_proto::leads::v1::{RegisterCustomerRequest, UpdateCustomerRequest};
 
 pub use super::contact::Address;
+use super::contact::MAX_NAME_CHARS;
 use super::contact::{parse_date_of_birth, parse_email, parse_name, parse_phone};
 use super::password::Password;
+use super::text::optional_line;
 
 /// Prefix of every customer ID.
 pub const CUSTOMER_ID_PREFIX: &str = "CUS-";
@@ -38,6 +40,14 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     /// When the record last changed (millisecond precision).
     pub updated_at: DateTime<Utc>,
+    /// Office (company) name; may be empty (seed 001, FIG. 14A).
+    pub office: String,
+    /// Section or department; may be empty.
+    pub section: String,
+    /// Office phone; may be empty.
+    pub office_phone: String,
+    /// The customer's own salesperson (seed 001, FIG. 3A).
+    pub assigned_staff_id: Option<String>,
 }
 
 /// A validated registration.
@@ -88,6 +98,10 @@ impl NewCustomer {
             date_of_birth: self.date_of_birth,
             created_at: now,
             updated_at: now,
+            office: String::new(),
+            section: String::new(),
+            office_phone: String::new(),
+            assigned_staff_id: None,
         };
         (customer, self.password)
     }
@@ -104,6 +118,54 @@ pub struct CustomerPatch {
     pub phone: Option<String>,
     /// New address, replacing the whole address.
     pub address: Option<Address>,
+    /// New office name.
+    pub office: Option<String>,
+    /// New section.
+    pub section: Option<String>,
+    /// New office phone.
+    pub office_phone: Option<String>,
+}
+
+/// One changed field of a registration: its label, old and new value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The request field, e.g. "office_phone".
+    pub field: &'static str,
+    /// Words for it, e.g. "Office phone".
+    pub label: &'static str,
+    /// The value before.
+    pub before: String,
+    /// The value after.
+    pub after: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(none)".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        write!(
+            f,
+            "{}: {} → {}",
+            self.label,
+            shown(&self.before),
+            shown(&self.after)
+        )
+    }
+}
+
+/// An address on one line, for e-mails.
+pub fn address_line(a: &Address) -> String {
+    let street = [a.line1.as_str(), a.line2.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{street}, {}, {} {}", a.city, a.region, a.postal_code)
 }
 
 impl CustomerPatch {
@@ -125,7 +187,58 @@ impl CustomerPatch {
                 .as_ref()
                 .map(|a| Address::parse(Some(a)))
                 .transpose()?,
+            office: given(&req.office)
+                .then(|| optional_line("office", &req.office, MAX_NAME_CHARS))
+                .transpose()?,
+            section: given(&req.section)
+                .then(|| optional_line("section", &req.section, MAX_NAME_CHARS))
+                .transpose()?,
+            office_phone: given(&req.office_phone)
+                .then(|| {
+                    parse_phone(&req.office_phone)
+                        .map_err(|e| InvalidField::new("office_phone", e.reason))
+                })
+                .transpose()?,
         })
+    }
+
+    /// The fields this patch would actually change on `current`, with old and new values.
+    pub fn changes(&self, current: &Customer) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut diff = |field, label, before: &str, after: Option<&String>| {
+            if let Some(after) = after.filter(|a| a.as_str() != before) {
+                changes.push(Change {
+                    field,
+                    label,
+                    before: before.to_owned(),
+                    after: after.clone(),
+                });
+            }
+        };
+        diff("name", "Name", &current.name, self.name.as_ref());
+        diff("email", "E-mail", &current.email, self.email.as_ref());
+        diff("phone", "Phone", &current.phone, self.phone.as_ref());
+        let address = self.address.as_ref().map(address_line);
+        diff(
+            "address",
+            "Address",
+            &address_line(&current.address),
+            address.as_ref(),
+        );
+        diff("office", "Office", &current.office, self.office.as_ref());
+        diff(
+            "section",
+            "Section",
+            &current.section,
+            self.section.as_ref(),
+        );
+        diff(
+            "office_phone",
+            "Office phone",
+            &current.office_phone,
+            self.office_phone.as_ref(),
+        );
+        changes
     }
 
     /// Whether the patch changes nothing.
@@ -147,6 +260,15 @@ impl CustomerPatch {
         }
         if let Some(address) = self.address {
             customer.address = address;
+        }
+        if let Some(office) = self.office {
+            customer.office = office;
+        }
+        if let Some(section) = self.section {
+            customer.section = section;
+        }
+        if let Some(office_phone) = self.office_phone {
+            customer.office_phone = office_phone;
         }
         customer.updated_at = now
             .trunc_subsecs(3)
@@ -218,4 +340,21 @@ impl Login {
             Self::Nobody
         }
     }
+}
+
+/// A product the customer owns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Possessed {
+    /// Model number (or the seller's product ID when it has no product information).
+    pub model_number: String,
+    /// Name.
+    pub name: String,
+    /// Product line.
+    pub product_line: String,
+    /// The order it came with.
+    pub order_number: String,
+    /// The checkout it came with.
+    pub checkout_id: String,
+    /// When the order was confirmed.
+    pub acquired_at: DateTime<Utc>,
 }

@@ -1,17 +1,33 @@
-//! Pure rules of the sales-staff support server. For now the customer-information store:
-//! what a customer record may contain (`customer`) and how credentials are kept
-//! (`password`). Staff, lead routing and e-mail rules come beside them.
+//! Pure rules of the sales-staff support server: what a customer record may contain
+//! (`customer`, `contact`) and how credentials are kept (`password`); sales staff
+//! (`staff`) and who gets a lead (`routing`); leads and contact requests (`lead`);
+//! product information (`product`); consent purposes and their wording (`consent`); and
+//! the free-text rules that keep e-mail headers clean (`text`).
 
+pub mod consent;
 mod contact;
 pub mod customer;
+pub mod lead;
 pub mod password;
+pub mod product;
+pub mod routing;
+pub mod staff;
+pub mod text;
 
+pub use consent::Purpose;
+pub use contact::{parse_email, parse_phone};
 pub use customer::{
-    Address, Customer, CustomerPatch, DEMO_CUSTOMER_ID, Login, NewCustomer, new_customer_id,
-    parse_customer_id,
+    Address, Change, Customer, CustomerPatch, DEMO_CUSTOMER_ID, Login, NewCustomer, address_line,
+    new_customer_id, parse_customer_id,
 };
+pub use lead::{ContactRequest, LeadKind, LeadStatus, RequestedAction};
 pub use password::Password;
+pub use product::{ProductInfo, RelatedItem, RelatedKind};
+pub use routing::{Candidate, Route, RouteRequest, Rule, StaffRouter};
+pub use staff::Staff;
 pub use tandem_mesh::status::InvalidField;
 
+#[cfg(test)]
+mod routing_tests;
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,10 @@
 //! The `Customers` gRPC service: the customer-information store's contract.
 
-use chrono::SecondsFormat;
 use tandem_proto::leads::v1 as pb;
 use tandem_proto::leads::v1::customers_server::Customers;
 use tonic::{Request, Response, Status};
 
+use super::mapping;
 use crate::domain::Customer;
 use crate::registry::CustomerRegistry;
 
@@ -51,8 +51,9 @@ impl Customers for CustomersService {
         request: Request<pb::GetCustomerRequest>,
     ) -> Result<Response<pb::GetCustomerResponse>, Status> {
         let customer = self.registry.get(&request.get_ref().customer_id).await?;
+        let owned = self.registry.possessed(&customer.customer_id).await?;
         Ok(Response::new(pb::GetCustomerResponse {
-            customer: Some(to_proto(&customer)),
+            customer: Some(mapping::customer(&customer, &owned)),
         }))
     }
 
@@ -62,21 +63,13 @@ impl Customers for CustomersService {
     ) -> Result<Response<pb::UpdateCustomerResponse>, Status> {
         let customer = self.registry.update(request.get_ref()).await?;
         tracing::info!(customer_id = %customer.customer_id, "customer updated");
+        let owned = self.registry.possessed(&customer.customer_id).await?;
         Ok(Response::new(pb::UpdateCustomerResponse {
-            customer: Some(to_proto(&customer)),
+            customer: Some(mapping::customer(&customer, &owned)),
         }))
     }
 }
 
 fn to_proto(c: &Customer) -> pb::Customer {
-    pb::Customer {
-        customer_id: c.customer_id.clone(),
-        name: c.name.clone(),
-        email: c.email.clone(),
-        phone: c.phone.clone(),
-        address: Some(c.address.to_msg()),
-        date_of_birth: c.date_of_birth.format("%Y-%m-%d").to_string(),
-        created_at: c.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        updated_at: c.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-    }
+    mapping::customer(c, &[])
 }

@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261201_000001_create_customers;
+mod m20261210_000002_create_sales_desk;
 
 /// Applies the leads server's migrations in order.
 pub struct Migrator;
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(tandem_mesh::idempotency::record::Migration),
             Box::new(m20261201_000001_create_customers::Migration),
+            Box::new(m20261210_000002_create_sales_desk::Migration),
         ]
     }
 }

@@ -36,6 +36,7 @@ pub async fn update_contact(db: &impl ConnectionTrait, customer: &Customer) -> R
     row.customer_id = NotSet;
     row.date_of_birth = NotSet;
     row.created_at = NotSet;
+    row.assigned_staff_id = NotSet;
     let result = customer::Entity::update_many()
         .set(row)
         .filter(customer::Column::CustomerId.eq(customer.customer_id.as_str()))
@@ -90,6 +91,26 @@ pub async fn email_taken(db: &impl ConnectionTrait, email: &str) -> Result<bool,
         > 0)
 }
 
+/// Makes `staff_id` the customer's own salesperson (None removes it); false when there
+/// is no such customer.
+pub async fn set_assigned_staff(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+    staff_id: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    let result = customer::Entity::update_many()
+        .set(customer::ActiveModel {
+            assigned_staff_id: Set(staff_id.map(str::to_owned)),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(customer::Column::CustomerId.eq(customer_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Number of customers (for tests and health views; no personal data).
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     customer::Entity::find().count(db).await
@@ -112,6 +133,10 @@ fn to_active(c: &Customer) -> customer::ActiveModel {
         password_hash: NotSet,
         created_at: Set(c.created_at),
         updated_at: Set(c.updated_at),
+        office: Set(c.office.clone()),
+        section: Set(c.section.clone()),
+        office_phone: Set(c.office_phone.clone()),
+        assigned_staff_id: Set(c.assigned_staff_id.clone()),
     }
 }
 
@@ -136,6 +161,10 @@ fn to_customer(row: customer::Model) -> Result<Credentials, DbErr> {
             date_of_birth: row.date_of_birth,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            office: row.office,
+            section: row.section,
+            office_phone: row.office_phone,
+            assigned_staff_id: row.assigned_staff_id,
         },
         password_hash: row.password_hash,
     })

@@ -1,10 +1,17 @@
-//! The leads server's database: entities, queries and the demo data. Functions take
+//! The leads server's database: entities, queries and the demo data (customers, staff,
+//! product information, leads, consent records, possessed products, the e-mail outbox). Functions take
 //! `&impl ConnectionTrait`, so they run inside a transaction or not. Idempotency keys
 //! live in the shared `idempotency_record` table of `tandem_mesh::idempotency`.
 
+pub mod consent;
 pub mod customer;
 pub mod entity;
+pub mod lead;
+pub mod outbox;
+pub mod possessed;
+pub mod product;
 pub mod seed;
+pub mod staff;
 
 use sea_orm::{DbErr, SqlErr};
 
@@ -14,6 +21,6 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 }
 
 /// A value in the database that the domain rules would never have stored.
-fn corrupt(column: &str, value: &str) -> DbErr {
+pub(crate) fn corrupt(column: &str, value: &str) -> DbErr {
     DbErr::Custom(format!("unexpected value {value:?} in {column}"))
 }

@@ -2,6 +2,10 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod smtp;
+
+use std::time::Duration;
+
 use prost::Message;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ServerConfig;
@@ -9,6 +13,9 @@ use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Address;
 use tandem_proto::leads::v1::RegisterCustomerRequest;
 use tandem_proto::leads::v1::customers_client::CustomersClient;
+use tandem_proto::leads::v1::sales_admin_client::SalesAdminClient;
+use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
+use tandem_proto::leads::v1::staff_leads_client::StaffLeadsClient;
 use tonic::transport::Channel;
 
 /// A password every test customer gets unless a test says otherwise.
@@ -20,6 +27,12 @@ pub struct Server {
     pub running: Running,
     /// A gRPC client of it.
     pub client: CustomersClient<Channel>,
+    /// The sales desk.
+    pub desk: SalesDeskClient<Channel>,
+    /// The staff side.
+    pub staff: StaffLeadsClient<Channel>,
+    /// The sales company's maintenance.
+    pub admin: SalesAdminClient<Channel>,
     /// The same database, to check what was stored.
     pub db: DatabaseConnection,
 }
@@ -27,19 +40,31 @@ pub struct Server {
 impl Server {
     /// Opens and migrates `db`, optionally loads the demo data, and starts the server.
     pub async fn start(db: &TestDb, demo: bool) -> Self {
+        let mail = std::env::temp_dir().join(format!("tandem-test-mail-{}", std::process::id()));
+        Self::start_with(db, demo, svc_leads::LeadsConfig::new(mail)).await
+    }
+
+    /// Like [`Server::start`], with the sales desk's settings.
+    pub async fn start_with(db: &TestDb, demo: bool, leads: svc_leads::LeadsConfig) -> Self {
         let conn = svc_leads::open(&db.url).await.expect("open db");
         if demo {
             svc_leads::load_demo_data(&conn).await.expect("demo data");
         }
         let served = conn.clone();
         let running =
-            Running::start(|l, s| svc_leads::serve(l, served, ServerConfig::default(), s)).await;
-        let client = CustomersClient::connect(running.url.clone())
+            Running::start(|l, s| svc_leads::serve(l, served, ServerConfig::default(), leads, s))
+                .await;
+        let channel = tonic::transport::Endpoint::from_shared(running.url.clone())
+            .expect("url")
+            .connect()
             .await
             .expect("connect");
         Self {
             running,
-            client,
+            client: CustomersClient::new(channel.clone()),
+            desk: SalesDeskClient::new(channel.clone()),
+            staff: StaffLeadsClient::new(channel.clone()),
+            admin: SalesAdminClient::new(channel),
             db: conn,
         }
     }
@@ -88,4 +113,51 @@ pub fn assert_no_secret(message: &(impl Message + std::fmt::Debug), password: &s
         );
         assert!(!text.contains(secret), "{secret:?} in a response");
     }
+}
+
+/// Sales-desk settings delivering to `smtp_url` quickly: short polls, leases and backoff;
+/// an administrator copy; the demo default owner.
+pub fn leads_config(smtp_url: &str) -> svc_leads::LeadsConfig {
+    let mut config = svc_leads::LeadsConfig::new(std::env::temp_dir());
+    config.smtp_url = Some(smtp_url.to_owned());
+    config.desk.mail.from = "Tandem sales desk <desk@sales.test>".into();
+    config.desk.mail.admin_copy = Some("admin@sales.test".into());
+    config.desk.default_owner = Some("STF-DESK".into());
+    config.dispatcher = fast_dispatcher();
+    config
+}
+
+/// Dispatcher pacing for tests: polls every 50 ms, retries after 50–200 ms, 1 s leases.
+pub fn fast_dispatcher() -> svc_leads::DispatcherConfig {
+    svc_leads::DispatcherConfig {
+        poll_every: Duration::from_millis(50),
+        lease: Duration::from_secs(1),
+        backoff_base: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(200),
+        max_permanent_failures: 5,
+        batch: 20,
+    }
+}
+
+/// Polls `check` every 50 ms until it is true; fails the test after `within`.
+pub async fn eventually<F, Fut>(what: &str, within: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// E-mails still waiting in the outbox.
+pub async fn pending_mail(db: &DatabaseConnection) -> u64 {
+    svc_leads::store::outbox::count(db, svc_leads::store::outbox::Status::Pending)
+        .await
+        .expect("count")
 }

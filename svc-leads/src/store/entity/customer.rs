@@ -28,9 +28,15 @@ pub struct Model {
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub office: String,
+    pub section: String,
+    pub office_phone: String,
+    /// The customer's own salesperson (`sales_staff.staff_id`).
+    pub assigned_staff_id: Option<String>,
 }
 
-/// No relations yet (leads and consent records will refer to customers).
+/// Relations are not declared; leads, consent records and possessed products refer to
+/// customers by `customer_id`.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

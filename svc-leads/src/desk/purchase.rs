@@ -1,0 +1,221 @@
+//! Purchase notices (seed 001, S405–S409): a completed bundle checkout fills the
+//! customer's possessed products and queues the order receipt to the customer; with the
+//! customer's consent to tell staff about purchases, a purchase lead is opened and the
+//! salesperson is e-mailed the purchase with the options, consumables and attachments
+//! they could offer next. Keyed by the checkout ID, so the gateway may retry freely.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use tandem_mesh::idempotency;
+use tandem_proto::leads::v1::{NotifyPurchaseRequest, PurchaseLine};
+
+use super::{NewLead, SalesDesk};
+use crate::domain::lead::Lead;
+use crate::domain::text::required_line;
+use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
+use crate::error::LeadsError;
+use crate::mail::{self, Receipt, StaffExtras, money};
+use crate::store::possessed::{self, Possessed};
+use crate::store::{consent, customer, is_unique_violation, outbox, product};
+
+/// Idempotency scope of purchase notices.
+const SCOPE: &str = "notify_purchase";
+
+/// What a purchase notice did.
+#[derive(Clone, Debug)]
+pub struct PurchaseNoted {
+    /// Message-ID of the receipt.
+    pub receipt_message_id: String,
+    /// The purchase lead, with the customer's consent.
+    pub lead: Option<Lead>,
+    /// Everything the customer owns now.
+    pub possessed: Vec<Possessed>,
+}
+
+/// A device line resolved against the product information.
+struct Bought {
+    product: Option<ProductInfo>,
+    owned: Possessed,
+}
+
+impl SalesDesk {
+    /// Records a completed checkout (idempotent by its key, the checkout ID).
+    pub async fn notify_purchase(
+        &self,
+        req: &NotifyPurchaseRequest,
+    ) -> Result<PurchaseNoted, LeadsError> {
+        let id = parse_customer_id(&req.customer_id)?;
+        tandem_mesh::idempotency::validate_key(&req.idempotency_key)?;
+        let checkout_id = required_line("checkout_id", &req.checkout_id, 64)?;
+        let order_number = required_line("order_number", &req.order_number, 40)?;
+        let policy_number =
+            crate::domain::text::optional_line("policy_number", &req.policy_number, 40)?;
+        if req.lines.is_empty() {
+            return Err(InvalidField::new("lines", "at least one line").into());
+        }
+        let completed_at = DateTime::parse_from_rfc3339(req.completed_at.trim())
+            .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
+            .map_err(|_| InvalidField::new("completed_at", "an RFC 3339 instant"))?;
+        let total = req
+            .total
+            .as_ref()
+            .ok_or_else(|| InvalidField::new("total", "required"))?;
+        let fingerprint = idempotency::fingerprint(req);
+        if let Some(result) = self
+            .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
+            .await?
+        {
+            return self.replayed_purchase(&id, &result).await;
+        }
+        let buyer = customer::by_id(&self.db, &id)
+            .await?
+            .ok_or_else(|| LeadsError::CustomerNotFound(id.clone()))?;
+        let mut bought = Vec::new();
+        for line in req.lines.iter().filter(|l| l.kind == "device") {
+            bought.push(
+                self.resolve(line, &order_number, &checkout_id, completed_at)
+                    .await?,
+            );
+        }
+        let lines: Vec<String> = req.lines.iter().map(describe).collect();
+        let total = money(total.minor_units, &total.currency);
+
+        let stored = async {
+            let txn = tandem_mesh::db::begin_write(&self.db).await?;
+            for b in &bought {
+                possessed::add(&txn, &id, &b.owned).await?;
+            }
+            let receipt = mail::receipt_message(
+                &self.settings.mail,
+                &Receipt {
+                    customer_id: &id,
+                    name: &buyer.name,
+                    email: &buyer.email,
+                    checkout_id: &checkout_id,
+                    order_number: &order_number,
+                    policy_number: &policy_number,
+                    lines: lines.clone(),
+                    total: total.clone(),
+                },
+            )?;
+            outbox::enqueue(&txn, &receipt, Utc::now()).await?;
+            let lead = if consent::granted(&txn, &id, Purpose::Purchases).await? {
+                let main = bought.first();
+                let new = NewLead {
+                    product: main.and_then(|b| b.product.as_ref()),
+                    model_number: main
+                        .map(|b| b.owned.model_number.clone())
+                        .unwrap_or_default(),
+                    product_name: main.map(|b| b.owned.name.clone()).unwrap_or_default(),
+                    details: lines.clone(),
+                    reference: Some(checkout_id.clone()),
+                    ..NewLead::new(LeadKind::Purchase, &buyer)
+                };
+                let extras = StaffExtras {
+                    lines: lines.clone(),
+                    total: total.clone(),
+                    order_number: order_number.clone(),
+                    ..StaffExtras::default()
+                };
+                Some(
+                    self.open_lead(&txn, new, Purpose::Purchases.as_str(), extras)
+                        .await?,
+                )
+            } else {
+                None
+            };
+            let result = format!(
+                "{}|{}",
+                receipt.message_id,
+                lead.as_ref().map_or("", |l| l.lead_id.as_str())
+            );
+            idempotency::remember(&txn, SCOPE, &req.idempotency_key, &fingerprint, &result).await?;
+            txn.commit().await?;
+            Ok::<_, LeadsError>((receipt.message_id, lead))
+        }
+        .await;
+        match stored {
+            Ok((receipt_message_id, lead)) => {
+                self.wake_dispatcher();
+                tracing::info!(customer_id = %id, checkout_id, told_staff = lead.is_some(), "purchase noted");
+                Ok(PurchaseNoted {
+                    receipt_message_id,
+                    lead,
+                    possessed: possessed::of(&self.db, &id).await?,
+                })
+            }
+            Err(LeadsError::Db(e)) if is_unique_violation(&e) => {
+                match self
+                    .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
+                    .await?
+                {
+                    Some(result) => self.replayed_purchase(&id, &result).await,
+                    None => Err(LeadsError::Db(e)),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A device line with its product information (when the seller's product ID is known).
+    async fn resolve(
+        &self,
+        line: &PurchaseLine,
+        order_number: &str,
+        checkout_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Bought, LeadsError> {
+        let product_id = required_line("lines.product_id", &line.product_id, 40)?;
+        let name = required_line("lines.name", &line.name, 200)?;
+        let info = product::by_product_id(&self.db, &product_id).await?;
+        let owned = Possessed {
+            model_number: info
+                .as_ref()
+                .map_or_else(|| product_id.clone(), |p| p.model_number.clone()),
+            name: info.as_ref().map_or(name, |p| p.name.clone()),
+            product_line: info.as_ref().map_or_else(
+                || line.product_line.trim().to_ascii_lowercase(),
+                |p| p.product_line.clone(),
+            ),
+            order_number: order_number.to_owned(),
+            checkout_id: checkout_id.to_owned(),
+            acquired_at: at,
+        };
+        Ok(Bought {
+            product: info,
+            owned,
+        })
+    }
+
+    async fn replayed_purchase(&self, id: &str, result: &str) -> Result<PurchaseNoted, LeadsError> {
+        let (receipt, lead_id) = result.split_once('|').unwrap_or((result, ""));
+        let lead = if lead_id.is_empty() {
+            None
+        } else {
+            Some(self.stored_lead(lead_id).await?)
+        };
+        Ok(PurchaseNoted {
+            receipt_message_id: receipt.to_owned(),
+            lead,
+            possessed: possessed::of(&self.db, id).await?,
+        })
+    }
+}
+
+/// "Device: Roadlens RL-2 Duo × 1 — USD 219.00".
+fn describe(line: &PurchaseLine) -> String {
+    let kind = match line.kind.as_str() {
+        "device" => "Device",
+        "insurance" => "Insurance plan",
+        _ => "Item",
+    };
+    let name: String = line
+        .name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let amount = line.amount.as_ref().map_or_else(String::new, |m| {
+        format!(" — {}", money(m.minor_units, &m.currency))
+    });
+    format!("{kind}: {name} × {}{amount}", line.quantity.max(1))
+}

@@ -1,0 +1,28 @@
+//! Product information (`product_info` table, seed 001 FIG. 10).
+
+use sea_orm::entity::prelude::*;
+
+/// One product.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "product_info")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub model_number: String,
+    pub name: String,
+    pub product_line: String,
+    pub info_number: String,
+    pub special_note: String,
+    pub description: String,
+    pub maker: String,
+    /// The accessory seller's product ID when sold online.
+    pub product_id: Option<String>,
+    pub list_price_minor: Option<i64>,
+    pub currency: String,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations declared.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

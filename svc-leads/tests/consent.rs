@@ -1,0 +1,289 @@
+//! Registration updates and consent over real gRPC with a real SMTP server, on SQLite and
+//! (when configured) PostgreSQL: the update is always saved; the salesperson is e-mailed
+//! the change and the products the customer owns only with consent; withdrawing consent
+//! stops e-mails still queued.
+
+mod common;
+
+use std::time::Duration;
+
+use common::smtp::MailServer;
+use common::{Server, eventually, leads_config, pending_mail};
+use tandem_mesh::status::field_violations;
+use tandem_mesh::testing::TestDb;
+use tandem_proto::common::v1::Money;
+use tandem_proto::leads::v1::{
+    ConsentPurpose, ContactStaffRequest, GetConsentsRequest, GetCustomerRequest,
+    NotifyPurchaseRequest, PurchaseLine, RequestedAction, SetConsentRequest,
+    UpdateRegistrationRequest,
+};
+use tonic::Code;
+
+const DEMO: &str = "CUS-DEMO00000001";
+const WAIT: Duration = Duration::from_secs(20);
+const WORDING: &str = "registration-updates/1";
+
+fn update(phone: &str, forward: bool) -> UpdateRegistrationRequest {
+    UpdateRegistrationRequest {
+        customer_id: DEMO.into(),
+        phone: phone.into(),
+        office: "Morgan Logistics".into(),
+        forward_to_staff: forward,
+        consent_wording_version: WORDING.into(),
+        ..Default::default()
+    }
+}
+
+/// E-mails about registration updates that reached anyone.
+fn registration_mails(smtp: &MailServer) -> Vec<common::smtp::Received> {
+    smtp.received()
+        .into_iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Registration update"))
+        })
+        .collect()
+}
+
+async fn buy_a_dashcam(server: &mut Server) {
+    server
+        .desk
+        .notify_purchase(NotifyPurchaseRequest {
+            idempotency_key: "CHK-consent-1".into(),
+            customer_id: DEMO.into(),
+            checkout_id: "CHK-consent-1".into(),
+            order_number: "ORD-100".into(),
+            lines: vec![PurchaseLine {
+                kind: "device".into(),
+                product_id: "DEV-DC-1002".into(),
+                name: "Roadlens RL-2 Duo Front + Rear Dashcam".into(),
+                product_line: "dashcam".into(),
+                quantity: 1,
+                amount: Some(Money {
+                    minor_units: 21_900,
+                    currency: "USD".into(),
+                }),
+            }],
+            total: Some(Money {
+                minor_units: 21_900,
+                currency: "USD".into(),
+            }),
+            completed_at: "2026-11-20T10:00:00Z".into(),
+            policy_number: String::new(),
+        })
+        .await
+        .expect("purchase");
+}
+
+#[tokio::test]
+async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+        buy_a_dashcam(&mut server).await;
+
+        let done = server
+            .desk
+            .update_registration(update("+1 415 555 0111", false))
+            .await
+            .expect("update")
+            .into_inner();
+        assert!(done.lead.is_none(), "{}", db.kind);
+        let consent = done.consent.unwrap();
+        assert!(!consent.granted);
+        assert_eq!(consent.wording_version, WORDING);
+        assert_eq!(consent.source, "confirmation_page");
+        assert_eq!(done.changed_fields, vec!["phone", "office"]);
+        let stored = server
+            .client
+            .get_customer(GetCustomerRequest {
+                customer_id: DEMO.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .customer
+            .unwrap();
+        assert_eq!(
+            (stored.phone.as_str(), stored.office.as_str()),
+            ("+1 415 555 0111", "Morgan Logistics")
+        );
+        assert_eq!(stored.possessed_products.len(), 1);
+
+        // Now with consent: this one must arrive — and be the only one.
+        let done = server
+            .desk
+            .update_registration(update("+1 415 555 0122", true))
+            .await
+            .expect("update with consent")
+            .into_inner();
+        let lead = done.lead.expect("forwarded");
+        assert_eq!(done.changed_fields, vec!["phone"]);
+        let staff_email = if lead.staff_id == "STF-DANA" {
+            "dana.reyes@sales.tandem.example"
+        } else {
+            "sam.okafor@sales.tandem.example"
+        };
+        let mails = smtp.wait_for(staff_email, 1, WAIT).await;
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
+        assert_eq!(
+            registration_mails(&smtp).len(),
+            1,
+            "only the consented update is e-mailed"
+        );
+        let mail = &mails[0];
+        assert_eq!(
+            mail.message_id(),
+            format!("{}.staff@sales.test", lead.lead_id)
+        );
+        for needle in [
+            "Phone: +1 415 555 0111 → +1 415 555 0122",
+            "Roadlens RL-2 Duo Front + Rear Dashcam (model RL-2 Duo",
+            "Morgan Logistics",
+        ] {
+            assert!(
+                mail.body_contains(needle),
+                "{needle} missing:\n{}",
+                mail.data
+            );
+        }
+        assert!(!mail.body_contains("0111 → +1 415 555 0111"));
+
+        let consents = server
+            .desk
+            .get_consents(GetConsentsRequest {
+                customer_id: DEMO.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(consents.history.len(), 2);
+        let standing = consents
+            .consents
+            .iter()
+            .find(|c| c.purpose() == ConsentPurpose::RegistrationUpdates)
+            .unwrap();
+        assert!(standing.granted);
+        assert!(!standing.wording.is_empty());
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn withdrawing_consent_stops_emails_still_queued() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+        smtp.refuse(true);
+        let done = server
+            .desk
+            .update_registration(update("+1 415 555 0133", true))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(done.lead.is_some());
+        eventually("a refused attempt", WAIT, || async { smtp.refused() > 0 }).await;
+        let withdrawn = server
+            .desk
+            .set_consent(SetConsentRequest {
+                customer_id: DEMO.into(),
+                purpose: ConsentPurpose::RegistrationUpdates as i32,
+                granted: false,
+                wording_version: WORDING.into(),
+                source: "settings".into(),
+            })
+            .await
+            .expect("withdraw")
+            .into_inner();
+        assert_eq!(withdrawn.cancelled_messages, 1, "{}", db.kind);
+        smtp.refuse(false);
+        // Something else that may go: a contact request (its own purpose).
+        server
+            .desk
+            .contact_staff(ContactStaffRequest {
+                customer_id: DEMO.into(),
+                model_number: "RL-1".into(),
+                actions: vec![RequestedAction::Visit as i32],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
+            .await;
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
+        assert!(
+            registration_mails(&smtp).is_empty(),
+            "withdrawn before it left"
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn consent_needs_the_wording_shown_and_a_purpose() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+        let err = server
+            .desk
+            .update_registration(UpdateRegistrationRequest {
+                consent_wording_version: "registration-updates/0".into(),
+                ..update("+1 415 555 0144", true)
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert_eq!(field_violations(&err)[0].0, "consent_wording_version");
+        let err = server
+            .desk
+            .update_registration(UpdateRegistrationRequest {
+                email: "alex@example.com\r\nBcc: x@evil.example".into(),
+                ..update("", true)
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(field_violations(&err)[0].0, "email");
+        let err = server
+            .desk
+            .set_consent(SetConsentRequest {
+                customer_id: DEMO.into(),
+                purpose: 0,
+                granted: true,
+                wording_version: "purchases/1".into(),
+                source: String::new(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(field_violations(&err)[0].0, "purpose");
+        let stored = server
+            .client
+            .get_customer(GetCustomerRequest {
+                customer_id: DEMO.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .customer
+            .unwrap();
+        assert_eq!(stored.phone, "+1 415 555 0134", "nothing changed");
+        let consents = server
+            .desk
+            .get_consents(GetConsentsRequest {
+                customer_id: DEMO.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(consents.history.is_empty());
+        server.stop().await;
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,155 @@
+//! The durable e-mail outbox against a real SMTP server, on SQLite and (when configured)
+//! PostgreSQL: an SMTP server refusing for a while gets every message exactly once when it
+//! accepts again; a dispatcher killed after the server accepted a message but before it
+//! was marked sent causes at most one duplicate, with the same Message-ID.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::smtp::MailServer;
+use common::{Server, eventually, fast_dispatcher, leads_config, pending_mail};
+use svc_leads::store::outbox::{self, Status};
+use tandem_mesh::testing::TestDb;
+use tandem_proto::leads::v1::{ContactStaffRequest, RequestedAction};
+
+const DEMO: &str = "CUS-DEMO00000001";
+const WAIT: Duration = Duration::from_secs(30);
+
+fn contact(model: &str, note: &str) -> ContactStaffRequest {
+    ContactStaffRequest {
+        customer_id: DEMO.into(),
+        model_number: model.into(),
+        comment: note.into(),
+        actions: vec![RequestedAction::SendInformation as i32],
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        smtp.refuse(true);
+        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+        let models = ["RL-1", "NX-700", "FCW-3", "VB-11H", "TW-GPS"];
+        for (i, model) in models.iter().enumerate() {
+            server
+                .desk
+                .contact_staff(contact(model, &format!("request {i}")))
+                .await
+                .expect("contact");
+        }
+        // Every message is refused at least twice (retried with backoff).
+        eventually("repeated refusals", WAIT, || async {
+            let all = outbox::all(&server.db).await.unwrap();
+            all.len() == models.len()
+                && all.iter().all(|m| m.attempts >= 2 && m.status == "pending")
+        })
+        .await;
+        assert!(smtp.received().is_empty());
+        smtp.refuse(false);
+        eventually("every message to be sent", WAIT, || async {
+            outbox::count(&server.db, Status::Sent).await.unwrap() == models.len() as u64
+        })
+        .await;
+        let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+        for m in smtp.received() {
+            *by_id.entry(m.message_id()).or_default() += 1;
+        }
+        let queued: Vec<String> = outbox::all(&server.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.message_id)
+            .collect();
+        assert_eq!(by_id.len(), models.len(), "{}: {by_id:?}", db.kind);
+        for id in &queued {
+            assert_eq!(by_id.get(id), Some(&1), "{id} delivered once ({})", db.kind);
+        }
+        assert_eq!(pending_mail(&server.db).await, 0);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let conn = svc_leads::open(&db.url).await.expect("open");
+        svc_leads::load_demo_data(&conn).await.expect("demo");
+        let config = leads_config(&smtp.url);
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        let lead = desk
+            .contact(&contact("RL-2 Duo", "crash test"))
+            .await
+            .expect("contact");
+        let transport = config.transport().expect("smtp");
+
+        // The first dispatcher delivers; the server accepts the message and holds its
+        // answer; the dispatcher is killed right then.
+        smtp.hold();
+        let first = svc_leads::Dispatcher::new(
+            conn.clone(),
+            transport.clone(),
+            fast_dispatcher(),
+            wake.clone(),
+        );
+        let task = tokio::spawn(async move { first.tick().await });
+        eventually("the server to accept the message", WAIT, || async {
+            smtp.holding()
+        })
+        .await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        smtp.release();
+        let row = outbox::of_lead(&conn, &lead.lead_id)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(row.status, "pending", "{}: never marked", db.kind);
+
+        // A restarted dispatcher (a new process: its own SMTP connections) picks it up once
+        // the lease runs out, and marks it.
+        drop(transport);
+        let fresh = config.transport().expect("smtp");
+        let second = svc_leads::Dispatcher::new(conn.clone(), fresh, fast_dispatcher(), wake);
+        eventually("redelivery after the lease", WAIT, || {
+            let second = second.clone();
+            let conn = conn.clone();
+            async move {
+                second.tick().await.unwrap();
+                outbox::count(&conn, Status::Sent).await.unwrap() == 1
+            }
+        })
+        .await;
+        let got = smtp.to("dana.reyes@sales.tandem.example");
+        assert!(
+            (1..=2).contains(&got.len()),
+            "{}: {} copies",
+            db.kind,
+            got.len()
+        );
+        assert_eq!(
+            got.len(),
+            2,
+            "the crash really happened after the server had it: {:?}",
+            smtp.received()
+                .iter()
+                .map(|m| (m.to.clone(), m.message_id()))
+                .collect::<Vec<_>>()
+        );
+        let expected = format!("{}.staff@sales.test", lead.lead_id);
+        assert!(
+            got.iter().all(|m| m.message_id() == expected),
+            "same Message-ID: recognisable duplicate"
+        );
+        assert_eq!(got[0].header("Date"), got[1].header("Date"));
+        conn.close().await.ok();
+        db.cleanup().await;
+    }
+}

@@ -1,0 +1,279 @@
+//! Purchase and interest notices over real gRPC with a real SMTP server, on SQLite and
+//! (when configured) PostgreSQL: a completed checkout fills the possessed products and
+//! sends the receipt once however often it is retried; the salesperson hears of it, with
+//! the related items to offer, only with the customer's consent; interest notices follow
+//! the deployment setting, ownership and consent.
+
+mod common;
+
+use std::time::Duration;
+
+use common::smtp::MailServer;
+use common::{Server, eventually, leads_config, pending_mail};
+use tandem_mesh::testing::TestDb;
+use tandem_proto::common::v1::Money;
+use tandem_proto::leads::v1::{
+    ConsentPurpose, GetCustomerRequest, NoteProductViewRequest, NotifyPurchaseRequest,
+    PurchaseLine, SetConsentRequest,
+};
+use tonic::Code;
+
+const DEMO: &str = "CUS-DEMO00000001";
+const WAIT: Duration = Duration::from_secs(20);
+
+fn usd(minor: i64) -> Option<Money> {
+    Some(Money {
+        minor_units: minor,
+        currency: "USD".into(),
+    })
+}
+
+fn purchase(checkout: &str) -> NotifyPurchaseRequest {
+    NotifyPurchaseRequest {
+        idempotency_key: checkout.into(),
+        customer_id: DEMO.into(),
+        checkout_id: checkout.into(),
+        order_number: "ORD-2026-000123".into(),
+        lines: vec![
+            PurchaseLine {
+                kind: "insurance".into(),
+                product_id: "PLN-SAFE-DRIVER".into(),
+                name: "Safe Driver".into(),
+                product_line: String::new(),
+                quantity: 1,
+                amount: usd(61_200),
+            },
+            PurchaseLine {
+                kind: "device".into(),
+                product_id: "DEV-DC-1002".into(),
+                name: "Roadlens RL-2 Duo Front + Rear Dashcam".into(),
+                product_line: "dashcam".into(),
+                quantity: 1,
+                amount: usd(19_710),
+            },
+        ],
+        total: usd(80_910),
+        completed_at: "2026-11-20T10:00:00Z".into(),
+        policy_number: "POL-77".into(),
+    }
+}
+
+async fn consent(server: &mut Server, purpose: ConsentPurpose, version: &str, granted: bool) {
+    server
+        .desk
+        .set_consent(SetConsentRequest {
+            customer_id: DEMO.into(),
+            purpose: purpose as i32,
+            granted,
+            wording_version: version.into(),
+            source: "settings".into(),
+        })
+        .await
+        .expect("consent");
+}
+
+#[tokio::test]
+async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+
+        // Without consent: receipt only.
+        let first = server
+            .desk
+            .notify_purchase(purchase("CHK-A"))
+            .await
+            .expect("notice")
+            .into_inner();
+        assert!(first.lead.is_none(), "{}", db.kind);
+        assert_eq!(first.receipt_message_id, "CHK-A.receipt@sales.test");
+        assert_eq!(first.possessed_products.len(), 1);
+        assert_eq!(first.possessed_products[0].model_number, "RL-2 Duo");
+
+        // With consent: a retried notice changes nothing; a new one tells Dana.
+        consent(&mut server, ConsentPurpose::Purchases, "purchases/1", true).await;
+        let again = server
+            .desk
+            .notify_purchase(purchase("CHK-A"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(again.lead.is_none(), "a retry is the first answer");
+        let second = server
+            .desk
+            .notify_purchase(purchase("CHK-B"))
+            .await
+            .unwrap()
+            .into_inner();
+        let lead = second.lead.expect("told with consent");
+        assert_eq!(lead.staff_id, "STF-DANA");
+        assert_eq!(lead.model_number, "RL-2 Duo");
+        assert_eq!(lead.reference, "CHK-B");
+        let retry = server
+            .desk
+            .notify_purchase(purchase("CHK-B"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(retry.lead.unwrap().lead_id, lead.lead_id);
+
+        let receipts = smtp.wait_for("alex@example.com", 2, WAIT).await;
+        let staff = smtp
+            .wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
+            .await;
+        eventually("the outbox to drain", WAIT, || async {
+            pending_mail(&server.db).await == 0
+        })
+        .await;
+        assert_eq!(
+            smtp.to("alex@example.com").len(),
+            2,
+            "one receipt per checkout"
+        );
+        assert_eq!(smtp.to("dana.reyes@sales.tandem.example").len(), 1);
+        let receipt = receipts
+            .iter()
+            .find(|m| m.message_id() == "CHK-A.receipt@sales.test")
+            .unwrap();
+        assert!(
+            !receipt.to.iter().any(|t| t.contains("admin")),
+            "receipts are not copied"
+        );
+        for needle in ["ORD-2026-000123", "POL-77", "Safe Driver", "USD 809.10"] {
+            assert!(
+                receipt.body_contains(needle),
+                "{needle} missing:\n{}",
+                receipt.data
+            );
+        }
+        let mail = &staff[0];
+        for needle in [
+            "Rear camera module (RL-RC1)",
+            "256 GB endurance microSD card",
+            "Polarising lens filter",
+            "USD 197.10",
+            "CHK-B",
+        ] {
+            assert!(
+                mail.body_contains(needle),
+                "{needle} missing:\n{}",
+                mail.data
+            );
+        }
+        let customer = server
+            .client
+            .get_customer(GetCustomerRequest {
+                customer_id: DEMO.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .customer
+            .unwrap();
+        assert_eq!(
+            customer.possessed_products.len(),
+            2,
+            "one per checkout, not per retry"
+        );
+        let err = server
+            .desk
+            .notify_purchase(NotifyPurchaseRequest {
+                total: usd(1),
+                ..purchase("CHK-B")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Code::InvalidArgument,
+            "same key, different notice"
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn interest_notices_follow_the_setting_ownership_and_consent() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut off = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+        let view = |model: &str| NoteProductViewRequest {
+            customer_id: DEMO.into(),
+            model_number: model.into(),
+        };
+        let noted = off
+            .desk
+            .note_product_view(view("VB-11H"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!noted.notified);
+        assert!(noted.reason.contains("off"), "{}", noted.reason);
+        off.stop().await;
+
+        let mut config = leads_config(&smtp.url);
+        config.desk.interest_notices = true;
+        let mut server = Server::start_with(&db, false, config).await;
+        let noted = server
+            .desk
+            .note_product_view(view("VB-11H"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!noted.notified, "no consent yet");
+        consent(
+            &mut server,
+            ConsentPurpose::ProductInterest,
+            "product-interest/1",
+            true,
+        )
+        .await;
+        let noted = server
+            .desk
+            .note_product_view(view("VB-11H"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(noted.notified, "{}", noted.reason);
+        let lead = noted.lead.unwrap();
+        assert_eq!(lead.staff_id, "STF-SAM", "EV chargers in 941 are Sam's");
+        let noted = server
+            .desk
+            .note_product_view(view("VB-11H"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!noted.notified, "one open interest lead per product");
+        server
+            .desk
+            .notify_purchase(purchase("CHK-C"))
+            .await
+            .unwrap();
+        let noted = server
+            .desk
+            .note_product_view(view("RL-2 Duo"))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(!noted.notified);
+        assert!(noted.reason.contains("owns"), "{}", noted.reason);
+        let err = server
+            .desk
+            .note_product_view(view("NOPE-1"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::NotFound);
+        let mails = smtp
+            .wait_for("sam.okafor@sales.tandem.example", 1, WAIT)
+            .await;
+        assert!(
+            mails[0]
+                .header("Subject")
+                .unwrap()
+                .starts_with("Interest: Alex Morgan")
+        );
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
