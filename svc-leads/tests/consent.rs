@@ -139,10 +139,11 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
             mail.message_id(),
             format!("{}.staff@sales.test", lead.lead_id)
         );
+        // Staff learn the consented change from what they knew (the phone registered at
+        // sign-up), and nothing of the change saved without consent.
         for needle in [
-            "Phone: +1 415 555 0111 → +1 415 555 0122",
+            "Phone: +1 415 555 0134 → +1 415 555 0122",
             "Roadlens RL-2 Duo Front + Rear Dashcam (model RL-2 Duo",
-            "Morgan Logistics",
         ] {
             assert!(
                 mail.body_contains(needle),
@@ -150,7 +151,51 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
                 mail.data
             );
         }
-        assert!(!mail.body_contains("0111 → +1 415 555 0111"));
+        for secret in ["Morgan Logistics", "0111"] {
+            assert!(
+                !mail.body_contains(secret),
+                "{secret} was not consented:\n{}",
+                mail.data
+            );
+        }
+
+        // Nor does a later lead of another kind carry it.
+        let contact = server
+            .desk
+            .contact_staff(ContactStaffRequest {
+                customer_id: DEMO.into(),
+                model_number: "RL-2 Duo".into(),
+                comment: "Parking mode?".into(),
+                actions: vec![RequestedAction::PhoneCall as i32],
+                ..Default::default()
+            })
+            .await
+            .expect("contact")
+            .into_inner()
+            .lead
+            .unwrap();
+        let customer = contact.customer.unwrap();
+        assert_eq!(
+            (customer.office.as_str(), customer.phone.as_str()),
+            ("", "+1 415 555 0122"),
+            "{}",
+            db.kind
+        );
+        assert_eq!(contact.contact_phone, "+1 415 555 0122");
+        let to = if contact.staff_id == "STF-DANA" {
+            "dana.reyes@sales.tandem.example"
+        } else {
+            "sam.okafor@sales.tandem.example"
+        };
+        let expected = if to == staff_email { 2 } else { 1 };
+        let mails = smtp.wait_for(to, expected, WAIT).await;
+        let contact_mail = mails.last().unwrap();
+        assert!(contact_mail.body_contains("Parking mode?"));
+        assert!(
+            !contact_mail.body_contains("Morgan Logistics"),
+            "{}",
+            contact_mail.data
+        );
 
         let consents = server
             .desk

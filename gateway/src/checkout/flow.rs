@@ -256,8 +256,10 @@ impl Flow {
         row.policy_end = Some(policy.end_date);
         row.state = State::Completed.as_str().into();
         row.failure = None;
-        let row = self.save(row).await?;
-        self.clients.notices.completed(&row).await;
+        let row = checkouts::complete(&self.db, row, Utc::now())
+            .await
+            .map_err(db_problem)?;
+        self.clients.notices.completed(&row);
         Ok(row)
     }
 

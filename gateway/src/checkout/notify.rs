@@ -1,9 +1,9 @@
 //! Purchase notices (seed 001, S405–S409): every completed checkout is reported to the
 //! sales desk (svc-leads), which fills the customer's possessed products, e-mails the
 //! receipt and — with the customer's consent — tells the salesperson. The notice is
-//! recorded as pending in the gateway database before it is sent, and sent after the
-//! checkout's answer (never on its path); the recovery loop retries pending notices and
-//! backfills any a stopped gateway did not record. svc-leads is idempotent on the
+//! recorded as pending in the same transaction that records the checkout completed, and
+//! sent after the checkout's answer (never on its path); the recovery loop retries
+//! pending notices. svc-leads is idempotent on the
 //! checkout ID, so a retry never sends anything twice.
 
 use std::time::Duration;
@@ -48,33 +48,18 @@ impl Notices {
         }
     }
 
-    /// A checkout completed: record its notice as pending, and send it in the background.
-    pub async fn completed(&self, row: &Row) {
-        if let Err(err) = notices::record(&self.db, &row.checkout_id, Utc::now()).await {
-            // The recovery loop backfills notices of completed checkouts.
-            tracing::error!(checkout = %row.checkout_id, %err, "cannot record the purchase notice");
-            return;
-        }
+    /// A checkout completed (its notice was recorded as pending with it): send the notice
+    /// in the background.
+    pub fn completed(&self, row: &Row) {
         let this = self.clone();
         let row = row.clone();
         tokio::spawn(async move { this.deliver(&row).await });
     }
 
-    /// Sends pending notices last tried before `stale_after` ago and records missing ones;
-    /// returns how many were delivered.
+    /// Sends pending notices last tried before `stale_after` ago; returns how many were
+    /// delivered.
     pub async fn retry(&self, stale_after: Duration) -> usize {
         let now = Utc::now();
-        match notices::missing(&self.db, BATCH).await {
-            Ok(ids) => {
-                for id in ids {
-                    tracing::warn!(checkout = %id, "completed checkout without a purchase notice; recording it");
-                    notices::record(&self.db, &id, now - chrono::Duration::days(1))
-                        .await
-                        .ok();
-                }
-            }
-            Err(err) => tracing::warn!(%err, "cannot look for missing purchase notices"),
-        }
         let before = now - chrono::Duration::from_std(stale_after).unwrap_or_default();
         let due = notices::pending(&self.db, before, BATCH)
             .await

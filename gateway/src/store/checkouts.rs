@@ -26,6 +26,21 @@ pub async fn save(
     row.into_active_model().reset_all().update(db).await
 }
 
+/// Writes the completed `row` and its pending purchase notice in one transaction, so no
+/// completed checkout is ever without its notice.
+pub async fn complete(
+    db: &DatabaseConnection,
+    mut row: checkout::Model,
+    now: DateTime<Utc>,
+) -> Result<checkout::Model, DbErr> {
+    row.updated_at = now;
+    let txn = tandem_mesh::db::begin_write(db).await?;
+    let row = row.into_active_model().reset_all().update(&txn).await?;
+    super::notices::record(&txn, &row.checkout_id, now).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
 /// The checkout `id` if it is `customer_id`'s.
 pub async fn find_for(
     db: &DatabaseConnection,

@@ -1,15 +1,16 @@
 //! Purchase notices to the sales desk (svc-leads), one per completed checkout: recorded
-//! as pending before they are sent, so a notice that could not be delivered (svc-leads
+//! as pending with the completion, before they are sent, so a notice that could not be delivered (svc-leads
 //! down, the gateway stopped) is retried by the recovery loop until it is.
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
-use super::entity::{checkout, purchase_notice};
+use super::entity::purchase_notice;
 
 /// Where a notice is.
 pub const PENDING: &str = "pending";
@@ -20,7 +21,7 @@ pub const FAILED: &str = "failed";
 
 /// Records a pending notice for `checkout_id` (nothing when one exists).
 pub async fn record(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     checkout_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -79,27 +80,6 @@ pub async fn pending(
         .filter(purchase_notice::Column::UpdatedAt.lt(before))
         .order_by_asc(purchase_notice::Column::UpdatedAt)
         .limit(limit)
-        .all(db)
-        .await
-}
-
-/// Completed checkouts without a notice (a gateway that stopped between completing a
-/// checkout and recording its notice leaves them).
-pub async fn missing(db: &DatabaseConnection, limit: u64) -> Result<Vec<String>, DbErr> {
-    checkout::Entity::find()
-        .select_only()
-        .column(checkout::Column::CheckoutId)
-        .filter(checkout::Column::State.eq("completed"))
-        .filter(
-            checkout::Column::CheckoutId.not_in_subquery(
-                Query::select()
-                    .column(purchase_notice::Column::CheckoutId)
-                    .from(purchase_notice::Entity)
-                    .to_owned(),
-            ),
-        )
-        .limit(limit)
-        .into_tuple::<String>()
         .all(db)
         .await
 }

@@ -39,8 +39,8 @@ impl SalesDesk {
             let txn = tandem_mesh::db::begin_write(&self.db).await?;
             let new = NewLead {
                 product: Some(&item),
-                contact_phone: request.phone.clone().unwrap_or_else(|| buyer.phone.clone()),
-                contact_email: request.email.clone().unwrap_or_else(|| buyer.email.clone()),
+                contact_phone: request.phone.clone(),
+                contact_email: request.email.clone(),
                 comment: request.comment.clone(),
                 actions: request.actions.clone(),
                 ..NewLead::new(LeadKind::Contact, &buyer)

@@ -23,7 +23,7 @@ use crate::domain::{
 };
 use crate::error::LeadsError;
 use crate::mail::{self, MailSettings, StaffExtras};
-use crate::store::{lead, outbox, product, staff};
+use crate::store::{lead, outbox, product, staff, staff_view};
 
 pub use consent::ConsentOverview;
 pub use interest::ViewNoted;
@@ -61,8 +61,10 @@ struct NewLead<'a> {
     /// Model number and name when there is no product information for it.
     model_number: String,
     product_name: String,
-    contact_phone: String,
-    contact_email: String,
+    /// Given in the contact form; `None`: the phone staff know.
+    contact_phone: Option<String>,
+    /// Given in the contact form; `None`: the e-mail staff know.
+    contact_email: Option<String>,
     comment: String,
     actions: Vec<RequestedAction>,
     details: Vec<String>,
@@ -77,8 +79,8 @@ impl<'a> NewLead<'a> {
             product: None,
             model_number: String::new(),
             product_name: String::new(),
-            contact_phone: customer.phone.clone(),
-            contact_email: customer.email.clone(),
+            contact_phone: None,
+            contact_email: None,
             comment: String::new(),
             actions: Vec::new(),
             details: Vec::new(),
@@ -142,13 +144,17 @@ impl SalesDesk {
             .and_then(|id| candidates.iter().find(|c| c.staff.staff_id == id))
             .map(|c| &c.staff);
         let now = Utc::now().trunc_subsecs(6);
+        // Staff get what they may know, never a change saved without consent.
+        let known = staff_view::of(txn, &customer.customer_id)
+            .await?
+            .unwrap_or_else(|| LeadCustomer::of(customer));
         let lead = Lead {
             lead_id: new_lead_id(),
             kind: new.kind,
             status: LeadStatus::New,
-            customer: LeadCustomer::of(customer),
-            contact_phone: new.contact_phone,
-            contact_email: new.contact_email,
+            contact_phone: new.contact_phone.unwrap_or_else(|| known.phone.clone()),
+            contact_email: new.contact_email.unwrap_or_else(|| known.email.clone()),
+            customer: known,
             model_number: new
                 .product
                 .map_or(new.model_number, |p| p.model_number.clone()),

@@ -1,7 +1,8 @@
 //! Registration update with consent (seed 001, S201–S202, S103–S105, S401–S404; claims
 //! 11, 12, 15, 16): the update is always saved; the consent decision shown on the
 //! notice-confirmation page is recorded; only with consent is the change, with the
-//! products the customer owns, e-mailed to the salesperson.
+//! products the customer owns, e-mailed to the salesperson — and only then does it become
+//! part of what staff know of the customer (the staff view every lead carries).
 
 use chrono::Utc;
 use tandem_mesh::idempotency;
@@ -9,12 +10,12 @@ use tandem_proto::leads::v1::{UpdateCustomerRequest, UpdateRegistrationRequest};
 
 use super::consent::decision;
 use super::{NewLead, SalesDesk, idempotency_key};
-use crate::domain::lead::Lead;
+use crate::domain::lead::{Lead, LeadCustomer};
 use crate::domain::{Customer, CustomerPatch, LeadKind, Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::mail::StaffExtras;
 use crate::store::consent::{self, ConsentDecision};
-use crate::store::{customer, is_unique_violation, possessed};
+use crate::store::{customer, is_unique_violation, possessed, staff_view};
 
 /// Idempotency scope of registration updates.
 const SCOPE: &str = "update_registration";
@@ -67,6 +68,7 @@ impl SalesDesk {
                 .await?
                 .ok_or_else(|| LeadsError::CustomerNotFound(id.clone()))?;
             let changes = patch.changes(&current);
+            let known_before = LeadCustomer::of(&current);
             if !changes.is_empty() {
                 patch.clone().apply(&mut current, Utc::now());
                 if !customer::update_contact(&txn, &current).await? {
@@ -76,9 +78,13 @@ impl SalesDesk {
             let record = decision(&id, purpose, req.forward_to_staff, "confirmation_page");
             consent::record(&txn, &record).await?;
             let lead = if record.granted && !changes.is_empty() {
+                // Staff learn these changes, from what they knew before; nothing else.
+                let known = staff_view::of(&txn, &id).await?.unwrap_or(known_before);
+                let (view, told) = known.forward(&changes, &current);
+                staff_view::put(&txn, &view, Utc::now()).await?;
                 let owned = possessed::of(&txn, &id).await?;
                 let new = NewLead {
-                    details: changes.iter().map(ToString::to_string).collect(),
+                    details: told.iter().map(ToString::to_string).collect(),
                     ..NewLead::new(LeadKind::RegistrationUpdate, &current)
                 };
                 let extras = StaffExtras {

@@ -282,6 +282,40 @@ pub struct LeadCustomer {
 }
 
 impl LeadCustomer {
+    /// What staff know once `changes` (just made, giving `now`) are forwarded with
+    /// consent, and those changes as staff are told them: from what they knew before to
+    /// the new value. Fields changed earlier without consent stay as staff knew them.
+    pub fn forward(
+        &self,
+        changes: &[super::customer::Change],
+        now: &super::Customer,
+    ) -> (Self, Vec<super::customer::Change>) {
+        use super::customer::address_line;
+        let mut view = self.clone();
+        let mut told = Vec::new();
+        for change in changes {
+            let before = match change.field {
+                "name" => std::mem::replace(&mut view.name, now.name.clone()),
+                "email" => std::mem::replace(&mut view.email, now.email.clone()),
+                "phone" => std::mem::replace(&mut view.phone, now.phone.clone()),
+                "address" => {
+                    address_line(&std::mem::replace(&mut view.address, now.address.clone()))
+                }
+                "office" => std::mem::replace(&mut view.office, now.office.clone()),
+                "section" => std::mem::replace(&mut view.section, now.section.clone()),
+                "office_phone" => {
+                    std::mem::replace(&mut view.office_phone, now.office_phone.clone())
+                }
+                _ => continue,
+            };
+            told.push(super::customer::Change {
+                before,
+                ..change.clone()
+            });
+        }
+        (view, told)
+    }
+
     /// The snapshot of `c` to forward.
     pub fn of(c: &super::Customer) -> Self {
         Self {

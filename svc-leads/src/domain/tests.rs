@@ -382,3 +382,87 @@ fn patches_validate_given_fields_only_and_move_updated_at_forward() {
     .apply(&mut customer, later);
     assert_eq!(customer.updated_at, later);
 }
+
+mod staff_view {
+    use crate::domain::customer::Change;
+    use crate::domain::lead::LeadCustomer;
+    use crate::domain::{Address, Customer};
+
+    fn change(field: &'static str, before: &str, after: &str) -> Change {
+        Change {
+            field,
+            label: field,
+            before: before.into(),
+            after: after.into(),
+        }
+    }
+
+    fn known() -> LeadCustomer {
+        LeadCustomer {
+            customer_id: "CUS-1".into(),
+            name: "Alex Morgan".into(),
+            email: "alex@example.com".into(),
+            phone: "+1 415 555 0134".into(),
+            address: Address {
+                line1: "500 Market St".into(),
+                line2: String::new(),
+                city: "San Francisco".into(),
+                region: "CA".into(),
+                postal_code: "94103".into(),
+                country: "US".into(),
+            },
+            office: String::new(),
+            section: String::new(),
+            office_phone: String::new(),
+        }
+    }
+
+    /// The live record after an office change saved without consent, a phone change and
+    /// a move.
+    fn now() -> Customer {
+        let k = known();
+        let at = chrono::Utc::now();
+        Customer {
+            customer_id: k.customer_id,
+            name: k.name,
+            email: k.email,
+            phone: "+1 415 555 0122".into(),
+            address: Address {
+                line1: "1 Elm St".into(),
+                ..k.address
+            },
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(1988, 4, 12).unwrap(),
+            created_at: at,
+            updated_at: at,
+            office: "Morgan Logistics".into(),
+            section: String::new(),
+            office_phone: String::new(),
+            assigned_staff_id: None,
+        }
+    }
+
+    #[test]
+    fn only_the_consented_changes_reach_staff_told_from_what_they_knew() {
+        // The customer changed the office earlier without consent (so the live "before"
+        // of this change says nothing of it) and now forwards the phone and address.
+        let changes = [
+            change("phone", "+1 415 555 0111", "+1 415 555 0122"),
+            change("address", "old", "new"),
+        ];
+        let (view, told) = known().forward(&changes, &now());
+        assert_eq!(view.phone, "+1 415 555 0122");
+        assert_eq!(view.address.line1, "1 Elm St");
+        assert_eq!(view.office, "", "the unconsented office stays unknown");
+        assert_eq!(told.len(), 2);
+        assert_eq!(told[0].before, "+1 415 555 0134", "from what staff knew");
+        assert_eq!(told[0].after, "+1 415 555 0122");
+        assert_eq!(told[1].before, "500 Market St, San Francisco, CA 94103");
+    }
+
+    #[test]
+    fn nothing_forwarded_changes_nothing() {
+        let (view, told) = known().forward(&[], &now());
+        assert_eq!(view, known());
+        assert!(told.is_empty());
+    }
+}

@@ -4,6 +4,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::entity::customer;
+use crate::domain::lead::LeadCustomer;
 use crate::domain::{Address, Customer};
 
 /// A customer with the stored hash of their password, for authentication only.
@@ -15,7 +16,8 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-/// Inserts a new customer with the PHC string of their password hash.
+/// Inserts a new customer with the PHC string of their password hash; what they register
+/// with becomes what the sales staff may know of them.
 pub async fn insert(
     db: &impl ConnectionTrait,
     customer: &Customer,
@@ -26,7 +28,8 @@ pub async fn insert(
     customer::Entity::insert(row)
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    // What the customer registers with, the sales company's staff may know.
+    super::staff_view::put(db, &LeadCustomer::of(customer), customer.created_at).await
 }
 
 /// Writes a customer's contact data and `updated_at`; false when there is no such

@@ -12,6 +12,7 @@ pub mod possessed;
 pub mod product;
 pub mod seed;
 pub mod staff;
+pub mod staff_view;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -11,3 +11,4 @@ pub mod possessed_product;
 pub mod product_info;
 pub mod related_item;
 pub mod sales_staff;
+pub mod staff_view;
