@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures `tandem up` as the README's performance section reports it: time until the
 # gateway answers, resident memory when idle, plan-search throughput over gRPC and REST
-# (64 concurrent callers, associated devices included) and time to stop on Ctrl-C.
+# (64 concurrent callers, associated devices included), whole bundle checkouts through
+# REST (16 callers) and time to stop on Ctrl-C.
 # Usage: scripts/bench.sh [seconds per load test, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ echo "startup: ready in ${ready_ms} ms (first run on an empty data dir)"
 echo "memory:  ${rss_kib} KiB resident when idle ($(( rss_kib / 1024 )) MiB)"
 "$bin" bench search --concurrency 64 --seconds "$seconds"
 "$bin" bench rest --concurrency 64 --seconds "$seconds"
+# 600 checkouts use up most of the demo stock of the two devices the benchmark buys.
+"$bin" bench checkout --concurrency 16 --count 600
 
 stop=$(date +%s%N)
 kill -INT "$pid"

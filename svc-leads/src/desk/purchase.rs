@@ -27,7 +27,7 @@ pub struct PurchaseNoted {
     pub receipt_message_id: String,
     /// The purchase lead, with the customer's consent.
     pub lead: Option<Lead>,
-    /// Everything the customer owns now.
+    /// What this purchase added to the products the customer owns.
     pub possessed: Vec<Possessed>,
 }
 
@@ -64,7 +64,7 @@ impl SalesDesk {
             .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
             .await?
         {
-            return self.replayed_purchase(&id, &result).await;
+            return self.replayed_purchase(&id, &checkout_id, &result).await;
         }
         let buyer = customer::by_id(&self.db, &id)
             .await?
@@ -140,7 +140,7 @@ impl SalesDesk {
                 Ok(PurchaseNoted {
                     receipt_message_id,
                     lead,
-                    possessed: possessed::of(&self.db, &id).await?,
+                    possessed: bought.into_iter().map(|b| b.owned).collect(),
                 })
             }
             Err(LeadsError::Db(e)) if is_unique_violation(&e) => {
@@ -148,7 +148,7 @@ impl SalesDesk {
                     .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
                     .await?
                 {
-                    Some(result) => self.replayed_purchase(&id, &result).await,
+                    Some(result) => self.replayed_purchase(&id, &checkout_id, &result).await,
                     None => Err(LeadsError::Db(e)),
                 }
             }
@@ -186,7 +186,12 @@ impl SalesDesk {
         })
     }
 
-    async fn replayed_purchase(&self, id: &str, result: &str) -> Result<PurchaseNoted, LeadsError> {
+    async fn replayed_purchase(
+        &self,
+        id: &str,
+        checkout_id: &str,
+        result: &str,
+    ) -> Result<PurchaseNoted, LeadsError> {
         let (receipt, lead_id) = result.split_once('|').unwrap_or((result, ""));
         let lead = if lead_id.is_empty() {
             None
@@ -196,7 +201,11 @@ impl SalesDesk {
         Ok(PurchaseNoted {
             receipt_message_id: receipt.to_owned(),
             lead,
-            possessed: possessed::of(&self.db, id).await?,
+            possessed: possessed::of(&self.db, id)
+                .await?
+                .into_iter()
+                .filter(|p| p.checkout_id == checkout_id)
+                .collect(),
         })
     }
 }
