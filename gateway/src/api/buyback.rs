@@ -235,6 +235,14 @@ pub async fn list(
         state: 0,
         limit: 50,
     };
+    Ok(Json(applications(&state, request).await?))
+}
+
+/// The applications `request` asks the buy-back center for, as the API shows them.
+async fn applications(
+    state: &AppState,
+    request: pb::ListApplicationsRequest,
+) -> Result<ApplicationList, Problem> {
     let deadline = state.call_timeout;
     let list = call(
         "buyback",
@@ -247,13 +255,13 @@ pub async fn list(
             .list_applications(tandem_mesh::client::request(request, deadline)),
     )
     .await?;
-    Ok(Json(ApplicationList {
+    Ok(ApplicationList {
         applications: list
             .applications
             .into_iter()
             .map(Application::from)
             .collect(),
-    }))
+    })
 }
 
 /// One of the customer's applications, with its history.

@@ -193,10 +193,7 @@ impl Flow {
             Ok(r) => {
                 let payment = r.payment.unwrap_or_default();
                 if payment.status() == PaymentStatus::Declined {
-                    let reason = format!(
-                        "card declined: {}; nothing was charged",
-                        payment.decline_reason
-                    );
+                    let reason = super::recovery::declined(&payment);
                     self.compensate(row, &reason).await;
                     return Err(Problem::new(StatusCode::PAYMENT_REQUIRED, reason));
                 }

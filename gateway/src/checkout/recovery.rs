@@ -76,11 +76,7 @@ impl Flow {
             Ok(r) => {
                 let payment = r.payment.unwrap_or_default();
                 if payment.status() == PaymentStatus::Declined {
-                    let reason = format!(
-                        "card declined: {}; nothing was charged",
-                        payment.decline_reason
-                    );
-                    return terminal(&self.compensate(row, &reason).await);
+                    return terminal(&self.compensate(row, &declined(&payment)).await);
                 }
                 row.payment_id = Some(payment.payment_id);
                 row.state = State::Paid.as_str().into();
@@ -200,6 +196,14 @@ impl Flow {
         self.compensate(row, &problem.detail).await;
         problem
     }
+}
+
+/// Why a declined payment ended the checkout.
+pub(super) fn declined(payment: &settlement::Payment) -> String {
+    format!(
+        "card declined: {}; nothing was charged",
+        payment.decline_reason
+    )
 }
 
 /// Whether the checkout is over (nothing left for recovery to do).

@@ -43,25 +43,7 @@ pub async fn applications(
         state: wanted as i32,
         limit: 100,
     };
-    let deadline = state.call_timeout;
-    let list = call(
-        "buyback",
-        "ListApplications",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .list_applications(tandem_mesh::client::request(request, deadline)),
-    )
-    .await?;
-    Ok(Json(ApplicationList {
-        applications: list
-            .applications
-            .into_iter()
-            .map(Application::from)
-            .collect(),
-    }))
+    Ok(Json(super::applications(&state, request).await?))
 }
 
 /// Staff: record the grade found when the item arrived. The declared grade or better
