@@ -1,6 +1,8 @@
-//! The web UI for browsers: one HTML page with its script and style sheet, embedded in the
-//! binary (no build step, nothing fetched from other hosts). The same page serves the plan
-//! search at `/` and a device's details at `/devices/{id}`; the script tells them apart.
+//! The web UI for browsers: HTML pages with their plain scripts and style sheets, embedded
+//! in the binary (no build step, nothing fetched from other hosts). The same page serves the
+//! plan search at `/` and a device's details at `/devices/{id}`; its scripts tell them
+//! apart. `/sales` and `/staff` are the sales desk's and the sales staff's pages. Every page
+//! loads `common.js` (the helpers all scripts share) first, then its own scripts in order.
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -9,14 +11,21 @@ use axum::routing::get;
 
 /// The page.
 const INDEX_HTML: &str = include_str!("../web/index.html");
-/// Its script.
-const APP_JS: &str = include_str!("../web/app.js");
+/// What every page's scripts share (DOM building, formatting, API calls, the alert):
+/// `window.Tandem`. Loaded first on each page.
+const COMMON_JS: &str = include_str!("../web/common.js");
+/// The plan search, one plan with all its devices, a device's page.
+const PLANS_JS: &str = include_str!("../web/plans.js");
+/// The checkout: bundle price, card payment, confirmation.
+const CHECKOUT_JS: &str = include_str!("../web/checkout.js");
+/// The checkout's installation step: the nearest installers and their slots.
+const INSTALLERS_JS: &str = include_str!("../web/installers.js");
 /// The buy-back part of the page.
 const BUYBACK_JS: &str = include_str!("../web/buyback.js");
+/// The page's views, session and routing; starts the page (loaded last).
+const APP_JS: &str = include_str!("../web/app.js");
 /// Its style sheet.
 const APP_CSS: &str = include_str!("../web/app.css");
-/// What the sales desk and staff pages' scripts share (DOM building, API calls).
-const DESK_JS: &str = include_str!("../web/desk.js");
 /// The sales desk page (seed 001: menu, products, contact, registration, consent).
 const SALES_HTML: &str = include_str!("../web/sales.html");
 /// Its script.
@@ -28,58 +37,49 @@ const STAFF_JS: &str = include_str!("../web/staff.js");
 /// Styles of the sales desk and staff pages.
 const LEADS_CSS: &str = include_str!("../web/leads.css");
 
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+/// What is served under `/assets/`: file name, content type, body.
+const ASSETS: &[(&str, &str, &str)] = &[
+    ("common.js", JS, COMMON_JS),
+    ("plans.js", JS, PLANS_JS),
+    ("checkout.js", JS, CHECKOUT_JS),
+    ("installers.js", JS, INSTALLERS_JS),
+    ("buyback.js", JS, BUYBACK_JS),
+    ("app.js", JS, APP_JS),
+    ("app.css", CSS, APP_CSS),
+    ("leads.js", JS, LEADS_JS),
+    ("staff.js", JS, STAFF_JS),
+    ("leads.css", CSS, LEADS_CSS),
+];
+
 /// Only this origin's own script, style and API; no inline code, no framing.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Routes of the web UI.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route("/", get(index))
-        .route("/devices/{id}", get(index))
-        .route("/assets/app.js", get(app_js))
-        .route("/assets/app.css", get(app_css))
-        .route("/assets/buyback.js", get(buyback_js))
-        .route(
-            "/sales",
-            get(|| async { asset("text/html; charset=utf-8", SALES_HTML) }),
-        )
-        .route(
-            "/staff",
-            get(|| async { asset("text/html; charset=utf-8", STAFF_HTML) }),
-        )
-        .route(
-            "/assets/desk.js",
-            get(|| async { asset("text/javascript; charset=utf-8", DESK_JS) }),
-        )
-        .route(
-            "/assets/leads.js",
-            get(|| async { asset("text/javascript; charset=utf-8", LEADS_JS) }),
-        )
-        .route(
-            "/assets/staff.js",
-            get(|| async { asset("text/javascript; charset=utf-8", STAFF_JS) }),
-        )
-        .route(
-            "/assets/leads.css",
-            get(|| async { asset("text/css; charset=utf-8", LEADS_CSS) }),
-        )
-}
-
-async fn index() -> Response {
-    asset("text/html; charset=utf-8", INDEX_HTML)
-}
-
-async fn app_js() -> Response {
-    asset("text/javascript; charset=utf-8", APP_JS)
-}
-
-async fn buyback_js() -> Response {
-    asset("text/javascript; charset=utf-8", BUYBACK_JS)
-}
-
-async fn app_css() -> Response {
-    asset("text/css; charset=utf-8", APP_CSS)
+    let pages = [
+        ("/", INDEX_HTML),
+        ("/devices/{id}", INDEX_HTML),
+        ("/sales", SALES_HTML),
+        ("/staff", STAFF_HTML),
+    ];
+    let router = pages
+        .into_iter()
+        .fold(Router::new(), |router, (path, body)| {
+            router.route(path, get(move || async move { asset(HTML, body) }))
+        });
+    ASSETS
+        .iter()
+        .fold(router, |router, &(name, content_type, body)| {
+            router.route(
+                &format!("/assets/{name}"),
+                get(move || async move { asset(content_type, body) }),
+            )
+        })
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -107,15 +107,65 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 mod tests {
     use super::*;
 
+    /// The `/assets/…` names a page's `<script src>` tags load, in order.
+    fn scripts(page: &str) -> Vec<&str> {
+        page.split(r#"<script src="/assets/"#)
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').expect("closing quote")])
+            .collect()
+    }
+
+    /// The served asset named `name`.
+    fn served(name: &str) -> &'static str {
+        ASSETS
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .unwrap_or_else(|| panic!("/assets/{name} is not served"))
+            .2
+    }
+
+    /// The element IDs a script looks up with `$('…')`.
+    fn looked_up(script: &str) -> Vec<&str> {
+        script
+            .split("$('")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('\'').expect("closing quote")])
+            .collect()
+    }
+
     #[test]
     fn the_page_loads_only_its_own_assets() {
-        assert!(INDEX_HTML.contains(r#"src="/assets/app.js""#));
+        assert_eq!(
+            scripts(INDEX_HTML),
+            [
+                "common.js",
+                "plans.js",
+                "checkout.js",
+                "installers.js",
+                "buyback.js",
+                "app.js"
+            ],
+            "shared helpers first, the script that starts the page last"
+        );
         assert!(INDEX_HTML.contains(r#"href="/assets/app.css""#));
-        for external in ["http://", "https://", "//cdn"] {
-            assert!(!INDEX_HTML.contains(external), "{external}");
-            assert!(!APP_JS.contains(external), "{external}");
-            assert!(!APP_CSS.contains(external), "{external}");
-            assert!(!BUYBACK_JS.contains(external), "{external}");
+        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML] {
+            for external in ["http://", "https://", "//cdn"] {
+                assert!(!page.contains(external), "{external}");
+            }
+        }
+        for (name, _, body) in ASSETS {
+            for external in ["http://", "https://", "//cdn"] {
+                assert!(!body.contains(external), "{name}: {external}");
+            }
+            if name.ends_with(".js") {
+                assert!(!body.contains("innerHTML"), "{name}: text only, never HTML");
+                assert!(
+                    [INDEX_HTML, SALES_HTML, STAFF_HTML]
+                        .iter()
+                        .any(|page| scripts(page).contains(name)),
+                    "{name} is loaded by a page"
+                );
+            }
         }
     }
 
@@ -135,27 +185,21 @@ mod tests {
         ] {
             assert!(INDEX_HTML.contains(id), "{id}");
         }
-        assert!(APP_JS.contains("Device information is unavailable right now"));
+        assert!(PLANS_JS.contains("Device information is unavailable right now"));
+        // Each page has every element its scripts look up by ID.
+        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML] {
+            for name in scripts(page) {
+                for id in looked_up(served(name)) {
+                    assert!(page.contains(&format!(r#"id="{id}""#)), "{name}: #{id}");
+                }
+            }
+        }
     }
 
     #[test]
     fn the_sales_desk_and_staff_pages_load_only_their_own_assets() {
-        assert!(SALES_HTML.contains(r#"src="/assets/leads.js""#));
-        assert!(STAFF_HTML.contains(r#"src="/assets/staff.js""#));
-        for page in [SALES_HTML, STAFF_HTML] {
-            assert!(
-                page.contains(r#"src="/assets/desk.js""#),
-                "shared helpers first"
-            );
-        }
-        for page in [
-            SALES_HTML, DESK_JS, LEADS_JS, STAFF_HTML, STAFF_JS, LEADS_CSS,
-        ] {
-            for external in ["http://", "https://", "//cdn"] {
-                assert!(!page.contains(external), "{external}");
-            }
-            assert!(!page.contains("innerHTML"), "text only, never HTML");
-        }
+        assert_eq!(scripts(SALES_HTML), ["common.js", "leads.js"]);
+        assert_eq!(scripts(STAFF_HTML), ["common.js", "staff.js"]);
         for id in [
             "menu-products",
             "menu-registration",

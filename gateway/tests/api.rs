@@ -379,6 +379,21 @@ async fn health_and_web_page_are_served() {
         assert_eq!(answer.content_type, "text/html; charset=utf-8");
         assert!(answer.text().contains(r#"<form id="search-form""#));
     }
+    // Every script a page loads is served, in the order the page names them.
+    for page in ["/", "/sales", "/staff"] {
+        let html = get(&config, page).await.text();
+        let scripts: Vec<&str> = html
+            .split(r#"<script src=""#)
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').expect("closing quote")])
+            .collect();
+        assert_eq!(scripts.first(), Some(&"/assets/common.js"), "{page}");
+        for script in scripts {
+            let js = get(&config, script).await;
+            assert_eq!(js.status, StatusCode::OK, "{script}");
+            assert!(js.content_type.starts_with("text/javascript"), "{script}");
+        }
+    }
     let js = get(&config, "/assets/app.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.content_type.starts_with("text/javascript"));

@@ -1,6 +1,7 @@
 // Tandem web UI, buy-back (seed 004): sell a used device to the Tandem Buy-back Center
 // with the order number of a device bought here. Plain DOM code; everything from the API
-// is inserted as text. Uses the page's plumbing from app.js (window.Tandem).
+// is inserted as text. Uses the helpers of common.js and the page's plumbing from app.js
+// (window.Tandem: session, login, navigation).
 //
 // Views (inside the main page):
 //   #/buyback[?order=TA-…]   apply: order number, your details, the device and its
@@ -12,8 +13,8 @@
 'use strict';
 
 (function () {
-  const T = () => window.Tandem;
-  const $ = (id) => document.getElementById(id);
+  const T = window.Tandem;
+  const { $, formatMoney: money } = T;
   const PARTS = ['buyback-form', 'bb-application', 'bb-list', 'bb-desk'];
   const STATE_TEXT = {
     applied: 'applied, being verified',
@@ -28,11 +29,6 @@
   };
   /** States that change without the user: polled while shown. */
   const MOVING = ['applied', 'inspected', 'paid'];
-  const CATEGORY_LABELS = {
-    car_navigation: 'car navigation', dashcam: 'dashcam', collision_warning: 'collision warning',
-    blind_spot_monitor: 'blind-spot monitor', telematics_unit: 'telematics unit',
-    theft_tracker: 'theft tracker', tire_pressure_monitor: 'tire-pressure monitor',
-  };
   const STAFF_TOKEN = 'tandem_staff_token';
 
   let models = null;
@@ -40,12 +36,9 @@
   let estimateSeq = 0;
   let timer = null;
 
-  function money(m) {
-    return T().formatMoney(m);
-  }
-
   function describe(item) {
-    return item ? `${item.maker} ${item.model} (${CATEGORY_LABELS[item.category] || item.category})` : '—';
+    const category = T.CATEGORY_LABELS[item && item.category];
+    return item ? `${item.maker} ${item.model} (${category ? category.toLowerCase() : item.category})` : '—';
   }
 
   function showPart(part, tab) {
@@ -60,7 +53,7 @@
   /** The device list, from the price table (once). */
   async function loadModels() {
     if (models) return models;
-    const table = await T().api('GET', '/api/v1/buyback/prices');
+    const table = await T.api('GET', '/api/v1/buyback/prices');
     const seen = new Map();
     for (const e of table.entries) {
       const key = [e.item.category, e.item.maker, e.item.model].join('|');
@@ -68,7 +61,7 @@
     }
     models = [...seen.entries()];
     const select = $('bb-device');
-    select.replaceChildren(...models.map(([key, item]) => T().el('option', { value: key }, describe(item))));
+    select.replaceChildren(...models.map(([key, item]) => T.el('option', { value: key }, describe(item))));
     return models;
   }
 
@@ -90,13 +83,13 @@
     const mine = ++estimateSeq;
     const out = $('bb-estimate');
     try {
-      const e = await T().api('POST', '/api/v1/buyback/estimates', { item: item(), answers: answers() });
+      const e = await T.api('POST', '/api/v1/buyback/estimates', { item: item(), answers: answers() });
       if (mine !== estimateSeq) return;
       out.textContent = `Instant estimate: grade ${e.grade}, ${money(e.price)} — plus the seller's benefit once your purchase is verified.`;
       out.dataset.grade = e.grade;
       out.dataset.minorUnits = e.price.minor_units;
     } catch (err) {
-      if (mine === estimateSeq) out.textContent = T().sentence(err.message);
+      if (mine === estimateSeq) out.textContent = T.sentence(err.message);
     }
   }
 
@@ -105,7 +98,7 @@
     document.title = 'Sell back your old device — Tandem';
     const order = params.get('order');
     if (order) $('bb-order').value = order;
-    const customer = await T().session();
+    const customer = await T.session();
     if (customer && !$('bb-name').value) {
       $('bb-name').value = customer.name || '';
       $('bb-email').value = customer.email || '';
@@ -115,30 +108,24 @@
     try {
       await loadModels();
       await estimate();
-      T().setState('done');
+      T.setState('done');
     } catch (err) {
-      T().setState('error');
-      T().showError(T().sentence(err.message));
+      T.setState('error');
+      T.showError(T.sentence(err.message));
     }
-  }
-
-  function requestId() {
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   }
 
   async function apply(event) {
     event.preventDefault();
-    const t = T();
     const form = $('buyback-form');
-    t.clearError();
-    const missing = [...form.querySelectorAll('input[required]')].filter((i) => !i.value.trim());
+    T.clearError();
+    const missing = T.missingFields(form);
     if (missing.length) {
-      for (const input of missing) input.setAttribute('aria-invalid', 'true');
-      t.showError(`Please fill in: ${missing.map((i) => form.querySelector(`label[for="${i.id}"]`).textContent).join(', ')}.`, null, form);
+      T.showError(`Please fill in: ${missing.join(', ')}.`, null, form);
       return;
     }
-    if (!(await t.session())) {
-      t.needLogin('Please log in to sell back a device.', { hash: location.hash });
+    if (!(await T.session())) {
+      T.needLogin('Please log in to sell back a device.', { hash: location.hash });
       return;
     }
     const body = {
@@ -149,53 +136,45 @@
       },
       item: item(),
       answers: answers(),
-      request_id: requestId(),
+      request_id: T.requestId(),
     };
     $('bb-apply').disabled = true;
-    t.setState('loading');
-    t.setStatus('Checking your order with the seller…');
+    T.setState('loading');
+    T.setStatus('Checking your order with the seller…');
     try {
-      const app = await t.api('POST', '/api/v1/buyback/applications', body);
-      t.setStatus('');
-      t.navigate(`#/buyback/app/${encodeURIComponent(app.application_id)}`);
+      const app = await T.api('POST', '/api/v1/buyback/applications', body);
+      T.setStatus('');
+      T.navigate(`#/buyback/app/${encodeURIComponent(app.application_id)}`);
     } catch (err) {
-      t.setStatus('');
-      t.setState('error');
+      T.setStatus('');
+      T.setState('error');
       if (err.status === 401) {
-        t.needLogin('Please log in to sell back a device.', { hash: location.hash });
+        T.needLogin('Please log in to sell back a device.', { hash: location.hash });
       } else if (err.status === 429) {
-        t.showError(`Too many attempts with this order number or from your account. ${t.sentence(err.message)}`, null, form);
+        T.showError(`Too many attempts with this order number or from your account. ${T.sentence(err.message)}`, null, form);
       } else {
-        t.showError(t.fieldMessage(err, form), err.problem && err.problem.errors, form);
+        T.showError(T.fieldMessage(err, form), err.problem && err.problem.errors, form);
       }
     } finally {
       $('bb-apply').disabled = false;
     }
   }
 
-  function setMoney(id, m) {
-    const node = $(id);
-    node.textContent = m ? money(m) : '—';
-    if (m) node.dataset.minorUnits = m.minor_units;
-    else delete node.dataset.minorUnits;
-  }
-
   /** Shows the seller's own record of this buy-back (the sales center shows the result). */
   async function salesRecord(app, mine) {
     try {
-      const d = await T().api('GET', `/api/v1/buyback/orders/${encodeURIComponent(app.order_number)}`);
+      const d = await T.api('GET', `/api/v1/buyback/orders/${encodeURIComponent(app.order_number)}`);
       if (mine !== seq) return;
       const r = (d.results || []).find((x) => x.application_id === app.application_id);
       if (!r) return;
       const node = $('bb-app-reported');
-      node.textContent = `Recorded by the seller on ${T().formatDateTime(r.recorded_at, true)}: ` +
+      node.textContent = `Recorded by the seller on ${T.formatDateTime(r.recorded_at, true)}: ` +
         `${describe(r.item)}, grade ${r.grade}, ${money(r.price)} + benefit ${money(r.benefit)}.`;
       node.dataset.recorded = 'true';
     } catch (_) { /* the record is extra information */ }
   }
 
   function render(app, mine) {
-    const t = T();
     const box = $('bb-application');
     box.dataset.state = app.state;
     box.dataset.applicationId = app.application_id;
@@ -204,13 +183,13 @@
     $('bb-app-order').textContent = app.order_number;
     $('bb-app-purchased').textContent = app.purchased ? `${app.purchased.name}` : '—';
     $('bb-app-item').textContent = `${describe(app.item)}, declared grade ${app.declared_grade}`;
-    setMoney('bb-app-estimate', app.estimate);
-    setMoney('bb-app-offer', app.offer);
+    T.setMoney($('bb-app-estimate'), app.estimate);
+    T.setMoney($('bb-app-offer'), app.offer);
     if (app.offer && app.inspected_grade) $('bb-app-offer').textContent += ` (grade ${app.inspected_grade})`;
-    setMoney('bb-app-benefit', app.benefit);
+    T.setMoney($('bb-app-benefit'), app.benefit);
     if (app.benefit_description) $('bb-app-benefit').textContent += ` — ${app.benefit_description}`;
-    setMoney('bb-app-total', app.state === 'rejected' ? null : app.total);
-    setMoney('bb-app-paid', app.total_paid);
+    T.setMoney($('bb-app-total'), app.state === 'rejected' ? null : app.total);
+    T.setMoney($('bb-app-paid'), app.total_paid);
     const reported = $('bb-app-reported');
     delete reported.dataset.recorded;
     reported.textContent = app.reported_at ? 'Recorded' : (app.state === 'paid' ? 'Sending the result to the seller…' : '—');
@@ -220,9 +199,9 @@
     $('bb-ship').hidden = app.state !== 'verified';
     $('bb-accept').hidden = app.state !== 'counteroffered';
     $('bb-decline').hidden = app.state !== 'counteroffered';
-    $('bb-history').replaceChildren(...app.history.map((h) => t.el('li', { dataset: { state: h.state } },
-      `${t.formatDateTime(h.at)} — ${STATE_TEXT[h.state] || h.state}${h.note ? `: ${h.note}` : ''}`)));
-    if (app.state === 'rejected') t.showError(t.sentence(app.reason));
+    $('bb-history').replaceChildren(...app.history.map((h) => T.el('li', { dataset: { state: h.state } },
+      `${T.formatDateTime(h.at)} — ${STATE_TEXT[h.state] || h.state}${h.note ? `: ${h.note}` : ''}`)));
+    if (app.state === 'rejected') T.showError(T.sentence(app.reason));
     if (app.state === 'reported') salesRecord(app, mine);
   }
 
@@ -231,34 +210,32 @@
     clearTimeout(timer);
     showPart('bb-application', 'mine');
     document.title = `Buy-back ${id} — Tandem`;
-    const t = T();
-    t.setState('loading');
+    T.setState('loading');
     try {
-      const app = await t.api('GET', `/api/v1/buyback/applications/${encodeURIComponent(id)}`);
+      const app = await T.api('GET', `/api/v1/buyback/applications/${encodeURIComponent(id)}`);
       if (mine !== seq) return;
       render(app, mine);
-      t.setState('done');
+      T.setState('done');
       if (MOVING.includes(app.state)) {
         timer = setTimeout(() => { if (mine === seq) showApplication(id); }, 700);
       }
     } catch (err) {
       if (mine !== seq) return;
-      t.setState('error');
-      if (err.status === 401) t.needLogin('Please log in to see your buy-back.', { hash: location.hash });
-      else t.showError(t.sentence(err.message));
+      T.setState('error');
+      if (err.status === 401) T.needLogin('Please log in to see your buy-back.', { hash: location.hash });
+      else T.showError(T.sentence(err.message));
     }
   }
 
   async function act(path, body) {
-    const t = T();
     const id = $('bb-application').dataset.applicationId;
-    t.clearError();
+    T.clearError();
     for (const b of ['bb-ship', 'bb-accept', 'bb-decline']) $(b).disabled = true;
     try {
-      await t.api('POST', `/api/v1/buyback/applications/${encodeURIComponent(id)}/${path}`, body);
+      await T.api('POST', `/api/v1/buyback/applications/${encodeURIComponent(id)}/${path}`, body);
       await showApplication(id);
     } catch (err) {
-      t.showError(t.sentence(err.message));
+      T.showError(T.sentence(err.message));
     } finally {
       for (const b of ['bb-ship', 'bb-accept', 'bb-decline']) $(b).disabled = false;
     }
@@ -268,69 +245,55 @@
     const mine = ++seq;
     showPart('bb-list', 'mine');
     document.title = 'Your buy-backs — Tandem';
-    const t = T();
     try {
-      const list = await t.api('GET', '/api/v1/buyback/applications');
+      const list = await T.api('GET', '/api/v1/buyback/applications');
       if (mine !== seq) return;
-      const items = list.applications.map((a) => t.el('li', { dataset: { applicationId: a.application_id, state: a.state } },
-        t.el('a', { href: `#/buyback/app/${encodeURIComponent(a.application_id)}` }, a.application_id),
+      const items = list.applications.map((a) => T.el('li', { dataset: { applicationId: a.application_id, state: a.state } },
+        T.el('a', { href: `#/buyback/app/${encodeURIComponent(a.application_id)}` }, a.application_id),
         describe(a.item), STATE_TEXT[a.state] || a.state));
-      $('bb-applications').replaceChildren(...(items.length ? items : [t.el('li', {}, 'No applications yet.')]));
-      t.setState('done');
+      $('bb-applications').replaceChildren(...(items.length ? items : [T.el('li', {}, 'No applications yet.')]));
+      T.setState('done');
     } catch (err) {
-      if (err.status === 401) t.needLogin('Please log in to see your buy-backs.', { hash: location.hash });
-      else t.showError(t.sentence(err.message));
+      if (err.status === 401) T.needLogin('Please log in to see your buy-backs.', { hash: location.hash });
+      else T.showError(T.sentence(err.message));
     }
   }
 
   // ---- staff desk ---------------------------------------------------------------------
 
-  function cookie(name) {
-    const part = document.cookie.split(';').map((p) => p.trim()).find((p) => p.startsWith(`${name}=`));
-    return part ? part.slice(name.length + 1) : '';
-  }
-
-  /** A staff call: the staff token as a Bearer token, and the CSRF token. */
-  async function staffApi(method, url, body) {
+  /** A staff call: the staff token as a Bearer token (and, as every call, the CSRF token). */
+  function staffApi(method, url, body) {
     const token = sessionStorage.getItem(STAFF_TOKEN) || '';
-    if (!cookie('tandem_csrf')) await T().api('GET', '/api/v1/buyback/prices');
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${token}`, 'X-CSRF-Token': cookie('tandem_csrf') };
-    if (body) headers['Content-Type'] = 'application/json';
-    const response = await fetch(url, { method, headers, credentials: 'same-origin', body: body ? JSON.stringify(body) : undefined });
-    const answer = await response.json().catch(() => null);
-    if (!response.ok) throw Object.assign(new Error((answer && answer.detail) || `The server answered ${response.status}.`), { status: response.status });
-    return answer;
+    return T.api(method, url, body, { headers: { Authorization: `Bearer ${token}` } });
   }
 
   function deskItem(a) {
-    const t = T();
-    const grade = t.el('select', { className: 'desk-grade', 'aria-label': `Grade found for ${a.application_id}` },
-      ...['A', 'B', 'C', 'D'].map((g) => t.el('option', { value: g, selected: g === a.declared_grade }, `Grade ${g}`)));
-    const note = t.el('input', { className: 'desk-note', type: 'text', placeholder: 'What you found', 'aria-label': 'Inspection note' });
-    const button = t.el('button', { type: 'button', className: 'desk-inspect' }, 'Record inspection');
+    const grade = T.el('select', { className: 'desk-grade', 'aria-label': `Grade found for ${a.application_id}` },
+      ...['A', 'B', 'C', 'D'].map((g) => T.el('option', { value: g, selected: g === a.declared_grade }, `Grade ${g}`)));
+    const note = T.el('input', { className: 'desk-note', type: 'text', placeholder: 'What you found', 'aria-label': 'Inspection note' });
+    const button = T.el('button', { type: 'button', className: 'desk-inspect' }, 'Record inspection');
     button.addEventListener('click', async () => {
-      t.clearError();
+      T.clearError();
       button.disabled = true;
       try {
         const after = await staffApi('POST', `/api/v1/buyback/desk/applications/${encodeURIComponent(a.application_id)}/inspection`,
           { grade: grade.value, note: note.value });
-        t.setStatus(`${a.application_id}: ${STATE_TEXT[after.state] || after.state}.`);
+        T.setStatus(`${a.application_id}: ${STATE_TEXT[after.state] || after.state}.`);
         await loadDesk();
       } catch (err) {
-        t.showError(t.sentence(err.message));
+        T.showError(T.sentence(err.message));
         button.disabled = false;
       }
     });
-    return t.el('li', { dataset: { applicationId: a.application_id } },
-      t.el('strong', {}, a.application_id), describe(a.item), `declared ${a.declared_grade}, estimate ${money(a.estimate)}`,
+    return T.el('li', { dataset: { applicationId: a.application_id } },
+      T.el('strong', {}, a.application_id), describe(a.item), `declared ${a.declared_grade}, estimate ${money(a.estimate)}`,
       grade, note, button);
   }
 
   async function loadDesk() {
-    const t = T();
     const list = await staffApi('GET', '/api/v1/buyback/desk/applications?state=awaiting_item');
     const items = list.applications.map(deskItem);
-    $('desk-applications').replaceChildren(...(items.length ? items : [t.el('li', { className: 'empty' }, 'Nothing awaits inspection.')]));
+    $('desk-applications').replaceChildren(...(items.length ? items : [T.el('li', { className: 'empty' }, 'Nothing awaits inspection.')]));
     $('bb-desk').dataset.loaded = 'true';
   }
 
@@ -338,16 +301,15 @@
     ++seq;
     showPart('bb-desk', 'desk');
     document.title = 'Buy-back staff desk — Tandem';
-    T().setState('done');
+    T.setState('done');
     if (sessionStorage.getItem(STAFF_TOKEN)) {
-      try { await loadDesk(); } catch (err) { T().showError(T().sentence(err.message)); }
+      try { await loadDesk(); } catch (err) { T.showError(T.sentence(err.message)); }
     }
   }
 
   async function deskLogin(event) {
     event.preventDefault();
-    const t = T();
-    t.clearError();
+    T.clearError();
     sessionStorage.setItem(STAFF_TOKEN, $('desk-token').value.trim());
     $('desk-token').value = '';
     try {
@@ -355,7 +317,7 @@
     } catch (err) {
       sessionStorage.removeItem(STAFF_TOKEN);
       delete $('bb-desk').dataset.loaded;
-      t.showError(t.sentence(err.message));
+      T.showError(T.sentence(err.message));
     }
   }
 
@@ -367,15 +329,14 @@
     box.hidden = true;
     if (!orderNumber) return;
     try {
-      const d = await T().api('GET', `/api/v1/buyback/orders/${encodeURIComponent(orderNumber)}`);
+      const d = await T.api('GET', `/api/v1/buyback/orders/${encodeURIComponent(orderNumber)}`);
       if (!d.targeted) return;
-      const t = T();
       const best = (d.benefits || []).reduce((m, b) => (!m || b.amount.minor_units > m.amount.minor_units ? b : m), null);
       box.replaceChildren(
-        t.el('strong', {}, `Sell your old device to the ${d.center_name}`),
+        T.el('strong', {}, `Sell your old device to the ${d.center_name}`),
         best ? ` — and get up to ${money(best.amount)} extra from us on top of its price.` : '.',
-        t.el('br'), d.how_to_apply, ' ',
-        t.el('a', { id: 'buyback-apply-link', href: `#/buyback?order=${encodeURIComponent(d.order_number)}` }, 'Sell back your old device'));
+        T.el('br'), d.how_to_apply, ' ',
+        T.el('a', { id: 'buyback-apply-link', href: `#/buyback?order=${encodeURIComponent(d.order_number)}` }, 'Sell back your old device'));
       box.hidden = false;
     } catch (_) { /* the offer is extra information */ }
   }
@@ -403,7 +364,7 @@
     $('desk-form').addEventListener('submit', deskLogin);
   }
 
-  window.TandemBuyback = { show, offer };
+  T.buyback = { show, offer };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();

@@ -7,7 +7,10 @@
 'use strict';
 
 (function () {
-  const { $, el, api } = window.TandemDesk;
+  const T = window.Tandem;
+  const {
+    $, el, api, formatMoney: money, formatLocal, fieldLabel, requestId, setState, setStatus, clearError,
+  } = T;
   const VIEWS = ['login-view', 'menu-view', 'products-view', 'product-view', 'contact-view',
     'registration-view', 'confirm-view', 'consents-view'];
   const ACTIONS = { send_information: 'send information', visit: 'visit', phone_call: 'call' };
@@ -17,48 +20,26 @@
   let registration = null;
   let pendingUpdate = null;
 
-  function money(m) {
-    if (!m) return '';
-    const fmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: m.currency });
-    return fmt.format(m.minor_units / 10 ** fmt.resolvedOptions().maximumFractionDigits);
-  }
-
-  /** The label a person sees for a form field (the legend of a group of boxes). */
-  function fieldLabel(input) {
-    if (input.tagName === 'FIELDSET') return (input.querySelector('legend') || input).textContent.trim();
-    const label = input.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
-    return label ? label.textContent.trim() : '';
-  }
-
-  /** Shows `message`; the fields in `errors` are marked, and named by their labels. */
+  /** Shows `message`, or the problem's field errors, each named by its label ("E-mail:
+   *  …."), marking those fields of `form`. */
   function showError(message, form, errors) {
     const parts = [];
     for (const { field, message: why } of errors || []) {
       const input = form && form.querySelector(`[name="${CSS.escape(field)}"]`);
-      if (input) input.setAttribute('aria-invalid', 'true');
       if (why) parts.push(`${(input && fieldLabel(input)) || field}: ${why}.`);
     }
-    $('error').textContent = parts.length ? parts.join(' ') : message;
-    $('error').hidden = false;
+    T.showError(parts.length ? parts.join(' ') : message, form ? errors : null, form);
   }
-
-  function clearError() {
-    $('error').hidden = true;
-    $('error').textContent = '';
-    for (const input of document.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
-  }
-
-  function setStatus(text) { $('status').textContent = text; }
 
   function show(view, state) {
     for (const v of VIEWS) $(v).hidden = v !== view;
     document.body.dataset.view = view.replace(/-view$/, '');
-    document.body.dataset.state = state || 'done';
+    setState(state || 'done');
   }
 
   function failed(err, form) {
     setStatus('');
-    document.body.dataset.state = 'error';
+    setState('error');
     if (err.status === 401) {
       customer = null;
       route();
@@ -170,7 +151,7 @@
       form.reset();
       form.hidden = false;
       $('contact-done').hidden = true;
-      form.dataset.idempotencyKey = `contact-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+      form.dataset.idempotencyKey = requestId('contact');
       $('contact-product').textContent = p.name;
       $('contact-model').value = p.model_number;
       $('contact-name').value = customer.name;
@@ -216,7 +197,7 @@
       }
       $('contact-send').disabled = true;
       setStatus('Sending…');
-      document.body.dataset.state = 'loading';
+      setState('loading');
       try {
         const receipt = await api('POST', '/api/v1/contact-requests', {
           model_number: $('contact-model').value,
@@ -233,7 +214,7 @@
         $('contact-done-text').textContent = `${who} will get in touch about the ${receipt.product_name} `
           + `(${receipt.actions.map((a) => ACTIONS[a] || a).join(', ')}). Reference ${receipt.lead_id}.`;
         setStatus('Sent.');
-        document.body.dataset.state = 'done';
+        setState('done');
       } catch (err) {
         failed(err, form);
       } finally {
@@ -308,7 +289,7 @@
       $('confirm-forward').checked = false;
       $('confirm-form').hidden = false;
       $('confirm-done').hidden = true;
-      $('confirm-form').dataset.idempotencyKey = `reg-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+      $('confirm-form').dataset.idempotencyKey = requestId('reg');
       location.hash = '#/registration/confirm';
     });
     $('confirm-cancel').addEventListener('click', () => { location.hash = '#/registration'; });
@@ -318,7 +299,7 @@
       if (!pendingUpdate) return;
       $('confirm-send').disabled = true;
       setStatus('Saving…');
-      document.body.dataset.state = 'loading';
+      setState('loading');
       try {
         const done = await api('PUT', '/api/v1/registration', {
           ...pendingUpdate,
@@ -336,7 +317,7 @@
           ? `Saved, and sent to ${done.staff_name || 'our sales desk'} as you agreed.`
           : 'Saved. Your sales representative was not told.';
         setStatus('Saved.');
-        document.body.dataset.state = 'done';
+        setState('done');
       } catch (err) {
         if (err.status === 400 || err.status === 409) {
           // Back to the form with what was typed (no reload), to correct it.
@@ -367,14 +348,14 @@
       $('consents').replaceChildren(...body.consents.map((c) => el('li', { className: 'card consent-item', dataset: { purpose: c.purpose, granted: String(c.granted) } },
         el('p', {}, c.wording),
         el('p', {}, el('span', { className: 'badge' }, c.granted ? 'Given' : 'Not given'),
-          c.recorded_at ? ` since ${new Date(c.recorded_at).toLocaleString()}` : ''),
+          c.recorded_at ? ` since ${formatLocal(c.recorded_at)}` : ''),
         el('button', {
           type: 'button',
           className: c.granted ? 'secondary withdraw' : 'give',
           onclick: () => setConsent(c, !c.granted),
         }, c.granted ? 'Withdraw' : 'Give consent'))));
       $('consent-history').replaceChildren(...body.history.map((h) => el('li', {},
-        `${new Date(h.recorded_at).toLocaleString()}: ${h.granted ? 'given' : 'not given'} — ${h.purpose.replace(/_/g, ' ')} (${h.source.replace(/_/g, ' ')}, wording ${h.wording_version})`)));
+        `${formatLocal(h.recorded_at)}: ${h.granted ? 'given' : 'not given'} — ${h.purpose.replace(/_/g, ' ')} (${h.source.replace(/_/g, ' ')}, wording ${h.wording_version})`)));
       show('consents-view');
     } catch (err) { failed(err); }
   }
@@ -424,7 +405,7 @@
         route();
       } catch (err) {
         showError(err.status === 401 ? 'Wrong e-mail or password.' : err.message);
-        document.body.dataset.state = 'error';
+        setState('error');
       } finally {
         $('login-button').disabled = false;
       }

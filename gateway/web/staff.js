@@ -4,18 +4,14 @@
 'use strict';
 
 (function () {
-  const { $, el, api } = window.TandemDesk;
+  const T = window.Tandem;
+  const { $, el, api, formatLocal, setState, setStatus, clearError } = T;
   const KIND = { contact: 'Contact request', registration_update: 'Registration update', purchase: 'Purchase', interest: 'Interest' };
   const ACTION = { send_information: 'send information', visit: 'visit', phone_call: 'phone call' };
 
   function showError(message) {
-    $('error').textContent = message;
-    $('error').hidden = false;
-    document.body.dataset.state = 'error';
-  }
-
-  function clearError() {
-    $('error').hidden = true;
+    T.showError(message);
+    setState('error');
   }
 
   function show(view) {
@@ -34,16 +30,12 @@
     }
   }
 
-  function when(instant) {
-    return instant ? new Date(instant).toLocaleString() : '';
-  }
-
   function leadCard(l) {
     const c = l.customer;
     const address = [c.address.line1, c.address.line2, c.address.city, `${c.address.region} ${c.address.postal_code}`].filter(Boolean).join(', ');
     return el('li', { className: 'lead card', dataset: { leadId: l.lead_id, status: l.status, kind: l.kind } },
       el('p', {}, el('span', { className: 'kind' }, KIND[l.kind] || l.kind), ' ',
-        el('span', { className: 'badge status' }, l.status), ' ', el('small', {}, `${l.lead_id} · ${when(l.created_at)}`)),
+        el('span', { className: 'badge status' }, l.status), ' ', el('small', {}, `${l.lead_id} · ${formatLocal(l.created_at)}`)),
       l.product_name ? el('p', { className: 'product' }, `${l.product_name} (model ${l.model_number})`) : null,
       el('p', { className: 'customer' }, el('strong', {}, c.name), ` · ${c.email} · ${c.phone}`,
         c.office ? ` · ${c.office}${c.section ? `, ${c.section}` : ''}` : '', c.office_phone ? ` · office ${c.office_phone}` : ''),
@@ -68,8 +60,8 @@
   /** Shows the leads under the filter; `note` says what was just done. */
   async function loadLeads(note) {
     clearError();
-    document.body.dataset.state = 'loading';
-    $('status').textContent = 'Loading your leads…';
+    setState('loading');
+    setStatus('Loading your leads…');
     try {
       const [me, list] = await Promise.all([
         api('GET', '/api/v1/staff/session'),
@@ -78,15 +70,15 @@
       signedIn(me.staff);
       $('leads').replaceChildren(...list.leads.map(leadCard));
       const count = list.leads.length ? `${list.total} lead(s).` : 'No leads here.';
-      $('status').textContent = note ? `${note} ${count}` : count;
+      setStatus(note ? `${note} ${count}` : count);
       show('leads');
-      document.body.dataset.state = 'done';
+      setState('done');
     } catch (err) {
-      $('status').textContent = '';
+      setStatus('');
       if (err.status === 401) {
         signedIn(null);
         show('login');
-        document.body.dataset.state = 'done';
+        setState('done');
       } else {
         showError(err.message);
       }

@@ -1,0 +1,385 @@
+// Tandem web UI, checkout: buying a plan with a device — the bundle price with the
+// discount line → card payment → installer and slot (installers.js) → confirmation, or
+// the order cancelled / refunded. Uses common.js; the views, session and routing are
+// app.js's.
+'use strict';
+
+(function () {
+  const T = window.Tandem;
+  const {
+    $, el, formatMoney, setMoney, formatDate, formatDateTime, sentence, fieldMessage, missingFields,
+    setState, setStatus, showError, clearError, api, getJson,
+  } = T;
+
+  /** Checkouts already fetched, by ID (so a view change does not fetch them again). */
+  const checkouts = new Map();
+
+  // ---- checkout ----------------------------------------------------------------------
+
+  /** Starts a checkout of a plan with a device (after logging in, if need be). */
+  async function buy(planId, productId) {
+    clearError();
+    const customer = await T.session();
+    const then = { buy: { planId, productId, back: location.hash || '#/' } };
+    if (!customer) {
+      T.needLogin('Log in or create an account to buy this bundle. We will take you straight to checkout.', then);
+      return;
+    }
+    const buttons = document.querySelectorAll('button.buy-with-plan, #retry-checkout');
+    for (const b of buttons) b.disabled = true;
+    setState('loading');
+    setStatus('Reserving your device and pricing the bundle…');
+    try {
+      const checkout = await api('POST', '/api/v1/checkouts', {
+        plan_id: planId,
+        product_id: productId,
+        conditions: T.plans.checkoutConditions(),
+      });
+      checkouts.set(checkout.checkout_id, checkout);
+      setStatus('');
+      T.navigate(`#/checkout/${encodeURIComponent(checkout.checkout_id)}`);
+    } catch (err) {
+      setStatus('');
+      setState('error');
+      if (err.status === 401) {
+        T.needLogin('Your session has ended. Log in again to buy this bundle.', then);
+      } else if (err.status === 409) {
+        showError(`${sentence(err.message)} Please choose another device or plan.`);
+      } else {
+        showError(sentence(err.message), err.problem && err.problem.errors, $('search-form'));
+      }
+    } finally {
+      for (const b of buttons) b.disabled = b.dataset.soldOut === 'true';
+    }
+  }
+
+  /** The step of the journey a checkout is at. */
+  function checkoutStep(c) {
+    switch (c.state) {
+      case 'priced': return 'pay';
+      case 'creating': case 'paying': case 'paid': case 'refunding': return 'processing';
+      case 'completed':
+        return c.device && c.device.needs_installation && !c.booking ? 'install' : 'done';
+      default: return 'ended'; // cancelled, refunded
+    }
+  }
+
+  function markSteps(step) {
+    const order = ['review', 'pay', 'install', 'done'];
+    const at = { pay: 1, processing: 1, install: 2, done: 3, ended: -1 }[step];
+    for (const li of document.querySelectorAll('#checkout .steps li')) {
+      const i = order.indexOf(li.dataset.step);
+      li.classList.toggle('done', at >= 0 && i < at);
+      li.classList.toggle('current', i === at);
+      if (i === at) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    }
+  }
+
+  function renderSummary(c) {
+    $('checkout-plan').textContent = (c.plan && c.plan.name) || '';
+    $('checkout-device').textContent = (c.device && c.device.name) || '';
+    $('checkout-installation').textContent = c.device && c.device.needs_installation
+      ? 'Fitted by a professional installer near you' : 'Ships to your address, fit it yourself';
+    setMoney($('premium'), c.premium);
+    setMoney($('device-price'), c.device_price);
+    const discount = c.discount;
+    $('discount-line').hidden = !discount;
+    $('no-discount').hidden = Boolean(discount);
+    if (discount) {
+      $('discount-line').dataset.target = discount.target;
+      $('discount-description').textContent = discount.description;
+      setMoney($('discount-amount'), discount.amount, '−');
+    }
+    setMoney($('total'), c.total);
+    $('total-label').textContent = {
+      completed: 'Total paid', paid: 'Total paid', cancelled: 'Total (not charged)', refunded: 'Total (refunded)',
+    }[c.state] || 'Total due today';
+    setMoney($('premium-due'), c.premium_due);
+    setMoney($('device-due'), c.device_due);
+    $('checkout-order-number').textContent = c.order_number || '—';
+    const held = c.state === 'priced' && c.reserved_until;
+    $('reserved-until').textContent = held ? formatDateTime(c.reserved_until) : '—';
+    $('reserved-until').previousElementSibling.hidden = !held;
+    $('reserved-until').hidden = !held;
+  }
+
+  function renderConfirmation(c) {
+    $('order-number').textContent = c.order_number || '—';
+    $('policy-number').textContent = (c.policy && c.policy.policy_number) || '—';
+    $('policy-dates').textContent = c.policy
+      ? `${formatDate(c.policy.start_date)} to ${formatDate(c.policy.end_date)}` : '—';
+    const booking = $('booking');
+    if (c.booking) {
+      booking.replaceChildren(
+        el('span', { className: 'booking-installer' }, c.booking.installer_name),
+        ', ',
+        el('time', { className: 'booking-time', datetime: c.booking.starts_at }, formatDateTime(c.booking.starts_at, true, true)));
+      booking.dataset.bookingId = c.booking.booking_id;
+    } else if (c.device && !c.device.needs_installation) {
+      booking.textContent = 'None needed: the device ships to your address.';
+    } else {
+      booking.textContent = 'Not booked yet: we will call you to arrange a time.';
+    }
+    setMoney($('paid-total'), c.total);
+    if (T.buyback) T.buyback.offer(c.order_number);
+  }
+
+  function renderEnded(c) {
+    const refunded = c.state === 'refunded';
+    $('ended-title').textContent = refunded ? 'This order was refunded' : 'This order was cancelled';
+    const why = c.failure ? sentence(humanDecline(c.failure)) : '';
+    $('ended-text').textContent = refunded
+      ? `${why} Your payment was returned in full and the device released.`.trim()
+      : `${withNothingCharged(why || 'This order was cancelled.', 'Nothing was charged.')} ` +
+        'The device was released; you can start again.';
+  }
+
+  /** Shows a checkout at the step it is at. */
+  function renderCheckout(c) {
+    checkouts.set(c.checkout_id, c);
+    const box = $('checkout');
+    box.dataset.state = c.state;
+    box.dataset.checkoutId = c.checkout_id;
+    const step = checkoutStep(c);
+    box.dataset.step = step;
+    markSteps(step);
+    renderSummary(c);
+    $('payment-step').hidden = !(step === 'pay' || c.state === 'paying' || c.state === 'paid');
+    $('pay').disabled = step !== 'pay';
+    $('cancel-checkout').disabled = step !== 'pay';
+    $('pay').textContent = `Pay ${formatMoney(c.total)}`;
+    $('installation-step').hidden = step !== 'install';
+    $('ended-step').hidden = step !== 'ended';
+    $('confirmation').hidden = step !== 'done';
+    document.title = {
+      pay: 'Checkout — Tandem', processing: 'Paying… — Tandem', install: 'Choose an installer — Tandem',
+      done: 'Order confirmed — Tandem', ended: 'Order cancelled — Tandem',
+    }[step];
+    if (step === 'done') renderConfirmation(c);
+    if (step === 'ended') renderEnded(c);
+    return step;
+  }
+
+  async function showCheckout(id) {
+    const seq = T.nextView();
+    T.showView('checkout-view');
+    clearError();
+    const box = $('checkout');
+    let checkout = checkouts.get(id);
+    if (!checkout || box.dataset.checkoutId !== id) {
+      box.dataset.state = 'loading';
+      box.dataset.step = 'loading';
+      for (const s of ['payment-step', 'installation-step', 'ended-step', 'confirmation']) $(s).hidden = true;
+    }
+    setState('loading');
+    try {
+      if (!checkout) {
+        setStatus('Loading your checkout…');
+        checkout = await getJson(`/api/v1/checkouts/${encodeURIComponent(id)}`);
+        if (seq !== T.currentView()) return;
+      }
+      setStatus('');
+      await enterStep(checkout, seq);
+    } catch (err) {
+      if (seq !== T.currentView()) return;
+      setStatus('');
+      setState('error');
+      box.dataset.state = 'error';
+      if (err.status === 401) {
+        T.needLogin('Please log in to see this checkout.', { hash: location.hash });
+      } else {
+        showError(sentence(err.message));
+      }
+    }
+  }
+
+  /** Renders a checkout, then does what its step needs (installers, polling). */
+  async function enterStep(c, seq, polls) {
+    const step = renderCheckout(c);
+    if (step === 'install') {
+      await T.installers.load(c, seq);
+    } else if (step === 'processing') {
+      // Another tab, or a restarted server, is still finishing it: look again shortly.
+      setState('loading');
+      setStatus(c.state === 'refunding' ? 'Your payment is being refunded…' : 'Your order is being processed…');
+      if ((polls || 0) >= 60) {
+        setStatus('');
+        showError('Your order is still being processed. Please reload this page in a minute.');
+        setState('error');
+        return;
+      }
+      setTimeout(async () => {
+        if (seq !== T.currentView()) return;
+        try {
+          const next = await getJson(`/api/v1/checkouts/${encodeURIComponent(c.checkout_id)}`);
+          if (seq === T.currentView()) await enterStep(next, seq, (polls || 0) + 1);
+        } catch (err) {
+          if (seq === T.currentView()) showError(sentence(err.message));
+        }
+      }, 1000);
+      return;
+    } else {
+      setStatus('');
+      setState('done');
+    }
+    if (step === 'pay') {
+      const customer = T.currentCustomer();
+      if (customer && !$('card-name').value) $('card-name').value = customer.name;
+    }
+    if (step === 'done' || step === 'ended') {
+      const heading = step === 'done' ? $('confirmation-title') : $('ended-title');
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+      heading.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  function initCardForm() {
+    const month = $('card-exp-month');
+    for (let m = 1; m <= 12; m++) {
+      const label = String(m).padStart(2, '0');
+      month.append(el('option', { value: m }, label));
+    }
+    const year = $('card-exp-year');
+    const now = new Date();
+    for (let y = now.getFullYear(); y <= now.getFullYear() + 12; y++) year.append(el('option', { value: y }, y));
+    month.value = String(now.getMonth() + 1);
+    year.value = String(now.getFullYear() + 2);
+
+    // Groups the card number in fours as it is typed.
+    $('card-number').addEventListener('input', (event) => {
+      const input = event.target;
+      const digits = input.value.replace(/\D/g, '').slice(0, 19);
+      const grouped = digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+      if (grouped !== input.value) input.value = grouped;
+    });
+    for (const button of document.querySelectorAll('button.test-card')) {
+      button.addEventListener('click', () => {
+        $('card-number').value = button.dataset.number;
+        if (!$('card-cvc').value) $('card-cvc').value = '123';
+        $('card-number').focus();
+      });
+    }
+
+    $('card-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const c = checkouts.get($('checkout').dataset.checkoutId);
+      if (!c || c.state !== 'priced') return;
+      clearError();
+      const form = $('card-form');
+      const missing = missingFields(form);
+      if (missing.length) {
+        showError(`Please fill in: ${missing.join(', ')}.`, null, form);
+        return;
+      }
+      const seq = T.currentView();
+      $('pay').disabled = true;
+      $('cancel-checkout').disabled = true;
+      $('checkout').dataset.state = 'paying';
+      setState('loading');
+      setStatus('Processing your payment…');
+      try {
+        const paid = await api('POST', `/api/v1/checkouts/${encodeURIComponent(c.checkout_id)}/payment`, {
+          card: {
+            number: $('card-number').value.replace(/\s/g, ''),
+            expiry_month: Number(month.value),
+            expiry_year: Number(year.value),
+            cvc: $('card-cvc').value.trim(),
+            holder_name: $('card-name').value.trim(),
+          },
+        });
+        $('card-number').value = '';
+        $('card-cvc').value = '';
+        setStatus('Payment received.');
+        if (seq === T.currentView()) await enterStep(paid, seq);
+      } catch (err) {
+        setStatus('');
+        setState('error');
+        await paymentFailed(c, err, form);
+      }
+    });
+
+    $('cancel-checkout').addEventListener('click', async () => {
+      const c = checkouts.get($('checkout').dataset.checkoutId);
+      if (!c) return;
+      clearError();
+      $('cancel-checkout').disabled = true;
+      $('pay').disabled = true;
+      try {
+        const cancelled = await api('DELETE', `/api/v1/checkouts/${encodeURIComponent(c.checkout_id)}`);
+        renderCheckout(cancelled || { ...c, state: 'cancelled' });
+        setStatus('Your order was cancelled.');
+      } catch (err) {
+        showError(sentence(err.message));
+        await refreshCheckout(c.checkout_id);
+      }
+    });
+
+    $('retry-checkout').addEventListener('click', () => {
+      const c = checkouts.get($('checkout').dataset.checkoutId);
+      if (c && c.plan && c.device) buy(c.plan.plan_id, c.device.product_id);
+    });
+  }
+
+  /** Fetches a checkout again and shows it; quietly keeps what is shown on failure. */
+  async function refreshCheckout(id) {
+    try {
+      const c = await getJson(`/api/v1/checkouts/${encodeURIComponent(id)}`);
+      if ($('checkout').dataset.checkoutId === id) renderCheckout(c);
+      return c;
+    } catch (_) {
+      const c = checkouts.get(id);
+      if (c && $('checkout').dataset.checkoutId === id) renderCheckout(c);
+      return null;
+    }
+  }
+
+  /** Words for the payment processor's decline codes. */
+  const DECLINE_CODES = {
+    card_declined: 'the card issuer declined the payment',
+    insufficient_funds: 'insufficient funds',
+    expired_card: 'the card has expired',
+    incorrect_cvc: 'the CVC is wrong',
+    processing_error: 'a processing error',
+  };
+
+  function humanDecline(message) {
+    return String(message || '').replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (code) => DECLINE_CODES[code] || code);
+  }
+
+  /** The problem's message, saying that nothing was charged unless it already does. */
+  function withNothingCharged(message, addition) {
+    const text = sentence(humanDecline(message));
+    if (/nothing (was|has been) charged/i.test(text)) return text;
+    return /try again/i.test(text) ? `${text} Nothing was charged.` : `${text} ${addition}`;
+  }
+
+  async function paymentFailed(c, err, form) {
+    const fields = err.problem && err.problem.errors;
+    if (err.status === 402) {
+      showError(withNothingCharged(err.message, 'Nothing was charged to your card.'));
+      const next = await refreshCheckout(c.checkout_id);
+      if (!next) renderCheckout({ ...c, state: 'cancelled', failure: err.message });
+      $('checkout').dataset.state = (next && next.state) || 'cancelled';
+    } else if (err.status === 401) {
+      T.needLogin('Your session has ended. Log in again to finish paying.', { hash: location.hash });
+    } else if (err.status === 400) {
+      showError(`${fieldMessage(err, form)} Please check the card details.`, fields, form);
+      renderCheckout(c);
+    } else if (err.status === 503 || err.status === 504 || err.status === 0) {
+      showError(withNothingCharged(err.message, 'Nothing was charged; you can try again.'));
+      await refreshCheckout(c.checkout_id);
+    } else {
+      showError(sentence(err.message), fields, form);
+      await refreshCheckout(c.checkout_id);
+    }
+  }
+
+
+  T.checkout = {
+    buy, enterStep, show: showCheckout, init: initCardForm,
+    get: (id) => checkouts.get(id),
+    forget: () => checkouts.clear(),
+  };
+})();

@@ -1,0 +1,310 @@
+// Tandem web UI, plans: the plan search with each plan's associated devices, one plan
+// with all its devices ("Buy with this plan" starts the checkout, checkout.js), and a
+// device's own page (/devices/ID). Uses common.js; the views and routing are app.js's.
+'use strict';
+
+(function () {
+  const T = window.Tandem;
+  const {
+    $, el, CATEGORY_LABELS, moneyNode, safePath, setState, setStatus, showError, clearError, getJson,
+  } = T;
+  const FIELDS = ['driver_age', 'vehicle_class', 'vehicle_year', 'annual_mileage', 'postal_code'];
+  const PASSTHROUGH = ['devices_per_plan'];
+  /** The most devices the API lists for one plan: the plan view shows them all. */
+  const ALL_DEVICES = '20';
+  const CLASS_LABELS = {
+    compact: 'Compact', sedan: 'Sedan', suv: 'SUV', pickup: 'Pickup', sports: 'Sports car', van: 'Van',
+  };
+
+  let searchSeq = 0;
+  /** The query string of the search whose results are on the page. */
+  let searched = null;
+
+  // ---- plan search -------------------------------------------------------------------
+
+  /** The query string for the form's current values (empty values left out). */
+  function formQuery(form) {
+    const params = new URLSearchParams();
+    for (const name of FIELDS.concat(PASSTHROUGH)) {
+      const value = (form.elements[name].value || '').trim();
+      if (value) params.set(name, value);
+    }
+    const options = [...form.querySelectorAll('input[name="options"]:checked')].map((c) => c.value);
+    if (options.length) params.set('options', options.join(','));
+    return params;
+  }
+
+  /** Fills the form from URL parameters; a field missing from the URL is left empty. */
+  function fillForm(form, params) {
+    for (const name of FIELDS.concat(PASSTHROUGH)) {
+      const value = params.get(name) || '';
+      const input = form.elements[name];
+      if (input.tagName === 'SELECT') {
+        const known = [...input.options].some((o) => o.value === value);
+        if (!known && value) input.append(el('option', { value }, value));
+        input.value = value;
+      } else {
+        input.value = value;
+      }
+    }
+    const options = params.getAll('options').flatMap((v) => v.split(',')).map((v) => v.trim());
+    for (const box of form.querySelectorAll('input[name="options"]')) {
+      box.checked = options.includes(box.value);
+    }
+  }
+
+  /** The rating conditions of the page (its query string, else the form's values). */
+  function conditionParams() {
+    const params = new URLSearchParams(location.search);
+    return [...params.keys()].length ? params : formQuery($('search-form'));
+  }
+
+  /** The conditions as the checkout API wants them. */
+  function checkoutConditions() {
+    const p = conditionParams();
+    const int = (name) => {
+      const n = Number(p.get(name));
+      return Number.isInteger(n) ? n : 0;
+    };
+    return {
+      driver_age: int('driver_age'),
+      vehicle_class: p.get('vehicle_class') || '',
+      vehicle_year: int('vehicle_year'),
+      annual_mileage: int('annual_mileage'),
+      postal_code: p.get('postal_code') || '',
+      options: p.getAll('options').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
+    };
+  }
+
+  function stockNode(device) {
+    const inStock = device.stock > 0;
+    return el('span', { className: inStock ? 'stock in-stock' : 'stock out-of-stock', dataset: { stock: device.stock } },
+      inStock ? `${device.stock} in stock` : 'Out of stock');
+  }
+
+  function buyButton(plan, device) {
+    return el('button', {
+      type: 'button',
+      className: 'buy-with-plan',
+      dataset: { planId: plan.plan_id, productId: device.product_id, soldOut: device.stock > 0 ? 'false' : 'true' },
+      disabled: device.stock > 0 ? null : true,
+      'aria-label': `Buy ${device.name} with ${plan.name || plan.plan_id}`,
+      onclick: () => T.checkout.buy(plan.plan_id, device.product_id),
+    }, 'Buy with this plan');
+  }
+
+  function renderDevice(device, plan, withDescription) {
+    const details = safePath(device.purchase_path);
+    return el('li', { className: 'device', dataset: { productId: device.product_id, category: device.category || '' } },
+      el('div', { className: 'device-main' },
+        el('span', { className: 'device-name' }, device.name),
+        el('span', { className: 'maker-model' }, `${device.maker} ${device.model}`),
+        el('span', { className: 'category' }, CATEGORY_LABELS[device.category] || device.category || 'Device'),
+        device.needs_installation ? el('span', { className: 'installation' }, 'Professional installation included') : null,
+        withDescription && device.description ? el('span', { className: 'device-description' }, device.description) : null),
+      el('div', { className: 'device-buy' },
+        moneyNode(device.price, 'price'),
+        stockNode(device),
+        details ? el('a', { className: 'details-link', href: details, 'aria-label': `Details of ${device.name}` }, 'Details') : null,
+        plan ? buyButton(plan, device) : null));
+  }
+
+  function renderFactors(offer) {
+    if (!offer.factors || !offer.factors.length) return null;
+    return el('details', { className: 'factors' },
+      el('summary', {}, 'How this premium is calculated'),
+      el('ul', {},
+        offer.plan && offer.plan.base_premium
+          ? el('li', {}, 'Base premium: ', moneyNode(offer.plan.base_premium, 'base-premium'))
+          : null,
+        offer.factors.map((f) => el('li', { className: 'factor', dataset: { name: f.name } },
+          `${f.name.replace(/_/g, ' ')}: ×${(f.basis_points / 10000).toFixed(4)}`))));
+  }
+
+  function renderDevices(offer, withDescription) {
+    if (!offer.device_info_available) {
+      return el('p', { className: 'device-info-unavailable notice', role: 'note' },
+        'Device information is unavailable right now');
+    }
+    if (!offer.devices.length) {
+      return el('p', { className: 'no-devices' }, 'No associated devices for this vehicle.');
+    }
+    return el('ul', { className: 'devices' }, offer.devices.map((d) => renderDevice(d, offer.plan, withDescription)));
+  }
+
+  function openPlanButton(plan) {
+    return el('button', {
+      type: 'button',
+      className: 'open-plan secondary',
+      dataset: { planId: plan.plan_id },
+      'aria-label': `See ${plan.name || plan.plan_id} with all its devices`,
+      onclick: () => T.navigate(`#/plan/${encodeURIComponent(plan.plan_id)}`),
+    }, 'See plan and all devices');
+  }
+
+  function renderOffer(offer) {
+    const plan = offer.plan || {};
+    const titleId = `plan-${plan.plan_id}-title`;
+    return el('article', { className: 'plan card', dataset: { planId: plan.plan_id }, 'aria-labelledby': titleId },
+      el('header', { className: 'plan-header' },
+        el('h2', { className: 'plan-name', id: titleId }, plan.name || plan.plan_id),
+        el('p', { className: 'premium' }, moneyNode(offer.premium, 'amount'), el('span', { className: 'per' }, ' / year'))),
+      el('p', { className: 'plan-summary' }, plan.summary),
+      el('p', { className: 'region' }, 'Rating region: ', el('span', { className: 'region-code' }, offer.region)),
+      el('h3', {}, 'Coverage'),
+      el('ul', { className: 'coverages' }, (plan.coverages || []).map((c) => el('li', {}, c))),
+      renderFactors(offer),
+      el('h3', {}, 'Devices for this plan'),
+      renderDevices(offer),
+      offer.device_info_available && !offer.devices.length
+        ? null : el('p', { className: 'plan-actions' }, openPlanButton(plan)));
+  }
+
+  async function search(params) {
+    const seq = ++searchSeq;
+    searched = params.toString();
+    clearError();
+    setState('loading');
+    setStatus('Searching plans…');
+    $('search-button').disabled = true;
+    $('results').setAttribute('aria-busy', 'true');
+    try {
+      const body = await getJson(`/api/v1/plans?${params}`);
+      if (seq !== searchSeq) return;
+      const results = $('results');
+      results.replaceChildren(...body.offers.map(renderOffer));
+      setStatus(body.offers.length === 1 ? '1 plan found.'
+        : body.offers.length ? `${body.offers.length} plans found.` : 'No plans match these conditions.');
+      setState('done');
+    } catch (err) {
+      if (seq !== searchSeq) return;
+      searched = null;
+      $('results').replaceChildren();
+      setStatus('');
+      showError(err.message, err.problem && err.problem.errors, $('search-form'));
+      setState('error');
+    } finally {
+      if (seq === searchSeq) {
+        $('search-button').disabled = false;
+        $('results').removeAttribute('aria-busy');
+      }
+    }
+  }
+
+  function showSearch() {
+    T.nextView();
+    T.showView('search-view');
+    document.title = 'Tandem — car insurance with the right devices';
+    const form = $('search-form');
+    const params = new URLSearchParams(location.search);
+    if ([...params.keys()].length) fillForm(form, params);
+    // Conditions in the URL fill the form; without them the form's example values are
+    // searched, so the first view already shows plans and their devices.
+    const query = formQuery(form);
+    if (query.toString() !== searched) {
+      search(query);
+    } else {
+      clearError();
+      setState('done');
+    }
+  }
+
+  function initSearch() {
+    const form = $('search-form');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const params = formQuery(form);
+      history.pushState(null, '', `/?${params}`);
+      searched = null; // asked again: search again
+      T.route(true);
+    });
+  }
+
+  // ---- one plan with all its devices -------------------------------------------------
+
+  function renderPlanDetail(offer) {
+    const plan = offer.plan || {};
+    return el('article', { className: 'plan-detail card', dataset: { planId: plan.plan_id }, 'aria-labelledby': 'plan-detail-title' },
+      el('header', { className: 'plan-header' },
+        el('h1', { className: 'plan-name', id: 'plan-detail-title' }, plan.name || plan.plan_id),
+        el('p', { className: 'premium' }, moneyNode(offer.premium, 'amount'), el('span', { className: 'per' }, ' / year'))),
+      el('p', { className: 'plan-summary' }, plan.summary),
+      el('p', { className: 'region' }, 'Rating region: ', el('span', { className: 'region-code' }, offer.region)),
+      el('h2', {}, 'Coverage'),
+      el('ul', { className: 'coverages' }, (plan.coverages || []).map((c) => el('li', {}, c))),
+      renderFactors(offer),
+      el('h2', {}, 'Choose a device to go with it'),
+      el('p', { className: 'hint' }, 'Buy a device together with this plan: the bundle discount is ' +
+        'shown at checkout, and devices that need fitting come with a booking at the installer nearest you.'),
+      renderDevices(offer, true));
+  }
+
+  async function showPlan(planId) {
+    const seq = T.nextView();
+    T.showView('plan-view');
+    clearError();
+    setState('loading');
+    setStatus('Loading the plan…');
+    $('plan-detail').replaceChildren();
+    const params = conditionParams();
+    params.set('devices_per_plan', ALL_DEVICES);
+    try {
+      const body = await getJson(`/api/v1/plans?${params}`);
+      if (seq !== T.currentView()) return;
+      const offer = body.offers.find((o) => o.plan && o.plan.plan_id === planId);
+      if (!offer) {
+        showError('This plan is not available for the driver and vehicle you searched. Go back to see the plans that are.');
+        setStatus('');
+        setState('error');
+        return;
+      }
+      document.title = `${offer.plan.name} — Tandem`;
+      $('plan-detail').replaceChildren(renderPlanDetail(offer));
+      setStatus('');
+      setState('done');
+    } catch (err) {
+      if (seq !== T.currentView()) return;
+      setStatus('');
+      showError(err.message, err.problem && err.problem.errors, $('search-form'));
+      setState('error');
+    }
+  }
+
+  // ---- device details ----------------------------------------------------------------
+
+  function renderDeviceDetail(device) {
+    const classes = (device.compatible_classes || []).map((c) => CLASS_LABELS[c] || c).join(', ');
+    return el('article', { className: 'device-detail card', id: 'device', dataset: { productId: device.product_id } },
+      el('h1', { className: 'device-name' }, device.name),
+      el('p', { className: 'maker-model' }, `${device.maker} ${device.model}`),
+      el('p', { className: 'category' }, CATEGORY_LABELS[device.category] || device.category || 'Device'),
+      el('p', { className: 'description' }, device.description),
+      el('dl', { className: 'facts' },
+        el('dt', {}, 'Price'), el('dd', {}, moneyNode(device.price, 'price')),
+        el('dt', {}, 'Availability'), el('dd', {}, stockNode(device)),
+        el('dt', {}, 'Fits'), el('dd', { className: 'compatible' }, classes || 'Any vehicle'),
+        el('dt', {}, 'Installation'),
+        el('dd', { className: 'installation' }, device.needs_installation ? 'Professional installation needed' : 'Do it yourself')),
+      el('p', { className: 'hint' }, 'Buy it with an insurance plan for a bundle discount: search plans and pick this device.'),
+      el('p', { className: 'product-id' }, `Product ID: ${device.product_id}`));
+  }
+
+  async function showDevice(id) {
+    T.showView('device-view');
+    setState('loading');
+    setStatus('Loading device…');
+    try {
+      const device = await getJson(`/api/v1/devices/${encodeURIComponent(id)}`);
+      document.title = `${device.name} — Tandem`;
+      $('device-detail').replaceChildren(renderDeviceDetail(device));
+      setStatus('');
+      setState('done');
+    } catch (err) {
+      setStatus('');
+      showError(err.message, null);
+      setState('error');
+    }
+  }
+
+  T.plans = { initSearch, showSearch, showPlan, showDevice, checkoutConditions };
+})();
