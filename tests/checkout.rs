@@ -16,6 +16,8 @@ use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 
 const PAYS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
+/// The test processor never answers for this card.
+const NO_ANSWER: &str = "4000 0000 0000 0119";
 
 fn minor(v: &Value) -> i64 {
     v["minor_units"].as_i64().unwrap()
@@ -241,6 +243,35 @@ async fn repeated_failed_logins_are_throttled() {
             .await
             .0,
         200
+    );
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn a_card_processor_that_does_not_answer_charges_nothing_and_the_checkout_stays_payable() {
+    let mesh = TestMesh::sqlite().await;
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    shopper.register("ola@example.com", "94103").await;
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
+    let id = checkout["checkout_id"].as_str().unwrap();
+
+    let (status, problem) = shopper.pay(id, NO_ANSWER).await;
+    assert_eq!(status, 503, "{problem}");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("card processor") && detail.contains("Nothing was charged"),
+        "{detail}"
+    );
+    let (_, after) = shopper.get(&format!("/api/v1/checkouts/{id}")).await;
+    assert_eq!(after["state"], "priced", "still payable: {after}");
+    assert_eq!(ledger(&mesh).await, (0, 0));
+
+    // Another card finishes the same checkout.
+    let (status, paid) = shopper.pay(id, PAYS).await;
+    assert_eq!(
+        (status, &paid["state"]),
+        (200, &json!("completed")),
+        "{paid}"
     );
     mesh.stop().await;
 }

@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE;
 use tonic::Code;
 use utoipa::ToSchema;
 
@@ -128,6 +129,16 @@ impl Problem {
             | Code::PermissionDenied
             | Code::Unauthenticated
             | Code::ResourceExhausted => Self::new(http, message_or(reason(http))),
+            // The server answered, but something behind it did not.
+            Code::Unavailable
+                if tandem_mesh::status::reason(status).as_deref()
+                    == Some(REASON_PROCESSOR_UNAVAILABLE) =>
+            {
+                Self::new(
+                    http,
+                    "The card processor did not answer in time. Nothing was charged; please try again.",
+                )
+            }
             Code::Unavailable => Self::new(
                 http,
                 format!(

@@ -55,6 +55,27 @@ pub fn field_violations(status: &Status) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Domain of the `google.rpc.ErrorInfo` details Tandem's servers attach.
+pub const ERROR_DOMAIN: &str = "tandem.example";
+
+/// UNAVAILABLE for a `reason` the caller can tell apart from a server that is down
+/// (a `google.rpc.ErrorInfo` with that reason rides along).
+pub fn unavailable_because(reason: &str, message: impl Into<String>) -> Status {
+    Status::with_error_details(
+        Code::Unavailable,
+        message,
+        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new()),
+    )
+}
+
+/// The machine-readable reason a Tandem server gave with `status`, if any.
+pub fn reason(status: &Status) -> Option<String> {
+    status
+        .get_details_error_info()
+        .filter(|info| info.domain == ERROR_DOMAIN)
+        .map(|info| info.reason)
+}
+
 /// INTERNAL with an opaque reference; the real cause is logged under that reference.
 pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Status {
     let reference = uuid::Uuid::new_v4().simple().to_string();
@@ -107,6 +128,17 @@ mod tests {
         let status = internal(&cause);
         assert_eq!(status.code(), Code::Internal);
         assert!(!status.message().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_reason_is_read_back_from_the_details() {
+        let status = unavailable_because("CARD_PROCESSOR_UNAVAILABLE", "no answer");
+        assert_eq!(status.code(), Code::Unavailable);
+        assert_eq!(
+            reason(&status).as_deref(),
+            Some("CARD_PROCESSOR_UNAVAILABLE")
+        );
+        assert_eq!(reason(&Status::unavailable("down")), None);
     }
 
     #[test]

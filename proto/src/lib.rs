@@ -44,6 +44,10 @@ pub mod settlement {
     /// Version 1 of the settlement contract.
     pub mod v1 {
         tonic::include_proto!("tandem.settlement.v1");
+
+        /// `ErrorInfo` reason of a `Pay` that got UNAVAILABLE because the card processor
+        /// did not answer in time (nothing was charged), as opposed to a server that is down.
+        pub const REASON_PROCESSOR_UNAVAILABLE: &str = "CARD_PROCESSOR_UNAVAILABLE";
     }
 }
 

@@ -54,7 +54,10 @@ impl From<SettlementError> for Status {
                 Status::not_found(err.to_string())
             }
             SettlementError::NotRefundable { .. } => Status::failed_precondition(err.to_string()),
-            SettlementError::ProcessorUnavailable => Status::unavailable(err.to_string()),
+            SettlementError::ProcessorUnavailable => tandem_mesh::status::unavailable_because(
+                tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE,
+                err.to_string(),
+            ),
             SettlementError::InProgress => Status::aborted(err.to_string()),
             SettlementError::Unbalanced(_) | SettlementError::Inconsistent(_) => {
                 tandem_mesh::status::internal(&err)
