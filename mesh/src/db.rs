@@ -57,7 +57,11 @@ pub async fn connect_and_migrate<M: MigratorTrait>(
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .sqlx_logging(false)
+        // Every statement at DEBUG (`RUST_LOG=sqlx::query=debug` shows them), slow ones
+        // as warnings.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_secs(1))
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5));
     if let Some(path) = sqlite_path(url) {
