@@ -153,3 +153,59 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_message_cancelled_while_its_batch_is_being_sent_stays_unsent() {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let conn = svc_leads::open(&db.url).await.expect("open");
+        svc_leads::load_demo_data(&conn).await.expect("demo");
+        let config = leads_config(&smtp.url);
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        let first = desk.contact(&contact("RL-1", "first")).await.expect("a");
+        let second = desk.contact(&contact("NX-700", "second")).await.expect("b");
+
+        // One tick claims both; the server holds its answer to the first.
+        smtp.hold();
+        let dispatcher = svc_leads::Dispatcher::new(
+            conn.clone(),
+            config.transport().expect("smtp"),
+            fast_dispatcher(),
+            wake,
+        );
+        let tick = tokio::spawn(async move { dispatcher.tick().await });
+        eventually("the server to take the first", WAIT, || async {
+            smtp.holding()
+        })
+        .await;
+        // Both are cancelled now: the first is already with the server, the second waits
+        // behind it in the batch.
+        let cancelled = outbox::cancel_pending(&conn, DEMO, "contact")
+            .await
+            .unwrap();
+        assert_eq!(cancelled, 2, "{}", db.kind);
+        smtp.release();
+        assert_eq!(
+            tick.await.unwrap().unwrap(),
+            2,
+            "{}: claimed together",
+            db.kind
+        );
+
+        let status = |lead_id: String| {
+            let conn = conn.clone();
+            async move {
+                outbox::of_lead(&conn, &lead_id).await.unwrap()[0]
+                    .status
+                    .clone()
+            }
+        };
+        assert_eq!(status(first.lead_id).await, "sent", "{}: it left", db.kind);
+        assert_eq!(status(second.lead_id).await, "cancelled", "{}", db.kind);
+        let got = smtp.received();
+        assert_eq!(got.len(), 1, "{}: only the first left", db.kind);
+        assert!(got[0].body_contains("first"));
+        db.cleanup().await;
+    }
+}

@@ -105,6 +105,11 @@ impl Dispatcher {
     }
 
     async fn deliver(&self, m: outbox::Message) -> Result<(), sea_orm::DbErr> {
+        // Claimed with a batch: it may have been cancelled (consent withdrawn) since.
+        if !outbox::still_pending(&self.db, &m.message_id).await? {
+            tracing::info!(message_id = %m.message_id, "e-mail cancelled before it was sent");
+            return Ok(());
+        }
         match self.transport.send(&m).await {
             Ok(()) => {
                 let txn = tandem_mesh::db::begin_write(&self.db).await?;

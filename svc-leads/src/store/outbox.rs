@@ -141,7 +141,21 @@ pub async fn claim_due(
     Ok(claimed)
 }
 
+/// Whether the message is still to be sent (not cancelled, sent or given up meanwhile).
+pub async fn still_pending(db: &impl ConnectionTrait, message_id: &str) -> Result<bool, DbErr> {
+    Ok(outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::MessageId)
+        .filter(outbox_message::Column::MessageId.eq(message_id))
+        .filter(outbox_message::Column::Status.eq(Status::Pending.as_str()))
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Marks a message sent (the SMTP server accepted it); false when it was not pending.
+/// A message cancelled while the SMTP server was taking it counts as sent: it left.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
     message_id: &str,
@@ -166,7 +180,10 @@ pub async fn mark_sent(
             Expr::value(Option::<String>::None),
         )
         .filter(outbox_message::Column::MessageId.eq(message_id))
-        .filter(outbox_message::Column::Status.eq(Status::Pending.as_str()))
+        .filter(
+            outbox_message::Column::Status
+                .is_in([Status::Pending.as_str(), Status::Cancelled.as_str()]),
+        )
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -207,7 +224,8 @@ pub async fn mark_attempt_failed(
     Ok(())
 }
 
-/// Cancels the customer's still-queued e-mails of `purpose`; returns how many.
+/// Cancels the customer's still-queued e-mails of `purpose`; returns how many. One the
+/// SMTP server is taking at this very moment still leaves (and is recorded as sent).
 pub async fn cancel_pending(
     db: &impl ConnectionTrait,
     customer_id: &str,
