@@ -25,9 +25,18 @@ pub enum SettlementError {
         /// Why, e.g. "is already refunded".
         why: &'static str,
     },
-    /// The card processor did not answer in time or is down; nothing was charged.
+    /// The card processor refused to refund the charge.
+    #[error("the card processor refused to refund payment {payment_id}: {reason}")]
+    RefundRefused {
+        /// The payment.
+        payment_id: String,
+        /// The processor's code.
+        reason: String,
+    },
+    /// The card processor did not answer in time or is down; nothing was charged or
+    /// refunded.
     #[error(
-        "the card processor did not answer in time; nothing was charged; retry with the same idempotency_key"
+        "the card processor did not answer in time; nothing was charged or refunded; retry with the same idempotency_key"
     )]
     ProcessorUnavailable,
     /// Another call with the same idempotency key is still being processed.
@@ -53,7 +62,9 @@ impl From<SettlementError> for Status {
             SettlementError::PaymentNotFound(_) | SettlementError::PayoutNotFound(_) => {
                 Status::not_found(err.to_string())
             }
-            SettlementError::NotRefundable { .. } => Status::failed_precondition(err.to_string()),
+            SettlementError::NotRefundable { .. } | SettlementError::RefundRefused { .. } => {
+                Status::failed_precondition(err.to_string())
+            }
             SettlementError::ProcessorUnavailable => tandem_mesh::status::unavailable_because(
                 tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE,
                 err.to_string(),

@@ -1,6 +1,6 @@
-//! The payment and refund procedures: idempotency, the claim that keeps a card from
-//! being charged twice for one key, the bounded processor call, and the transactional
-//! record. Rules live in `domain`, data access in `store`.
+//! The payment procedures: idempotency, the claim that keeps a card from being charged
+//! twice for one key, the bounded processor call, and the transactional record; refunds
+//! and payouts in the submodules. Rules live in `domain`, data access in `store`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,16 +9,17 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
 use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::common::v1::Money;
-use tandem_proto::settlement::v1::{PayRequest, RefundRequest};
+use tandem_proto::settlement::v1::PayRequest;
 use tokio::time::Instant;
 
 use crate::domain::pay::pay_fingerprint_view;
-use crate::domain::{InvalidField, PayCommand, Payment, PaymentStatus, RefundCommand, ledger};
+use crate::domain::{InvalidField, PayCommand, Payment, PaymentStatus, ledger};
 use crate::error::SettlementError;
 use crate::processor::{CardProcessor, ProcessorError};
-use crate::store::{self, Keyed, PAY_SCOPE, REFUND_SCOPE, Recorded, RefundWrite};
+use crate::store::{self, Keyed, PAY_SCOPE, Recorded};
 
 mod payouts;
+mod refunds;
 
 /// Time to answer the caller in, kept out of the processor's share of the deadline.
 const ANSWER_MARGIN: Duration = Duration::from_millis(100);
@@ -125,49 +126,6 @@ impl Payments {
         tokio::spawn(async move { this.charge(cmd, claim, deadline).await })
             .await
             .map_err(|e| SettlementError::Inconsistent(format!("payment task failed: {e}")))?
-    }
-
-    /// Refunds a settled payment in full, idempotently.
-    pub async fn refund(&self, req: RefundRequest) -> Result<Payment, SettlementError> {
-        idempotency::validate_key(&req.idempotency_key)?;
-        let fingerprint = idempotency::fingerprint(&req);
-        let key = req.idempotency_key.as_str();
-        if let Some(done) = self.replay(REFUND_SCOPE, key, &fingerprint).await? {
-            return Ok(done);
-        }
-        let cmd = RefundCommand::parse(&req)?;
-        let payment = self.get(&cmd.payment_id).await?;
-        if let Err(e) = refundable(&payment) {
-            // A concurrent call with this very key may have just refunded it.
-            return self.replay(REFUND_SCOPE, key, &fingerprint).await?.ok_or(e);
-        }
-        let entries = ledger::refund_entries(&payment)?;
-        let keyed = Keyed {
-            key,
-            fingerprint: &fingerprint,
-            token: "",
-        };
-        let id = &payment.payment_id;
-        match store::refund(&self.db, keyed, id, &cmd.reason, now(), &entries).await? {
-            RefundWrite::Refunded => self.get(id).await,
-            RefundWrite::KeyTaken => self
-                .replay(REFUND_SCOPE, key, &fingerprint)
-                .await?
-                .ok_or_else(|| {
-                    SettlementError::Inconsistent(format!(
-                        "refund key {key:?} taken but not recorded"
-                    ))
-                }),
-            RefundWrite::NotSettled => {
-                if let Some(done) = self.replay(REFUND_SCOPE, key, &fingerprint).await? {
-                    return Ok(done);
-                }
-                refundable(&self.get(id).await?)?;
-                Err(SettlementError::Inconsistent(format!(
-                    "payment {id} changed during refund"
-                )))
-            }
-        }
     }
 
     /// One payment.
@@ -279,6 +237,8 @@ impl Payments {
             created_at: now(),
             refunded_at: None,
             refund_reason: String::new(),
+            processor_reference: None,
+            refund_reference: None,
         };
         // Built before charging, so a bookkeeping bug can never leave a charge unrecorded.
         let entries = match ledger::settlement_entries(
@@ -342,25 +302,6 @@ impl Payments {
             tracing::warn!(error = %e, key = claim.key, "could not release a payment claim");
         }
     }
-}
-
-/// Whether `payment` may be refunded now.
-fn refundable(payment: &Payment) -> Result<(), SettlementError> {
-    if payment.card_brand == crate::domain::PAYOUT_METHOD {
-        return Err(SettlementError::NotRefundable {
-            payment_id: payment.payment_id.clone(),
-            why: "is a payout; payouts are not refunded",
-        });
-    }
-    let why = match payment.status {
-        PaymentStatus::Settled => return Ok(()),
-        PaymentStatus::Declined => "was declined; nothing was charged",
-        PaymentStatus::Refunded => "is already refunded",
-    };
-    Err(SettlementError::NotRefundable {
-        payment_id: payment.payment_id.clone(),
-        why,
-    })
 }
 
 /// Now, to the millisecond (what every database here stores exactly).

@@ -192,5 +192,6 @@ fn to_proto(p: &domain::Payment) -> pb::Payment {
         created_at: time(&p.created_at),
         refunded_at: p.refunded_at.as_ref().map(time).unwrap_or_default(),
         refund_reason: p.refund_reason.clone(),
+        refund_reference: p.refund_reference.clone().unwrap_or_default(),
     }
 }

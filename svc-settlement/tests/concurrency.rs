@@ -10,17 +10,30 @@ use std::time::Duration;
 use common::*;
 use svc_settlement::SettlementService;
 use svc_settlement::domain::Card;
-use svc_settlement::processor::{Authorization, CardProcessor, ProcessorError, TestProcessor};
+use svc_settlement::processor::{
+    Authorization, CardProcessor, ProcessorError, Refund, TestProcessor,
+};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{GrpcServer, ServerConfig};
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
-use tandem_proto::settlement::v1::{PaymentStatus, RefundRequest};
+use tandem_proto::settlement::v1::{GetPaymentRequest, PaymentStatus, RefundRequest};
 
-/// The test processor, slowed down and counting its calls.
+/// The test processor, slowed down and counting its charges.
 struct Counting {
     calls: AtomicU32,
     delay: Duration,
+    inner: TestProcessor,
+}
+
+impl Counting {
+    fn new(delay: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            calls: AtomicU32::new(0),
+            delay,
+            inner: TestProcessor::default(),
+        })
+    }
 }
 
 #[async_trait::async_trait]
@@ -28,7 +41,16 @@ impl CardProcessor for Counting {
     async fn authorize(&self, card: &Card, total: &Money) -> Result<Authorization, ProcessorError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(self.delay).await;
-        TestProcessor::default().authorize(card, total).await
+        self.inner.authorize(card, total).await
+    }
+
+    async fn refund(
+        &self,
+        authorization_id: &str,
+        total: &Money,
+    ) -> Result<Refund, ProcessorError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.refund(authorization_id, total).await
     }
 }
 
@@ -51,10 +73,7 @@ async fn start_counting(db: &TestDb, processor: Arc<Counting>) -> (Running, Clie
 #[tokio::test]
 async fn concurrent_calls_with_one_key_charge_once() {
     for db in TestDb::all().await {
-        let processor = Arc::new(Counting {
-            calls: AtomicU32::new(0),
-            delay: Duration::from_millis(300),
-        });
+        let processor = Counting::new(Duration::from_millis(300));
         let (server, client) = start_counting(&db, processor.clone()).await;
         let (mut a, mut b, mut c) = (client.clone(), client.clone(), client.clone());
         let (ra, rb, rc) = tokio::join!(
@@ -112,7 +131,8 @@ async fn concurrent_pays_through_serve_settle_once() {
 #[tokio::test]
 async fn concurrent_refunds_reverse_once() {
     for db in TestDb::all().await {
-        let (server, mut client) = start(&db).await;
+        let processor = Counting::new(Duration::from_millis(50));
+        let (server, mut client) = start_counting(&db, processor.clone()).await;
         let paid = pay(&mut client, bundle("to-refund", VISA)).await;
         let refund = |key: &str| RefundRequest {
             idempotency_key: key.into(),
@@ -147,6 +167,12 @@ async fn concurrent_refunds_reverse_once() {
             }
             outcome => panic!("{}: not exactly one refund: {outcome:?}", db.kind),
         }
+        assert_eq!(
+            processor.inner.refund_count(),
+            1,
+            "{}: card refunded once",
+            db.kind
+        );
         let ledger = summary(&mut client).await;
         assert_eq!(
             ledger.transactions, 2,
@@ -154,6 +180,62 @@ async fn concurrent_refunds_reverse_once() {
             db.kind
         );
         assert_eq!(balance(&ledger, "merchant:insurance"), 0);
+        assert_sound(&ledger);
+        server.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refund_the_processor_cannot_make_books_nothing_and_may_be_retried() {
+    for db in TestDb::all().await {
+        let processor = Counting::new(Duration::ZERO);
+        let (server, mut client) = start_counting(&db, processor.clone()).await;
+        let paid = pay(&mut client, bundle("refund-later", VISA)).await;
+        let refund = RefundRequest {
+            idempotency_key: "refund-1".into(),
+            payment_id: paid.payment_id.clone(),
+            reason: "checkout compensation".into(),
+        };
+
+        processor.inner.set_down(true);
+        let err = client.refund(refund.clone()).await.unwrap_err();
+        assert_eq!(err.code(), tonic::Code::Unavailable, "{}: {err:?}", db.kind);
+        assert_eq!(
+            tandem_mesh::status::reason(&err).as_deref(),
+            Some(tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE)
+        );
+        assert!(err.message().contains("nothing was charged or refunded"));
+        let still = client
+            .get_payment(GetPaymentRequest {
+                payment_id: paid.payment_id.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        assert_eq!(still.status(), PaymentStatus::Settled, "{}", db.kind);
+        assert_eq!(summary(&mut client).await.transactions, 1, "nothing booked");
+        assert_eq!(processor.inner.refund_count(), 0);
+
+        processor.inner.set_down(false);
+        let done = client
+            .refund(refund)
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        assert_eq!(done.status(), PaymentStatus::Refunded, "{}", db.kind);
+        assert!(
+            done.refund_reference.starts_with("test_refund_"),
+            "{done:?}"
+        );
+        assert_eq!(processor.inner.refund_count(), 1);
+        let ledger = summary(&mut client).await;
+        assert_eq!(ledger.transactions, 2);
+        assert_eq!(balance(&ledger, "merchant:accessory"), 0);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;

@@ -83,6 +83,10 @@ pub struct Payment {
     pub refunded_at: Option<DateTime<Utc>>,
     /// Why it was refunded, empty unless refunded.
     pub refund_reason: String,
+    /// The processor's reference of the charge, when charged.
+    pub processor_reference: Option<String>,
+    /// The processor's reference of the refund, when refunded.
+    pub refund_reference: Option<String>,
 }
 
 /// A payout as recorded: a user paid from merchant accounts in one transaction.

@@ -333,6 +333,8 @@ fn a_refund_reverses_every_entry() {
         created_at: chrono::Utc::now(),
         refunded_at: None,
         refund_reason: String::new(),
+        processor_reference: Some("test_auth_1".into()),
+        refund_reference: None,
     };
     let paid = settlement_entries("CUS-1", "USD", &lines()).unwrap();
     let refund = refund_entries(&payment).unwrap();

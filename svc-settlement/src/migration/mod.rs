@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_ledger;
 mod m20261210_000001_create_payouts;
+mod m20261211_000001_add_refund_reference;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(tandem_mesh::idempotency::record::Migration),
             Box::new(m20261122_000001_create_ledger::Migration),
             Box::new(m20261210_000001_create_payouts::Migration),
+            Box::new(m20261211_000001_add_refund_reference::Migration),
         ]
     }
 }

@@ -50,6 +50,8 @@ pub mod payment {
         pub created_at: DateTimeUtc,
         pub refunded_at: Option<DateTimeUtc>,
         pub refund_reason: String,
+        /// The processor's reference of the refund, when refunded.
+        pub refund_reference: Option<String>,
     }
 
     /// No relations.

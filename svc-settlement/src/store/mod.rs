@@ -10,6 +10,6 @@ pub use query::{
     LedgerSummary, MERCHANT, claim, first_unknown_payee, ledger_summary, payment, payout,
 };
 pub use write::{
-    Keyed, PAY_SCOPE, PAYOUT_SCOPE, PayoutWrite, REFUND_SCOPE, Recorded, RefundWrite,
+    Keyed, PAY_SCOPE, PAYOUT_SCOPE, PayoutWrite, REFUND_SCOPE, Recorded, RefundRecord, RefundWrite,
     record_payment, record_payout, refund, release, take_over, try_claim,
 };

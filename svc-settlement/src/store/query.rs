@@ -72,6 +72,8 @@ pub async fn payment(
         created_at: row.created_at,
         refunded_at: row.refunded_at,
         refund_reason: row.refund_reason,
+        processor_reference: row.processor_reference,
+        refund_reference: row.refund_reference,
     }))
 }
 

@@ -141,6 +141,7 @@ pub async fn record_payment(
         created_at: Set(payment.created_at),
         refunded_at: Set(None),
         refund_reason: Set(String::new()),
+        refund_reference: Set(None),
     })
     .exec_without_returning(&txn)
     .await?;
@@ -183,14 +184,23 @@ pub enum RefundWrite {
     NotSettled,
 }
 
+/// What a refund records: why, the processor's reference of it, and when.
+pub struct RefundRecord<'a> {
+    /// The caller's reason.
+    pub reason: &'a str,
+    /// The card processor's reference of the refund.
+    pub reference: &'a str,
+    /// When it was made.
+    pub at: DateTime<Utc>,
+}
+
 /// Marks the settled payment refunded and books the reversing `entries`, with the
 /// idempotency record, in one transaction.
 pub async fn refund(
     db: &DatabaseConnection,
     k: Keyed<'_>,
     payment_id: &str,
-    reason: &str,
-    now: DateTime<Utc>,
+    record: RefundRecord<'_>,
     entries: &[Entry],
 ) -> Result<RefundWrite, DbErr> {
     let txn = tandem_mesh::db::begin_write(db).await?;
@@ -208,8 +218,12 @@ pub async fn refund(
             payment::Column::Status,
             PaymentStatus::Refunded.slug().into(),
         )
-        .col_expr(payment::Column::RefundedAt, Some(now).into())
-        .col_expr(payment::Column::RefundReason, reason.into())
+        .col_expr(payment::Column::RefundedAt, Some(record.at).into())
+        .col_expr(payment::Column::RefundReason, record.reason.into())
+        .col_expr(
+            payment::Column::RefundReference,
+            Some(record.reference).into(),
+        )
         .filter(payment::Column::PaymentId.eq(payment_id))
         .filter(payment::Column::Status.eq(PaymentStatus::Settled.slug()))
         .exec(&txn)
@@ -218,7 +232,7 @@ pub async fn refund(
         txn.rollback().await?;
         return Ok(RefundWrite::NotSettled);
     }
-    book(&txn, "refund", payment_id, now, entries).await?;
+    book(&txn, "refund", payment_id, record.at, entries).await?;
     txn.commit().await?;
     Ok(RefundWrite::Refunded)
 }
@@ -279,6 +293,7 @@ pub async fn record_payout(
         created_at: Set(p.created_at),
         refunded_at: Set(None),
         refund_reason: Set(String::new()),
+        refund_reference: Set(None),
     })
     .exec_without_returning(&txn)
     .await?;
