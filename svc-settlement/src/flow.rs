@@ -256,8 +256,11 @@ impl Payments {
             minor_units: payment.total_minor,
             currency: payment.currency.clone(),
         };
-        let answer =
-            tokio::time::timeout_at(deadline, self.processor.authorize(&cmd.card, &total)).await;
+        let answer = tokio::time::timeout_at(
+            deadline,
+            self.processor.authorize(&claim.key, &cmd.card, &total),
+        )
+        .await;
         let (authorization, entries) = match answer {
             Ok(Ok(auth)) => (Some(auth.authorization_id), entries),
             Ok(Err(ProcessorError::Declined { reason })) => {

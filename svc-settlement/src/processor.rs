@@ -44,9 +44,17 @@ pub enum ProcessorError {
 /// Something that can charge a card and give the money back.
 #[async_trait::async_trait]
 pub trait CardProcessor: Send + Sync + 'static {
-    /// Authorizes and captures `total` on `card`. The caller bounds the call with a
-    /// timeout and treats a timeout like [`ProcessorError::Unavailable`].
-    async fn authorize(&self, card: &Card, total: &Money) -> Result<Authorization, ProcessorError>;
+    /// Authorizes and captures `total` on `card`. `idempotency_key` is the `Pay` call's:
+    /// a real processor is given it as its own idempotency key, so a charge retried after
+    /// a crash (when a new call takes over an abandoned claim) is not made twice. The
+    /// caller bounds the call with a timeout and treats a timeout like
+    /// [`ProcessorError::Unavailable`].
+    async fn authorize(
+        &self,
+        idempotency_key: &str,
+        card: &Card,
+        total: &Money,
+    ) -> Result<Authorization, ProcessorError>;
 
     /// Refunds the charge `authorization_id` in full (`total`). Idempotent by charge: a
     /// charge refunded before answers with that first refund, so a retry after a lost
@@ -114,8 +122,10 @@ impl TestProcessor {
 
 #[async_trait::async_trait]
 impl CardProcessor for TestProcessor {
+    /// Its charges are not real, so it keeps no memory of them or of their keys.
     async fn authorize(
         &self,
+        _idempotency_key: &str,
         card: &Card,
         _total: &Money,
     ) -> Result<Authorization, ProcessorError> {

@@ -3,8 +3,8 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
@@ -19,9 +19,10 @@ use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
 use tandem_proto::settlement::v1::{GetPaymentRequest, PaymentStatus, RefundRequest};
 
-/// The test processor, slowed down and counting its charges.
+/// The test processor, slowed down, counting its charges and noting their keys.
 struct Counting {
     calls: AtomicU32,
+    keys: Mutex<Vec<String>>,
     delay: Duration,
     inner: TestProcessor,
 }
@@ -30,6 +31,7 @@ impl Counting {
     fn new(delay: Duration) -> Arc<Self> {
         Arc::new(Self {
             calls: AtomicU32::new(0),
+            keys: Mutex::default(),
             delay,
             inner: TestProcessor::default(),
         })
@@ -38,10 +40,16 @@ impl Counting {
 
 #[async_trait::async_trait]
 impl CardProcessor for Counting {
-    async fn authorize(&self, card: &Card, total: &Money) -> Result<Authorization, ProcessorError> {
+    async fn authorize(
+        &self,
+        idempotency_key: &str,
+        card: &Card,
+        total: &Money,
+    ) -> Result<Authorization, ProcessorError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        self.keys.lock().unwrap().push(idempotency_key.to_owned());
         tokio::time::sleep(self.delay).await;
-        self.inner.authorize(card, total).await
+        self.inner.authorize(idempotency_key, card, total).await
     }
 
     async fn refund(
@@ -92,6 +100,12 @@ async fn concurrent_calls_with_one_key_charge_once() {
             })
             .collect();
         assert!(ids.iter().all(|id| *id == ids[0]), "{}: {ids:?}", db.kind);
+        assert_eq!(
+            *processor.keys.lock().unwrap(),
+            ["same"],
+            "{}: the processor gets the caller's key",
+            db.kind
+        );
         assert_eq!(
             processor.calls.load(Ordering::SeqCst),
             1,
