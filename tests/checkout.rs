@@ -18,6 +18,8 @@ const PAYS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
 /// The test processor never answers for this card.
 const NO_ANSWER: &str = "4000 0000 0000 0119";
+/// Charged, but the test processor refuses to refund it.
+const NOT_REFUNDABLE: &str = "4000 0000 0000 0259";
 
 fn minor(v: &Value) -> i64 {
     v["minor_units"].as_i64().unwrap()
@@ -423,6 +425,82 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
         "one unit sold, the other two released"
     );
     third.stop().await;
+    mesh.stop().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
+    use tandem_gateway::checkout::State;
+    use tandem_proto::accessory::v1::CancelOrderRequest;
+    use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+    let mesh = TestMesh::start_without(Engine::Sqlite, ServerConfig::default(), &[Target::Gateway])
+        .await
+        .unwrap();
+    let db = tandem_mesh::testing::TestDb::sqlite();
+
+    // Paid with a card whose charges cannot be refunded; the gateway dies right after.
+    let first = gateway(&mesh, &db.url, Some(State::Paid)).await;
+    let mut shopper = Shopper::visit(&first.url).await;
+    let me = shopper.register("nora@example.com", "94103").await;
+    let customer_id = me["customer"]["customer_id"]
+        .as_str()
+        .expect("customer_id")
+        .to_owned();
+    let before = stock(&mut shopper, "DEV-CW-1001").await;
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await;
+    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
+    let (premium_due, device_due) = (
+        minor(&checkout["premium_due"]),
+        minor(&checkout["device_due"]),
+    );
+    assert_eq!(shopper.pay(&id, NOT_REFUNDABLE).await.0, 503);
+    first.stop().await;
+
+    // Meanwhile the seller cancels the reservation: the order cannot be confirmed.
+    AccessoryOrdersClient::connect(mesh.url(Target::Accessory))
+        .await
+        .unwrap()
+        .cancel_order(CancelOrderRequest {
+            order_number: String::new(),
+            customer_id,
+            reason: "reservation lapsed".into(),
+            reservation_key: format!("{id}:reserve"),
+        })
+        .await
+        .unwrap();
+
+    // The next gateway finds the payment, is refused the order, and tries to refund: the
+    // processor refuses, so the checkout says so and is not tried again.
+    let second = gateway(&mesh, &db.url, None).await;
+    let mut check = Shopper::visit(&second.url).await;
+    check
+        .post(
+            "/api/v1/session",
+            json!({"login": "nora@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    let mut done = Value::Null;
+    for _ in 0..50 {
+        done = check.get(&format!("/api/v1/checkouts/{id}")).await.1;
+        if done["state"] == "refund_failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["state"], "refund_failed", "{done}");
+    assert!(
+        done["failure"]
+            .as_str()
+            .unwrap()
+            .contains("accessory refused the purchase after payment"),
+        "{done}"
+    );
+    // The charge stands in a balanced ledger until staff return it; the device is back.
+    assert_eq!(ledger(&mesh).await, (premium_due, device_due));
+    assert_eq!(stock(&mut check, "DEV-CW-1001").await, before);
+    second.stop().await;
+
     mesh.stop().await;
     db.cleanup().await;
 }

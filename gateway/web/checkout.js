@@ -60,7 +60,7 @@
       case 'creating': case 'paying': case 'paid': case 'refunding': return 'processing';
       case 'completed':
         return c.device && c.device.needs_installation && !c.booking ? 'install' : 'done';
-      default: return 'ended'; // cancelled, refunded
+      default: return 'ended'; // cancelled, refunded, refund_failed
     }
   }
 
@@ -127,12 +127,17 @@
 
   function renderEnded(c) {
     const refunded = c.state === 'refunded';
-    $('ended-title').textContent = refunded ? 'This order was refunded' : 'This order was cancelled';
+    const owed = c.state === 'refund_failed';
+    $('ended-title').textContent = refunded ? 'This order was refunded'
+      : owed ? 'This order was cancelled; your refund is with our staff' : 'This order was cancelled';
     const why = c.failure ? sentence(humanDecline(c.failure)) : '';
     $('ended-text').textContent = refunded
       ? `${why} Your payment was returned in full and the device released.`.trim()
-      : `${withNothingCharged(why || 'This order was cancelled.', 'Nothing was charged.')} ` +
-        'The device was released; you can start again.';
+      : owed
+        ? `${why} The card processor did not accept the refund, so our staff will return ` +
+          'your payment in full and contact you. The device was released.'
+        : `${withNothingCharged(why || 'This order was cancelled.', 'Nothing was charged.')} ` +
+          'The device was released; you can start again.';
   }
 
   /** Shows a checkout at the step it is at. */

@@ -58,11 +58,11 @@ pub fn field_violations(status: &Status) -> Vec<(String, String)> {
 /// Domain of the `google.rpc.ErrorInfo` details Tandem's servers attach.
 pub const ERROR_DOMAIN: &str = "tandem.example";
 
-/// UNAVAILABLE for a `reason` the caller can tell apart from a server that is down
-/// (a `google.rpc.ErrorInfo` with that reason rides along).
-pub fn unavailable_because(reason: &str, message: impl Into<String>) -> Status {
+/// A status with `code` and `message` whose machine-readable `reason` rides along as a
+/// `google.rpc.ErrorInfo`, so a caller can tell apart answers that share a code.
+pub fn with_reason(code: Code, reason: &str, message: impl Into<String>) -> Status {
     Status::with_error_details(
-        Code::Unavailable,
+        code,
         message,
         ErrorDetails::with_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new()),
     )
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn a_reason_is_read_back_from_the_details() {
-        let status = unavailable_because("CARD_PROCESSOR_UNAVAILABLE", "no answer");
+        let status = with_reason(Code::Unavailable, "CARD_PROCESSOR_UNAVAILABLE", "no answer");
         assert_eq!(status.code(), Code::Unavailable);
         assert_eq!(
             reason(&status).as_deref(),

@@ -48,6 +48,12 @@ pub mod settlement {
         /// `ErrorInfo` reason of a `Pay` that got UNAVAILABLE because the card processor
         /// did not answer in time (nothing was charged), as opposed to a server that is down.
         pub const REASON_PROCESSOR_UNAVAILABLE: &str = "CARD_PROCESSOR_UNAVAILABLE";
+        /// `ErrorInfo` reason of a `Refund` refused because the payment was already
+        /// refunded (under another key): the money is back.
+        pub const REASON_ALREADY_REFUNDED: &str = "PAYMENT_ALREADY_REFUNDED";
+        /// `ErrorInfo` reason of a `Refund` that cannot be made through the API (the card
+        /// processor refused it, or the payment was never charged): a person must look.
+        pub const REASON_NOT_REFUNDABLE: &str = "NOT_REFUNDABLE";
     }
 }
 

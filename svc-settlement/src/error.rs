@@ -1,9 +1,27 @@
 //! The settlement server's errors and their gRPC status codes.
 
 use sea_orm::DbErr;
-use tonic::Status;
+use tandem_mesh::status::with_reason;
+use tandem_proto::settlement::v1::{
+    REASON_ALREADY_REFUNDED, REASON_NOT_REFUNDABLE, REASON_PROCESSOR_UNAVAILABLE,
+};
+use tonic::{Code, Status};
 
 use crate::domain::{InvalidField, Unbalanced};
+
+/// Why a payment cannot be refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotRefundable {
+    /// It was declined: nothing was charged.
+    #[error("was declined; nothing was charged")]
+    Declined,
+    /// It is refunded already.
+    #[error("is already refunded")]
+    AlreadyRefunded,
+    /// It is a payout, not a card payment.
+    #[error("is a payout; payouts are not refunded")]
+    Payout,
+}
 
 /// What can go wrong answering a settlement call.
 #[derive(Debug, thiserror::Error)]
@@ -22,8 +40,8 @@ pub enum SettlementError {
     NotRefundable {
         /// The payment.
         payment_id: String,
-        /// Why, e.g. "is already refunded".
-        why: &'static str,
+        /// Why.
+        why: NotRefundable,
     },
     /// The card processor refused to refund the charge.
     #[error("the card processor refused to refund payment {payment_id}: {reason}")]
@@ -62,11 +80,24 @@ impl From<SettlementError> for Status {
             SettlementError::PaymentNotFound(_) | SettlementError::PayoutNotFound(_) => {
                 Status::not_found(err.to_string())
             }
+            SettlementError::NotRefundable {
+                why: NotRefundable::AlreadyRefunded,
+                ..
+            } => with_reason(
+                Code::FailedPrecondition,
+                REASON_ALREADY_REFUNDED,
+                err.to_string(),
+            ),
             SettlementError::NotRefundable { .. } | SettlementError::RefundRefused { .. } => {
-                Status::failed_precondition(err.to_string())
+                with_reason(
+                    Code::FailedPrecondition,
+                    REASON_NOT_REFUNDABLE,
+                    err.to_string(),
+                )
             }
-            SettlementError::ProcessorUnavailable => tandem_mesh::status::unavailable_because(
-                tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE,
+            SettlementError::ProcessorUnavailable => with_reason(
+                Code::Unavailable,
+                REASON_PROCESSOR_UNAVAILABLE,
                 err.to_string(),
             ),
             SettlementError::InProgress => Status::aborted(err.to_string()),

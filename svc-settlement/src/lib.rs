@@ -24,7 +24,7 @@ use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
 use tokio::net::TcpListener;
 
-pub use error::SettlementError;
+pub use error::{NotRefundable, SettlementError};
 pub use grpc::{PROCESSOR_TIMEOUT, SettlementService};
 
 /// Connects to the settlement database and applies its migrations.

@@ -73,10 +73,12 @@ pub const CARD_DECLINED: &str = "4000000000000002";
 pub const CARD_INSUFFICIENT_FUNDS: &str = "4000000000009995";
 /// The processor never answers in time.
 pub const CARD_TIMEOUT: &str = "4000000000000119";
+/// Charged, but the processor refuses to refund it ("charge_not_refundable").
+pub const CARD_REFUND_REFUSED: &str = "4000000000000259";
 
 /// The built-in processor: [`CARD_DECLINED`] and [`CARD_INSUFFICIENT_FUNDS`] are declined,
 /// [`CARD_TIMEOUT`] hangs for `hang` (longer than any processor timeout), every other
-/// valid card is charged.
+/// valid card is charged; charges of [`CARD_REFUND_REFUSED`] cannot be refunded.
 /// Refunds are kept in memory, one per charge.
 #[derive(Debug, Clone)]
 pub struct TestProcessor {
@@ -144,9 +146,16 @@ impl CardProcessor for TestProcessor {
                 tokio::time::sleep(self.hang).await;
                 Err(ProcessorError::Unavailable)
             }
-            _ => Ok(Authorization {
-                authorization_id: format!("{AUTH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
-            }),
+            number => {
+                let prefix = if number == CARD_REFUND_REFUSED {
+                    NO_REFUND_PREFIX
+                } else {
+                    AUTH_PREFIX
+                };
+                Ok(Authorization {
+                    authorization_id: format!("{prefix}{}", uuid::Uuid::new_v4().simple()),
+                })
+            }
         }
     }
 
@@ -158,10 +167,16 @@ impl CardProcessor for TestProcessor {
         if self.is_down() {
             return Err(ProcessorError::Unavailable);
         }
+        let refused = |reason: &str| {
+            Err(ProcessorError::Declined {
+                reason: reason.to_owned(),
+            })
+        };
+        if authorization_id.starts_with(NO_REFUND_PREFIX) {
+            return refused("charge_not_refundable");
+        }
         if !authorization_id.starts_with(AUTH_PREFIX) {
-            return Err(ProcessorError::Declined {
-                reason: "no_such_charge".into(),
-            });
+            return refused("no_such_charge");
         }
         let mut refunds = self
             .refunds
@@ -178,6 +193,8 @@ impl CardProcessor for TestProcessor {
 
 /// How the test processor's charge references start.
 const AUTH_PREFIX: &str = "test_auth_";
+/// How the references of charges it will not refund start (not a prefix of the other).
+const NO_REFUND_PREFIX: &str = "test_norefund_";
 
 #[cfg(test)]
 mod tests {
@@ -205,6 +222,41 @@ mod tests {
             processor.refund("ch_elsewhere", &usd(100)).await,
             Err(ProcessorError::Declined { .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn charges_of_the_no_refund_card_are_not_refunded() {
+        let card = |number: &str| {
+            let raw = tandem_proto::settlement::v1::Card {
+                number: number.into(),
+                expiry_month: 12,
+                expiry_year: 2040,
+                cvc: "123".into(),
+                holder_name: "Ada Driver".into(),
+            };
+            Card::parse(&raw, chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()).unwrap()
+        };
+        let processor = TestProcessor::default();
+        let kept = processor
+            .authorize("k1", &card(CARD_REFUND_REFUSED), &usd(100))
+            .await
+            .unwrap();
+        assert_eq!(
+            processor.refund(&kept.authorization_id, &usd(100)).await,
+            Err(ProcessorError::Declined {
+                reason: "charge_not_refundable".into()
+            })
+        );
+        let normal = processor
+            .authorize("k2", &card(CARD_VISA_OK), &usd(100))
+            .await
+            .unwrap();
+        assert!(
+            processor
+                .refund(&normal.authorization_id, &usd(100))
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]

@@ -5,9 +5,11 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use tandem_mesh::status::field_violations;
+use tandem_mesh::status::{field_violations, reason};
 use tandem_mesh::testing::TestDb;
-use tandem_proto::settlement::v1::{GetPaymentRequest, PaymentStatus, RefundRequest};
+use tandem_proto::settlement::v1::{
+    GetPaymentRequest, PaymentStatus, REASON_ALREADY_REFUNDED, REASON_NOT_REFUNDABLE, RefundRequest,
+};
 use tonic::Code;
 
 #[tokio::test]
@@ -221,6 +223,7 @@ async fn refunds_reverse_once_and_replay() {
             "{}",
             twice.message()
         );
+        assert_eq!(reason(&twice).as_deref(), Some(REASON_ALREADY_REFUNDED));
 
         let declined = pay(&mut client, bundle("p-dec", DECLINED)).await;
         let err = client
@@ -228,6 +231,23 @@ async fn refunds_reverse_once_and_replay() {
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::FailedPrecondition);
+        assert_eq!(reason(&err).as_deref(), Some(REASON_NOT_REFUNDABLE));
+
+        // A charge the processor will not refund: refused, nothing booked.
+        let kept = pay(&mut client, bundle("p-kept", REFUND_REFUSED)).await;
+        let before = summary(&mut client).await;
+        let err = client
+            .refund(refund("r-kept", &kept.payment_id))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::FailedPrecondition, "{err:?}");
+        assert!(
+            err.message().contains("charge_not_refundable"),
+            "{}",
+            err.message()
+        );
+        assert_eq!(reason(&err).as_deref(), Some(REASON_NOT_REFUNDABLE));
+        assert_eq!(summary(&mut client).await, before, "nothing booked");
         let err = client.refund(refund("r-4", "pay_nope")).await.unwrap_err();
         assert_eq!(err.code(), Code::NotFound);
         let other = pay(&mut client, bundle("p-2", VISA)).await;

@@ -5,7 +5,8 @@
 //! payment and when it is done, so a restarted gateway can finish or compensate whatever
 //! was in flight (`Flow::recover`): what the log never learnt is undone by the steps' keys,
 //! a payment is looked up by its key. A failure before payment leaves no charge; after
-//! payment, either every step completes or the money is refunded.
+//! payment, either every step completes or the money is refunded (or, when the card
+//! processor refuses the refund, the checkout says so for staff to act on).
 
 mod flow;
 pub mod notify;
@@ -35,6 +36,9 @@ pub enum State {
     Refunding,
     /// Refunded; reservation released, quote voided.
     Refunded,
+    /// Undone, but the money could not be returned through the account server (the card
+    /// processor refused the refund): staff must return it by hand.
+    RefundFailed,
 }
 
 impl State {
@@ -49,6 +53,7 @@ impl State {
             State::Cancelled => "cancelled",
             State::Refunding => "refunding",
             State::Refunded => "refunded",
+            State::RefundFailed => "refund_failed",
         }
     }
 
@@ -58,7 +63,7 @@ impl State {
     }
 }
 
-const ALL: [State; 8] = [
+const ALL: [State; 9] = [
     State::Creating,
     State::Priced,
     State::Paying,
@@ -67,6 +72,7 @@ const ALL: [State; 8] = [
     State::Cancelled,
     State::Refunding,
     State::Refunded,
+    State::RefundFailed,
 ];
 
 #[cfg(test)]

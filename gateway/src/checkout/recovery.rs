@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tandem_proto::accessory::v1 as accessory;
 use tandem_proto::insurance::v1 as insurance;
-use tandem_proto::settlement::v1::{self as settlement, PaymentStatus};
+use tandem_proto::settlement::v1::{self as settlement, PaymentStatus, REASON_ALREADY_REFUNDED};
 use tonic::{Code, Status};
 
 use super::State;
@@ -107,11 +107,18 @@ impl Flow {
             Code::FailedPrecondition | Code::NotFound | Code::InvalidArgument
         ) {
             let reason = format!(
-                "{service} refused the purchase after payment ({}); the payment was refunded",
+                "{service} refused the purchase after payment ({})",
                 status.message()
             );
             let row = self.refund(row, &reason).await;
-            return conflict(row.failure.unwrap_or(reason));
+            let money = match state(&row) {
+                State::Refunded => "the payment was refunded",
+                State::RefundFailed => {
+                    "the card processor refused the refund, so our staff will return the money"
+                }
+                _ => "the payment is being refunded",
+            };
+            return conflict(format!("{reason}; {money}"));
         }
         // Transient: record that it is paid; recovery completes it.
         row.state = State::Paid.as_str().into();
@@ -134,16 +141,30 @@ impl Flow {
             payment_id: row.payment_id.clone().unwrap_or_default(),
             reason: reason.to_owned(),
         };
-        if let Err(status) = self
+        let outcome = match self
             .grpc(self.clients.settlement.clone().refund(self.req(refund)))
             .await
         {
-            tracing::warn!(checkout = %row.checkout_id, message = status.message(), "refund failed; will retry");
-            return row;
-        }
+            Ok(_) => State::Refunded,
+            // Refunded under another key (e.g. by staff): the money is back.
+            Err(s)
+                if tandem_mesh::status::reason(&s).as_deref() == Some(REASON_ALREADY_REFUNDED) =>
+            {
+                State::Refunded
+            }
+            // Asking again will not help: undo the rest and leave the money to staff.
+            Err(s) if s.code() == Code::FailedPrecondition => {
+                tracing::error!(checkout = %row.checkout_id, payment = ?row.payment_id, message = s.message(), "refund refused; staff must return the money");
+                State::RefundFailed
+            }
+            Err(s) => {
+                tracing::warn!(checkout = %row.checkout_id, message = s.message(), "refund failed; will retry");
+                return row;
+            }
+        };
         let mut row = self.release(row).await;
         if row.failure.as_deref() != Some(RELEASE_FAILED) {
-            row.state = State::Refunded.as_str().into();
+            row.state = outcome.as_str().into();
         }
         self.save(row.clone()).await.unwrap_or(row)
     }
@@ -210,6 +231,6 @@ pub(super) fn declined(payment: &settlement::Payment) -> String {
 fn terminal(row: &Row) -> bool {
     matches!(
         state(row),
-        State::Cancelled | State::Refunded | State::Completed
+        State::Cancelled | State::Refunded | State::RefundFailed | State::Completed
     )
 }

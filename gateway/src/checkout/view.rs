@@ -14,7 +14,8 @@ use crate::store::entity::checkout::Model as Row;
 pub struct Checkout {
     /// ID, e.g. "CHK-…".
     pub checkout_id: String,
-    /// creating, priced, paying, paid, completed, cancelled, refunding or refunded.
+    /// creating, priced, paying, paid, completed, cancelled, refunding, refunded or
+    /// refund_failed (the processor refused the refund; staff return the money by hand).
     pub state: String,
     /// The plan bought.
     pub plan: PlanRef,

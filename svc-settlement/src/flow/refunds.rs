@@ -8,7 +8,7 @@ use tandem_proto::settlement::v1::RefundRequest;
 
 use super::{Payments, now};
 use crate::domain::{Payment, PaymentStatus, RefundCommand, ledger};
-use crate::error::SettlementError;
+use crate::error::{NotRefundable, SettlementError};
 use crate::processor::ProcessorError;
 use crate::store::{self, Keyed, REFUND_SCOPE, RefundRecord, RefundWrite};
 
@@ -100,16 +100,14 @@ impl Payments {
 
 /// Whether `payment` may be refunded now.
 fn refundable(payment: &Payment) -> Result<(), SettlementError> {
-    if payment.card_brand == crate::domain::PAYOUT_METHOD {
-        return Err(SettlementError::NotRefundable {
-            payment_id: payment.payment_id.clone(),
-            why: "is a payout; payouts are not refunded",
-        });
-    }
-    let why = match payment.status {
-        PaymentStatus::Settled => return Ok(()),
-        PaymentStatus::Declined => "was declined; nothing was charged",
-        PaymentStatus::Refunded => "is already refunded",
+    let why = if payment.card_brand == crate::domain::PAYOUT_METHOD {
+        NotRefundable::Payout
+    } else {
+        match payment.status {
+            PaymentStatus::Settled => return Ok(()),
+            PaymentStatus::Declined => NotRefundable::Declined,
+            PaymentStatus::Refunded => NotRefundable::AlreadyRefunded,
+        }
     };
     Err(SettlementError::NotRefundable {
         payment_id: payment.payment_id.clone(),

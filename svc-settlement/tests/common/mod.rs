@@ -23,6 +23,8 @@ pub const DECLINED: &str = "4000000000000002";
 pub const NO_FUNDS: &str = "4000000000009995";
 /// The processor times out.
 pub const TIMEOUT: &str = "4000000000000119";
+/// Charged; the processor refuses to refund it.
+pub const REFUND_REFUSED: &str = "4000 0000 0000 0259";
 
 /// Opens `db`, loads the demo accounts and serves the settlement server on it.
 pub async fn start(db: &TestDb) -> (Running, Client) {
