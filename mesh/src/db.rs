@@ -81,12 +81,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         // a third less CPU per checkout than eight connections). Nothing may hold a
         // transaction while it waits for another query on the same pool. WAL keeps the
         // file readable by other processes; NORMAL sync is durable in WAL.
-        options.max_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-        });
+        // A local file does not hang up, so the pool does not ping the connection before
+        // each use (a ping is one more hop to the worker thread).
+        options
+            .max_connections(1)
+            .test_before_acquire(false)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         options.max_connections(16);
     } else {
