@@ -368,22 +368,7 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
 
     // A restarted gateway settles all three at start.
     let third = gateway(&mesh, &db.url, None).await;
-    let mut check = Shopper::visit(&third.url).await;
-    check
-        .post(
-            "/api/v1/session",
-            json!({"login": "kim@example.com", "password": "correct horse battery"}),
-        )
-        .await;
-    let mut done = Value::Null;
-    for _ in 0..50 {
-        done = check.get(&format!("/api/v1/checkouts/{id}")).await.1;
-        if done["state"] == "completed" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(done["state"], "completed", "{done}");
+    let (mut check, done) = settled(&third.url, "kim@example.com", &id, "completed").await;
     assert!(
         done["policy"]["policy_number"]
             .as_str()
@@ -473,22 +458,7 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
     // The next gateway finds the payment, is refused the order, and tries to refund: the
     // processor refuses, so the checkout says so and is not tried again.
     let second = gateway(&mesh, &db.url, None).await;
-    let mut check = Shopper::visit(&second.url).await;
-    check
-        .post(
-            "/api/v1/session",
-            json!({"login": "nora@example.com", "password": "correct horse battery"}),
-        )
-        .await;
-    let mut done = Value::Null;
-    for _ in 0..50 {
-        done = check.get(&format!("/api/v1/checkouts/{id}")).await.1;
-        if done["state"] == "refund_failed" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(done["state"], "refund_failed", "{done}");
+    let (mut check, done) = settled(&second.url, "nora@example.com", &id, "refund_failed").await;
     assert!(
         done["failure"]
             .as_str()
@@ -503,6 +473,28 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
 
     mesh.stop().await;
     db.cleanup().await;
+}
+
+/// Logs `login` in at the gateway at `url` and waits (up to 5 s) for checkout `id` to
+/// reach `state`, which the gateway's recovery brings about; the shopper and the checkout.
+async fn settled(url: &str, login: &str, id: &str, state: &str) -> (Shopper, Value) {
+    let mut shopper = Shopper::visit(url).await;
+    shopper
+        .post(
+            "/api/v1/session",
+            json!({"login": login, "password": "correct horse battery"}),
+        )
+        .await;
+    let mut done = Value::Null;
+    for _ in 0..50 {
+        done = shopper.get(&format!("/api/v1/checkouts/{id}")).await.1;
+        if done["state"] == state {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["state"], state, "{done}");
+    (shopper, done)
 }
 
 /// Checkouts the gateway cancelled because they were interrupted before payment.
