@@ -28,6 +28,34 @@ fn contact(model: &str, note: &str) -> ContactStaffRequest {
     }
 }
 
+/// A sales desk on a database with the demo data, mailing through its own SMTP server,
+/// with no dispatcher running: the test drives dispatchers itself.
+struct Rig {
+    smtp: MailServer,
+    conn: sea_orm::DatabaseConnection,
+    config: svc_leads::LeadsConfig,
+    wake: Arc<tokio::sync::Notify>,
+    desk: svc_leads::SalesDesk,
+}
+
+impl Rig {
+    async fn on(db: &TestDb) -> Self {
+        let smtp = MailServer::start();
+        let conn = svc_leads::open(&db.url).await.expect("open");
+        svc_leads::load_demo_data(&conn).await.expect("demo");
+        let config = leads_config(&smtp.url);
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        Self {
+            smtp,
+            conn,
+            config,
+            wake,
+            desk,
+        }
+    }
+}
+
 #[tokio::test]
 async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
     for db in TestDb::all().await {
@@ -78,12 +106,13 @@ async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
 #[tokio::test]
 async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate() {
     for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let conn = svc_leads::open(&db.url).await.expect("open");
-        svc_leads::load_demo_data(&conn).await.expect("demo");
-        let config = leads_config(&smtp.url);
-        let wake = Arc::new(tokio::sync::Notify::new());
-        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        let Rig {
+            smtp,
+            conn,
+            config,
+            wake,
+            desk,
+        } = Rig::on(&db).await;
         let lead = desk
             .contact(&contact("RL-2 Duo", "crash test"))
             .await
@@ -157,12 +186,13 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
 #[tokio::test]
 async fn a_message_cancelled_while_its_batch_is_being_sent_stays_unsent() {
     for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let conn = svc_leads::open(&db.url).await.expect("open");
-        svc_leads::load_demo_data(&conn).await.expect("demo");
-        let config = leads_config(&smtp.url);
-        let wake = Arc::new(tokio::sync::Notify::new());
-        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        let Rig {
+            smtp,
+            conn,
+            config,
+            wake,
+            desk,
+        } = Rig::on(&db).await;
         let first = desk.contact(&contact("RL-1", "first")).await.expect("a");
         let second = desk.contact(&contact("NX-700", "second")).await.expect("b");
 

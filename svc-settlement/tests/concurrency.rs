@@ -17,7 +17,7 @@ use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{GrpcServer, ServerConfig};
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
-use tandem_proto::settlement::v1::{GetPaymentRequest, PaymentStatus, RefundRequest};
+use tandem_proto::settlement::v1::{PaymentStatus, RefundRequest};
 
 /// The test processor, slowed down, counting its charges and noting their keys.
 struct Counting {
@@ -220,15 +220,7 @@ async fn a_refund_the_processor_cannot_make_books_nothing_and_may_be_retried() {
             Some(tandem_proto::settlement::v1::REASON_PROCESSOR_UNAVAILABLE)
         );
         assert!(err.message().contains("nothing was charged or refunded"));
-        let still = client
-            .get_payment(GetPaymentRequest {
-                payment_id: paid.payment_id.clone(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .payment
-            .unwrap();
+        let still = payment(&mut client, &paid.payment_id).await;
         assert_eq!(still.status(), PaymentStatus::Settled, "{}", db.kind);
         assert_eq!(summary(&mut client).await.transactions, 1, "nothing booked");
         assert_eq!(processor.inner.refund_count(), 0);

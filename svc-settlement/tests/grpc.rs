@@ -47,15 +47,7 @@ async fn a_bundle_settles_in_one_balanced_transaction() {
         assert_eq!(ledger.totals, vec![usd(0)]);
         assert_sound(&ledger);
 
-        let fetched = client
-            .get_payment(GetPaymentRequest {
-                payment_id: paid.payment_id.clone(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .payment
-            .unwrap();
+        let fetched = payment(&mut client, &paid.payment_id).await;
         assert_eq!(fetched, paid, "GetPayment returns what Pay returned");
 
         let master = pay(&mut client, bundle("pay-2", MASTERCARD)).await;

@@ -6,7 +6,8 @@ use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{
-    Card, GetLedgerSummaryRequest, GetLedgerSummaryResponse, PayRequest, Payment, PaymentLine,
+    Card, GetLedgerSummaryRequest, GetLedgerSummaryResponse, GetPaymentRequest, PayRequest,
+    Payment, PaymentLine,
 };
 use tonic::transport::Channel;
 
@@ -90,6 +91,19 @@ pub async fn pay(client: &mut Client, req: PayRequest) -> Payment {
         .pay(req)
         .await
         .expect("pay")
+        .into_inner()
+        .payment
+        .expect("payment")
+}
+
+/// The payment `payment_id` as GetPayment returns it.
+pub async fn payment(client: &mut Client, payment_id: &str) -> Payment {
+    client
+        .get_payment(GetPaymentRequest {
+            payment_id: payment_id.to_owned(),
+        })
+        .await
+        .expect("get payment")
         .into_inner()
         .payment
         .expect("payment")
