@@ -39,6 +39,10 @@ pub struct RuntimeArgs {
         global = true
     )]
     pub shutdown_grace_ms: u64,
+    /// How long idempotency keys are remembered, in hours; a retry after that is a new
+    /// request.
+    #[arg(long, env = "TANDEM_IDEMPOTENCY_RETENTION_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub idempotency_retention_hours: u64,
 }
 
 impl RuntimeArgs {
@@ -48,6 +52,9 @@ impl RuntimeArgs {
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             concurrency_limit: usize::try_from(self.concurrency_limit).unwrap_or(usize::MAX),
             shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
+            idempotency_retention: Duration::from_secs(
+                self.idempotency_retention_hours.saturating_mul(3600),
+            ),
             ..ServerConfig::default()
         }
     }
@@ -74,6 +81,8 @@ pub struct ServerConfig {
     pub shutdown_grace: Duration,
     /// Longest wait for in-flight RPCs to finish once stopping.
     pub drain_timeout: Duration,
+    /// How long idempotency keys are remembered before the sweeper forgets them.
+    pub idempotency_retention: Duration,
 }
 
 impl Default for ServerConfig {
@@ -84,6 +93,7 @@ impl Default for ServerConfig {
             health_interval: Duration::from_secs(5),
             shutdown_grace: Duration::ZERO,
             drain_timeout: Duration::from_secs(10),
+            idempotency_retention: crate::idempotency::DEFAULT_RETENTION,
         }
     }
 }

@@ -139,6 +139,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     .await
 }
 
+/// Whether `err` is a unique-key (or primary-key) clash: a concurrent first insert of the
+/// same row, which callers answer as a replay or a conflict, never as an internal error.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

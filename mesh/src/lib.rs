@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod hex;
 pub mod idempotency;
+pub mod outbox;
 pub mod server;
 pub mod shutdown;
 pub mod status;

@@ -18,6 +18,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
 
+/// How often expired idempotency keys are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
+
 /// A gRPC server under construction: business services, the database whose health it
 /// reports, and its settings.
 pub struct GrpcServer {
@@ -31,6 +34,8 @@ pub struct GrpcServer {
     database: Option<DatabaseConnection>,
     /// Timeouts, limits and shutdown timing.
     config: ServerConfig,
+    /// Whether the database keeps idempotency keys, to be swept after their retention.
+    idempotency_keys: bool,
 }
 
 impl GrpcServer {
@@ -42,6 +47,7 @@ impl GrpcServer {
             service_names: Vec::new(),
             database: None,
             config,
+            idempotency_keys: false,
         }
     }
 
@@ -70,6 +76,13 @@ impl GrpcServer {
         self
     }
 
+    /// Forgets the database's idempotency keys once older than the configured retention
+    /// (for services whose migrations include [`crate::idempotency::record`]).
+    pub fn with_idempotency_keys(mut self) -> Self {
+        self.idempotency_keys = true;
+        self
+    }
+
     /// Serves on `listener` until `shutdown` is cancelled, then stops gracefully.
     pub async fn run(
         self,
@@ -82,9 +95,19 @@ impl GrpcServer {
             service_names,
             database,
             config,
+            idempotency_keys,
         } = self;
         let addr = listener.local_addr()?;
 
+        let sweeper = match (&database, idempotency_keys) {
+            (Some(db), true) => Some(tokio::spawn(crate::idempotency::sweep_until_stopped(
+                db.clone(),
+                config.idempotency_retention,
+                SWEEP_EVERY,
+                shutdown.clone(),
+            ))),
+            _ => None,
+        };
         let (reporter, health_service) = tonic_health::server::health_reporter();
         let healthy = probe(database.as_ref()).await;
         set_all(&reporter, &service_names, healthy).await;
@@ -141,6 +164,9 @@ impl GrpcServer {
             () = drain_deadline => tracing::warn!(server = name, "drain timed out; closing remaining calls"),
         }
         watcher.abort();
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+        }
         tracing::info!(server = name, "gRPC server stopped");
         Ok(())
     }

@@ -1,0 +1,73 @@
+//! The durable outbox: messages to another server (or an SMTP server) queued in the same
+//! transaction as the change they report, then delivered by a [`Dispatcher`] until the
+//! receiver has them.
+//!
+//! A dispatcher claims due messages with a lease (a conditional update, so of several
+//! dispatchers on one database — replicas — only one holds a message), renews the lease
+//! while it is delivering, and records the outcome: `sent`; or a retry after an
+//! exponential backoff with jitter; or `dead` (dead letter) after a permanent refusal or
+//! too many attempts. Due messages go oldest first, so none starves. A dispatcher that
+//! dies mid-delivery leaves its lease to run out and the message is delivered again:
+//! receivers are idempotent on the message ID.
+
+mod dispatcher;
+pub mod entity;
+mod migration;
+mod query;
+#[cfg(test)]
+mod tests;
+
+pub use dispatcher::{Deliver, Dispatcher, DispatcherConfig, Failure, backoff};
+pub use entity::Model as Message;
+pub use migration::migrations;
+pub use query::{cancel, cancel_many, count, enqueue, find, find_many};
+
+/// Where a message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Waiting to be (re)delivered.
+    Pending,
+    /// The receiver has it.
+    Sent,
+    /// Withdrawn before it was delivered; never delivered.
+    Cancelled,
+    /// Given up: refused for good or too many attempts (for an operator to look at).
+    Dead,
+}
+
+impl Status {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Cancelled => "cancelled",
+            Self::Dead => "dead",
+        }
+    }
+}
+
+/// A message to queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMessage {
+    /// Unique ID, chosen by the sender so that queueing twice queues once and the
+    /// receiver can recognise a redelivery (e.g. the Message-ID of an e-mail, or the ID
+    /// of the record it reports).
+    pub id: String,
+    /// Which dispatcher delivers it, e.g. "mail" or "buyback-result".
+    pub topic: &'static str,
+    /// What the dispatcher needs to deliver it (opaque to the outbox; may be empty when
+    /// the record named by `id` holds everything).
+    pub payload: String,
+}
+
+impl NewMessage {
+    /// A message `id` for the dispatcher of `topic`.
+    pub fn new(topic: &'static str, id: impl Into<String>, payload: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            topic,
+            payload: payload.into(),
+        }
+    }
+}

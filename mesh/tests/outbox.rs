@@ -1,0 +1,363 @@
+//! The durable outbox on SQLite and PostgreSQL: retries with backoff, dead letters after
+//! the attempt limit or a permanent refusal, leases renewed during a slow delivery, a
+//! crashed dispatcher's message redelivered after its lease, cancellation, oldest first,
+//! and two dispatchers (two replicas) on one database delivering each message once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
+use tandem_mesh::outbox::{
+    self, Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage, Status,
+};
+use tandem_mesh::testing::TestDb;
+use tokio::sync::Notify;
+
+struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        outbox::migrations()
+    }
+}
+
+const TOPIC: &str = "test";
+
+async fn open(url: &str) -> DatabaseConnection {
+    tandem_mesh::db::connect_and_migrate::<Migrator>(url)
+        .await
+        .unwrap()
+}
+
+/// A receiver that records what it got, failing the first `fail` attempts of each
+/// message (permanently when `permanent`) and taking `delay` per delivery.
+#[derive(Default)]
+struct Receiver {
+    fail: u32,
+    permanent: bool,
+    delay: Duration,
+    /// Attempts per message ID.
+    attempts: Mutex<HashMap<String, u32>>,
+    /// Successful deliveries per message ID.
+    got: Mutex<HashMap<String, u32>>,
+    /// Payloads in delivery order.
+    order: Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl Deliver for Receiver {
+    async fn deliver(&self, message: &Message) -> Result<(), Failure> {
+        let attempt = {
+            let mut attempts = self.attempts.lock().unwrap();
+            let n = attempts.entry(message.id.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        tokio::time::sleep(self.delay).await;
+        if attempt <= self.fail {
+            return Err(if self.permanent {
+                Failure::permanent("refused for good")
+            } else {
+                Failure::retry(format!("down (attempt {attempt})"))
+            });
+        }
+        *self
+            .got
+            .lock()
+            .unwrap()
+            .entry(message.id.clone())
+            .or_default() += 1;
+        self.order.lock().unwrap().push(message.payload.clone());
+        Ok(())
+    }
+}
+
+impl Receiver {
+    fn got(&self) -> HashMap<String, u32> {
+        self.got.lock().unwrap().clone()
+    }
+}
+
+fn config() -> DispatcherConfig {
+    DispatcherConfig {
+        poll_every: Duration::from_millis(20),
+        lease: Duration::from_secs(30),
+        backoff_base: Duration::from_millis(100),
+        backoff_max: Duration::from_secs(1),
+        max_attempts: 5,
+        batch: 10,
+    }
+}
+
+fn dispatcher(
+    db: &DatabaseConnection,
+    receiver: &Arc<Receiver>,
+    config: DispatcherConfig,
+) -> Dispatcher {
+    Dispatcher::new(
+        db.clone(),
+        TOPIC,
+        receiver.clone(),
+        config,
+        Arc::new(Notify::new()),
+    )
+}
+
+async fn queue(db: &DatabaseConnection, id: &str) {
+    outbox::enqueue(
+        db,
+        NewMessage::new(TOPIC, id, format!("payload of {id}")),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn message(db: &DatabaseConnection, id: &str) -> Message {
+    outbox::find(db, id).await.unwrap().expect("queued")
+}
+
+#[tokio::test]
+async fn a_failing_delivery_is_retried_with_backoff_until_it_succeeds() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let receiver = Arc::new(Receiver {
+            fail: 2,
+            ..Receiver::default()
+        });
+        let dispatcher = dispatcher(&conn, &receiver, config());
+        queue(&conn, "m1").await;
+        // Queueing the same ID again queues nothing new.
+        queue(&conn, "m1").await;
+
+        let before = Utc::now();
+        assert_eq!(dispatcher.tick().await.unwrap(), 1);
+        let m = message(&conn, "m1").await;
+        assert_eq!(
+            (m.status.as_str(), m.attempts),
+            ("pending", 1),
+            "{}",
+            db.kind
+        );
+        assert_eq!(m.last_error.as_deref(), Some("down (attempt 1)"));
+        assert!(m.lease_until.is_none() && m.lease_owner.is_none());
+        // First retry after base/2 ..= base.
+        let wait = m.next_attempt_at - before;
+        assert!(
+            wait >= chrono::Duration::milliseconds(50)
+                && wait <= chrono::Duration::milliseconds(200),
+            "{}: first retry after {wait}",
+            db.kind
+        );
+        // Not due yet: nothing to claim.
+        assert_eq!(dispatcher.tick().await.unwrap(), 0, "{}", db.kind);
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(dispatcher.tick().await.unwrap(), 1);
+        let m = message(&conn, "m1").await;
+        assert_eq!(m.attempts, 2);
+        // The second delay is about twice the first.
+        let second_wait = m.next_attempt_at - Utc::now();
+        assert!(
+            second_wait >= chrono::Duration::milliseconds(50),
+            "{}: second retry after {second_wait}",
+            db.kind
+        );
+        tokio::time::sleep(Duration::from_millis(220)).await;
+        assert_eq!(dispatcher.tick().await.unwrap(), 1);
+        let m = message(&conn, "m1").await;
+        assert_eq!((m.status.as_str(), m.attempts), ("sent", 3), "{}", db.kind);
+        assert!(m.finished_at.is_some() && m.last_error.is_none());
+        assert_eq!(receiver.got(), HashMap::from([("m1".into(), 1)]));
+        assert_eq!(outbox::count(&conn, TOPIC, Status::Sent).await.unwrap(), 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_message_goes_to_the_dead_letters_after_the_limit_or_a_permanent_refusal() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let always_down = Arc::new(Receiver {
+            fail: u32::MAX,
+            ..Receiver::default()
+        });
+        let config = DispatcherConfig {
+            backoff_base: Duration::from_millis(1),
+            backoff_max: Duration::from_millis(2),
+            max_attempts: 3,
+            ..config()
+        };
+        let retrying = dispatcher(&conn, &always_down, config.clone());
+        queue(&conn, "limit").await;
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            assert_eq!(retrying.tick().await.unwrap(), 1);
+        }
+        let m = message(&conn, "limit").await;
+        assert_eq!((m.status.as_str(), m.attempts), ("dead", 3), "{}", db.kind);
+        assert_eq!(m.last_error.as_deref(), Some("down (attempt 3)"));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(
+            retrying.tick().await.unwrap(),
+            0,
+            "{}: dead stays dead",
+            db.kind
+        );
+
+        let refusing = Arc::new(Receiver {
+            fail: u32::MAX,
+            permanent: true,
+            ..Receiver::default()
+        });
+        queue(&conn, "refused").await;
+        let refused = Dispatcher::new(
+            conn.clone(),
+            TOPIC,
+            refusing.clone(),
+            config,
+            Arc::new(Notify::new()),
+        );
+        assert_eq!(refused.tick().await.unwrap(), 1);
+        let m = message(&conn, "refused").await;
+        assert_eq!((m.status.as_str(), m.attempts), ("dead", 1), "{}", db.kind);
+        assert_eq!(outbox::count(&conn, TOPIC, Status::Dead).await.unwrap(), 2);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn two_dispatchers_on_one_database_deliver_each_message_once() {
+    for db in TestDb::all().await {
+        // Two replicas: each its own pool and dispatcher, one shared receiver.
+        let a = open(&db.url).await;
+        let b = open(&db.url).await;
+        let receiver = Arc::new(Receiver {
+            delay: Duration::from_millis(2),
+            ..Receiver::default()
+        });
+        let ids: Vec<String> = (0..60).map(|i| format!("msg-{i:02}")).collect();
+        for id in &ids {
+            queue(&a, id).await;
+        }
+        let small = DispatcherConfig {
+            batch: 4,
+            ..config()
+        };
+        let shutdown = tandem_mesh::CancellationToken::new();
+        let runs = [
+            tokio::spawn(dispatcher(&a, &receiver, small.clone()).run(shutdown.clone())),
+            tokio::spawn(dispatcher(&b, &receiver, small).run(shutdown.clone())),
+        ];
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while outbox::count(&a, TOPIC, Status::Sent).await.unwrap() < ids.len() as u64 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}: not all sent",
+                db.kind
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        shutdown.cancel();
+        for run in runs {
+            run.await.unwrap();
+        }
+        let got = receiver.got();
+        assert_eq!(got.len(), ids.len(), "{}", db.kind);
+        assert!(
+            got.values().all(|&n| n == 1),
+            "{}: some delivered twice: {got:?}",
+            db.kind
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_slow_delivery_keeps_its_lease_and_a_crashed_one_loses_it() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let short_lease = DispatcherConfig {
+            lease: Duration::from_millis(300),
+            ..config()
+        };
+        // Slow: the delivery takes three leases; the lease is renewed meanwhile, so a
+        // second dispatcher does not take the message.
+        let slow = Arc::new(Receiver {
+            delay: Duration::from_millis(900),
+            ..Receiver::default()
+        });
+        queue(&conn, "slow").await;
+        let first = dispatcher(&conn, &slow, short_lease.clone());
+        let task = tokio::spawn(async move { first.tick().await });
+        let other = dispatcher(&conn, &slow, short_lease.clone());
+        for _ in 0..8 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(other.tick().await.unwrap(), 0, "{}: lease renewed", db.kind);
+        }
+        assert_eq!(task.await.unwrap().unwrap(), 1);
+        assert_eq!(slow.got(), HashMap::from([("slow".into(), 1)]));
+
+        // Crashed: the dispatcher dies mid-delivery; after its lease another delivers.
+        let hanging = Arc::new(Receiver {
+            delay: Duration::from_secs(3600),
+            ..Receiver::default()
+        });
+        queue(&conn, "crash").await;
+        let doomed = dispatcher(&conn, &hanging, short_lease.clone());
+        let task = tokio::spawn(async move { doomed.tick().await });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        let survivor = Arc::new(Receiver::default());
+        let after = dispatcher(&conn, &survivor, short_lease);
+        assert_eq!(
+            after.tick().await.unwrap(),
+            0,
+            "{}: lease still held",
+            db.kind
+        );
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert_eq!(after.tick().await.unwrap(), 1, "{}: lease ran out", db.kind);
+        assert_eq!(message(&conn, "crash").await.status, "sent");
+        assert_eq!(survivor.got(), HashMap::from([("crash".into(), 1)]));
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn cancelled_messages_are_never_delivered_and_the_oldest_go_first() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let receiver = Arc::new(Receiver::default());
+        for id in ["c1", "c2", "c3"] {
+            queue(&conn, id).await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(outbox::cancel(&conn, "c2", Utc::now()).await.unwrap());
+        assert!(
+            !outbox::cancel(&conn, "c2", Utc::now()).await.unwrap(),
+            "only once"
+        );
+        let one_at_a_time = DispatcherConfig {
+            batch: 1,
+            ..config()
+        };
+        let dispatcher = dispatcher(&conn, &receiver, one_at_a_time);
+        assert_eq!(dispatcher.tick().await.unwrap(), 1);
+        assert_eq!(dispatcher.tick().await.unwrap(), 1);
+        assert_eq!(dispatcher.tick().await.unwrap(), 0);
+        assert_eq!(
+            *receiver.order.lock().unwrap(),
+            ["payload of c1", "payload of c3"],
+            "{}",
+            db.kind
+        );
+        assert_eq!(message(&conn, "c2").await.status, "cancelled");
+        // A sent message cannot be cancelled any more.
+        assert!(!outbox::cancel(&conn, "c1", Utc::now()).await.unwrap());
+        db.cleanup().await;
+    }
+}
