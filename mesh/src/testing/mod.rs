@@ -1,5 +1,13 @@
-//! Test helpers: a fresh database per test, on SQLite always and on PostgreSQL when
-//! `TANDEM_TEST_PG_URL` is set (required when `TANDEM_REQUIRE_PG=1`, as in CI).
+//! The shared test kit (feature `testing`): a fresh database per test, on SQLite always
+//! and on PostgreSQL when `TANDEM_TEST_PG_URL` is set (required when
+//! `TANDEM_REQUIRE_PG=1`, as in CI); servers on loopback ports; and the fixtures several
+//! crates' tests share — the demo customer, a paid device order, the ledger's soundness
+//! check, waiting for something to happen.
+
+pub mod ledger;
+pub mod orders;
+
+use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Database};
 
@@ -171,5 +179,36 @@ impl Running {
             .await
             .expect("server task panicked")
             .expect("server returned an error");
+    }
+}
+
+/// A connected channel to a server under test at `url`.
+///
+/// # Panics
+/// When the server does not accept the connection.
+pub async fn connect(url: &str) -> tonic::transport::Channel {
+    tonic::transport::Endpoint::from_shared(url.to_owned())
+        .unwrap_or_else(|e| panic!("bad URL {url}: {e}"))
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"))
+}
+
+/// Polls `check` every 50 ms until it is true; fails the test after `within`.
+///
+/// # Panics
+/// When `check` is still false after `within`.
+pub async fn eventually<F, Fut>(what: &str, within: Duration, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
