@@ -361,3 +361,34 @@ async fn cancelled_messages_are_never_delivered_and_the_oldest_go_first() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_sender_delivers_inline_what_the_background_leaves_alone_until_due() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let receiver = Arc::new(Receiver {
+            fail: 1,
+            ..Receiver::default()
+        });
+        let message = NewMessage::new(TOPIC, "inline", "now").due_in(Duration::from_secs(60));
+        outbox::enqueue(&conn, message, Utc::now()).await.unwrap();
+        let background = dispatcher(&conn, &receiver, config());
+        assert_eq!(background.tick().await.unwrap(), 0, "{}: not due", db.kind);
+        // The first inline attempt fails and is left to the background's backoff …
+        assert_eq!(
+            background.deliver_now("inline").await.unwrap(),
+            Some(Status::Pending)
+        );
+        // … a second succeeds; afterwards there is nothing left to deliver.
+        assert_eq!(
+            background.deliver_now("inline").await.unwrap(),
+            Some(Status::Sent),
+            "{}",
+            db.kind
+        );
+        assert_eq!(background.deliver_now("inline").await.unwrap(), None);
+        assert_eq!(background.deliver_now("unknown").await.unwrap(), None);
+        assert_eq!(receiver.got(), HashMap::from([("inline".into(), 1)]));
+        db.cleanup().await;
+    }
+}

@@ -181,12 +181,38 @@ impl Dispatcher {
         Ok(n)
     }
 
+    /// Delivers message `id` now, on the caller's task, whether or not it is due — for a
+    /// sender that wants the outcome before it answers. `None` when it is not pending or
+    /// another dispatcher holds it; otherwise where the message is after this attempt.
+    pub async fn deliver_now(&self, id: &str) -> Result<Option<super::Status>, DbErr> {
+        let now = Utc::now();
+        let claimed = query::claim_one(
+            &self.db,
+            self.topic,
+            id,
+            &self.owner,
+            now,
+            now + self.lease(),
+        )
+        .await?;
+        match claimed {
+            Some(message) => Ok(Some(self.attempt(&message).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The wake-up handle: notify it after queueing a message so it goes out at once.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
     fn lease(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::MAX)
     }
 
-    /// One delivery attempt of a claimed message, and its outcome recorded.
-    async fn attempt(&self, message: &Message) -> Result<(), DbErr> {
+    /// One delivery attempt of a claimed message, and its outcome recorded; where the
+    /// message is afterwards.
+    async fn attempt(&self, message: &Message) -> Result<super::Status, DbErr> {
         // Claimed with a batch: it may have been cancelled since (renewing tells).
         if !query::renew(
             &self.db,
@@ -197,7 +223,7 @@ impl Dispatcher {
         .await?
         {
             tracing::info!(topic = self.topic, id = %message.id, "message cancelled before delivery");
-            return Ok(());
+            return Ok(super::Status::Cancelled);
         }
         let result = self.deliver_renewing(message).await;
         let attempts = u32::try_from(message.attempts).unwrap_or(0) + 1;
@@ -221,6 +247,11 @@ impl Dispatcher {
             }
         };
         let (topic, id) = (self.topic, &message.id);
+        let status = match &outcome {
+            Outcome::Sent => super::Status::Sent,
+            Outcome::Retry(..) => super::Status::Pending,
+            Outcome::Dead(_) => super::Status::Dead,
+        };
         match &outcome {
             Outcome::Sent => tracing::info!(topic, %id, attempts, "message delivered"),
             Outcome::Retry(reason, at) => {
@@ -233,7 +264,7 @@ impl Dispatcher {
         if !query::finish(&self.db, id, &self.owner, outcome, now).await? {
             tracing::warn!(topic, %id, "lease lost before the outcome was recorded");
         }
-        Ok(())
+        Ok(status)
     }
 
     /// Delivers `message`, renewing the lease every third of its length until done.

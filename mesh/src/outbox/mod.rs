@@ -59,6 +59,9 @@ pub struct NewMessage {
     /// What the dispatcher needs to deliver it (opaque to the outbox; may be empty when
     /// the record named by `id` holds everything).
     pub payload: String,
+    /// How long the dispatcher leaves it alone after it is queued: time for the sender to
+    /// deliver it inline ([`Dispatcher::deliver_now`]) before the background takes over.
+    pub due_in: std::time::Duration,
 }
 
 impl NewMessage {
@@ -68,6 +71,13 @@ impl NewMessage {
             id: id.into(),
             topic,
             payload: payload.into(),
+            due_in: std::time::Duration::ZERO,
         }
+    }
+
+    /// The same message, left to the background dispatcher only after `delay`.
+    pub fn due_in(mut self, delay: std::time::Duration) -> Self {
+        self.due_in = delay;
+        self
     }
 }

@@ -18,13 +18,14 @@ pub async fn enqueue(
     message: NewMessage,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let due = now + chrono::Duration::from_std(message.due_in).unwrap_or_default();
     Entity::insert(entity::ActiveModel {
         id: Set(message.id),
         topic: Set(message.topic.to_owned()),
         payload: Set(message.payload),
         status: Set(Status::Pending.as_str().to_owned()),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        next_attempt_at: Set(due),
         lease_owner: Set(None),
         lease_until: Set(None),
         last_error: Set(None),
@@ -144,6 +145,29 @@ pub(super) async fn claim(
     let mut claimed = Entity::find().from_raw_sql(statement).all(db).await?;
     claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     Ok(claimed)
+}
+
+/// Claims message `id` of `topic` for `owner` until `until` if no live lease holds it and
+/// it is pending, due or not.
+pub(super) async fn claim_one(
+    db: &impl ConnectionTrait,
+    topic: &str,
+    id: &str,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Option<Message>, DbErr> {
+    let update = Query::update()
+        .table(Entity)
+        .value(Column::LeaseOwner, owner)
+        .value(Column::LeaseUntil, until)
+        .and_where(Column::Id.eq(id))
+        .and_where(Column::Topic.eq(topic))
+        .cond_where(free(now))
+        .returning_all()
+        .to_owned();
+    let statement = db.get_database_backend().build(&update);
+    Entity::find().from_raw_sql(statement).one(db).await
 }
 
 /// Extends `owner`'s lease of a pending message to `until`; false when the message is no

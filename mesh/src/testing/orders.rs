@@ -30,12 +30,7 @@ pub fn alex_morgan(customer_id: &str, email: &str) -> CustomerInfo {
 ///
 /// # Panics
 /// When the seller refuses.
-pub async fn reserve(
-    channel: &Channel,
-    customer: CustomerInfo,
-    product: &str,
-    key: &str,
-) -> Order {
+pub async fn reserve(channel: &Channel, customer: CustomerInfo, product: &str, key: &str) -> Order {
     AccessoryOrdersClient::new(channel.clone())
         .reserve_order(ReserveOrderRequest {
             idempotency_key: key.into(),
