@@ -6,6 +6,7 @@
 //! A service crate contributes only its business service and migrator; everything a
 //! server needs around them lives here, once.
 
+pub mod assertion;
 pub mod cache;
 pub mod client;
 pub mod config;
@@ -13,10 +14,13 @@ pub mod db;
 pub mod hex;
 pub mod idempotency;
 pub mod outbox;
+pub mod partner;
+pub mod pki;
 pub mod server;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+pub mod tls;
 #[cfg(feature = "testing")]
 pub mod testing;
 
