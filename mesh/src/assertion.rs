@@ -101,12 +101,16 @@ impl Signer {
         };
         if !path.exists() {
             let rng = ring::rand::SystemRandom::new();
-            let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| KeyError::Bad(path.into()))?;
+            let pkcs8 =
+                Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| KeyError::Bad(path.into()))?;
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(io)?;
             }
-            write_private(path, &base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref()))
-                .map_err(io)?;
+            write_private(
+                path,
+                &base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref()),
+            )
+            .map_err(io)?;
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
         let der = base64::engine::general_purpose::STANDARD
@@ -123,8 +127,8 @@ impl Signer {
 
     /// The assertion that the call is for `subject` in `role`, valid for `ttl`.
     pub fn sign(&self, subject: &str, role: Role, ttl: std::time::Duration) -> String {
-        let expires_at = chrono::Utc::now().timestamp()
-            + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
+        let expires_at =
+            chrono::Utc::now().timestamp() + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
         self.sign_assertion(&UserAssertion {
             subject: subject.to_owned(),
             role,
@@ -164,7 +168,9 @@ impl Verifier {
     /// `now` (Unix seconds).
     pub fn verify(&self, token: &str, now: i64) -> Result<UserAssertion, AssertionError> {
         let (signed, signature) = token.rsplit_once('.').ok_or(AssertionError::Malformed)?;
-        let payload = signed.strip_prefix("v1.").ok_or(AssertionError::Malformed)?;
+        let payload = signed
+            .strip_prefix("v1.")
+            .ok_or(AssertionError::Malformed)?;
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .map_err(|_| AssertionError::Malformed)?;

@@ -9,10 +9,31 @@ use tonic::transport::{Channel, Endpoint};
 use crate::config::ClientConfig;
 
 /// A lazily connected channel to the server at `url` (e.g. `http://127.0.0.1:50052`).
-/// Cloning it is cheap and shares the HTTP/2 connection.
+/// Cloning it is cheap and shares the HTTP/2 connection. With TLS material in `config`
+/// the call is mutual TLS: this partner's certificate is presented and the server's is
+/// verified against the CA bundle for the URL's host.
 pub fn channel(url: &str, config: &ClientConfig) -> anyhow::Result<Channel> {
-    let endpoint = Endpoint::from_shared(url.to_owned())
-        .map_err(|err| anyhow::anyhow!("invalid server URL {url:?}: {err}"))?
+    let invalid =
+        |err: &dyn std::fmt::Display| anyhow::anyhow!("invalid server URL {url:?}: {err}");
+    let mut endpoint = match &config.tls {
+        None => Endpoint::from_shared(url.to_owned()).map_err(|e| invalid(&e))?,
+        Some(tls) => {
+            let https = match url.strip_prefix("http://") {
+                Some(rest) => format!("https://{rest}"),
+                None => url.to_owned(),
+            };
+            let endpoint = Endpoint::from_shared(https).map_err(|e| invalid(&e))?;
+            let host = endpoint
+                .uri()
+                .host()
+                .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+                .ok_or_else(|| invalid(&"no host"))?;
+            endpoint
+                .tls_config(tls.client_config(&host))
+                .map_err(|e| invalid(&e))?
+        }
+    };
+    endpoint = endpoint
         .connect_timeout(config.connect_timeout)
         .tcp_nodelay(true)
         .http2_keep_alive_interval(Duration::from_secs(30))

@@ -64,6 +64,7 @@ impl RuntimeArgs {
         ClientConfig {
             connect_timeout: Duration::from_millis(self.connect_timeout_ms),
             call_timeout: Duration::from_millis(self.call_timeout_ms),
+            tls: None,
         }
     }
 }
@@ -83,6 +84,11 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// How long idempotency keys are remembered before the sweeper forgets them.
     pub idempotency_retention: Duration,
+    /// The server's certificate and the CA bundle it checks callers against; `None`
+    /// serves plaintext (`--insecure-plaintext`, tests of other concerns).
+    pub tls: Option<crate::tls::TlsMaterial>,
+    /// Who may call what.
+    pub access: crate::partner::Access,
 }
 
 impl Default for ServerConfig {
@@ -94,6 +100,8 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::ZERO,
             drain_timeout: Duration::from_secs(10),
             idempotency_retention: crate::idempotency::DEFAULT_RETENTION,
+            tls: None,
+            access: crate::partner::Access::Open,
         }
     }
 }
@@ -106,6 +114,9 @@ pub struct ClientConfig {
     /// Deadline sent with each call (`grpc-timeout`), unless the caller's own budget is
     /// shorter.
     pub call_timeout: Duration,
+    /// The certificate this partner presents and the CA bundle it checks servers
+    /// against; `None` calls plaintext.
+    pub tls: Option<crate::tls::TlsMaterial>,
 }
 
 impl Default for ClientConfig {
@@ -113,6 +124,7 @@ impl Default for ClientConfig {
         Self {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(1),
+            tls: None,
         }
     }
 }

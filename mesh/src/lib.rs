@@ -20,9 +20,9 @@ pub mod server;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
-pub mod tls;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tls;
 
 pub use config::{ClientConfig, RuntimeArgs, ServerConfig};
 pub use server::GrpcServer;

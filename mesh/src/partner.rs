@@ -44,7 +44,9 @@ pub enum PolicyError {
     #[error("policy: {0}")]
     Parse(String),
     /// A rule is not `package.Service/Method` or `package.Service/*`.
-    #[error("policy: partner {partner:?}: {rule:?} is not `package.Service/Method` or `package.Service/*`")]
+    #[error(
+        "policy: partner {partner:?}: {rule:?} is not `package.Service/Method` or `package.Service/*`"
+    )]
     BadRule {
         /// The partner the rule belongs to.
         partner: String,
@@ -77,7 +79,8 @@ struct PartnerRules {
 impl Policy {
     /// Reads a policy in TOML: `[partners.gateway] allow = ["tandem.x.v1.Svc/*", …]`.
     pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| PolicyError::Parse(e.to_string()))?;
+        let file: PolicyFile =
+            toml::from_str(text).map_err(|e| PolicyError::Parse(e.to_string()))?;
         let mut partners = BTreeMap::new();
         for (partner, rules) in file.partners {
             crate::pki::validate_partner(&partner)
@@ -175,10 +178,8 @@ where
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = futures::future::Either<
-        S::Future,
-        std::future::Ready<Result<Self::Response, Self::Error>>,
-    >;
+    type Future =
+        futures::future::Either<S::Future, std::future::Ready<Result<Self::Response, Self::Error>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -236,14 +237,26 @@ mod tests {
     fn a_partner_may_call_what_its_list_names_and_the_open_services() {
         let policy = Policy::from_toml(POLICY).unwrap();
         let cases = [
-            ("gateway", "/tandem.insurance.v1.InsurancePlans/SearchPlans", true),
+            (
+                "gateway",
+                "/tandem.insurance.v1.InsurancePlans/SearchPlans",
+                true,
+            ),
             ("gateway", "/tandem.settlement.v1.Settlement/Pay", true),
             ("gateway", "/tandem.settlement.v1.Settlement/Payout", false),
             ("crm", "/tandem.leads.v1.StaffLeads/ListLeads", true),
             ("crm", "/tandem.leads.v1.StaffLeads/CloseLead", false),
             ("crm", "/grpc.health.v1.Health/Check", true),
-            ("crm", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", true),
-            ("stranger", "/tandem.insurance.v1.InsurancePlans/SearchPlans", false),
+            (
+                "crm",
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                true,
+            ),
+            (
+                "stranger",
+                "/tandem.insurance.v1.InsurancePlans/SearchPlans",
+                false,
+            ),
             ("gateway", "/not-a-path", false),
         ];
         for (partner, path, allowed) in cases {

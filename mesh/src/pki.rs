@@ -12,8 +12,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 
 use crate::tls::TlsFiles;
@@ -145,9 +145,9 @@ impl LocalCa {
             });
         }
         params.subject_alt_names = sans;
-        let cert = params
-            .signed_by(&key, &self.issuer)
-            .map_err(|source| cert_error(&format!("signing the certificate of {partner}"), source))?;
+        let cert = params.signed_by(&key, &self.issuer).map_err(|source| {
+            cert_error(&format!("signing the certificate of {partner}"), source)
+        })?;
         write_private(&files.key, &key.serialize_pem())?;
         write(&files.cert, &cert.pem())?;
         Ok(files)

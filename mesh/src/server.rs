@@ -17,6 +17,7 @@ use tower_http::classify::{GrpcCode, GrpcErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
+use crate::partner::AuthorizeLayer;
 
 /// How often expired idempotency keys are swept.
 const SWEEP_EVERY: Duration = Duration::from_secs(600);
@@ -130,31 +131,50 @@ impl GrpcServer {
             // One span per RPC, child of the caller's trace context when one is sent;
             // only server faults are logged as failures, not answers like NOT_FOUND.
             .layer(TraceLayer::new(SharedClassifier::new(server_faults())).make_span_with(rpc_span))
+            // Only verified partners, only the methods the policy grants them.
+            .layer(AuthorizeLayer::new(config.access.clone()))
             // At most this many RPCs in progress at once; the rest wait.
             .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
                 config.concurrency_limit,
             ))
             .into_inner();
 
-        // tonic sets TCP_NODELAY only on listeners it binds itself.
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        // Stops accepting TLS connections once the grace is over.
+        let accept_stop = CancellationToken::new();
         let stopping = {
             let reporter = reporter.clone();
             let shutdown = shutdown.clone();
+            let accept_stop = accept_stop.clone();
             let grace = config.shutdown_grace;
             async move {
                 shutdown.cancelled().await;
                 set_all(&reporter, &service_names, false).await;
                 tokio::time::sleep(grace).await;
+                accept_stop.cancel();
                 tracing::info!(server = name, "refusing new connections, draining");
             }
         };
-        tracing::info!(server = name, %addr, "gRPC server listening");
-        let serve = tonic::transport::Server::builder()
+        let router = tonic::transport::Server::builder()
             .timeout(config.request_timeout)
             .layer(layers)
-            .add_routes(routes)
-            .serve_with_incoming_shutdown(incoming, stopping);
+            .add_routes(routes);
+        let serve = match &config.tls {
+            None => {
+                tracing::warn!(server = name, %addr, "gRPC server listening WITHOUT TLS: every caller may call everything");
+                // tonic sets TCP_NODELAY only on listeners it binds itself.
+                let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+                futures::future::Either::Left(
+                    router.serve_with_incoming_shutdown(incoming, stopping),
+                )
+            }
+            Some(material) => {
+                tracing::info!(server = name, %addr, "gRPC server listening (mutual TLS)");
+                let incoming = crate::tls::incoming(listener, material, accept_stop)?;
+                futures::future::Either::Right(
+                    router.serve_with_incoming_shutdown(incoming, stopping),
+                )
+            }
+        };
         let drain_deadline = async {
             shutdown.cancelled().await;
             tokio::time::sleep(config.shutdown_grace + config.drain_timeout).await;

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::server::WebPkiClientVerifier;
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -125,12 +125,10 @@ impl TlsMaterial {
     /// for and checked per connection.
     pub fn server_config(&self) -> Result<Arc<rustls::ServerConfig>, TlsError> {
         let provider = provider();
-        let verifier = WebPkiClientVerifier::builder_with_provider(
-            Arc::new(self.roots()?),
-            provider.clone(),
-        )
-        .build()
-        .map_err(|e| rustls::Error::General(e.to_string()))?;
+        let verifier =
+            WebPkiClientVerifier::builder_with_provider(Arc::new(self.roots()?), provider.clone())
+                .build()
+                .map_err(|e| rustls::Error::General(e.to_string()))?;
         let chain = certs(&self.cert_pem, Path::new("certificate"))?;
         let key = PrivateKeyDer::from_pem_slice(&self.key_pem)
             .map_err(|e| pem(Path::new("key"), e.to_string()))?;
@@ -268,10 +266,7 @@ impl AsyncWrite for TlsConnection {
         Pin::new(&mut self.stream).poll_flush(cx)
     }
 
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 
