@@ -5,6 +5,7 @@
 
 mod association;
 pub mod benefit;
+pub mod buyback_result;
 mod filter;
 pub mod matching;
 pub mod order;
@@ -13,7 +14,7 @@ pub mod throttle;
 
 pub use association::{AssociationRule, PlanAssociation};
 pub use benefit::{BenefitRule, BenefitTable, UsedItem};
-pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter};
+pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter, SearchPage};
 pub use order_number::OrderNumber;
 pub use tandem_mesh::status::InvalidField;
 
@@ -57,6 +58,25 @@ impl Device {
     pub fn purchase_path(&self) -> String {
         format!("/devices/{}", self.product_id)
     }
+}
+
+/// `value` trimmed: required, at most `max` printable characters.
+pub fn required_text<'a>(
+    field: &'static str,
+    value: &'a str,
+    max: usize,
+) -> Result<&'a str, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(InvalidField::new(field, "required"));
+    }
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            field,
+            format!("at most {max} printable characters"),
+        ));
+    }
+    Ok(value)
 }
 
 /// ID of the buy-back center this sales center designates (seed 004, claim 1).
