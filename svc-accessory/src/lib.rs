@@ -21,6 +21,8 @@ mod error;
 mod grpc;
 pub mod migration;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::time::Duration;
 

@@ -73,9 +73,9 @@ impl SalesCenter for SalesCenterService {
         &self,
         request: Request<RecordBuybackResultRequest>,
     ) -> Reply<RecordBuybackResultResponse> {
-        let stored = self.app.record_buyback_result(request.into_inner()).await?;
+        let recorded = self.app.record_buyback_result(request.into_inner()).await?;
         Ok(Response::new(RecordBuybackResultResponse {
-            result: Some(mapping::buyback_result(&stored)),
+            result: Some(mapping::buyback_result(&recorded)),
         }))
     }
 }

@@ -6,7 +6,8 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter,
 };
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
@@ -141,17 +142,9 @@ pub async fn confirm(
     if !order::may_confirm(current.status, current.payment_id.as_deref(), payment_id)? {
         return Ok(current);
     }
-    let row = sales_order::ActiveModel {
-        order_number: Unchanged(current.order_number),
-        status: Set(OrderStatus::Confirmed.as_str().to_owned()),
-        payment_id: Set(Some(payment_id.to_owned())),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(to_order(row)?)
+    let mut change = status_change(current.order_number, OrderStatus::Confirmed, now);
+    change.payment_id = Set(Some(payment_id.to_owned()));
+    commit_change(txn, change).await
 }
 
 /// Cancels an order and returns its stock; a cancelled order is returned as it is.
@@ -179,14 +172,30 @@ pub async fn cancel(
         .filter(product::Column::ProductId.eq(current.product_id.as_str()))
         .exec(&txn)
         .await?;
-    let row = sales_order::ActiveModel {
-        order_number: Unchanged(current.order_number),
-        status: Set(OrderStatus::Cancelled.as_str().to_owned()),
+    let change = status_change(current.order_number, OrderStatus::Cancelled, now);
+    commit_change(txn, change).await
+}
+
+/// The change of order `order_number` to `status` at `now`.
+fn status_change(
+    order_number: String,
+    status: OrderStatus,
+    now: DateTime<Utc>,
+) -> sales_order::ActiveModel {
+    sales_order::ActiveModel {
+        order_number: Unchanged(order_number),
+        status: Set(status.as_str().to_owned()),
         updated_at: Set(now),
         ..Default::default()
     }
-    .update(&txn)
-    .await?;
+}
+
+/// Writes `change` in `txn` and commits; the order as changed.
+async fn commit_change(
+    txn: DatabaseTransaction,
+    change: sales_order::ActiveModel,
+) -> Result<Order, AccessoryError> {
+    let row = change.update(&txn).await?;
     txn.commit().await?;
     Ok(to_order(row)?)
 }
