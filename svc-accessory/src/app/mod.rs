@@ -34,7 +34,7 @@ pub use arrange_installation::Installation;
 pub use confirm_order::ConfirmedOrder;
 pub use find_associated::AssociatedDevices;
 pub use get_buyback_designation::BuybackStatus;
-pub use verify_purchase::Verification;
+pub use verify_purchase::{PurchaseMatch, Verification};
 
 /// The accessory seller's state, shared by its gRPC services and background loop; cheap
 /// to clone.

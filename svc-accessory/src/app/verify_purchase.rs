@@ -25,16 +25,20 @@ pub enum Verification {
     /// caller cannot tell which.
     NoMatch,
     /// The data matches the registration of a paid order.
-    Match {
-        /// The order.
-        order: Order,
-        /// The goods it bought.
-        device: Device,
-        /// The designated center; `None` when the goods are not targeted.
-        designation: Option<Designation>,
-        /// The benefit for the used item offered, if one applies.
-        benefit: Option<BenefitRule>,
-    },
+    Match(Box<PurchaseMatch>),
+}
+
+/// What a matching verification tells the buy-back center.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurchaseMatch {
+    /// The order.
+    pub order: Order,
+    /// The goods it bought.
+    pub device: Device,
+    /// The designated center; `None` when the goods are not targeted.
+    pub designation: Option<Designation>,
+    /// The benefit for the used item offered, if one applies.
+    pub benefit: Option<BenefitRule>,
 }
 
 impl App {
@@ -87,11 +91,11 @@ impl App {
             .cloned();
         let designation = table.designation(&device, &order.order_number);
         tracing::info!(order = %order.order_number, "purchase verification: match");
-        Ok(Verification::Match {
+        Ok(Verification::Match(Box::new(PurchaseMatch {
             order,
             device,
             designation,
             benefit,
-        })
+        })))
     }
 }

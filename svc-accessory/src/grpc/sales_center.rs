@@ -9,7 +9,7 @@ use tandem_proto::accessory::v1::{
 use tonic::{Request, Response, Status};
 
 use super::mapping;
-use crate::app::{App, Verification};
+use crate::app::{App, PurchaseMatch, Verification};
 
 /// The sales center of buy-back over gRPC.
 pub struct SalesCenterService {
@@ -53,18 +53,21 @@ impl SalesCenter for SalesCenterService {
                 result: VerifyResult::NoMatch as i32,
                 ..Default::default()
             },
-            Verification::Match {
-                order,
-                device,
-                designation,
-                benefit,
-            } => VerifyPurchaseResponse {
-                result: VerifyResult::Match as i32,
-                goods: Some(mapping::goods(&order, &device)),
-                designation: Some(mapping::designation(designation)),
-                benefit: benefit.as_ref().map(mapping::particular),
-                order_number: order.order_number,
-            },
+            Verification::Match(matched) => {
+                let PurchaseMatch {
+                    order,
+                    device,
+                    designation,
+                    benefit,
+                } = *matched;
+                VerifyPurchaseResponse {
+                    result: VerifyResult::Match as i32,
+                    goods: Some(mapping::goods(&order, &device)),
+                    designation: Some(mapping::designation(designation)),
+                    benefit: benefit.as_ref().map(mapping::particular),
+                    order_number: order.order_number,
+                }
+            }
         };
         Ok(Response::new(reply))
     }
