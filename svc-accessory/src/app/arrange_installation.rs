@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tandem_proto::accessory::v1::ArrangeInstallationRequest;
-use tandem_proto::common::v1::Address;
 use tandem_proto::install::v1::{BookInstallationRequest, Booking, InstallCustomer};
 use tonic::Status;
 
@@ -50,7 +49,6 @@ impl App {
             return Err(NotAllowed("this device needs no installer".into()).into());
         }
         let buyer = &current.buyer;
-        let address = &buyer.address;
         let booking = BookInstallationRequest {
             idempotency_key: format!("{}:{}", current.order_number, request.idempotency_key),
             slot_id: request.slot_id.clone(),
@@ -62,14 +60,7 @@ impl App {
                 name: buyer.name.clone(),
                 phone: buyer.phone.clone(),
                 email: buyer.email.clone(),
-                address: Some(Address {
-                    line1: address.line1.clone(),
-                    line2: address.line2.clone(),
-                    city: address.city.clone(),
-                    region: address.region.clone(),
-                    postal_code: address.postal_code.clone(),
-                    country: address.country.clone(),
-                }),
+                address: Some(buyer.address.clone()),
             }),
         };
         let budget = self.client.call_timeout.min(caller_budget);

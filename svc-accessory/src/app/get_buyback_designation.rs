@@ -3,23 +3,17 @@
 
 use tandem_proto::accessory::v1::GetBuybackDesignationRequest;
 
-use super::App;
-use crate::domain::Device;
-use crate::domain::benefit::Designation;
+use super::{App, DesignatedOrder};
 use crate::domain::buyback_result::BuybackResult;
-use crate::domain::order::{NotAllowed, Order, OrderStatus};
+use crate::domain::order::{NotAllowed, OrderStatus};
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
 
 /// Where a paid order stands with buy-back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuybackStatus {
-    /// The order.
-    pub order: Order,
-    /// The goods it bought.
-    pub device: Device,
-    /// The designated center; `None` when the goods are not targeted.
-    pub designation: Option<Designation>,
+    /// The order, its goods and their designation.
+    pub designated: DesignatedOrder,
     /// The results recorded for it, oldest first.
     pub results: Vec<BuybackResult>,
 }
@@ -38,16 +32,10 @@ impl App {
             )
             .into());
         }
-        let device = self.bought(&order).await?;
-        let designation = self
-            .benefit_table()
-            .await?
-            .designation(&device, &order.order_number);
-        let results = buyback::results_for(&self.db, &order.order_number).await?;
+        let designated = self.designated(order, &self.benefit_table().await?).await?;
+        let results = buyback::results_for(&self.db, &designated.order.order_number).await?;
         Ok(BuybackStatus {
-            order,
-            device,
-            designation,
+            designated,
             results,
         })
     }

@@ -25,13 +25,13 @@ use tandem_mesh::cache::Snapshot;
 use tandem_proto::install::v1::installers_client::InstallersClient;
 use tonic::transport::Channel;
 
+use crate::domain::benefit::Designation;
 use crate::domain::order::Order;
 use crate::domain::{BenefitTable, Device, OrderNumber};
 use crate::error::AccessoryError;
 use crate::store::{self, CatalogSnapshot};
 
 pub use arrange_installation::Installation;
-pub use confirm_order::ConfirmedOrder;
 pub use find_associated::AssociatedDevices;
 pub use get_buyback_designation::BuybackStatus;
 pub use verify_purchase::{PurchaseMatch, Verification};
@@ -48,6 +48,17 @@ pub struct App {
     installers: InstallersClient<Channel>,
     /// Deadlines for calls to the installer server.
     client: ClientConfig,
+}
+
+/// A paid order with the goods it bought and what buy-back offers for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesignatedOrder {
+    /// The order.
+    pub order: Order,
+    /// The goods it bought.
+    pub device: Device,
+    /// The designated buy-back center; `None` when the goods are not targeted.
+    pub designation: Option<Designation>,
 }
 
 impl App {
@@ -67,11 +78,21 @@ impl App {
         }
     }
 
-    /// The device an order bought.
-    async fn bought(&self, order: &Order) -> Result<Device, AccessoryError> {
-        store::product(&self.db, &order.product_id)
+    /// `order` with the device it bought and their designation by `table`.
+    async fn designated(
+        &self,
+        order: Order,
+        table: &BenefitTable,
+    ) -> Result<DesignatedOrder, AccessoryError> {
+        let device = store::product(&self.db, &order.product_id)
             .await?
-            .ok_or_else(|| AccessoryError::ProductNotFound(order.product_id.clone()))
+            .ok_or_else(|| AccessoryError::ProductNotFound(order.product_id.clone()))?;
+        let designation = table.designation(&device, &order.order_number);
+        Ok(DesignatedOrder {
+            order,
+            device,
+            designation,
+        })
     }
 
     /// The buy-back benefit table.

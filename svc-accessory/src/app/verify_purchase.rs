@@ -6,12 +6,12 @@
 use chrono::Utc;
 use tandem_proto::accessory::v1::VerifyPurchaseRequest;
 
-use super::App;
-use crate::domain::benefit::{BenefitRule, Designation, UsedItem};
+use super::{App, DesignatedOrder};
+use crate::domain::benefit::{BenefitRule, UsedItem};
 use crate::domain::matching::{self, PersonalData};
-use crate::domain::order::{Order, OrderStatus};
+use crate::domain::order::OrderStatus;
+use crate::domain::required_text;
 use crate::domain::throttle::{self, MAX_PER_CALLER, MAX_PER_ORDER};
-use crate::domain::{Device, required_text};
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
 
@@ -31,12 +31,8 @@ pub enum Verification {
 /// What a matching verification tells the buy-back center.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PurchaseMatch {
-    /// The order.
-    pub order: Order,
-    /// The goods it bought.
-    pub device: Device,
-    /// The designated center; `None` when the goods are not targeted.
-    pub designation: Option<Designation>,
+    /// The order, its goods and their designation.
+    pub designated: DesignatedOrder,
     /// The benefit for the used item offered, if one applies.
     pub benefit: Option<BenefitRule>,
 }
@@ -83,18 +79,16 @@ impl App {
         };
         let released: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
         buyback::release_attempt(&self.db, &released).await?;
-        let device = self.bought(&order).await?;
         let table = self.benefit_table().await?;
+        let designated = self.designated(order, &table).await?;
+        let device = &designated.device;
         let benefit = used
             .as_ref()
             .and_then(|u| table.benefit_for(&device.maker, &device.model, u))
             .cloned();
-        let designation = table.designation(&device, &order.order_number);
-        tracing::info!(order = %order.order_number, "purchase verification: match");
+        tracing::info!(order = %designated.order.order_number, "purchase verification: match");
         Ok(Verification::Match(Box::new(PurchaseMatch {
-            order,
-            device,
-            designation,
+            designated,
             benefit,
         })))
     }

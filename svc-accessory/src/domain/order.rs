@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use tandem_proto::accessory::v1::{CustomerInfo, DeviceCategory};
+use tandem_proto::common::v1::Address;
 
 use super::matching::PersonalData;
 use super::{Device, InvalidField};
@@ -107,24 +108,7 @@ pub struct Buyer {
     /// Phone number.
     pub phone: String,
     /// Where the goods go.
-    pub address: PostalAddress,
-}
-
-/// A postal address as registered.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PostalAddress {
-    /// First address line.
-    pub line1: String,
-    /// Second address line.
-    pub line2: String,
-    /// City.
-    pub city: String,
-    /// State or region.
-    pub region: String,
-    /// Postal (ZIP) code.
-    pub postal_code: String,
-    /// ISO 3166-1 alpha-2 country code.
-    pub country: String,
+    pub address: Address,
 }
 
 impl Buyer {
@@ -149,14 +133,7 @@ impl Buyer {
             name: c.name.clone(),
             email: c.email.clone(),
             phone: c.phone.clone(),
-            address: PostalAddress {
-                line1: a.line1,
-                line2: a.line2,
-                city: a.city,
-                region: a.region,
-                postal_code: a.postal_code,
-                country: a.country,
-            },
+            address: a,
         })
     }
 }

@@ -36,10 +36,11 @@ impl SalesCenter for SalesCenterService {
             .app
             .get_buyback_designation(request.into_inner())
             .await?;
+        let designated = status.designated;
         Ok(Response::new(GetBuybackDesignationResponse {
-            order_number: status.order.order_number.clone(),
-            goods: Some(mapping::goods(&status.order, &status.device)),
-            designation: Some(mapping::designation(status.designation)),
+            order_number: designated.order.order_number.clone(),
+            goods: Some(mapping::goods(&designated.order, &designated.device)),
+            designation: Some(mapping::designation(designated.designation)),
             results: status.results.iter().map(mapping::buyback_result).collect(),
         }))
     }
@@ -55,17 +56,15 @@ impl SalesCenter for SalesCenterService {
             },
             Verification::Match(matched) => {
                 let PurchaseMatch {
-                    order,
-                    device,
-                    designation,
+                    designated,
                     benefit,
                 } = *matched;
                 VerifyPurchaseResponse {
                     result: VerifyResult::Match as i32,
-                    goods: Some(mapping::goods(&order, &device)),
-                    designation: Some(mapping::designation(designation)),
+                    goods: Some(mapping::goods(&designated.order, &designated.device)),
+                    designation: Some(mapping::designation(designated.designation)),
                     benefit: benefit.as_ref().map(mapping::particular),
-                    order_number: order.order_number,
+                    order_number: designated.order.order_number,
                 }
             }
         };

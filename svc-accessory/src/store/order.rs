@@ -11,9 +11,10 @@ use sea_orm::{
 };
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::common::v1::Address;
 
 use super::entity::{product, sales_order};
-use crate::domain::order::{self, Buyer, Order, OrderStatus, PostalAddress};
+use crate::domain::order::{self, Buyer, Order, OrderStatus};
 use crate::domain::{Device, OrderNumber};
 use crate::error::AccessoryError;
 
@@ -247,7 +248,7 @@ fn to_order(row: sales_order::Model) -> Result<Order, DbErr> {
             name: row.customer_name,
             email: row.customer_email,
             phone: row.customer_phone,
-            address: PostalAddress {
+            address: Address {
                 line1: row.address_line1,
                 line2: row.address_line2,
                 city: row.city,

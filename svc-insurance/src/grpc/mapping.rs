@@ -7,10 +7,10 @@ use tandem_proto::insurance::v1::{
 };
 
 use crate::app::QuoteWithPlan;
-use crate::domain::Plan;
 use crate::domain::discount::Target;
 use crate::domain::offer::Offer;
 use crate::domain::quote::QuoteStatus;
+use crate::domain::{Factor, Plan};
 
 /// `minor` units of `currency`.
 fn money(minor_units: i64, currency: &str) -> Option<Money> {
@@ -42,17 +42,17 @@ pub(super) fn offer(offer: Offer) -> PlanOffer {
     PlanOffer {
         plan: Some(plan(&offer.plan)),
         premium: money(offer.premium_minor, &offer.plan.currency),
-        factors: offer
-            .factors
-            .into_iter()
-            .map(|f| RatingFactor {
-                name: f.name,
-                basis_points: f.basis_points,
-            })
-            .collect(),
+        factors: offer.factors.into_iter().map(RatingFactor::from).collect(),
         device_info_available: offer.devices.is_some(),
         devices: offer.devices.unwrap_or_default(),
         region: offer.region.to_owned(),
+    }
+}
+
+impl From<Factor> for RatingFactor {
+    fn from(factor: Factor) -> Self {
+        let Factor { name, basis_points } = factor;
+        Self { name, basis_points }
     }
 }
 
