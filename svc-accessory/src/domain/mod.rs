@@ -1,7 +1,9 @@
 //! Pure rules of the accessory seller: which devices go with an insurance plan
-//! (`PlanAssociation`) and what a catalogue search may ask for (`ProductFilter`); as the
-//! sales center of buy-back, the benefit table (`BenefitTable`), the matching of personal
-//! data (`matching`) and the throttling of verifications (`throttle`).
+//! (`PlanAssociation`), what a catalogue search may ask for (`ProductFilter`), what an
+//! order is and how it may change (`order`, `OrderNumber`); as the sales center of
+//! buy-back, the benefit table and the designation (`benefit`), the results reported
+//! back (`buyback_result`), the matching of personal data (`matching`) and the
+//! throttling of verifications (`throttle`). No I/O.
 
 mod association;
 pub mod benefit;
