@@ -10,15 +10,19 @@
 //! the buy-back center, and `SalesCenter` verifies purchases for the buy-back center —
 //! match or no-match only, throttled — and records the results it reports back.
 //!
-//! `grpc` maps requests, `domain` holds the association, search, benefit, matching and
+//! `grpc` maps requests and replies, `app` holds the use cases (one file each) and the
+//! reservation sweeper, `domain` the association, search, order, benefit, matching and
 //! throttling rules (pure, unit tested), `store` the sea-orm entities and queries,
 //! `migration` the schema.
 
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
 pub mod migration;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::time::Duration;
 
@@ -41,9 +45,6 @@ pub struct Peers {
     /// Connect timeout and per-call deadline.
     pub client: ClientConfig,
 }
-
-/// How often expired reservations are swept.
-const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 /// How long association lookups may serve a loaded catalogue before reloading it.
 pub const CATALOG_TTL: Duration = Duration::from_secs(2);
@@ -70,40 +71,18 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
-    let sweeper = tokio::spawn(sweep_reservations(db.clone(), shutdown.clone()));
+    let app = app::App::new(db.clone(), CATALOG_TTL, install, peers.client);
+    let sweeper = tokio::spawn(app::sweep_expired::run(app.clone(), shutdown.clone()));
     let result = GrpcServer::new("accessory", config)
         .add_service(AccessoryCatalogServer::new(CatalogService::new(
-            db.clone(),
-            CATALOG_TTL,
+            app.clone(),
         )))
-        .add_service(AccessoryOrdersServer::new(OrderService::new(
-            db.clone(),
-            install,
-            peers.client,
-        )))
-        .add_service(SalesCenterServer::new(SalesCenterService::new(db.clone())))
+        .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
+        .add_service(SalesCenterServer::new(SalesCenterService::new(app)))
         .with_database(db)
+        .with_idempotency_keys()
         .run(listener, shutdown)
         .await;
     sweeper.abort();
     result
-}
-
-/// Returns the stock of reservations left unpaid past their hold, and drops verification
-/// counters whose window is over.
-async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken) {
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(SWEEP_EVERY) => {}
-        }
-        match store::order::sweep_expired(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
-            Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
-        }
-        if let Err(err) = store::buyback::sweep_throttle(&db, chrono::Utc::now()).await {
-            tracing::warn!(%err, "sweeping verification counters failed");
-        }
-    }
 }

@@ -4,9 +4,11 @@
 //! each plan (claims 1, 11, 21, 26). If the accessory server does not answer in time,
 //! plans are still offered, marked as having no device information.
 //!
-//! `grpc` maps requests, `domain` holds rating and eligibility (pure, unit tested),
-//! `store` the sea-orm entity and queries, `migration` the schema.
+//! `grpc` maps requests and replies, `app` holds the use cases (one file each), `domain`
+//! rating, eligibility, discount and quote rules (pure, unit tested), `store` the
+//! sea-orm entities and queries, `migration` the schema.
 
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
@@ -22,9 +24,6 @@ use tokio::net::TcpListener;
 
 pub use error::InsuranceError;
 pub use grpc::{PlanService, SalesService};
-
-/// How long a loaded plan catalogue is served before it is reloaded.
-const PLANS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Where the insurance server finds the servers it calls.
 #[derive(Clone, Debug)]
@@ -46,7 +45,7 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the plan catalogue on `listener` until `shutdown` is cancelled.
+/// Serves the plan catalogue and sales on `listener` until `shutdown` is cancelled.
 pub async fn serve(
     listener: TcpListener,
     db: DatabaseConnection,
@@ -55,21 +54,12 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
-    let plans = std::sync::Arc::new(tandem_mesh::cache::Snapshot::new(PLANS_TTL));
+    let app = app::App::new(db.clone(), accessory, peers.client);
     GrpcServer::new("insurance", config)
-        .add_service(InsurancePlansServer::new(PlanService::new(
-            db.clone(),
-            plans.clone(),
-            accessory.clone(),
-            peers.client.clone(),
-        )))
-        .add_service(InsuranceSalesServer::new(SalesService::new(
-            db.clone(),
-            plans,
-            accessory,
-            peers.client,
-        )))
+        .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
+        .add_service(InsuranceSalesServer::new(SalesService::new(app)))
         .with_database(db)
+        .with_idempotency_keys()
         .run(listener, shutdown)
         .await
 }
