@@ -4,7 +4,9 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::domain::lead::{Lead, LeadCustomer};
-use crate::domain::{Address, LeadStatus, RelatedItem, RequestedAction, Rule};
+use crate::domain::{
+    Address, LeadKind, LeadStatus, ProductInfo, RelatedItem, RelatedKind, RequestedAction, Rule,
+};
 
 fn settings() -> MailSettings {
     MailSettings {
