@@ -22,8 +22,9 @@ impl App {
             Some(c) => (Some(c.customer), Some(c.password_hash)),
             None => (None, None),
         };
+        let matched = matches(password, hash).await?;
         match who {
-            Some(customer) if matches(password, hash).await? => Ok(customer),
+            Some(customer) if matched => Ok(customer),
             _ => Err(LeadsError::WrongLogin),
         }
     }
@@ -40,8 +41,9 @@ impl App {
             Some(c) => (Some(c.staff), c.password_hash),
             None => (None, None),
         };
+        let matched = matches(password, hash).await?;
         match who {
-            Some(s) if matches(password, hash).await? => self.staff_view(s).await,
+            Some(s) if matched => self.staff_view(s).await,
             _ => Err(LeadsError::WrongLogin),
         }
     }
@@ -62,8 +64,8 @@ fn check_form(login: &str, password: &str) -> Result<(), LeadsError> {
     Ok(())
 }
 
-/// Whether `password` matches the stored `hash`; without one, a dummy hash is verified
-/// all the same and the answer is no.
+/// Whether `password` matches the stored `hash`; without one (an unknown login), a dummy
+/// hash is verified all the same, so that it takes as long, and the answer is no.
 async fn matches(password: String, hash: Option<String>) -> Result<bool, LeadsError> {
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
