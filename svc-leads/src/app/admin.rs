@@ -9,6 +9,7 @@ use super::hashing::hashing;
 use super::{App, StaffView};
 use crate::domain::password::{self, Password};
 use crate::domain::staff::parse_staff_id;
+use crate::domain::text::required;
 use crate::domain::{Customer, InvalidField, ProductInfo, Staff, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::possessed::{self, Possessed};
@@ -20,11 +21,7 @@ impl App {
         &self,
         req: &pb::UpsertStaffRequest,
     ) -> Result<StaffView, LeadsError> {
-        let msg = req
-            .staff
-            .as_ref()
-            .ok_or_else(|| InvalidField::new("staff", "required"))?;
-        let s = Staff::parse(msg)?;
+        let s = Staff::parse(required("staff", req.staff.as_ref())?)?;
         let hash = if req.password.is_empty() {
             None
         } else {
@@ -73,11 +70,7 @@ impl App {
         &self,
         req: &pb::UpsertProductRequest,
     ) -> Result<ProductInfo, LeadsError> {
-        let msg = req
-            .product
-            .as_ref()
-            .ok_or_else(|| InvalidField::new("product", "required"))?;
-        let p = ProductInfo::parse(msg)?;
+        let p = ProductInfo::parse(required("product", req.product.as_ref())?)?;
         let txn = tandem_mesh::db::begin_write(&self.db).await?;
         product::upsert(&txn, &p, Utc::now()).await?;
         txn.commit().await?;

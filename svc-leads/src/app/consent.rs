@@ -7,7 +7,8 @@ use tandem_proto::leads::v1::SetConsentRequest;
 
 use super::App;
 use crate::domain::consent::parse_source;
-use crate::domain::{InvalidField, Purpose, parse_customer_id};
+use crate::domain::text::required;
+use crate::domain::{Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::consent::{self, ConsentDecision};
 use crate::store::outbox;
@@ -61,8 +62,7 @@ impl App {
         req: &SetConsentRequest,
     ) -> Result<(ConsentDecision, u64), LeadsError> {
         let id = parse_customer_id(&req.customer_id)?;
-        let purpose = Purpose::from_proto(req.purpose())
-            .ok_or_else(|| InvalidField::new("purpose", "required"))?;
+        let purpose = required("purpose", Purpose::from_proto(req.purpose()))?;
         purpose.check_wording("wording_version", &req.wording_version)?;
         let source = parse_source(&req.source)?;
         self.existing_customer(&id).await?;

@@ -17,42 +17,38 @@ impl App {
         lead_id: &str,
         staff_id: &str,
     ) -> Result<Lead, LeadsError> {
-        let acknowledged = self
-            .change_lead(lead_id, staff_id, |l, now| {
-                let next = l.status.acknowledge().map_err(LeadsError::LeadClosed)?;
-                if next != l.status {
-                    l.status = next;
-                    l.acknowledged_at = Some(now);
-                    l.updated_at = now;
-                }
-                Ok(())
-            })
-            .await?;
-        tracing::info!(lead_id = %acknowledged.lead_id, "lead acknowledged");
-        Ok(acknowledged)
+        self.change_lead(lead_id, staff_id, "acknowledged", |l, now| {
+            let next = l.status.acknowledge().map_err(LeadsError::LeadClosed)?;
+            if next != l.status {
+                l.status = next;
+                l.acknowledged_at = Some(now);
+                l.updated_at = now;
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Closes the salesperson's lead (idempotent).
     pub async fn close_lead(&self, lead_id: &str, staff_id: &str) -> Result<Lead, LeadsError> {
-        let closed = self
-            .change_lead(lead_id, staff_id, |l, now| {
-                if l.status != LeadStatus::Closed {
-                    l.status = LeadStatus::Closed;
-                    l.closed_at = Some(now);
-                    l.updated_at = now;
-                }
-                Ok(())
-            })
-            .await?;
-        tracing::info!(lead_id = %closed.lead_id, "lead closed");
-        Ok(closed)
+        self.change_lead(lead_id, staff_id, "closed", |l, now| {
+            if l.status != LeadStatus::Closed {
+                l.status = LeadStatus::Closed;
+                l.closed_at = Some(now);
+                l.updated_at = now;
+            }
+            Ok(())
+        })
+        .await
     }
 
-    /// Applies `change` to `staff_id`'s lead and stores it when its status moved.
+    /// Applies `change` (what was done: `done`) to `staff_id`'s lead and stores it when
+    /// its status moved.
     async fn change_lead(
         &self,
         lead_id: &str,
         staff_id: &str,
+        done: &'static str,
         change: impl FnOnce(&mut Lead, DateTime<Utc>) -> Result<(), LeadsError>,
     ) -> Result<Lead, LeadsError> {
         if staff_id.trim().is_empty() {
@@ -71,6 +67,7 @@ impl App {
             lead::set_status(&txn, &found).await?;
         }
         txn.commit().await?;
+        tracing::info!(lead_id = %found.lead_id, "lead {done}");
         Ok(found)
     }
 }

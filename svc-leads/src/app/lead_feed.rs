@@ -32,26 +32,13 @@ impl App {
         let staff_id = (!req.staff_id.trim().is_empty())
             .then(|| parse_staff_id(&req.staff_id))
             .transpose()?;
-        let statuses = req
-            .statuses
-            .iter()
-            .map(|s| {
-                pb::LeadStatus::try_from(*s)
-                    .ok()
-                    .and_then(LeadStatus::from_proto)
-                    .ok_or_else(|| InvalidField::new("statuses", "unknown status"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let kinds = req
-            .kinds
-            .iter()
-            .map(|k| {
-                pb::LeadKind::try_from(*k)
-                    .ok()
-                    .and_then(LeadKind::from_proto)
-                    .ok_or_else(|| InvalidField::new("kinds", "unknown kind"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let statuses = each_known(
+            &req.statuses,
+            "statuses",
+            "unknown status",
+            LeadStatus::from_proto,
+        )?;
+        let kinds = each_known(&req.kinds, "kinds", "unknown kind", LeadKind::from_proto)?;
         let updated_after = (!req.updated_after.trim().is_empty())
             .then(|| {
                 DateTime::parse_from_rfc3339(req.updated_after.trim())
@@ -108,6 +95,24 @@ impl App {
         }
         Ok(found)
     }
+}
+
+/// Each of the contract's enum values `raw` as the domain's, or `reason` on `field` for
+/// one it does not know.
+fn each_known<P: TryFrom<i32>, T>(
+    raw: &[i32],
+    field: &'static str,
+    reason: &'static str,
+    known: impl Fn(P) -> Option<T>,
+) -> Result<Vec<T>, InvalidField> {
+    raw.iter()
+        .map(|v| {
+            P::try_from(*v)
+                .ok()
+                .and_then(&known)
+                .ok_or_else(|| InvalidField::new(field, reason))
+        })
+        .collect()
 }
 
 /// The page token after `l`: its creation time (µs) and ID.

@@ -12,7 +12,7 @@ use super::mail::{self, Receipt, StaffExtras, money};
 use super::open_lead::NewLead;
 use super::{App, split_with_lead, with_lead};
 use crate::domain::lead::Lead;
-use crate::domain::text::required_line;
+use crate::domain::text::{required, required_line};
 use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::possessed::{self, Possessed};
@@ -57,10 +57,7 @@ impl App {
         let completed_at = DateTime::parse_from_rfc3339(req.completed_at.trim())
             .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
             .map_err(|_| InvalidField::new("completed_at", "an RFC 3339 instant"))?;
-        let total = req
-            .total
-            .as_ref()
-            .ok_or_else(|| InvalidField::new("total", "required"))?;
+        let total = required("total", req.total.as_ref())?;
         let buyer = self.existing_customer(id).await?;
         let mut bought = Vec::new();
         for line in req.lines.iter().filter(|l| l.kind == "device") {

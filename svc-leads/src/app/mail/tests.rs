@@ -7,6 +7,7 @@ use crate::domain::lead::{Lead, LeadCustomer};
 use crate::domain::{
     Address, LeadKind, LeadStatus, ProductInfo, RelatedItem, RelatedKind, RequestedAction, Rule,
 };
+use crate::store::seed::demo_registration;
 
 fn settings() -> MailSettings {
     MailSettings {
@@ -29,14 +30,8 @@ fn lead(kind: LeadKind) -> Lead {
             name: "Alex <b>Morgan</b>".into(),
             email: "alex@example.com".into(),
             phone: "+1 415 555 0134".into(),
-            address: Address {
-                line1: "500 Market St".into(),
-                line2: String::new(),
-                city: "San Francisco".into(),
-                region: "CA".into(),
-                postal_code: "94103".into(),
-                country: "US".into(),
-            },
+            // 500 Market St, San Francisco, CA 94103, US.
+            address: Address::parse(demo_registration().address.as_ref()).unwrap(),
             office: "Morgan Logistics".into(),
             section: "Fleet".into(),
             office_phone: "+1 415 555 0100".into(),
