@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, pending_mail, with_demo_desk, with_demo_desk_configured};
+use common::{Server, outbox_drained, with_demo_desk, with_demo_desk_configured};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::eventually;
 use tandem_proto::common::v1::Money;
@@ -118,10 +118,7 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
         assert_eq!(done.changed_fields, vec!["phone"]);
         let staff_email = email_of(&lead.staff_id);
         let mails = smtp.wait_for(staff_email, 1, WAIT).await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(
             registration_mails(smtp).len(),
             1,
@@ -257,10 +254,7 @@ async fn withdrawing_consent_stops_emails_still_queued() {
             .unwrap();
         smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
             .await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert!(
             registration_mails(smtp).is_empty(),
             "withdrawn before it left"

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Server, pending_mail, with_demo_desk};
+use common::{Server, outbox_drained, pending_mail, with_demo_desk};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::eventually;
 use tandem_proto::leads::v1::{
@@ -216,10 +216,7 @@ async fn a_retried_contact_request_is_one_lead_and_one_email() {
         let err = server.desk.contact_staff(other).await.unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
         assert_eq!(leads_stored(server).await, 1);
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(smtp.to("dana.reyes@sales.tandem.example").len(), 1);
     })
     .await;

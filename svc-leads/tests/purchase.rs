@@ -9,8 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, leads_config, pending_mail, with_demo_desk};
-use tandem_mesh::testing::{TestDb, eventually};
+use common::{Server, leads_config, outbox_drained, with_demo_desk};
+use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
     ConsentPurpose, NoteProductViewRequest, NoteProductViewResponse, NotifyPurchaseRequest,
@@ -126,10 +126,7 @@ async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
         let staff = smtp
             .wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
             .await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(
             smtp.to("alex@example.com").len(),
             2,

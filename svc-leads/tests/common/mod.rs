@@ -189,6 +189,14 @@ pub fn fast_dispatcher() -> svc_leads::DispatcherConfig {
     }
 }
 
+/// Waits until no e-mail waits in the outbox (fails the test after `within`).
+pub async fn outbox_drained(db: &DatabaseConnection, within: Duration) {
+    tandem_mesh::testing::eventually("the outbox to drain", within, || async {
+        pending_mail(db).await == 0
+    })
+    .await;
+}
+
 /// E-mails still waiting in the outbox.
 pub async fn pending_mail(db: &DatabaseConnection) -> u64 {
     svc_leads::store::outbox::count(db, svc_leads::store::outbox::Status::Pending)
