@@ -12,7 +12,7 @@ use super::mail::{self, Receipt, StaffExtras, money};
 use super::open_lead::NewLead;
 use super::{App, split_with_lead, with_lead};
 use crate::domain::lead::Lead;
-use crate::domain::text::{required, required_line};
+use crate::domain::text::{optional_line, required, required_line};
 use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::possessed::{self, Possessed};
@@ -49,8 +49,7 @@ impl App {
         let key = Key::new(SCOPE, &req.idempotency_key, req)?;
         let checkout_id = &required_line("checkout_id", &req.checkout_id, 64)?;
         let order_number = required_line("order_number", &req.order_number, 40)?;
-        let policy_number =
-            crate::domain::text::optional_line("policy_number", &req.policy_number, 40)?;
+        let policy_number = optional_line("policy_number", &req.policy_number, 40)?;
         if req.lines.is_empty() {
             return Err(InvalidField::new("lines", "at least one line").into());
         }
