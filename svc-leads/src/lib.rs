@@ -10,21 +10,17 @@
 //! SMTP (or, in `tandem up`, writes as `.eml` files). Staff and a company's CRM read,
 //! acknowledge and close leads over `StaffLeads`.
 //!
-//! `grpc` maps requests; `registry` (customers), `desk` (the customer flows) and
-//! `staffdesk` (staff and admin) run the operations; `domain` holds the rules (pure, unit
-//! tested); `mail` renders, queues and delivers e-mail; `store` the sea-orm entities and
-//! queries; `migration` the schema.
+//! `grpc` maps requests to the use cases of `app` (one file each; `app::mail` renders
+//! the e-mails and delivers the outbox's); `domain` holds the rules (pure, unit tested);
+//! `store` the sea-orm entities and queries; `migration` the schema.
 
 #![warn(missing_docs)]
 
-pub mod desk;
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
-pub mod mail;
 pub mod migration;
-mod registry;
-pub mod staffdesk;
 pub mod store;
 
 use std::path::PathBuf;
@@ -39,14 +35,12 @@ use tandem_proto::leads::v1::sales_desk_server::SalesDeskServer;
 use tandem_proto::leads::v1::staff_leads_server::StaffLeadsServer;
 use tokio::net::TcpListener;
 
-pub use desk::{DeskSettings, SalesDesk};
+use crate::grpc::LeadsApi;
+
+pub use app::mail::{MailSettings, Transport, mail_dispatcher};
+pub use app::{App, DeskSettings};
 pub use error::{EMAIL_TAKEN, LeadsError, WRONG_LOGIN};
-pub use grpc::{CustomersService, SalesDeskService, StaffLeadsService};
-pub use mail::MailSettings;
-pub use mail::dispatcher::{Dispatcher, DispatcherConfig};
-pub use mail::transport::Transport;
-pub use registry::CustomerRegistry;
-pub use staffdesk::StaffDesk;
+pub use tandem_mesh::outbox::DispatcherConfig;
 
 /// The From mailbox unless configured.
 pub const DEFAULT_FROM: &str = "Tandem sales desk <sales-desk@tandem.example>";
@@ -61,7 +55,7 @@ pub struct LeadsConfig {
     pub smtp_url: Option<String>,
     /// Where `.eml` files go when there is no SMTP server.
     pub mail_dir: PathBuf,
-    /// Pacing of the outbox dispatcher.
+    /// Pacing of the e-mail dispatcher (retries, dead letter after `max_attempts`).
     pub dispatcher: DispatcherConfig,
 }
 
@@ -139,19 +133,17 @@ pub async fn serve(
     if leads.desk.default_owner.is_none() {
         tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
     }
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let dispatcher = Dispatcher::new(db.clone(), transport, leads.dispatcher, wake.clone());
+    let mail_wake = Arc::new(tokio::sync::Notify::new());
+    let dispatcher = mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
     let dispatching = tokio::spawn(dispatcher.run(shutdown.clone()));
-    let desk = SalesDesk::new(db.clone(), leads.desk, wake);
-    let staff = StaffLeadsService::new(StaffDesk::new(db.clone()));
+    let api = LeadsApi::new(App::new(db.clone(), leads.desk, mail_wake));
     let served = GrpcServer::new("leads", config)
-        .add_service(CustomersServer::new(CustomersService::new(
-            CustomerRegistry::new(db.clone()),
-        )))
-        .add_service(SalesDeskServer::new(SalesDeskService::new(desk)))
-        .add_service(StaffLeadsServer::new(staff.clone()))
-        .add_service(SalesAdminServer::new(staff))
+        .add_service(CustomersServer::new(api.clone()))
+        .add_service(SalesDeskServer::new(api.clone()))
+        .add_service(StaffLeadsServer::new(api.clone()))
+        .add_service(SalesAdminServer::new(api))
         .with_database(db)
+        .with_idempotency_keys()
         .run(listener, shutdown.clone())
         .await;
     shutdown.cancel();

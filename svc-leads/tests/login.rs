@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{PASSWORD, Server, assert_no_secret, registration};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
-use tandem_proto::leads::v1::{AuthenticateRequest, GetCustomerRequest};
+use tandem_proto::leads::v1::AuthenticateRequest;
 use tonic::{Code, Status};
 
 fn login(login: &str, password: &str) -> AuthenticateRequest {
@@ -30,14 +30,7 @@ async fn failed(server: &mut Server, req: AuthenticateRequest) -> (Status, Durat
 async fn authenticates_by_id_or_email_and_fails_alike() {
     for db in TestDb::all().await {
         let mut server = Server::start(&db, false).await;
-        let customer = server
-            .client
-            .register_customer(registration("robin@example.com"))
-            .await
-            .expect("register")
-            .into_inner()
-            .customer
-            .unwrap();
+        let customer = server.register("robin@example.com").await;
         let id = customer.customer_id.clone();
 
         for by in [id.clone(), id.to_lowercase(), "Robin@Example.com".into()] {
@@ -130,16 +123,7 @@ async fn the_demo_customer_can_log_in_and_is_seeded_once() {
             .customer
             .unwrap();
         assert_eq!(by_email, by_id);
-        let got = server
-            .client
-            .get_customer(GetCustomerRequest {
-                customer_id: "CUS-DEMO00000001".into(),
-            })
-            .await
-            .expect("get demo")
-            .into_inner()
-            .customer
-            .unwrap();
+        let got = server.customer("CUS-DEMO00000001").await;
         assert_eq!(got, by_id);
         let taken = server
             .client

@@ -1,78 +1,40 @@
-//! The sales-staff support desk (seeds 001/002): the operations behind `SalesDesk` —
-//! contact requests, registration updates with consent, purchase notices, interest
-//! notices, consent — each one transaction that stores the lead, routes it with
-//! `StaffRouter` and queues its e-mail in the outbox, so a lead and its e-mail are stored
-//! together or not at all. Rules come from `domain`, rows from `store`.
-
-mod consent;
-mod contact;
-mod interest;
-mod purchase;
-mod registration;
-
-use std::sync::Arc;
+//! Opening a lead, the step every sales-desk use case that concerns a salesperson shares:
+//! route it with `StaffRouter`, store it with the customer as the staff view holds them,
+//! and queue the e-mail to the salesperson in the outbox — inside the use case's
+//! transaction, so a lead and its e-mail are stored together or not at all.
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend};
-use tandem_mesh::idempotency::{self, Seen};
-use tokio::sync::Notify;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
 
+use super::App;
+use super::mail::{self, StaffExtras};
 use crate::domain::lead::{Lead, LeadCustomer, new_lead_id};
 use crate::domain::{
     Customer, LeadKind, LeadStatus, ProductInfo, RequestedAction, RouteRequest, StaffRouter,
 };
 use crate::error::LeadsError;
-use crate::mail::{self, MailSettings, StaffExtras};
-use crate::store::{lead, outbox, product, staff, staff_view};
-
-pub use consent::ConsentOverview;
-pub use interest::ViewNoted;
-pub use purchase::PurchaseNoted;
-pub use registration::RegistrationUpdated;
-
-/// Per-deployment settings of the desk.
-#[derive(Clone, Debug)]
-pub struct DeskSettings {
-    /// Sender and administrator copy of the e-mails.
-    pub mail: MailSettings,
-    /// Staff ID that takes leads nobody else fits (none: they stay unassigned).
-    pub default_owner: Option<String>,
-    /// Whether viewing a product the customer does not own notifies the salesperson
-    /// (seed 001's variation; off by default).
-    pub interest_notices: bool,
-}
-
-/// The desk over the leads database.
-#[derive(Clone)]
-pub struct SalesDesk {
-    /// The leads database.
-    db: DatabaseConnection,
-    /// Per-deployment settings.
-    settings: DeskSettings,
-    /// Wakes the e-mail dispatcher after a message is queued.
-    wake: Arc<Notify>,
-}
+use crate::store::{lead, outbox, staff, staff_view};
 
 /// A lead about to be stored.
-struct NewLead<'a> {
-    kind: LeadKind,
-    customer: &'a Customer,
-    product: Option<&'a ProductInfo>,
+pub(super) struct NewLead<'a> {
+    pub(super) kind: LeadKind,
+    pub(super) customer: &'a Customer,
+    pub(super) product: Option<&'a ProductInfo>,
     /// Model number and name when there is no product information for it.
-    model_number: String,
-    product_name: String,
+    pub(super) model_number: String,
+    pub(super) product_name: String,
     /// Given in the contact form; `None`: the phone staff know.
-    contact_phone: Option<String>,
+    pub(super) contact_phone: Option<String>,
     /// Given in the contact form; `None`: the e-mail staff know.
-    contact_email: Option<String>,
-    comment: String,
-    actions: Vec<RequestedAction>,
-    details: Vec<String>,
-    reference: Option<String>,
+    pub(super) contact_email: Option<String>,
+    pub(super) comment: String,
+    pub(super) actions: Vec<RequestedAction>,
+    pub(super) details: Vec<String>,
+    pub(super) reference: Option<String>,
 }
 
 impl<'a> NewLead<'a> {
-    fn new(kind: LeadKind, customer: &'a Customer) -> Self {
+    pub(super) fn new(kind: LeadKind, customer: &'a Customer) -> Self {
         Self {
             kind,
             customer,
@@ -89,37 +51,10 @@ impl<'a> NewLead<'a> {
     }
 }
 
-impl SalesDesk {
-    /// A desk over `db`; `wake` is notified whenever an e-mail is queued.
-    pub fn new(db: DatabaseConnection, settings: DeskSettings, wake: Arc<Notify>) -> Self {
-        Self { db, settings, wake }
-    }
-
-    /// The product information list (of one line, when given).
-    pub async fn products(&self, line: &str) -> Result<Vec<ProductInfo>, LeadsError> {
-        let line = line.trim().to_ascii_lowercase();
-        Ok(product::list(&self.db, (!line.is_empty()).then_some(line.as_str())).await?)
-    }
-
-    /// One product with its related items.
-    pub async fn product(&self, model_number: &str) -> Result<ProductInfo, LeadsError> {
-        let model = crate::domain::product::parse_model_number("model_number", model_number)?;
-        product::by_model(&self.db, &model)
-            .await?
-            .ok_or(LeadsError::ProductNotFound(model))
-    }
-
-    /// The products the customer owns.
-    pub async fn possessed(
-        &self,
-        customer_id: &str,
-    ) -> Result<Vec<crate::store::possessed::Possessed>, LeadsError> {
-        Ok(crate::store::possessed::of(&self.db, customer_id).await?)
-    }
-
+impl App {
     /// Routes `new`, stores it and queues the e-mail to the salesperson (purpose `purpose`),
     /// inside `txn`.
-    async fn open_lead(
+    pub(super) async fn open_lead(
         &self,
         txn: &DatabaseTransaction,
         new: NewLead<'_>,
@@ -195,40 +130,12 @@ impl SalesDesk {
         tracing::info!(lead_id = %lead.lead_id, kind = lead.kind.as_str(), rule = lead.rule.as_str(), staff = ?lead.staff_id, "lead opened");
         Ok(lead)
     }
-
-    /// The result ID of an earlier request with `key` in `scope`, if it is a replay.
-    async fn replay(
-        &self,
-        scope: &str,
-        key: Option<&str>,
-        fingerprint: &str,
-    ) -> Result<Option<String>, LeadsError> {
-        let Some(key) = key else { return Ok(None) };
-        match idempotency::recall(&self.db, scope, key, fingerprint).await?? {
-            Seen::Replay(id) => Ok(Some(id)),
-            Seen::New => Ok(None),
-        }
-    }
-
-    /// Tells the dispatcher that e-mail is waiting.
-    fn wake_dispatcher(&self) {
-        self.wake.notify_one();
-    }
-}
-
-/// An optional idempotency key, checked.
-fn idempotency_key(raw: &str) -> Result<Option<&str>, LeadsError> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    idempotency::validate_key(raw)?;
-    Ok(Some(raw))
 }
 
 /// Serialises routing across servers sharing a PostgreSQL database, so two leads routed
 /// at once see each other's load. (On SQLite the IMMEDIATE write transaction already
 /// serialises writers.)
-async fn lock_routing(txn: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
+pub(super) async fn lock_routing(txn: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared("SELECT pg_advisory_xact_lock(50055)")
             .await?;

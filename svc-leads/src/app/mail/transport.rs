@@ -9,36 +9,12 @@ use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::store::outbox;
+use tandem_mesh::outbox::Failure;
+
+use crate::store::entity::mail_message;
 
 /// How long one SMTP conversation may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Why a message was not delivered.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct SendError {
-    /// True when trying again cannot help (e.g. 5xx "mailbox unavailable").
-    pub permanent: bool,
-    /// What went wrong.
-    pub message: String,
-}
-
-impl SendError {
-    fn permanent(message: impl Into<String>) -> Self {
-        Self {
-            permanent: true,
-            message: message.into(),
-        }
-    }
-
-    fn transient(message: impl Into<String>) -> Self {
-        Self {
-            permanent: false,
-            message: message.into(),
-        }
-    }
-}
 
 /// Where the dispatcher delivers.
 #[derive(Clone)]
@@ -69,14 +45,16 @@ impl Transport {
         Ok(Self::Smtp(transport))
     }
 
-    /// Delivers `m`; Ok only when the SMTP server accepted it (or the file is written).
-    pub async fn send(&self, m: &outbox::Message) -> Result<(), SendError> {
+    /// Delivers `m`; Ok only when the SMTP server accepted it (or the file is written). A
+    /// refusal for good (5xx, a bad address) is a permanent failure; a 4xx answer or a
+    /// connection error is worth retrying.
+    pub async fn send(&self, m: &mail_message::Model) -> Result<(), Failure> {
         let email = build(m)?;
         match self {
             Self::Smtp(smtp) => match smtp.send(email).await {
                 Ok(_) => Ok(()),
-                Err(e) if e.is_permanent() => Err(SendError::permanent(e.to_string())),
-                Err(e) => Err(SendError::transient(e.to_string())),
+                Err(e) if e.is_permanent() => Err(Failure::permanent(e.to_string())),
+                Err(e) => Err(Failure::retry(e.to_string())),
             },
             Self::Directory(dir) => {
                 let path = dir.join(file_name(&m.message_id));
@@ -90,8 +68,8 @@ impl Transport {
                     std::fs::rename(&partial, &written)
                 })
                 .await
-                .map_err(|e| SendError::transient(e.to_string()))?
-                .map_err(|e| SendError::transient(format!("{}: {e}", path.display())))?;
+                .map_err(|e| Failure::retry(e.to_string()))?
+                .map_err(|e| Failure::retry(format!("{}: {e}", path.display())))?;
                 tracing::info!(
                     file = %path.display(),
                     to = %m.to_addrs,
@@ -121,11 +99,11 @@ fn file_name(message_id: &str) -> String {
 
 /// The MIME message of a queued e-mail: its stored Message-ID and date, plain text and
 /// HTML alternatives.
-pub fn build(m: &outbox::Message) -> Result<Message, SendError> {
+pub fn build(m: &mail_message::Model) -> Result<Message, Failure> {
     let mailbox = |raw: &str| {
         raw.trim()
             .parse::<Mailbox>()
-            .map_err(|e| SendError::permanent(format!("bad address {raw:?}: {e}")))
+            .map_err(|e| Failure::permanent(format!("bad address {raw:?}: {e}")))
     };
     let mut builder = Message::builder()
         .message_id(Some(format!("<{}>", m.message_id)))
@@ -141,7 +119,7 @@ pub fn build(m: &outbox::Message) -> Result<Message, SendError> {
     // Quoted-printable keeps the .eml files and raw messages readable.
     let qp = |text: &str| {
         Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::QuotedPrintable)
-            .map_err(|_| SendError::permanent("cannot encode the body"))
+            .map_err(|_| Failure::permanent("cannot encode the body"))
     };
     builder
         .multipart(
@@ -157,5 +135,5 @@ pub fn build(m: &outbox::Message) -> Result<Message, SendError> {
                         .body(qp(&m.html_body)?),
                 ),
         )
-        .map_err(|e| SendError::permanent(format!("cannot build the message: {e}")))
+        .map_err(|e| Failure::permanent(format!("cannot build the message: {e}")))
 }

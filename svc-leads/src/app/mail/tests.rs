@@ -4,7 +4,11 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::domain::lead::{Lead, LeadCustomer};
-use crate::domain::{Address, LeadStatus, RelatedItem, RequestedAction, Rule};
+use crate::domain::{
+    Address, LeadKind, LeadStatus, ProductInfo, RelatedItem, RelatedKind, RequestedAction, Rule,
+};
+use crate::store::outbox::NewMail;
+use crate::store::seed::demo_registration;
 
 fn settings() -> MailSettings {
     MailSettings {
@@ -27,14 +31,8 @@ fn lead(kind: LeadKind) -> Lead {
             name: "Alex <b>Morgan</b>".into(),
             email: "alex@example.com".into(),
             phone: "+1 415 555 0134".into(),
-            address: Address {
-                line1: "500 Market St".into(),
-                line2: String::new(),
-                city: "San Francisco".into(),
-                region: "CA".into(),
-                postal_code: "94103".into(),
-                country: "US".into(),
-            },
+            // 500 Market St, San Francisco, CA 94103, US.
+            address: Address::parse(demo_registration().address.as_ref()).unwrap(),
             office: "Morgan Logistics".into(),
             section: "Fleet".into(),
             office_phone: "+1 415 555 0100".into(),
@@ -86,6 +84,13 @@ fn product() -> ProductInfo {
     }
 }
 
+/// The e-mail about a lead of `kind` to salesperson `to`, with the default settings.
+fn rendered(kind: LeadKind, to: &str, purpose: &str, extras: &StaffExtras<'_>) -> NewMail {
+    staff_message(&settings(), &lead(kind), Some(to), purpose, extras)
+        .unwrap()
+        .expect("a recipient")
+}
+
 #[test]
 fn contact_mail_carries_the_request_and_escapes_html() {
     let p = product();
@@ -93,15 +98,7 @@ fn contact_mail_carries_the_request_and_escapes_html() {
         product: Some(&p),
         ..StaffExtras::default()
     };
-    let m = staff_message(
-        &settings(),
-        &lead(LeadKind::Contact),
-        Some("dana@sales.example"),
-        "contact",
-        &extras,
-    )
-    .unwrap()
-    .unwrap();
+    let m = rendered(LeadKind::Contact, "dana@sales.example", "contact", &extras);
     assert_eq!(m.to, vec!["dana@sales.example"]);
     assert_eq!(m.cc, vec!["admin@sales.example"]);
     assert_eq!(m.message_id, "LEAD-0123456789ABCDEF.staff@sales.example");
@@ -143,15 +140,12 @@ fn every_kind_renders_with_its_facts() {
         possessed: &owned,
         ..StaffExtras::default()
     };
-    let m = staff_message(
-        &settings(),
-        &lead(LeadKind::RegistrationUpdate),
-        Some("d@s.example"),
+    let m = rendered(
+        LeadKind::RegistrationUpdate,
+        "d@s.example",
         "registration_updates",
         &registration,
-    )
-    .unwrap()
-    .unwrap();
+    );
     assert!(
         m.text.contains("Phone: +1 415 555 0134 → +1 415 555 0199"),
         "{}",
@@ -171,15 +165,7 @@ fn every_kind_renders_with_its_facts() {
         order_number: "ORD-9".into(),
         ..StaffExtras::default()
     };
-    let m = staff_message(
-        &settings(),
-        &lead(LeadKind::Purchase),
-        Some("d@s.example"),
-        "purchases",
-        &purchase,
-    )
-    .unwrap()
-    .unwrap();
+    let m = rendered(LeadKind::Purchase, "d@s.example", "purchases", &purchase);
     for needle in [
         "Options:",
         "Hard-wire kit (RL-HW)",
@@ -197,15 +183,12 @@ fn every_kind_renders_with_its_facts() {
         product: Some(&p),
         ..StaffExtras::default()
     };
-    let m = staff_message(
-        &settings(),
-        &lead(LeadKind::Interest),
-        Some("d@s.example"),
+    let m = rendered(
+        LeadKind::Interest,
+        "d@s.example",
         "product_interest",
         &interest,
-    )
-    .unwrap()
-    .unwrap();
+    );
     assert!(m.subject.starts_with("Interest: "));
     assert!(
         m.text.contains("does not own") || m.text.contains("do not own"),

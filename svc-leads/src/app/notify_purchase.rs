@@ -5,17 +5,18 @@
 //! they could offer next. Keyed by the checkout ID, so the gateway may retry freely.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use tandem_mesh::idempotency;
+use tandem_mesh::idempotency::{Done, Key};
 use tandem_proto::leads::v1::{NotifyPurchaseRequest, PurchaseLine};
 
-use super::{NewLead, SalesDesk};
+use super::mail::{self, Receipt, StaffExtras, money};
+use super::open_lead::NewLead;
+use super::{App, split_with_lead, with_lead};
 use crate::domain::lead::Lead;
-use crate::domain::text::required_line;
+use crate::domain::text::{optional_line, required, required_line};
 use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
 use crate::error::LeadsError;
-use crate::mail::{self, Receipt, StaffExtras, money};
 use crate::store::possessed::{self, Possessed};
-use crate::store::{consent, customer, is_unique_violation, outbox, product};
+use crate::store::{consent, outbox, product};
 
 /// Idempotency scope of purchase notices.
 const SCOPE: &str = "notify_purchase";
@@ -37,123 +38,96 @@ struct Bought {
     owned: Possessed,
 }
 
-impl SalesDesk {
+impl App {
     /// Records a completed checkout (idempotent by its key, the checkout ID).
     pub async fn notify_purchase(
         &self,
         req: &NotifyPurchaseRequest,
     ) -> Result<PurchaseNoted, LeadsError> {
-        let id = parse_customer_id(&req.customer_id)?;
-        tandem_mesh::idempotency::validate_key(&req.idempotency_key)?;
-        let checkout_id = required_line("checkout_id", &req.checkout_id, 64)?;
+        let customer_id = parse_customer_id(&req.customer_id)?;
+        let id = customer_id.as_str();
+        let key = Key::new(SCOPE, &req.idempotency_key, req)?;
+        let checkout_id = &required_line("checkout_id", &req.checkout_id, 64)?;
         let order_number = required_line("order_number", &req.order_number, 40)?;
-        let policy_number =
-            crate::domain::text::optional_line("policy_number", &req.policy_number, 40)?;
+        let policy_number = optional_line("policy_number", &req.policy_number, 40)?;
         if req.lines.is_empty() {
             return Err(InvalidField::new("lines", "at least one line").into());
         }
         let completed_at = DateTime::parse_from_rfc3339(req.completed_at.trim())
             .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
             .map_err(|_| InvalidField::new("completed_at", "an RFC 3339 instant"))?;
-        let total = req
-            .total
-            .as_ref()
-            .ok_or_else(|| InvalidField::new("total", "required"))?;
-        let fingerprint = idempotency::fingerprint(req);
-        if let Some(result) = self
-            .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
-            .await?
-        {
-            return self.replayed_purchase(&id, &checkout_id, &result).await;
-        }
-        let buyer = customer::by_id(&self.db, &id)
-            .await?
-            .ok_or_else(|| LeadsError::CustomerNotFound(id.clone()))?;
+        let total = required("total", req.total.as_ref())?;
+        let buyer = self.existing_customer(id).await?;
         let mut bought = Vec::new();
         for line in req.lines.iter().filter(|l| l.kind == "device") {
             bought.push(
-                self.resolve(line, &order_number, &checkout_id, completed_at)
+                self.resolve(line, &order_number, checkout_id, completed_at)
                     .await?,
             );
         }
         let lines: Vec<String> = req.lines.iter().map(describe).collect();
         let total = money(total.minor_units, &total.currency);
 
-        let stored = async {
-            let txn = tandem_mesh::db::begin_write(&self.db).await?;
-            for b in &bought {
-                possessed::add(&txn, &id, &b.owned).await?;
-            }
-            let receipt = mail::receipt_message(
-                &self.settings.mail,
-                &Receipt {
-                    customer_id: &id,
-                    name: &buyer.name,
-                    email: &buyer.email,
-                    checkout_id: &checkout_id,
-                    order_number: &order_number,
-                    policy_number: &policy_number,
-                    lines: lines.clone(),
-                    total: total.clone(),
+        let noted = self
+            .idempotent(
+                Some(&key),
+                |txn| async move {
+                    for b in &bought {
+                        possessed::add(&txn, id, &b.owned).await?;
+                    }
+                    let receipt = mail::receipt_message(
+                        &self.settings.mail,
+                        &Receipt {
+                            customer_id: id,
+                            name: &buyer.name,
+                            email: &buyer.email,
+                            checkout_id,
+                            order_number: &order_number,
+                            policy_number: &policy_number,
+                            lines: lines.clone(),
+                            total: total.clone(),
+                        },
+                    )?;
+                    outbox::enqueue(&txn, &receipt, Utc::now()).await?;
+                    let lead = if consent::granted(&txn, id, Purpose::Purchases).await? {
+                        let main = bought.first();
+                        let new = NewLead {
+                            product: main.and_then(|b| b.product.as_ref()),
+                            model_number: main
+                                .map(|b| b.owned.model_number.clone())
+                                .unwrap_or_default(),
+                            product_name: main.map(|b| b.owned.name.clone()).unwrap_or_default(),
+                            details: lines.clone(),
+                            reference: Some(checkout_id.clone()),
+                            ..NewLead::new(LeadKind::Purchase, &buyer)
+                        };
+                        let extras = StaffExtras {
+                            lines,
+                            total,
+                            order_number: order_number.clone(),
+                            ..StaffExtras::default()
+                        };
+                        Some(
+                            self.open_lead(&txn, new, Purpose::Purchases.as_str(), extras)
+                                .await?,
+                        )
+                    } else {
+                        None
+                    };
+                    let result_id = with_lead(&receipt.message_id, lead.as_ref());
+                    let noted = PurchaseNoted {
+                        receipt_message_id: receipt.message_id,
+                        lead,
+                        possessed: bought.into_iter().map(|b| b.owned).collect(),
+                    };
+                    Ok(Done::new(txn, result_id, noted))
                 },
-            )?;
-            outbox::enqueue(&txn, &receipt, Utc::now()).await?;
-            let lead = if consent::granted(&txn, &id, Purpose::Purchases).await? {
-                let main = bought.first();
-                let new = NewLead {
-                    product: main.and_then(|b| b.product.as_ref()),
-                    model_number: main
-                        .map(|b| b.owned.model_number.clone())
-                        .unwrap_or_default(),
-                    product_name: main.map(|b| b.owned.name.clone()).unwrap_or_default(),
-                    details: lines.clone(),
-                    reference: Some(checkout_id.clone()),
-                    ..NewLead::new(LeadKind::Purchase, &buyer)
-                };
-                let extras = StaffExtras {
-                    lines: lines.clone(),
-                    total: total.clone(),
-                    order_number: order_number.clone(),
-                    ..StaffExtras::default()
-                };
-                Some(
-                    self.open_lead(&txn, new, Purpose::Purchases.as_str(), extras)
-                        .await?,
-                )
-            } else {
-                None
-            };
-            let result = format!(
-                "{}|{}",
-                receipt.message_id,
-                lead.as_ref().map_or("", |l| l.lead_id.as_str())
-            );
-            idempotency::remember(&txn, SCOPE, &req.idempotency_key, &fingerprint, &result).await?;
-            txn.commit().await?;
-            Ok::<_, LeadsError>((receipt.message_id, lead))
-        }
-        .await;
-        match stored {
-            Ok((receipt_message_id, lead)) => {
-                self.wake_dispatcher();
-                tracing::info!(customer_id = %id, checkout_id, told_staff = lead.is_some(), "purchase noted");
-                Ok(PurchaseNoted {
-                    receipt_message_id,
-                    lead,
-                    possessed: bought.into_iter().map(|b| b.owned).collect(),
-                })
-            }
-            Err(LeadsError::Db(e)) if is_unique_violation(&e) => {
-                match self
-                    .replay(SCOPE, Some(&req.idempotency_key), &fingerprint)
-                    .await?
-                {
-                    Some(result) => self.replayed_purchase(&id, &checkout_id, &result).await,
-                    None => Err(LeadsError::Db(e)),
-                }
-            }
-            Err(e) => Err(e),
-        }
+                |result_id| self.replayed_purchase(id, checkout_id, result_id),
+            )
+            .await?;
+        self.wake_mail();
+        tracing::info!(customer_id = %id, checkout_id, told_staff = noted.lead.is_some(), "purchase noted");
+        Ok(noted)
     }
 
     /// A device line with its product information (when the seller's product ID is known).
@@ -186,13 +160,15 @@ impl SalesDesk {
         })
     }
 
+    /// The answer to a replayed notice: the first receipt and lead, and what the
+    /// checkout added to the products the customer owns.
     async fn replayed_purchase(
         &self,
         id: &str,
         checkout_id: &str,
-        result: &str,
+        result_id: String,
     ) -> Result<PurchaseNoted, LeadsError> {
-        let (receipt, lead_id) = result.split_once('|').unwrap_or((result, ""));
+        let (receipt, lead_id) = split_with_lead(&result_id);
         let lead = if lead_id.is_empty() {
             None
         } else {

@@ -4,12 +4,13 @@
 
 use tandem_proto::leads::v1::NoteProductViewRequest;
 
-use super::{NewLead, SalesDesk, lock_routing};
+use super::App;
+use super::mail::StaffExtras;
+use super::open_lead::{NewLead, lock_routing};
 use crate::domain::lead::Lead;
 use crate::domain::{LeadKind, Purpose, parse_customer_id};
 use crate::error::LeadsError;
-use crate::mail::StaffExtras;
-use crate::store::{consent, customer, lead, possessed};
+use crate::store::{consent, lead, possessed};
 
 /// What noting a product view did.
 #[derive(Clone, Debug)]
@@ -20,18 +21,19 @@ pub struct ViewNoted {
     pub reason: &'static str,
 }
 
-impl SalesDesk {
+impl App {
     /// Notes that the customer opened a product's details.
-    pub async fn note_view(&self, req: &NoteProductViewRequest) -> Result<ViewNoted, LeadsError> {
+    pub async fn note_product_view(
+        &self,
+        req: &NoteProductViewRequest,
+    ) -> Result<ViewNoted, LeadsError> {
         let id = parse_customer_id(&req.customer_id)?;
-        let item = self.product(&req.model_number).await?;
+        let item = self.get_product(&req.model_number).await?;
         let skip = |reason| Ok(ViewNoted { lead: None, reason });
         if !self.settings.interest_notices {
             return skip("interest notices are off in this deployment");
         }
-        let viewer = customer::by_id(&self.db, &id)
-            .await?
-            .ok_or_else(|| LeadsError::CustomerNotFound(id.clone()))?;
+        let viewer = self.existing_customer(&id).await?;
         if possessed::owns(&self.db, &id, &item.model_number).await? {
             return skip("the customer owns this product");
         }
@@ -56,7 +58,7 @@ impl SalesDesk {
             )
             .await?;
         txn.commit().await?;
-        self.wake_dispatcher();
+        self.wake_mail();
         Ok(ViewNoted {
             lead: Some(opened),
             reason: "the salesperson is told",

@@ -1,33 +1,22 @@
-//! The `SalesDesk` gRPC service: request mapping only; the operations live in `desk`.
+//! The `SalesDesk` gRPC service: product information, contact requests, registration
+//! updates with consent, purchase and interest notices.
 
 use tandem_proto::leads::v1 as pb;
-use tandem_proto::leads::v1::sales_desk_server::SalesDesk as SalesDeskRpc;
+use tandem_proto::leads::v1::sales_desk_server::SalesDesk;
 use tonic::{Request, Response, Status};
 
-use super::mapping;
-use crate::desk::SalesDesk;
-
-/// The sales-desk service state.
-#[derive(Clone)]
-pub struct SalesDeskService {
-    /// The desk's operations.
-    desk: SalesDesk,
-}
-
-impl SalesDeskService {
-    /// A service over `desk`.
-    pub fn new(desk: SalesDesk) -> Self {
-        Self { desk }
-    }
-}
+use super::{LeadsApi, mapping};
 
 #[tonic::async_trait]
-impl SalesDeskRpc for SalesDeskService {
+impl SalesDesk for LeadsApi {
     async fn list_products(
         &self,
         request: Request<pb::ListProductsRequest>,
     ) -> Result<Response<pb::ListProductsResponse>, Status> {
-        let products = self.desk.products(&request.get_ref().product_line).await?;
+        let products = self
+            .app
+            .list_products(&request.get_ref().product_line)
+            .await?;
         Ok(Response::new(pb::ListProductsResponse {
             products: products.iter().map(mapping::product).collect(),
         }))
@@ -37,7 +26,10 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::GetProductRequest>,
     ) -> Result<Response<pb::GetProductResponse>, Status> {
-        let p = self.desk.product(&request.get_ref().model_number).await?;
+        let p = self
+            .app
+            .get_product(&request.get_ref().model_number)
+            .await?;
         Ok(Response::new(pb::GetProductResponse {
             product: Some(mapping::product(&p)),
         }))
@@ -47,7 +39,7 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::ContactStaffRequest>,
     ) -> Result<Response<pb::ContactStaffResponse>, Status> {
-        let lead = self.desk.contact(request.get_ref()).await?;
+        let lead = self.app.contact_staff(request.get_ref()).await?;
         Ok(Response::new(pb::ContactStaffResponse {
             lead: Some(mapping::lead(&lead)),
         }))
@@ -57,10 +49,9 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::UpdateRegistrationRequest>,
     ) -> Result<Response<pb::UpdateRegistrationResponse>, Status> {
-        let done = self.desk.update_registration(request.get_ref()).await?;
-        let owned = self.desk.possessed(&done.customer.customer_id).await?;
+        let done = self.app.update_registration(request.get_ref()).await?;
         Ok(Response::new(pb::UpdateRegistrationResponse {
-            customer: Some(mapping::customer(&done.customer, &owned)),
+            customer: Some(mapping::customer(&done.customer, &done.possessed)),
             changed_fields: done.changed.iter().map(|f| (*f).to_owned()).collect(),
             lead: done.lead.as_ref().map(mapping::lead),
             consent: Some(mapping::consent(&done.consent)),
@@ -71,7 +62,10 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::GetConsentsRequest>,
     ) -> Result<Response<pb::GetConsentsResponse>, Status> {
-        let overview = self.desk.consents(&request.get_ref().customer_id).await?;
+        let overview = self
+            .app
+            .get_consents(&request.get_ref().customer_id)
+            .await?;
         Ok(Response::new(mapping::consents(&overview)))
     }
 
@@ -79,7 +73,7 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::SetConsentRequest>,
     ) -> Result<Response<pb::SetConsentResponse>, Status> {
-        let (record, cancelled) = self.desk.set_consent(request.get_ref()).await?;
+        let (record, cancelled) = self.app.set_consent(request.get_ref()).await?;
         Ok(Response::new(pb::SetConsentResponse {
             consent: Some(mapping::consent(&record)),
             cancelled_messages: u32::try_from(cancelled).unwrap_or(u32::MAX),
@@ -90,7 +84,7 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::NotifyPurchaseRequest>,
     ) -> Result<Response<pb::NotifyPurchaseResponse>, Status> {
-        let noted = self.desk.notify_purchase(request.get_ref()).await?;
+        let noted = self.app.notify_purchase(request.get_ref()).await?;
         Ok(Response::new(pb::NotifyPurchaseResponse {
             receipt_message_id: noted.receipt_message_id,
             lead: noted.lead.as_ref().map(mapping::lead),
@@ -102,7 +96,7 @@ impl SalesDeskRpc for SalesDeskService {
         &self,
         request: Request<pb::NoteProductViewRequest>,
     ) -> Result<Response<pb::NoteProductViewResponse>, Status> {
-        let noted = self.desk.note_view(request.get_ref()).await?;
+        let noted = self.app.note_product_view(request.get_ref()).await?;
         Ok(Response::new(pb::NoteProductViewResponse {
             notified: noted.lead.is_some(),
             reason: noted.reason.to_owned(),

@@ -5,12 +5,13 @@
 use chrono::{SubsecRound, Utc};
 use tandem_proto::leads::v1::SetConsentRequest;
 
-use super::SalesDesk;
+use super::App;
 use crate::domain::consent::parse_source;
-use crate::domain::{InvalidField, Purpose, parse_customer_id};
+use crate::domain::text::required;
+use crate::domain::{Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::consent::{self, ConsentDecision};
-use crate::store::{customer, outbox};
+use crate::store::outbox;
 
 /// A customer's consents: the standing decision per purpose, and the history.
 #[derive(Clone, Debug)]
@@ -21,12 +22,7 @@ pub struct ConsentOverview {
     pub history: Vec<ConsentDecision>,
 }
 
-/// A new consent record ID.
-pub(super) fn new_consent_id() -> String {
-    format!("CON-{}", uuid::Uuid::new_v4().simple())
-}
-
-/// A decision made now.
+/// A decision made now, with a new consent record ID.
 pub(super) fn decision(
     customer_id: &str,
     purpose: Purpose,
@@ -34,7 +30,7 @@ pub(super) fn decision(
     source: &str,
 ) -> ConsentDecision {
     ConsentDecision {
-        consent_id: new_consent_id(),
+        consent_id: format!("CON-{}", uuid::Uuid::new_v4().simple()),
         customer_id: customer_id.to_owned(),
         purpose,
         granted,
@@ -44,13 +40,11 @@ pub(super) fn decision(
     }
 }
 
-impl SalesDesk {
+impl App {
     /// The customer's consents.
-    pub async fn consents(&self, customer_id: &str) -> Result<ConsentOverview, LeadsError> {
+    pub async fn get_consents(&self, customer_id: &str) -> Result<ConsentOverview, LeadsError> {
         let id = parse_customer_id(customer_id)?;
-        if customer::by_id(&self.db, &id).await?.is_none() {
-            return Err(LeadsError::CustomerNotFound(id));
-        }
+        self.existing_customer(&id).await?;
         let mut standing = Vec::new();
         for purpose in Purpose::ALL {
             standing.push((purpose, consent::latest(&self.db, &id, purpose).await?));
@@ -68,13 +62,10 @@ impl SalesDesk {
         req: &SetConsentRequest,
     ) -> Result<(ConsentDecision, u64), LeadsError> {
         let id = parse_customer_id(&req.customer_id)?;
-        let purpose = Purpose::from_proto(req.purpose())
-            .ok_or_else(|| InvalidField::new("purpose", "required"))?;
+        let purpose = required("purpose", Purpose::from_proto(req.purpose()))?;
         purpose.check_wording("wording_version", &req.wording_version)?;
         let source = parse_source(&req.source)?;
-        if customer::by_id(&self.db, &id).await?.is_none() {
-            return Err(LeadsError::CustomerNotFound(id));
-        }
+        self.existing_customer(&id).await?;
         let record = decision(&id, purpose, req.granted, source);
         let txn = tandem_mesh::db::begin_write(&self.db).await?;
         consent::record(&txn, &record).await?;

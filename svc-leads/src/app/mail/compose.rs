@@ -1,17 +1,13 @@
-//! E-mail: what goes to whom (`compose`, rendered from `templates`), the durable outbox
-//! it is queued in (`crate::store::outbox`), and the dispatcher that delivers it over
-//! SMTP or, without an SMTP server, as `.eml` files (`transport`, `dispatcher`).
-
-pub mod dispatcher;
-pub mod templates;
-pub mod transport;
+//! What goes to whom: the e-mail telling a salesperson about a lead and the customer's
+//! order receipt, rendered from the templates when they are queued. Pure: no I/O.
 
 use serde::Serialize;
 
+use super::templates;
+use crate::domain::customer::Possessed;
 use crate::domain::lead::Lead;
 use crate::domain::{LeadKind, ProductInfo, RelatedKind, address_line};
-use crate::store::outbox::NewMessage;
-use crate::store::possessed::Possessed;
+use crate::store::outbox::NewMail;
 
 /// Who e-mails come from and who gets a copy.
 #[derive(Clone, Debug)]
@@ -123,7 +119,7 @@ pub fn staff_message(
     staff_email: Option<&str>,
     purpose: &str,
     extras: &StaffExtras<'_>,
-) -> Result<Option<NewMessage>, minijinja::Error> {
+) -> Result<Option<NewMail>, minijinja::Error> {
     let admin = settings.admin_copy.clone();
     let (to, cc) = match (staff_email, admin) {
         (Some(staff), admin) => (vec![staff.to_owned()], admin.into_iter().collect()),
@@ -185,7 +181,7 @@ pub fn staff_message(
         order_number: extras.order_number.clone(),
     };
     let (text, html) = templates::render(lead.kind.as_str(), &context)?;
-    Ok(Some(NewMessage {
+    Ok(Some(NewMail {
         message_id: format!("{}.staff@{}", lead.lead_id, settings.domain()),
         lead_id: Some(lead.lead_id.clone()),
         customer_id: customer.customer_id.clone(),
@@ -240,7 +236,7 @@ struct ReceiptCustomer {
 pub fn receipt_message(
     settings: &MailSettings,
     r: &Receipt<'_>,
-) -> Result<NewMessage, minijinja::Error> {
+) -> Result<NewMail, minijinja::Error> {
     let subject = format!("Your order {} — receipt", r.order_number);
     let context = ReceiptContext {
         subject: subject.clone(),
@@ -254,7 +250,7 @@ pub fn receipt_message(
         total: r.total.clone(),
     };
     let (text, html) = templates::render("receipt", &context)?;
-    Ok(NewMessage {
+    Ok(NewMail {
         message_id: format!("{}.receipt@{}", r.checkout_id, settings.domain()),
         lead_id: None,
         customer_id: r.customer_id.to_owned(),
@@ -299,6 +295,3 @@ pub fn money(minor: i64, currency: &str) -> String {
     let abs = minor.unsigned_abs();
     format!("{currency} {sign}{}.{:02}", abs / 100, abs % 100)
 }
-
-#[cfg(test)]
-mod tests;

@@ -9,42 +9,66 @@ use serde::Serialize;
 
 /// (name, source) of every template; `_…` are partials and the layout.
 const SOURCES: &[(&str, &str)] = &[
-    ("_layout.html", include_str!("../../templates/_layout.html")),
+    (
+        "_layout.html",
+        include_str!("../../../templates/_layout.html"),
+    ),
     (
         "_customer.txt",
-        include_str!("../../templates/_customer.txt"),
+        include_str!("../../../templates/_customer.txt"),
     ),
     (
         "_customer.html",
-        include_str!("../../templates/_customer.html"),
+        include_str!("../../../templates/_customer.html"),
     ),
-    ("_related.txt", include_str!("../../templates/_related.txt")),
+    (
+        "_related.txt",
+        include_str!("../../../templates/_related.txt"),
+    ),
     (
         "_related.html",
-        include_str!("../../templates/_related.html"),
+        include_str!("../../../templates/_related.html"),
     ),
-    ("contact.txt", include_str!("../../templates/contact.txt")),
-    ("contact.html", include_str!("../../templates/contact.html")),
+    (
+        "contact.txt",
+        include_str!("../../../templates/contact.txt"),
+    ),
+    (
+        "contact.html",
+        include_str!("../../../templates/contact.html"),
+    ),
     (
         "registration_update.txt",
-        include_str!("../../templates/registration_update.txt"),
+        include_str!("../../../templates/registration_update.txt"),
     ),
     (
         "registration_update.html",
-        include_str!("../../templates/registration_update.html"),
+        include_str!("../../../templates/registration_update.html"),
     ),
-    ("purchase.txt", include_str!("../../templates/purchase.txt")),
+    (
+        "purchase.txt",
+        include_str!("../../../templates/purchase.txt"),
+    ),
     (
         "purchase.html",
-        include_str!("../../templates/purchase.html"),
+        include_str!("../../../templates/purchase.html"),
     ),
-    ("interest.txt", include_str!("../../templates/interest.txt")),
+    (
+        "interest.txt",
+        include_str!("../../../templates/interest.txt"),
+    ),
     (
         "interest.html",
-        include_str!("../../templates/interest.html"),
+        include_str!("../../../templates/interest.html"),
     ),
-    ("receipt.txt", include_str!("../../templates/receipt.txt")),
-    ("receipt.html", include_str!("../../templates/receipt.html")),
+    (
+        "receipt.txt",
+        include_str!("../../../templates/receipt.txt"),
+    ),
+    (
+        "receipt.html",
+        include_str!("../../../templates/receipt.html"),
+    ),
 ];
 
 /// The templates, parsed once.

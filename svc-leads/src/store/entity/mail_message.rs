@@ -1,11 +1,12 @@
-//! One e-mail in the durable outbox (`outbox_message` table), rendered when queued and
-//! keyed by its Message-ID, so a resend is the same message.
+//! One e-mail of the outbox (`mail_message` table), rendered when queued and keyed by its
+//! Message-ID, so a resend is the same message. Where its delivery stands is the
+//! `outbox` row with the same ID (`tandem_mesh::outbox`).
 
 use sea_orm::entity::prelude::*;
 
 /// One queued e-mail.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "outbox_message")]
+#[sea_orm(table_name = "mail_message")]
 pub struct Model {
     /// The Message-ID header without angle brackets.
     #[sea_orm(primary_key, auto_increment = false)]
@@ -23,15 +24,8 @@ pub struct Model {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    /// pending, sent, cancelled or failed.
-    pub status: String,
-    pub attempts: i32,
-    pub next_attempt_at: DateTimeUtc,
-    /// A dispatcher holds it until then.
-    pub lease_until: Option<DateTimeUtc>,
-    pub last_error: Option<String>,
+    /// When it was queued: its Date header.
     pub created_at: DateTimeUtc,
-    pub sent_at: Option<DateTimeUtc>,
 }
 
 /// No relations declared.
