@@ -47,9 +47,9 @@ async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
 
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 1, "one transaction for both parts");
-        assert_eq!(balance(&ledger, "customer:CUS-7"), 6_500);
-        assert_eq!(balance(&ledger, "merchant:buyback"), -4_500);
-        assert_eq!(balance(&ledger, "merchant:accessory"), -2_000);
+        assert_eq!(balance(&ledger, "customer:CUS-7", "USD"), 6_500);
+        assert_eq!(balance(&ledger, "merchant:buyback", "USD"), -4_500);
+        assert_eq!(balance(&ledger, "merchant:accessory", "USD"), -2_000);
         assert_sound(&ledger);
 
         // The same request again: the same payout, nothing booked twice.
@@ -108,7 +108,7 @@ async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
         assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 2);
-        assert_eq!(balance(&ledger, "customer:CUS-7"), 8_000);
+        assert_eq!(balance(&ledger, "customer:CUS-7", "USD"), 8_000);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;
