@@ -161,19 +161,31 @@ async fn open_customer_account(
     customer_id: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    account::Entity::insert(account::ActiveModel {
-        account_id: Set(customer_account(customer_id)),
-        name: Set(customer_id.to_owned()),
-        kind: Set("customer".to_owned()),
-        created_at: Set(at),
-    })
-    .on_conflict(
-        OnConflict::column(account::Column::AccountId)
-            .do_nothing()
-            .to_owned(),
+    open_accounts(
+        db,
+        [account::ActiveModel {
+            account_id: Set(customer_account(customer_id)),
+            name: Set(customer_id.to_owned()),
+            kind: Set("customer".to_owned()),
+            created_at: Set(at),
+        }],
     )
-    .exec_without_returning(db)
-    .await?;
+    .await
+}
+
+/// Opens the `accounts` that are not open yet.
+pub(super) async fn open_accounts(
+    db: &impl ConnectionTrait,
+    accounts: impl IntoIterator<Item = account::ActiveModel>,
+) -> Result<(), DbErr> {
+    account::Entity::insert_many(accounts)
+        .on_conflict(
+            OnConflict::column(account::Column::AccountId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
