@@ -234,8 +234,8 @@ async fn refuses_installers_without_the_skill_and_started_slots() {
     slot::Entity::insert(slot::ActiveModel {
         slot_id: Set("PAST-SLOT".into()),
         installer_id: Set(installer_id),
-        starts_at: Set(chrono::Utc::now().timestamp() - 60),
-        ends_at: Set(chrono::Utc::now().timestamp() + 7_140),
+        starts_at: Set(chrono::Utc::now() - chrono::Duration::seconds(60)),
+        ends_at: Set(chrono::Utc::now() + chrono::Duration::seconds(7_140)),
         available: Set(true),
     })
     .exec(&conn)

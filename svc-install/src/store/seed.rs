@@ -11,7 +11,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use tandem_proto::accessory::v1::DeviceCategory as C;
 
 use super::entity::{installer, slot};
-use super::query::skills_column;
+use super::query::{instant, skills_column};
 use crate::domain::{
     LatLon, SCHEDULE_DAYS, SkillSet, gazetteer, haversine_m, schedule, slot_id, utc_offset_of_state,
 };
@@ -119,7 +119,7 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
             .exec_without_returning(db)
             .await?;
     }
-    let slots: Vec<slot::ActiveModel> = installers
+    let slots = installers
         .iter()
         .filter_map(|i| match (&i.installer_id, &i.region) {
             (Set(id), Set(state)) => Some((id.clone(), utc_offset_of_state(state))),
@@ -129,15 +129,17 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
             // Local business hours of the installer's state.
             schedule(now, SCHEDULE_DAYS, offset)
                 .into_iter()
-                .map(move |(start, end)| slot::ActiveModel {
-                    slot_id: Set(slot_id(&id, start)),
-                    installer_id: Set(id.clone()),
-                    starts_at: Set(start),
-                    ends_at: Set(end),
-                    available: Set(true),
+                .map(move |(start, end)| {
+                    Ok(slot::ActiveModel {
+                        slot_id: Set(slot_id(&id, start)),
+                        installer_id: Set(id.clone()),
+                        starts_at: Set(instant(start)?),
+                        ends_at: Set(instant(end)?),
+                        available: Set(true),
+                    })
                 })
         })
-        .collect();
+        .collect::<Result<Vec<slot::ActiveModel>, DbErr>>()?;
     for chunk in slots.chunks(BATCH) {
         slot::Entity::insert_many(chunk.iter().cloned())
             .on_conflict(
