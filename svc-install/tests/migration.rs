@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Client, book, start};
+use common::{Client, book, book_ok, cancel_ok, start};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use sea_orm_migration::MigratorTrait;
 use svc_install::domain::rfc3339;
@@ -13,7 +13,7 @@ use svc_install::migration::Migrator;
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::install::v1::{
-    Booking, BookingStatus, CancelBookingRequest, GetBookingRequest, ListSlotsRequest,
+    BookingStatus, CancelBookingRequest, GetBookingRequest, ListSlotsRequest,
 };
 use tonic::Code;
 
@@ -78,16 +78,6 @@ async fn first_schema(url: &str) -> Before {
     before
 }
 
-async fn booked(client: &mut Client, key: &str, slot_id: &str) -> Booking {
-    client
-        .book_installation(book(key, slot_id))
-        .await
-        .expect("book")
-        .into_inner()
-        .booking
-        .expect("booking")
-}
-
 async fn listed_starts(client: &mut Client) -> Vec<(String, String)> {
     client
         .list_slots(ListSlotsRequest {
@@ -127,7 +117,7 @@ async fn old_rows_keep_their_instants_and_old_keys_still_answer() {
         let before = first_schema(&db.url).await;
         let (server, mut client, conn) = start(&db).await;
 
-        let replayed = booked(&mut client, "old-key", "OLD-SLOT-1").await;
+        let replayed = book_ok(&mut client, book("old-key", "OLD-SLOT-1")).await;
         assert_eq!(replayed.booking_id, "BK-old", "{}", db.kind);
         assert_eq!(replayed.status, BookingStatus::Booked as i32);
         assert_eq!(replayed.created_at, rfc3339(before.created));
@@ -157,17 +147,15 @@ async fn old_rows_keep_their_instants_and_old_keys_still_answer() {
         );
 
         // A booking under the new schema, and a cancellation of the old one.
-        let fresh = booked(&mut client, "new-key", "OLD-SLOT-2").await;
-        let cancelled = client
-            .cancel_booking(CancelBookingRequest {
+        let fresh = book_ok(&mut client, book("new-key", "OLD-SLOT-2")).await;
+        let cancelled = cancel_ok(
+            &mut client,
+            CancelBookingRequest {
                 booking_id: "BK-old".into(),
                 reason: "moved".into(),
-            })
-            .await
-            .expect("cancel")
-            .into_inner()
-            .booking
-            .expect("booking");
+            },
+        )
+        .await;
         assert_eq!(cancelled.status, BookingStatus::Cancelled as i32);
         assert!(!cancelled.cancelled_at.is_empty());
         server.stop().await;
@@ -185,12 +173,12 @@ async fn old_rows_keep_their_instants_and_old_keys_still_answer() {
         // And forward again: both keys still answer their bookings.
         let (server, mut client, _) = start(&db).await;
         assert_eq!(
-            booked(&mut client, "new-key", "OLD-SLOT-2").await,
+            book_ok(&mut client, book("new-key", "OLD-SLOT-2")).await,
             fresh,
             "{}",
             db.kind
         );
-        let again = booked(&mut client, "old-key", "OLD-SLOT-1").await;
+        let again = book_ok(&mut client, book("old-key", "OLD-SLOT-1")).await;
         assert_eq!(again.booking_id, "BK-old");
         assert_eq!(again.cancelled_at, cancelled.cancelled_at);
         server.stop().await;
