@@ -56,7 +56,8 @@ impl App {
         .await;
         match booked {
             // The slot may have been taken by a retry of this very request since the
-            // first look.
+            // first look. `once` replays a racing first use when the clash is on the key;
+            // here it surfaced earlier, as the slot already booked, so look at the key.
             Err(InstallError::Refused(Refusal::SlotBooked(slot_id))) => {
                 match idempotency::recall_key::<InstallError>(&self.db, key).await? {
                     idempotency::Seen::Replay(booking_id) => {

@@ -228,8 +228,7 @@ impl App {
                     txn.rollback().await?;
                     return Err(lost());
                 }
-                let processor_reference = payment.processor_reference.as_deref();
-                store::record_payment(&txn, &payment, processor_reference, entries).await?;
+                store::record_payment(&txn, &payment, entries).await?;
                 Ok(Done::new(txn, payment_id, payment))
             },
             |_recorded| async move { Err(lost()) },

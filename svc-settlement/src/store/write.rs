@@ -13,12 +13,10 @@ use super::entity::{
 use crate::domain::ledger::customer_account;
 use crate::domain::{Entry, Line, PAYOUT_METHOD, Payment, PaymentStatus, Payout};
 
-/// Records `payment` (settled with `entries`, or declined with none) with the
-/// processor's reference of the charge.
+/// Records `payment` (settled with `entries`, or declined with none).
 pub async fn record_payment(
     db: &impl ConnectionTrait,
     payment: &Payment,
-    processor_reference: Option<&str>,
     entries: &[Entry],
 ) -> Result<(), DbErr> {
     if !entries.is_empty() {
@@ -34,7 +32,7 @@ pub async fn record_payment(
         card_last4: Set(payment.card_last4.clone()),
         decline_reason: Set(payment.decline_reason.clone()),
         reference: Set(payment.reference.clone()),
-        processor_reference: Set(processor_reference.map(str::to_owned)),
+        processor_reference: Set(payment.processor_reference.clone()),
         created_at: Set(payment.created_at),
         refunded_at: Set(None),
         refund_reason: Set(String::new()),
