@@ -4,15 +4,14 @@
 //! gives coordinates, distances are great-circle, and the search runs on a static k-d
 //! tree over all installers with a skill filter, so it never scans every installer.
 //!
-//! `grpc` maps requests, `domain` holds the geometry, gazetteer, spatial index and
-//! booking rules (pure, unit tested), `bookings` the order of the booking steps, `store`
-//! the sea-orm entities, queries and demo data, `migration` the schema.
+//! `grpc` maps requests to the use cases in `app` (one file each), `domain` holds the
+//! geometry, gazetteer, spatial index and booking rules (pure, unit tested), `store` the
+//! sea-orm entities, queries, booking writes and demo data, `migration` the schema.
 
-mod bookings;
+mod app;
 pub mod domain;
 mod error;
 mod grpc;
-mod mapping;
 pub mod migration;
 pub mod store;
 
@@ -24,6 +23,7 @@ use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
 use tandem_proto::install::v1::installers_server::InstallersServer;
 use tokio::net::TcpListener;
 
+pub use app::{App, BookingView, InstallerMatch, NearestInstallers};
 pub use error::InstallError;
 pub use grpc::InstallerService;
 
@@ -52,11 +52,12 @@ pub async fn serve(
     // Parse the gazetteer now rather than on the first request.
     domain::gazetteer();
     GrpcServer::new("install", config)
-        .add_service(InstallersServer::new(InstallerService::new(
+        .add_service(InstallersServer::new(InstallerService::new(App::new(
             db.clone(),
             INDEX_TTL,
-        )))
+        ))))
         .with_database(db)
+        .with_idempotency_keys()
         .run(listener, shutdown)
         .await
 }

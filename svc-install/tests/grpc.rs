@@ -5,9 +5,9 @@ mod common;
 
 use common::{book, dashcam_slots, nearest, start};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use svc_install::domain::{LatLon, haversine_m};
+use svc_install::domain::{FITTED, LatLon, haversine_m};
 use svc_install::store::entity::slot;
-use svc_install::store::seed::{FITTED, METROS};
+use svc_install::store::seed::METROS;
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::accessory::v1::DeviceCategory;

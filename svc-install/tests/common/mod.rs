@@ -1,6 +1,8 @@
 //! Helpers shared by the install server's gRPC tests.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod bad_bookings;
+
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ServerConfig;
 use tandem_mesh::testing::{Running, TestDb};
@@ -8,7 +10,8 @@ use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::Address;
 use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::install::v1::{
-    BookInstallationRequest, FindNearestInstallersRequest, InstallCustomer, Slot,
+    BookInstallationRequest, Booking, CancelBookingRequest, FindNearestInstallersRequest,
+    InstallCustomer, Slot,
 };
 use tonic::transport::Channel;
 
@@ -80,4 +83,26 @@ pub async fn dashcam_slots(client: &mut Client) -> Vec<Slot> {
         .expect("nearest")
         .into_inner();
     reply.matches[0].next_slots.clone()
+}
+
+/// Books with `req` and returns the booking.
+pub async fn book_ok(client: &mut Client, req: BookInstallationRequest) -> Booking {
+    client
+        .book_installation(req)
+        .await
+        .expect("book installation")
+        .into_inner()
+        .booking
+        .expect("booking")
+}
+
+/// Cancels with `req` and returns the booking.
+pub async fn cancel_ok(client: &mut Client, req: CancelBookingRequest) -> Booking {
+    client
+        .cancel_booking(req)
+        .await
+        .expect("cancel booking")
+        .into_inner()
+        .booking
+        .expect("booking")
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use tandem_mesh::ServerConfig;
+pub use tandem_mesh::testing::ledger::{assert_sound, balance};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
@@ -116,32 +117,4 @@ pub async fn summary(client: &mut Client) -> GetLedgerSummaryResponse {
         .await
         .expect("ledger summary")
         .into_inner()
-}
-
-/// The USD balance of `account` (0 when it has no entries).
-pub fn balance(summary: &GetLedgerSummaryResponse, account: &str) -> i64 {
-    summary
-        .balances
-        .iter()
-        .filter(|b| b.account_id == account)
-        .filter_map(|b| b.balance.as_ref())
-        .filter(|m| m.currency == "USD")
-        .map(|m| m.minor_units)
-        .sum()
-}
-
-/// Fails unless the whole ledger sums to zero and every transaction balances.
-pub fn assert_sound(summary: &GetLedgerSummaryResponse) {
-    assert_eq!(summary.unbalanced_transactions, 0, "{summary:?}");
-    assert!(
-        summary.totals.iter().all(|t| t.minor_units == 0),
-        "{summary:?}"
-    );
-    let sum: i64 = summary
-        .balances
-        .iter()
-        .filter_map(|b| b.balance.as_ref())
-        .map(|m| m.minor_units)
-        .sum();
-    assert_eq!(sum, 0, "balances sum to zero: {summary:?}");
 }

@@ -1,46 +1,26 @@
-//! The `Settlement` gRPC service: request mapping only; the procedures live in `flow`,
-//! rules in `domain`, data access in `store`.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! The `Settlement` gRPC service: decodes each request, calls one use case of [`App`],
+//! encodes the reply. Errors come from `SettlementError` through `?`.
 
 use chrono::SecondsFormat;
-use sea_orm::DatabaseConnection;
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1 as pb;
 use tandem_proto::settlement::v1::settlement_server::Settlement;
 use tonic::{Request, Response, Status};
 
-use crate::domain::{self, PaymentStatus};
-use crate::error::SettlementError;
-use crate::flow::Payments;
-use crate::processor::{CardProcessor, TestProcessor};
+use crate::app::App;
+use crate::domain::{self, LedgerSummary, PaymentStatus};
 
-/// Longest wait for the card processor's answer unless configured otherwise.
-pub const PROCESSOR_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The settlement service state.
+/// The `Settlement` service over the account server's use cases.
 #[derive(Clone)]
 pub struct SettlementService {
-    /// The payment procedures.
-    payments: Payments,
+    /// The use cases.
+    app: App,
 }
 
 impl SettlementService {
-    /// A service over `db` charging through the built-in [`TestProcessor`].
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self::with_processor(db, Arc::new(TestProcessor::default()), PROCESSOR_TIMEOUT)
-    }
-
-    /// A service over `db` charging through `processor`, given `processor_timeout` at most.
-    pub fn with_processor(
-        db: DatabaseConnection,
-        processor: Arc<dyn CardProcessor>,
-        processor_timeout: Duration,
-    ) -> Self {
-        Self {
-            payments: Payments::new(db, processor, processor_timeout),
-        }
+    /// The service answering with `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
     }
 }
 
@@ -50,8 +30,8 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::PayRequest>,
     ) -> Result<Response<pb::PayResponse>, Status> {
-        let budget = self.payments.budget(request.metadata());
-        let payment = self.payments.pay(request.into_inner(), budget).await?;
+        let budget = self.app.pay_budget(request.metadata());
+        let payment = self.app.pay(request.into_inner(), budget).await?;
         Ok(Response::new(pb::PayResponse {
             payment: Some(to_proto(&payment)),
         }))
@@ -61,7 +41,7 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::RefundRequest>,
     ) -> Result<Response<pb::RefundResponse>, Status> {
-        let payment = self.payments.refund(request.into_inner()).await?;
+        let payment = self.app.refund(request.into_inner()).await?;
         Ok(Response::new(pb::RefundResponse {
             payment: Some(to_proto(&payment)),
         }))
@@ -71,9 +51,7 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::GetPaymentRequest>,
     ) -> Result<Response<pb::GetPaymentResponse>, Status> {
-        let id = domain::pay::payment_id(&request.get_ref().payment_id)
-            .map_err(SettlementError::from)?;
-        let payment = self.payments.get(&id).await?;
+        let payment = self.app.get_payment(&request.get_ref().payment_id).await?;
         Ok(Response::new(pb::GetPaymentResponse {
             payment: Some(to_proto(&payment)),
         }))
@@ -83,9 +61,10 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::FindPaymentRequest>,
     ) -> Result<Response<pb::FindPaymentResponse>, Status> {
-        let key = &request.get_ref().idempotency_key;
-        tandem_mesh::idempotency::validate_key(key).map_err(SettlementError::from)?;
-        let payment = self.payments.find_by_key(key).await?;
+        let payment = self
+            .app
+            .find_payment(&request.get_ref().idempotency_key)
+            .await?;
         Ok(Response::new(pb::FindPaymentResponse {
             payment: Some(to_proto(&payment)),
         }))
@@ -95,7 +74,7 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::PayoutRequest>,
     ) -> Result<Response<pb::PayoutResponse>, Status> {
-        let payout = self.payments.payout(request.into_inner()).await?;
+        let payout = self.app.payout(request.into_inner()).await?;
         Ok(Response::new(pb::PayoutResponse {
             payout: Some(payout_to_proto(&payout)),
         }))
@@ -105,9 +84,7 @@ impl Settlement for SettlementService {
         &self,
         request: Request<pb::GetPayoutRequest>,
     ) -> Result<Response<pb::GetPayoutResponse>, Status> {
-        let id = domain::payout::payout_id(&request.get_ref().payout_id)
-            .map_err(SettlementError::from)?;
-        let payout = self.payments.get_payout(&id).await?;
+        let payout = self.app.get_payout(&request.get_ref().payout_id).await?;
         Ok(Response::new(pb::GetPayoutResponse {
             payout: Some(payout_to_proto(&payout)),
         }))
@@ -117,24 +94,28 @@ impl Settlement for SettlementService {
         &self,
         _request: Request<pb::GetLedgerSummaryRequest>,
     ) -> Result<Response<pb::GetLedgerSummaryResponse>, Status> {
-        let summary = self.payments.summary().await?;
-        Ok(Response::new(pb::GetLedgerSummaryResponse {
-            balances: summary
-                .balances
-                .into_iter()
-                .map(|(account_id, currency, balance)| pb::AccountBalance {
-                    account_id,
-                    balance: Some(money(balance, currency)),
-                })
-                .collect(),
-            totals: summary
-                .totals
-                .into_iter()
-                .map(|(currency, total)| money(total, currency))
-                .collect(),
-            transactions: summary.transactions,
-            unbalanced_transactions: summary.unbalanced,
-        }))
+        let summary = self.app.ledger_summary().await?;
+        Ok(Response::new(summary_to_proto(summary)))
+    }
+}
+
+fn summary_to_proto(summary: LedgerSummary) -> pb::GetLedgerSummaryResponse {
+    pb::GetLedgerSummaryResponse {
+        balances: summary
+            .balances
+            .into_iter()
+            .map(|(account_id, currency, balance)| pb::AccountBalance {
+                account_id,
+                balance: Some(money(balance, currency)),
+            })
+            .collect(),
+        totals: summary
+            .totals
+            .into_iter()
+            .map(|(currency, total)| money(total, currency))
+            .collect(),
+        transactions: summary.transactions,
+        unbalanced_transactions: summary.unbalanced,
     }
 }
 
