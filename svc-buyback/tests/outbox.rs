@@ -15,37 +15,13 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
     for kind in World::kinds().await {
         let mut w = World::start(kind).await.unwrap();
         let order = w.buy("DEV-DC-1002", "A").await;
-        let app = w
-            .center
-            .submit_application(application("k", "A", &order, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let app = w.submit(application("k", "A", &order, alex())).await;
         let id = app.application_id.clone();
-        w.center
-            .ship_item(ShipItemRequest {
-                application_id: id.clone(),
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap();
+        w.ship(&id, "CUS-A").await.unwrap();
 
         // The sales center goes down; the item is inspected and paid all the same.
         w.accessory.take().unwrap().stop().await;
-        let paid = w
-            .staff
-            .inspect_item(InspectItemRequest {
-                application_id: id.clone(),
-                grade: Grade::A as i32,
-                note: String::new(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let paid = w.inspect(&id, Grade::A).await.unwrap();
         assert_eq!(paid.state(), ApplicationState::Paid, "{kind}");
         tokio::time::sleep(Duration::from_millis(600)).await;
         let waiting = wait_for(&mut w.center, &id, ApplicationState::Paid).await;
@@ -86,7 +62,7 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
         let ledger = w.ledger().await;
         assert_eq!(ledger.transactions, 1);
         assert_eq!(
-            balance(&ledger, "customer:CUS-A"),
+            balance(&ledger, "customer:CUS-A", "USD"),
             3_500 + 5_000,
             "grade A declared B: the estimate stands"
         );

@@ -6,17 +6,18 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use tandem_mesh::testing::ledger::{assert_sound, balance};
+use tandem_mesh::testing::orders::{alex_morgan, buy};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
-use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
 use tandem_proto::buyback::v1::buyback_client::BuybackClient;
 use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
 use tandem_proto::buyback::v1::*;
-use tandem_proto::common::v1::Address;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{GetLedgerSummaryRequest, GetLedgerSummaryResponse};
+use tonic::Status;
 use tonic::transport::Channel;
 
 /// A server on a fixed address that can be stopped and started again there.
@@ -79,7 +80,6 @@ pub struct World {
     pub settlement: Running,
     pub center: BuybackClient<Channel>,
     pub staff: BuybackInspectionClient<Channel>,
-    pub orders: AccessoryOrdersClient<Channel>,
     pub sales: SalesCenterClient<Channel>,
     pub ledger: SettlementClient<Channel>,
     pub kind: &'static str,
@@ -168,7 +168,6 @@ impl World {
             settlement,
             center,
             staff,
-            orders: AccessoryOrdersClient::new(acc.clone()),
             sales: SalesCenterClient::new(acc),
             ledger,
             kind,
@@ -187,41 +186,67 @@ impl World {
 
     /// Buys `product` as customer `CUS-{who}` (Alex Morgan) and pays; the order number.
     pub async fn buy(&mut self, product: &str, who: &str) -> String {
-        let order = self
-            .orders
-            .reserve_order(ReserveOrderRequest {
-                idempotency_key: format!("buy-{who}-{product}"),
-                customer: Some(CustomerInfo {
-                    customer_id: format!("CUS-{who}"),
-                    name: "Alex Morgan".into(),
-                    email: "alex.morgan@example.com".into(),
-                    phone: "+1 415 555 0134".into(),
-                    address: Some(Address {
-                        line1: "500 Market St".into(),
-                        city: "San Francisco".into(),
-                        region: "CA".into(),
-                        postal_code: "94103".into(),
-                        country: "US".into(),
-                        ..Default::default()
-                    }),
-                }),
-                product_id: product.into(),
-                quantity: 1,
-            })
+        let channel = channel(format!("http://{}", self.accessory_addr)).await;
+        let customer = alex_morgan(&format!("CUS-{who}"), "alex.morgan@example.com");
+        buy(&channel, customer, product, &format!("{who}-{product}"))
             .await
-            .expect("reserve")
-            .into_inner()
             .order
-            .unwrap();
-        self.orders
-            .confirm_order(ConfirmOrderRequest {
-                order_number: order.order_number.clone(),
-                customer_id: format!("CUS-{who}"),
-                payment_id: format!("pay-{who}-{product}"),
-            })
+            .expect("confirmed order")
+            .order_number
+    }
+
+    /// Submits `request`, which must be answered with an application.
+    pub async fn submit(&mut self, request: SubmitApplicationRequest) -> Application {
+        self.center
+            .submit_application(request)
             .await
-            .expect("confirm");
-        order.order_number
+            .expect("submit")
+            .into_inner()
+            .application
+            .expect("application")
+    }
+
+    /// `ShipItem` of application `id` as customer `customer`.
+    pub async fn ship(&mut self, id: &str, customer: &str) -> Result<Application, Status> {
+        let reply = self
+            .center
+            .ship_item(ShipItemRequest {
+                application_id: id.into(),
+                customer_id: customer.into(),
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
+    }
+
+    /// Staff's `InspectItem` of application `id`: found in `grade`.
+    pub async fn inspect(&mut self, id: &str, grade: Grade) -> Result<Application, Status> {
+        let reply = self
+            .staff
+            .inspect_item(InspectItemRequest {
+                application_id: id.into(),
+                grade: grade as i32,
+                note: "checked".into(),
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
+    }
+
+    /// `RespondToCounteroffer` of application `id` as customer `customer`.
+    pub async fn respond(
+        &mut self,
+        id: &str,
+        customer: &str,
+        accept: bool,
+    ) -> Result<Application, Status> {
+        let reply = self
+            .center
+            .respond_to_counteroffer(RespondToCounterofferRequest {
+                application_id: id.into(),
+                customer_id: customer.into(),
+                accept,
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
     }
 
     /// The ledger summary.
@@ -244,26 +269,6 @@ impl World {
             db.cleanup().await;
         }
     }
-}
-
-/// The USD balance of `account`.
-pub fn balance(summary: &GetLedgerSummaryResponse, account: &str) -> i64 {
-    summary
-        .balances
-        .iter()
-        .filter(|b| b.account_id == account)
-        .filter_map(|b| b.balance.as_ref())
-        .map(|m| m.minor_units)
-        .sum()
-}
-
-/// Fails unless the ledger sums to zero and every transaction balances.
-pub fn assert_sound(summary: &GetLedgerSummaryResponse) {
-    assert_eq!(summary.unbalanced_transactions, 0, "{summary:?}");
-    assert!(
-        summary.totals.iter().all(|t| t.minor_units == 0),
-        "{summary:?}"
-    );
 }
 
 /// Alex Morgan's personal data as typed at the buy-back center.
