@@ -181,7 +181,10 @@ impl App {
         let designation = answer.designation.clone().unwrap_or_default();
         let (state, note) = if answer.result() != VerifyResult::Match {
             row.reason = domain::MISMATCH.into();
-            (ApplicationState::Rejected, "not verified by the sales center")
+            (
+                ApplicationState::Rejected,
+                "not verified by the sales center",
+            )
         } else {
             row.purchased_product_id = clip(&goods.product_id, 40);
             row.purchased_name = clip(&goods.name, 200);

@@ -67,13 +67,29 @@ fn a_used_item_needs_a_category_a_maker_and_a_model() {
     let long = "x".repeat(81);
     let refused = [
         (None, "item"),
-        (Some(item(DeviceCategory::Unspecified, "Roadlens", "RL-1")), "item.category"),
-        (Some(item(DeviceCategory::Dashcam, " ", "RL-1")), "item.maker"),
-        (Some(item(DeviceCategory::Dashcam, "Roadlens", &long)), "item.model"),
-        (Some(item(DeviceCategory::Dashcam, "Road\nlens", "RL-1")), "item.maker"),
+        (
+            Some(item(DeviceCategory::Unspecified, "Roadlens", "RL-1")),
+            "item.category",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, " ", "RL-1")),
+            "item.maker",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, "Roadlens", &long)),
+            "item.model",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, "Road\nlens", "RL-1")),
+            "item.maker",
+        ),
     ];
     for (given, field) in refused {
-        assert_eq!(used_item(given.as_ref()).unwrap_err().field, field, "{given:?}");
+        assert_eq!(
+            used_item(given.as_ref()).unwrap_err().field,
+            field,
+            "{given:?}"
+        );
     }
 }
 

@@ -3,8 +3,8 @@
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{DeviceCategory, PurchasedGoods, UsedItem};
 use tandem_proto::buyback::v1::{
-    Application, ApplicationState, BodyDamage, Grade, PriceEntry, Questionnaire,
-    ScreenCondition, StateChange,
+    Application, ApplicationState, BodyDamage, Grade, PriceEntry, Questionnaire, ScreenCondition,
+    StateChange,
 };
 
 use crate::app::ApplicationView;
@@ -59,10 +59,7 @@ pub(super) fn application(view: &ApplicationView) -> Application {
             name: a.purchased_name.clone(),
             category: category(&a.purchased_category),
             quantity: 1,
-            purchased_at: a
-                .purchased_at
-                .map(|t| t.to_rfc3339())
-                .unwrap_or_default(),
+            purchased_at: a.purchased_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         }),
         reason: a.reason.clone(),
         payout_id: a.payout_id.clone().unwrap_or_default(),

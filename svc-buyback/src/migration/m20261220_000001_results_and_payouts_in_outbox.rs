@@ -23,6 +23,7 @@ enum ResultOutbox {
 }
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Application {
     Table,
     ApplicationId,
@@ -178,7 +179,12 @@ impl MigrationTrait for Migration {
             .exec_stmt(
                 Query::insert()
                     .into_table(R::Table)
-                    .columns([R::ApplicationId, R::Attempts, R::NextAttemptAt, R::LastError])
+                    .columns([
+                        R::ApplicationId,
+                        R::Attempts,
+                        R::NextAttemptAt,
+                        R::LastError,
+                    ])
                     .select_from(pending)
                     .map_err(|e| DbErr::Migration(e.to_string()))?
                     .to_owned(),

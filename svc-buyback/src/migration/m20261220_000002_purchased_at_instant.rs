@@ -10,6 +10,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(Clone, Copy, DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Application {
     Table,
     ApplicationId,

@@ -180,7 +180,11 @@ async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_inst
             }
         };
         let instant = DateTime::parse_from_rfc3339(purchased).unwrap();
-        assert_eq!(purchased_at("BB-PAID").await, Some(instant.into()), "{kind}");
+        assert_eq!(
+            purchased_at("BB-PAID").await,
+            Some(instant.into()),
+            "{kind}"
+        );
         assert_eq!(purchased_at("BB-REJECTED").await, None, "{kind}");
 
         // Down: the results wait in `result_outbox` again, purchased_at is text again.
@@ -188,7 +192,11 @@ async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_inst
         assert_eq!(pending_results(&db).await, ["BB-PAID"], "{kind}");
         assert!(outbox::find(&db, "BB-PAID").await.unwrap().is_none());
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(purchased_at("BB-PAID").await, Some(instant.into()), "{kind}");
+        assert_eq!(
+            purchased_at("BB-PAID").await,
+            Some(instant.into()),
+            "{kind}"
+        );
         assert!(outbox::find(&db, "BB-PAID").await.unwrap().is_some());
         db.close().await.ok();
         test_db.cleanup().await;
