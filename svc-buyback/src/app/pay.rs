@@ -16,6 +16,7 @@ use std::time::Duration;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::outbox::{self, Deliver, Failure, Message, NewMessage};
+use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::ApplicationState;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{PayoutLine, PayoutRequest};
@@ -86,8 +87,9 @@ impl Deliver for Payouts {
             ApplicationState::Paid | ApplicationState::Reported => return Ok(()),
             other => {
                 return Err(Failure::permanent(format!(
-                    "application {} is {other:?}: nothing to pay",
-                    app.application_id
+                    "application {} is {}: nothing to pay",
+                    app.application_id,
+                    other.slug()
                 )));
             }
         }

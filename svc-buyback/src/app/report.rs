@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use tandem_mesh::outbox::{Deliver, Failure, Message, NewMessage};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::{self as accessory, BuybackResult, RecordBuybackResultRequest};
+use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::ApplicationState;
 use tonic::transport::Channel;
 
@@ -47,8 +48,9 @@ impl Deliver for Results {
             ApplicationState::Reported => return Ok(()),
             other => {
                 return Err(Failure::permanent(format!(
-                    "application {} is {other:?}: no result to report",
-                    app.application_id
+                    "application {} is {}: no result to report",
+                    app.application_id,
+                    other.slug()
                 )));
             }
         }
