@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use tandem_proto::accessory::v1::{GetBuybackDesignationRequest, PersonalData};
+use tandem_proto::accessory::v1::PersonalData;
 use tandem_proto::buyback::v1::*;
 use tonic::Code;
 
@@ -81,17 +81,9 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         // The result reaches the sales center, which shows it with the order.
         let reported = wait_for(&mut w.center, &id, ApplicationState::Reported).await;
         assert!(!reported.reported_at.is_empty());
-        let shown = w
-            .sales
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: order.clone(),
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        assert_eq!(shown.results.len(), 1);
-        let result = &shown.results[0];
+        let shown = w.results_shown(&order, "CUS-A").await;
+        assert_eq!(shown.len(), 1);
+        let result = &shown[0];
         assert_eq!(
             (result.application_id.as_str(), result.grade.as_str()),
             (id.as_str(), "B")

@@ -7,7 +7,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use tandem_proto::accessory::v1::GetBuybackDesignationRequest;
 use tandem_proto::buyback::v1::*;
 
 #[tokio::test]
@@ -47,18 +46,10 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
         w.accessory = Some(sales_center(&w.dbs[1], w.accessory_addr).await);
         let reported = wait_for(&mut w.center, &id, ApplicationState::Reported).await;
         assert!(!reported.reported_at.is_empty());
-        let shown = w
-            .sales
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: order,
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        assert_eq!(shown.results.len(), 1, "{kind}");
-        assert_eq!(shown.results[0].application_id, id);
-        assert_eq!(shown.results[0].grade, "A");
+        let shown = w.results_shown(&order, "CUS-A").await;
+        assert_eq!(shown.len(), 1, "{kind}");
+        assert_eq!(shown[0].application_id, id);
+        assert_eq!(shown[0].grade, "A");
         let ledger = w.ledger().await;
         assert_eq!(ledger.transactions, 1);
         assert_eq!(

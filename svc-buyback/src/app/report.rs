@@ -9,9 +9,9 @@ use std::time::Duration;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::outbox::{Deliver, Failure, Message, NewMessage};
+use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::{self as accessory, BuybackResult, RecordBuybackResultRequest};
-use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::ApplicationState;
 use tonic::transport::Channel;
 

@@ -45,8 +45,10 @@ enum Outbox {
     CreatedAt,
 }
 
-fn outbox_columns() -> [Outbox; 8] {
-    [
+/// Queues the messages `select` lists: ID, topic, payload, status, attempts, next
+/// attempt, last error and creation time.
+async fn queue(manager: &SchemaManager<'_>, select: SelectStatement) -> Result<(), DbErr> {
+    let columns = [
         Outbox::Id,
         Outbox::Topic,
         Outbox::Payload,
@@ -55,7 +57,17 @@ fn outbox_columns() -> [Outbox; 8] {
         Outbox::NextAttemptAt,
         Outbox::LastError,
         Outbox::CreatedAt,
-    ]
+    ];
+    manager
+        .exec_stmt(
+            Query::insert()
+                .into_table(Outbox::Table)
+                .columns(columns)
+                .select_from(select)
+                .map_err(|e| DbErr::Migration(e.to_string()))?
+                .to_owned(),
+        )
+        .await
 }
 
 #[async_trait::async_trait]
@@ -86,16 +98,7 @@ impl MigrationTrait for Migration {
             )
             .and_where(Expr::col((R::Table, R::DeliveredAt)).is_null())
             .to_owned();
-        manager
-            .exec_stmt(
-                Query::insert()
-                    .into_table(Outbox::Table)
-                    .columns(outbox_columns())
-                    .select_from(results)
-                    .map_err(|e| DbErr::Migration(e.to_string()))?
-                    .to_owned(),
-            )
-            .await?;
+        queue(manager, results).await?;
         // Payouts not made yet (settlement was down), due now.
         let inspected = Query::select()
             .expr(Expr::cust("application_id || ':payout'"))
@@ -109,16 +112,7 @@ impl MigrationTrait for Migration {
             .from(A::Table)
             .and_where(Expr::col(A::State).eq("inspected"))
             .to_owned();
-        manager
-            .exec_stmt(
-                Query::insert()
-                    .into_table(Outbox::Table)
-                    .columns(outbox_columns())
-                    .select_from(inspected)
-                    .map_err(|e| DbErr::Migration(e.to_string()))?
-                    .to_owned(),
-            )
-            .await?;
+        queue(manager, inspected).await?;
         manager
             .drop_table(Table::drop().table(R::Table).to_owned())
             .await

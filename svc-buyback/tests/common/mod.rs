@@ -249,6 +249,19 @@ impl World {
         Ok(reply.into_inner().application.expect("application"))
     }
 
+    /// The buy-back results the sales center shows with `order` to `customer`.
+    pub async fn results_shown(&mut self, order: &str, customer: &str) -> Vec<BuybackResult> {
+        self.sales
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: order.into(),
+                customer_id: customer.into(),
+            })
+            .await
+            .expect("designation")
+            .into_inner()
+            .results
+    }
+
     /// The ledger summary.
     pub async fn ledger(&mut self) -> GetLedgerSummaryResponse {
         self.ledger
