@@ -1,6 +1,7 @@
 //! Results reach the sales center even when it is down when the buy-back is paid: they
 //! wait in the durable outbox (across a restart of the buy-back center too) and are
-//! delivered once it is back.
+//! delivered once it is back. Likewise a payout settlement cannot make at inspection
+//! waits in the outbox and is made, once, when settlement is back.
 
 mod common;
 
@@ -32,7 +33,7 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
         // The buy-back center restarts meanwhile: the outbox is in its database.
         w.buyback.stop().await;
         let (buyback, center, staff) =
-            start_buyback(&w.dbs[0], w.accessory_addr, &w.settlement.url).await;
+            start_buyback(&w.dbs[0], w.accessory_addr, &w.settlement_url).await;
         (w.buyback, w.center, w.staff) = (buyback, center, staff);
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(
@@ -58,6 +59,51 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
             "grade A declared B: the estimate stands"
         );
         assert_sound(&ledger);
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_payout_waits_in_the_outbox_while_settlement_is_down() {
+    for kind in World::kinds().await {
+        let mut w = World::start(kind).await.unwrap();
+        let order = w.buy("DEV-DC-1002", "A").await;
+        let app = w.submit(application("k", "A", &order, alex())).await;
+        let id = app.application_id.clone();
+        w.ship(&id, "CUS-A").await.unwrap();
+
+        // Settlement goes down: the inspection stands, the payout waits.
+        let settlement = w.settlement.take().unwrap();
+        let addr = settlement.addr;
+        settlement.stop().await;
+        let inspected = w.inspect(&id, Grade::B).await.unwrap();
+        assert_eq!(inspected.state(), ApplicationState::Inspected, "{kind}");
+        assert!(inspected.payout_id.is_empty());
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let waiting = wait_for(&mut w.center, &id, ApplicationState::Inspected).await;
+        assert!(
+            waiting.payout_id.is_empty(),
+            "not paid while settlement is down"
+        );
+
+        // Settlement comes back on its address: paid once, then reported.
+        w.settlement = Some(account_server(&w.dbs[2], addr).await);
+        let paid = wait_for(&mut w.center, &id, ApplicationState::Reported).await;
+        assert_eq!(paid.total_paid.as_ref().unwrap().minor_units, 8_500);
+        let states: Vec<_> = paid.history.iter().map(|h| h.state()).collect();
+        assert_eq!(
+            states[3..],
+            [
+                ApplicationState::Inspected,
+                ApplicationState::Paid,
+                ApplicationState::Reported
+            ]
+        );
+        let ledger = w.ledger().await;
+        assert_eq!(ledger.transactions, 1, "{kind}");
+        assert_eq!(balance(&ledger, "customer:CUS-A", "USD"), 8_500);
+        assert_sound(&ledger);
+        assert_eq!(w.results_shown(&order, "CUS-A").await.len(), 1);
         w.stop().await;
     }
 }

@@ -70,6 +70,20 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
     }
 }
 
+/// Serves the account server on `db` at `addr` (port 0 = any).
+pub async fn account_server(db: &TestDb, addr: SocketAddr) -> Running {
+    let conn = svc_settlement::open(&db.url)
+        .await
+        .expect("open settlement db");
+    svc_settlement::load_demo_data(&conn)
+        .await
+        .expect("seed settlement");
+    Running::start_at(addr, |l, s| {
+        svc_settlement::serve(l, conn, ServerConfig::default(), s)
+    })
+    .await
+}
+
 /// The buy-back center, its peers and clients.
 pub struct World {
     /// Databases: buy-back, accessory, settlement.
@@ -77,7 +91,9 @@ pub struct World {
     pub buyback: Running,
     pub accessory: Option<Fixed>,
     pub accessory_addr: SocketAddr,
-    pub settlement: Running,
+    /// Stopped (`None`) by a test of an outage.
+    pub settlement: Option<Running>,
+    pub settlement_url: String,
     pub center: BuybackClient<Channel>,
     pub staff: BuybackInspectionClient<Channel>,
     pub sales: SalesCenterClient<Channel>,
@@ -144,28 +160,21 @@ impl World {
                 TestDb::postgres().await?
             });
         }
-        let settlement_conn = svc_settlement::open(&dbs[2].url)
-            .await
-            .expect("open settlement db");
-        svc_settlement::load_demo_data(&settlement_conn)
-            .await
-            .expect("seed settlement");
-        let settlement = Running::start(|l, s| {
-            svc_settlement::serve(l, settlement_conn, ServerConfig::default(), s)
-        })
-        .await;
+        let settlement = account_server(&dbs[2], "127.0.0.1:0".parse().unwrap()).await;
         let accessory = sales_center(&dbs[1], "127.0.0.1:0".parse().unwrap()).await;
         let accessory_addr = accessory.addr;
         let (buyback, center, staff) =
             start_buyback(&dbs[0], accessory_addr, &settlement.url).await;
         let acc = channel(format!("http://{accessory_addr}")).await;
-        let ledger = SettlementClient::new(channel(settlement.url.clone()).await);
+        let settlement_url = settlement.url.clone();
+        let ledger = SettlementClient::new(channel(settlement_url.clone()).await);
         Some(Self {
             dbs,
             buyback,
             accessory: Some(accessory),
             accessory_addr,
-            settlement,
+            settlement: Some(settlement),
+            settlement_url,
             center,
             staff,
             sales: SalesCenterClient::new(acc),
@@ -277,7 +286,9 @@ impl World {
         if let Some(a) = self.accessory {
             a.stop().await;
         }
-        self.settlement.stop().await;
+        if let Some(s) = self.settlement {
+            s.stop().await;
+        }
         for db in self.dbs {
             db.cleanup().await;
         }
