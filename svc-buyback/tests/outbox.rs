@@ -14,10 +14,7 @@ use tandem_proto::buyback::v1::*;
 async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
     for kind in World::kinds().await {
         let mut w = World::start(kind).await.unwrap();
-        let order = w.buy("DEV-DC-1002", "A").await;
-        let app = w.submit(application("k", "A", &order, alex())).await;
-        let id = app.application_id.clone();
-        w.ship(&id, "CUS-A").await.unwrap();
+        let (order, id) = w.item_on_its_way().await;
 
         // The sales center goes down; the item is inspected and paid all the same.
         w.accessory.take().unwrap().stop().await;
@@ -67,10 +64,7 @@ async fn results_wait_in_the_outbox_while_the_sales_center_is_down() {
 async fn a_payout_waits_in_the_outbox_while_settlement_is_down() {
     for kind in World::kinds().await {
         let mut w = World::start(kind).await.unwrap();
-        let order = w.buy("DEV-DC-1002", "A").await;
-        let app = w.submit(application("k", "A", &order, alex())).await;
-        let id = app.application_id.clone();
-        w.ship(&id, "CUS-A").await.unwrap();
+        let (order, id) = w.item_on_its_way().await;
 
         // Settlement goes down: the inspection stands, the payout waits.
         let settlement = w.settlement.take().unwrap();

@@ -204,6 +204,15 @@ impl World {
             .order_number
     }
 
+    /// Customer `CUS-A` buys an RL-2 Duo, applies to sell back a used RL-1 (declared
+    /// grade B) and sends it: the order number and the application ID.
+    pub async fn item_on_its_way(&mut self) -> (String, String) {
+        let order = self.buy("DEV-DC-1002", "A").await;
+        let app = self.submit(application("k", "A", &order, alex())).await;
+        self.ship(&app.application_id, "CUS-A").await.expect("ship");
+        (order, app.application_id)
+    }
+
     /// Submits `request`, which must be answered with an application.
     pub async fn submit(&mut self, request: SubmitApplicationRequest) -> Application {
         self.center
