@@ -136,7 +136,12 @@ impl TestMesh {
             (Target::Leads, Some(url)) => url.to_owned(),
             _ => self.url(t),
         };
-        tandem::launch::gateway_config(&url, test_client(), Some(OPERATOR_TOKEN.to_owned()))
+        tandem::launch::gateway_config(
+            &url,
+            test_client(),
+            ServerConfig::default(),
+            Some(OPERATOR_TOKEN.to_owned()),
+        )
     }
 
     /// Stops every server (failing the test if one failed) and removes the databases.

@@ -13,6 +13,7 @@ pub mod staff;
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Path};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
@@ -67,9 +68,9 @@ impl AppState {
     /// that is down, only for a malformed URL.
     pub fn new(config: &GatewayConfig, db: sea_orm::DatabaseConnection) -> anyhow::Result<Self> {
         let channel = |url: &str| tandem_mesh::client::channel(url, &config.client);
-        let insurance = channel(&config.insurance_url)?;
-        let accessory = channel(&config.accessory_url)?;
-        let leads = channel(&config.leads_url)?;
+        let insurance = channel(&config.peers.insurance)?;
+        let accessory = channel(&config.peers.accessory)?;
+        let leads = channel(&config.peers.leads)?;
         let notices = crate::checkout::Notices::new(
             db.clone(),
             SalesDeskClient::new(leads.clone()),
@@ -78,7 +79,7 @@ impl AppState {
         let clients = crate::checkout::Clients {
             sales: InsuranceSalesClient::new(insurance.clone()),
             orders: AccessoryOrdersClient::new(accessory.clone()),
-            settlement: SettlementClient::new(channel(&config.settlement_url)?),
+            settlement: SettlementClient::new(channel(&config.peers.settlement)?),
             notices: notices.clone(),
         };
         let flow = crate::checkout::Flow::new(
@@ -92,12 +93,12 @@ impl AppState {
             accessory: AccessoryCatalogClient::new(accessory.clone()),
             call_timeout: config.client.call_timeout,
             customers: CustomersClient::new(leads.clone()),
-            installers: InstallersClient::new(channel(&config.install_url)?),
+            installers: InstallersClient::new(channel(&config.peers.install)?),
             db,
             flow,
             buyback: buyback::Clients {
-                center: BuybackClient::new(channel(&config.buyback_url)?),
-                inspection: BuybackInspectionClient::new(channel(&config.buyback_url)?),
+                center: BuybackClient::new(channel(&config.peers.buyback)?),
+                inspection: BuybackInspectionClient::new(channel(&config.peers.buyback)?),
                 sales_center: SalesCenterClient::new(accessory.clone()),
                 operator_digest: config.operator_token.as_deref().map(buyback::digest),
             },
@@ -164,7 +165,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(staff::routes())
 }
 
-/// A JSON request body; a malformed one is a 400 problem, not a plain-text error.
+/// Largest request body read: 64 KiB (the largest real one, a registration update or a
+/// contact request with its 2,000-character comment, is a few KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body; a malformed one is a 400 problem, a body over [`BODY_LIMIT`] a
+/// 413 problem, not a plain-text error.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -177,6 +183,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     ) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "The request body is larger than {} KiB.",
+                        BODY_LIMIT / 1024
+                    ),
+                ))
+            }
             Err(rejection) => Err(Problem::invalid_fields(vec![FieldError::new(
                 "body",
                 rejection.body_text(),
