@@ -58,8 +58,6 @@ pub struct GatewayConfig {
     pub notice_retry_after: Duration,
     /// Pacing of the purchase notices' delivery to the sales desk (outbox dispatcher).
     pub notices: DispatcherConfig,
-    /// Test fault: stop a checkout right after this state is recorded, as a crash would.
-    pub crash_after: Option<crate::checkout::State>,
     /// Secret the buy-back center's staff send (`Authorization: Bearer …`) to record
     /// inspections through the gateway; `None` turns those endpoints off.
     pub operator_token: Option<String>,
@@ -76,7 +74,6 @@ impl GatewayConfig {
             recovery_every: Duration::from_secs(15),
             notice_retry_after: Duration::from_secs(30),
             notices: notice_dispatcher(),
-            crash_after: None,
             operator_token: None,
         }
     }

@@ -45,6 +45,31 @@ pub async fn run(
     shutdown: tandem_mesh::CancellationToken,
 ) -> anyhow::Result<()> {
     let state = api::AppState::new(&config, db.clone())?;
+    serve(listener, config, state, db, shutdown).await
+}
+
+/// [`run`] with test `faults` in its checkouts (feature `fault-injection`, for tests).
+#[cfg(feature = "fault-injection")]
+pub async fn run_with_faults(
+    listener: TcpListener,
+    config: GatewayConfig,
+    faults: checkout::Faults,
+    db: sea_orm::DatabaseConnection,
+    shutdown: tandem_mesh::CancellationToken,
+) -> anyhow::Result<()> {
+    let mut state = api::AppState::new(&config, db.clone())?;
+    state.flow = state.flow.with_faults(faults);
+    serve(listener, config, state, db, shutdown).await
+}
+
+/// Serves `state` with the recovery loop beside it, as [`run`] says.
+async fn serve(
+    listener: TcpListener,
+    config: GatewayConfig,
+    state: api::AppState,
+    db: sea_orm::DatabaseConnection,
+    shutdown: tandem_mesh::CancellationToken,
+) -> anyhow::Result<()> {
     let recovery = tokio::spawn(recover_checkouts(
         state.flow.clone(),
         state.notices.clone(),

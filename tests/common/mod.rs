@@ -175,6 +175,21 @@ pub async fn start_gateway(
     tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
 }
 
+/// Like [`start_gateway`], with test `faults` in its checkouts.
+pub async fn start_faulty_gateway(
+    config: tandem_gateway::GatewayConfig,
+    faults: tandem_gateway::checkout::Faults,
+    db_url: &str,
+) -> tandem_mesh::testing::Running {
+    let db = tandem_gateway::open(db_url)
+        .await
+        .expect("gateway database");
+    tandem_mesh::testing::Running::start(|l, s| {
+        tandem_gateway::run_with_faults(l, config, faults, db, s)
+    })
+    .await
+}
+
 /// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless
 /// `TANDEM_TEST_SMTP_URL`-style settings are added by a test; the demo default owner.
 pub fn leads_config() -> svc_leads::LeadsConfig {

@@ -12,14 +12,12 @@ use tandem_proto::insurance::v1::{CoverageOption, RatingConditions};
 use tandem_proto::settlement::v1::Card as ProtoCard;
 use utoipa::ToSchema;
 
-use super::customers::{Address, customer, db};
+use super::customers::{Address, customer};
 use super::{AppState, JsonBody, PathId, call};
 use crate::auth::SignedIn;
-use crate::checkout::NewCheckout;
 use crate::checkout::view::Checkout;
+use crate::checkout::{CheckoutError, NewCheckout};
 use crate::problem::{FieldError, Problem};
-use crate::store::checkouts;
-use crate::store::entity::checkout::Model as Row;
 
 /// What to buy: a plan for a vehicle and driver, and a device.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -165,7 +163,7 @@ pub async fn get(
     who: SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Checkout>, Problem> {
-    Ok(Json(Checkout::from(&mine(&state, &who, &id).await?)))
+    Ok(Json(Checkout::from(&state.flow.find(&who.customer_id, &id).await?)))
 }
 
 /// Pay for both lines with one card payment; confirms the order and contracts the policy.
@@ -177,7 +175,7 @@ pub async fn pay(
     PathId(id): PathId,
     JsonBody(body): JsonBody<PaymentBody>,
 ) -> Result<Json<Checkout>, Problem> {
-    let row = mine(&state, &who, &id).await?;
+    let row = state.flow.find(&who.customer_id, &id).await?;
     let card = ProtoCard {
         number: body.card.number,
         expiry_month: body.card.expiry_month,
@@ -196,7 +194,7 @@ pub async fn cancel(
     who: SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Checkout>, Problem> {
-    let row = mine(&state, &who, &id).await?;
+    let row = state.flow.find(&who.customer_id, &id).await?;
     Ok(Json(Checkout::from(&state.flow.cancel(row).await?)))
 }
 
@@ -208,7 +206,7 @@ pub async fn installers(
     who: SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<InstallerList>, Problem> {
-    let row = mine(&state, &who, &id).await?;
+    let row = state.flow.find(&who.customer_id, &id).await?;
     let customer = customer(&state, &who.customer_id).await?;
     let request = install::FindNearestInstallersRequest {
         postal_code: customer.address.unwrap_or_default().postal_code,
@@ -274,17 +272,33 @@ pub async fn installation(
             "slot_id", "required",
         )]));
     }
-    let row = mine(&state, &who, &id).await?;
+    let row = state.flow.find(&who.customer_id, &id).await?;
     Ok(Json(Checkout::from(
         &state.flow.arrange(row, &body.slot_id).await?,
     )))
 }
 
-async fn mine(state: &AppState, who: &SignedIn, id: &str) -> Result<Row, Problem> {
-    checkouts::find_for(&state.db, id, &who.customer_id)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| Problem::not_found(format!("No checkout {id}.")))
+/// The problem document for each way a checkout can fail.
+impl From<CheckoutError> for Problem {
+    fn from(err: CheckoutError) -> Self {
+        let status = match &err {
+            CheckoutError::NotFound(id) => return Problem::not_found(format!("No checkout {id}.")),
+            CheckoutError::Peer { service, status } => return Problem::from_status(service, status),
+            CheckoutError::Log(cause) => {
+                tracing::error!(%cause, "checkout log unavailable");
+                return Problem::internal();
+            }
+            CheckoutError::Declined(_) => StatusCode::PAYMENT_REQUIRED,
+            CheckoutError::NotPayable(_)
+            | CheckoutError::NotCancellable(_)
+            | CheckoutError::NotPaid
+            | CheckoutError::NoInstallation
+            | CheckoutError::RefusedAfterPayment { .. } => StatusCode::CONFLICT,
+            #[cfg(feature = "fault-injection")]
+            CheckoutError::Stopped => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        Problem::new(status, err.to_string())
+    }
 }
 
 fn rating_conditions(c: &Conditions) -> Result<RatingConditions, Problem> {

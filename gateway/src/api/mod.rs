@@ -82,12 +82,7 @@ impl AppState {
             settlement: SettlementClient::new(channel(&config.peers.settlement)?),
             notices: notices.clone(),
         };
-        let flow = crate::checkout::Flow::new(
-            db.clone(),
-            clients,
-            config.client.call_timeout,
-            config.crash_after,
-        );
+        let flow = crate::checkout::Flow::new(db.clone(), clients, config.client.call_timeout);
         Ok(Self {
             insurance: InsurancePlansClient::new(insurance),
             accessory: AccessoryCatalogClient::new(accessory.clone()),
