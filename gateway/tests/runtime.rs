@@ -123,7 +123,10 @@ async fn requests_beyond_the_concurrency_limit_wait_their_turn_but_probes_do_not
     // The slow search holds the only slot until its calls time out (twice the call
     // timeout, then a 504).
     let slow = {
-        let (client, url) = (gateway.client.clone(), format!("{}{SLOW_SEARCH}", gateway.url));
+        let (client, url) = (
+            gateway.client.clone(),
+            format!("{}{SLOW_SEARCH}", gateway.url),
+        );
         tokio::spawn(async move { answer(client.get(url).send().await.unwrap()).await })
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -186,7 +189,11 @@ async fn readiness_fails_during_the_shutdown_grace_while_requests_are_still_serv
     let (status, _, body) = gateway.get("/readyz").await;
     assert_eq!((status, body.as_str()), (503, "stopping"));
     assert_eq!(gateway.get("/healthz").await.0, 200, "still alive");
-    assert_eq!(gateway.get("/api/openapi.json").await.0, 200, "still served");
+    assert_eq!(
+        gateway.get("/api/openapi.json").await.0,
+        200,
+        "still served"
+    );
 
     // After the grace: new connections are refused, and `run` returns.
     tokio::time::sleep(Duration::from_millis(1_000)).await;

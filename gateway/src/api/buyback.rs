@@ -5,26 +5,26 @@
 //! staff's desk (inspections, guarded by a Bearer token) is in `desk`.
 
 pub mod desk;
-pub mod view;
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::{self as accessory, GetBuybackDesignationRequest};
+use tandem_proto::buyback::v1 as pb;
 use tandem_proto::buyback::v1::buyback_client::BuybackClient;
 use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
-use tandem_proto::buyback::v1::{self as pb, Grade};
 use tonic::transport::Channel;
-use utoipa::IntoParams;
 
 use super::{AppState, JsonBody, PathId, call};
 use crate::auth::SignedIn;
+use crate::dto::buyback::{
+    Application, ApplicationList, ApplyBody, CounterofferBody, Designation, Estimate, EstimateBody,
+    PriceQuery, PriceTable, answers_to_proto, item_to_proto,
+};
 use crate::problem::{FieldError, Problem};
-use view::*;
 
 /// Clients of the servers buy-back involves, and the staff token's digest.
 #[derive(Clone)]
@@ -47,13 +47,6 @@ pub fn digest(token: &str) -> [u8; 32] {
 /// Longest wait for calls that make the buy-back center call another server in turn.
 pub(crate) fn fan_out(state: &AppState) -> std::time::Duration {
     state.fan_out_timeout()
-}
-
-/// Filter of the price table.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PriceQuery {
-    /// Only this category.
-    pub category: Option<String>,
 }
 
 /// The models the buy-back center buys, with a price per condition grade.
@@ -90,20 +83,7 @@ pub async fn prices(
             .list_price_table(tandem_mesh::client::request(request, deadline)),
     )
     .await?;
-    Ok(Json(PriceTable {
-        entries: table
-            .entries
-            .into_iter()
-            .map(|e| PriceRow {
-                item: item_from_proto(e.item),
-                grade: Grade::try_from(e.grade)
-                    .unwrap_or_default()
-                    .slug()
-                    .to_owned(),
-                price: e.price.unwrap_or_default().into(),
-            })
-            .collect(),
-    }))
+    Ok(Json(table.into()))
 }
 
 /// The instant estimate for a used device from the condition questionnaire.
@@ -129,13 +109,7 @@ pub async fn estimate(
             .estimate(tandem_mesh::client::request(request, deadline)),
     )
     .await?;
-    Ok(Json(Estimate {
-        grade: Grade::try_from(e.grade)
-            .unwrap_or_default()
-            .slug()
-            .to_owned(),
-        price: e.price.unwrap_or_default().into(),
-    }))
+    Ok(Json(e.into()))
 }
 
 /// The sales center's buy-back designation for one of the customer's paid orders: the

@@ -5,124 +5,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use tandem_proto::common::v1::Address as ProtoAddress;
 use tandem_proto::leads::v1 as leads;
 use tonic::Code;
-use utoipa::ToSchema;
 
 use super::{AppState, JsonBody, call};
 use crate::auth::{self, SignedIn};
+use crate::dto::customers::{Login, Registration, SessionView};
 use crate::problem::Problem;
 use crate::store::sessions;
-
-/// A postal address.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-pub struct Address {
-    /// Street and number.
-    pub line1: String,
-    /// Apartment, suite …
-    #[serde(default)]
-    pub line2: String,
-    /// City.
-    pub city: String,
-    /// Two-letter state code.
-    pub region: String,
-    /// 5-digit ZIP code.
-    pub postal_code: String,
-    /// "US".
-    #[serde(default)]
-    pub country: String,
-}
-
-impl From<ProtoAddress> for Address {
-    fn from(a: ProtoAddress) -> Self {
-        Self {
-            line1: a.line1,
-            line2: a.line2,
-            city: a.city,
-            region: a.region,
-            postal_code: a.postal_code,
-            country: a.country,
-        }
-    }
-}
-
-impl From<Address> for ProtoAddress {
-    fn from(a: Address) -> Self {
-        Self {
-            line1: a.line1,
-            line2: a.line2,
-            city: a.city,
-            region: a.region,
-            postal_code: a.postal_code,
-            country: a.country,
-        }
-    }
-}
-
-/// A registered customer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Customer {
-    /// ID in the customer store, e.g. "CUS-…".
-    pub customer_id: String,
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number.
-    pub phone: String,
-    /// Postal address.
-    pub address: Address,
-    /// YYYY-MM-DD.
-    pub date_of_birth: String,
-}
-
-impl From<leads::Customer> for Customer {
-    fn from(c: leads::Customer) -> Self {
-        Self {
-            customer_id: c.customer_id,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            address: c.address.unwrap_or_default().into(),
-            date_of_birth: c.date_of_birth,
-        }
-    }
-}
-
-/// The signed-in customer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionView {
-    /// Who is signed in.
-    pub customer: Customer,
-}
-
-/// A registration.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Registration {
-    /// Full name.
-    pub name: String,
-    /// E-mail address (also a login).
-    pub email: String,
-    /// Phone number.
-    pub phone: String,
-    /// Postal address.
-    pub address: Address,
-    /// YYYY-MM-DD.
-    pub date_of_birth: String,
-    /// 10–128 characters.
-    pub password: String,
-}
-
-/// A login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Login {
-    /// Customer ID or e-mail.
-    pub login: String,
-    /// Password.
-    pub password: String,
-}
 
 /// Register a customer and sign them in.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = Registration,

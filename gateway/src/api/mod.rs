@@ -181,10 +181,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "The request body is larger than {} KiB.",
-                        BODY_LIMIT / 1024
-                    ),
+                    format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
                 ))
             }
             Err(rejection) => Err(Problem::invalid_fields(vec![FieldError::new(

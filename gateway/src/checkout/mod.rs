@@ -15,7 +15,6 @@ mod flow;
 pub mod notify;
 mod pricing;
 mod recovery;
-pub mod view;
 
 pub use error::{CheckoutError, MoneyBack};
 #[cfg(feature = "fault-injection")]

@@ -31,7 +31,11 @@ pub async fn serve(
         async move {
             shutdown.cancelled().await;
             readiness.stop();
-            tracing::info!(server = name, ?grace, "not ready; still serving for the grace");
+            tracing::info!(
+                server = name,
+                ?grace,
+                "not ready; still serving for the grace"
+            );
             tokio::time::sleep(grace).await;
             tracing::info!(server = name, "refusing new connections, draining");
         }

@@ -246,4 +246,3 @@ pub fn config(insurance_url: &str, accessory_url: &str, call_timeout: Duration) 
         },
     )
 }
-

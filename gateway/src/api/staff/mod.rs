@@ -10,16 +10,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use tandem_proto::leads::v1 as leads;
 use tonic::Code;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::customers::db;
 use super::{AppState, JsonBody, call};
 use crate::auth::{self, STAFF_SESSION_COOKIE};
+use crate::dto::staff::{StaffLogin, StaffSessionView};
 use crate::problem::Problem;
 use crate::store::{sessions, staff_sessions};
 
@@ -59,58 +58,6 @@ impl FromRequestParts<AppState> for SignedInStaff {
             .ok_or_else(unauthenticated)?;
         Ok(Self { staff_id })
     }
-}
-
-/// A salesperson.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffMember {
-    /// Staff ID.
-    pub staff_id: String,
-    /// Name.
-    pub name: String,
-    /// E-mail.
-    pub email: String,
-    /// Areas in charge (3-digit ZIP prefixes).
-    pub area_codes: Vec<String>,
-    /// Product lines in charge (empty: all).
-    pub product_lines: Vec<String>,
-    /// Most open leads; 0: no limit.
-    pub capacity: u32,
-    /// False while paused.
-    pub active: bool,
-    /// Leads open now.
-    pub open_leads: u32,
-}
-
-impl From<leads::Staff> for StaffMember {
-    fn from(s: leads::Staff) -> Self {
-        Self {
-            staff_id: s.staff_id,
-            name: s.name,
-            email: s.email,
-            area_codes: s.area_codes,
-            product_lines: s.product_lines,
-            capacity: s.capacity,
-            active: s.active,
-            open_leads: s.open_leads,
-        }
-    }
-}
-
-/// The signed-in salesperson.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffSessionView {
-    /// Who is signed in.
-    pub staff: StaffMember,
-}
-
-/// A staff login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct StaffLogin {
-    /// Staff ID or e-mail.
-    pub login: String,
-    /// Password.
-    pub password: String,
 }
 
 /// Sign in to the staff page.
