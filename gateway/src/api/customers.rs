@@ -6,13 +6,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use tandem_proto::leads::v1 as leads;
-use tonic::Code;
 
 use super::{AppState, JsonBody, call};
 use crate::auth::{self, SignedIn};
 use crate::dto::customers::{Login, Registration, SessionView};
 use crate::problem::Problem;
-use crate::store::sessions;
+use crate::store::sessions::SessionKind;
 
 /// Register a customer and sign them in.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = Registration,
@@ -62,34 +61,20 @@ pub async fn login(
         password: body.password,
     };
     let deadline = state.fan_out_timeout();
-    match state
+    let outcome = state
         .customers
         .clone()
         .authenticate(tandem_mesh::client::request(request, deadline))
-        .await
-    {
-        Ok(reply) => {
-            sessions::clear_failures(&state.db, &body.login)
-                .await
-                .map_err(db)?;
-            signed_in(
-                &state,
-                reply.into_inner().customer.unwrap_or_default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(status) if status.code() == Code::Unauthenticated => {
-            sessions::record_failure(&state.db, &body.login, now)
-                .await
-                .map_err(db)?;
-            Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "Wrong login or password.",
-            ))
-        }
-        Err(status) => Err(Problem::from_status("leads", &status)),
-    }
+        .await;
+    let reply = auth::login_outcome(
+        &state.db,
+        &body.login,
+        now,
+        outcome,
+        "Wrong login or password.",
+    )
+    .await?;
+    signed_in(&state, reply.customer.unwrap_or_default(), StatusCode::OK).await
 }
 
 /// The signed-in customer.
@@ -110,12 +95,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if let Some(id) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        sessions::delete(&state.db, &id).await.map_err(db)?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    auth::set_cookie(&mut response, &auth::cleared_session_cookie());
-    Ok(response)
+    auth::end_session(&state, &headers, SessionKind::Customer).await
 }
 
 /// The customer record from the customer store.
@@ -143,18 +123,12 @@ async fn signed_in(
     customer: leads::Customer,
     status: StatusCode,
 ) -> Result<Response, Problem> {
-    let session = sessions::create(&state.db, &customer.customer_id, Utc::now())
-        .await
-        .map_err(db)?;
-    let mut response = (
-        status,
-        Json(SessionView {
-            customer: customer.into(),
-        }),
-    )
-        .into_response();
-    auth::set_cookie(&mut response, &auth::session_cookie(&session));
-    Ok(response)
+    let customer_id = customer.customer_id.clone();
+    let view = SessionView {
+        customer: customer.into(),
+    };
+    let response = (status, Json(view)).into_response();
+    auth::start_session(state, SessionKind::Customer, &customer_id, response).await
 }
 
 /// A database failure as a problem (the cause is logged).

@@ -11,6 +11,7 @@ use crate::api::{AppState, PathId, call};
 use crate::auth;
 use crate::dto::sales::{Product, ProductList, ProductQuery};
 use crate::problem::Problem;
+use crate::store::sessions::SessionKind;
 
 /// The product information list (FIG. 6 / 14B).
 #[utoipa::path(get, path = "/api/v1/products", tag = "sales", params(ProductQuery),
@@ -89,9 +90,6 @@ pub async fn get_product(
 
 /// The customer of the request's session, if any.
 async fn signed_in_customer(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let session = auth::cookie(headers, auth::SESSION_COOKIE)?;
-    crate::store::sessions::customer_of(&state.db, &session, chrono::Utc::now())
-        .await
-        .ok()
-        .flatten()
+    let session = auth::session(state, headers, SessionKind::Customer).await;
+    session.ok().flatten().map(|(_, customer_id)| customer_id)
 }

@@ -1,0 +1,20 @@
+//! Schema of the gateway database, one file per migration (never edited once shipped).
+
+mod create_tables;
+mod leads_tables;
+mod one_session_table;
+
+use sea_orm_migration::prelude::*;
+
+/// Applies the gateway's migrations in order.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(create_tables::CreateTables),
+            Box::new(leads_tables::CreateLeadsTables),
+            Box::new(one_session_table::OneSessionTable),
+        ]
+    }
+}
