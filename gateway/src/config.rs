@@ -53,9 +53,6 @@ pub struct GatewayConfig {
     pub recover_after: Duration,
     /// How often the recovery loop looks for that work.
     pub recovery_every: Duration,
-    /// A purchase notice whose delivery failed is tried again once its last attempt is
-    /// this old.
-    pub notice_retry_after: Duration,
     /// Pacing of the purchase notices' delivery to the sales desk (outbox dispatcher).
     pub notices: DispatcherConfig,
     /// Secret the buy-back center's staff send (`Authorization: Bearer …`) to record
@@ -72,7 +69,6 @@ impl GatewayConfig {
             server: ServerConfig::default(),
             recover_after: Duration::from_secs(30),
             recovery_every: Duration::from_secs(15),
-            notice_retry_after: Duration::from_secs(30),
             notices: notice_dispatcher(),
             operator_token: None,
         }

@@ -24,6 +24,8 @@ pub mod runtime;
 pub mod store;
 pub mod web;
 
+use std::time::Duration;
+
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -70,12 +72,20 @@ async fn serve(
     db: sea_orm::DatabaseConnection,
     shutdown: tandem_mesh::CancellationToken,
 ) -> anyhow::Result<()> {
+    // The background work outlives the stop signal until the server has drained, so
+    // that checkouts completed during the grace still have their notices sent.
+    let background = tandem_mesh::CancellationToken::new();
     let recovery = tokio::spawn(recover_checkouts(
         state.flow.clone(),
-        state.notices.clone(),
         config.clone(),
-        shutdown.clone(),
+        background.clone(),
     ));
+    let mut notices = tokio::spawn(
+        state
+            .notices
+            .dispatcher(config.notices.clone())
+            .run(background.clone()),
+    );
     let readiness = runtime::Readiness::new(Some(db));
     let app = routes::router(state, &config.server, readiness.clone())?;
     let served = runtime::serve(
@@ -87,15 +97,20 @@ async fn serve(
         shutdown,
     )
     .await;
+    background.cancel();
     recovery.abort();
+    // A delivery in progress may finish (else its lease runs out and it is redelivered).
+    let delivery = config.client.call_timeout + Duration::from_millis(500);
+    if tokio::time::timeout(delivery, &mut notices).await.is_err() {
+        notices.abort();
+    }
     served
 }
 
-/// Finishes or compensates checkouts a previous gateway left in flight and delivers
-/// pending purchase notices: once at start, then every `config.recovery_every`.
+/// Finishes or compensates checkouts a previous gateway left in flight: once at start,
+/// then every `config.recovery_every`.
 async fn recover_checkouts(
     flow: checkout::Flow,
-    notices: checkout::Notices,
     config: GatewayConfig,
     shutdown: tandem_mesh::CancellationToken,
 ) {
@@ -103,11 +118,6 @@ async fn recover_checkouts(
         let settled = flow.recover(config.recover_after).await;
         if settled > 0 {
             tracing::info!(settled, "unfinished checkouts settled");
-        }
-        // Purchase notices svc-leads did not get yet (it was down, or we stopped).
-        let delivered = notices.retry(config.notice_retry_after).await;
-        if delivered > 0 {
-            tracing::info!(delivered, "pending purchase notices delivered");
         }
         tokio::select! {
             () = shutdown.cancelled() => return,

@@ -30,7 +30,7 @@ pub struct Clients {
     pub orders: AccessoryOrdersClient<Channel>,
     /// The account server.
     pub settlement: SettlementClient<Channel>,
-    /// Purchase notices to the sales desk (svc-leads), sent after completion.
+    /// Purchase notices to the sales desk (svc-leads), queued with the completion.
     pub notices: super::Notices,
 }
 
@@ -259,8 +259,9 @@ impl Flow {
         row.policy_end = Some(policy.end_date);
         row.state = State::Completed.as_str().into();
         row.failure = None;
-        let row = checkouts::complete(&self.db, row, Utc::now()).await?;
-        self.clients.notices.completed(&row);
+        let notice = super::Notices::message(&row);
+        let row = checkouts::complete(&self.db, row, notice, Utc::now()).await?;
+        self.clients.notices.queued();
         Ok(row)
     }
 

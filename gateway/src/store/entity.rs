@@ -100,29 +100,3 @@ pub mod checkout {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
-
-/// The purchase notice of a completed checkout to the sales desk (`purchase_notice`
-/// table): pending until svc-leads accepted it.
-pub mod purchase_notice {
-    use sea_orm::entity::prelude::*;
-
-    /// One notice.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "purchase_notice")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub checkout_id: String,
-        /// pending, sent or failed.
-        pub state: String,
-        pub attempts: i32,
-        pub last_error: Option<String>,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-    }
-
-    /// No relations.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}

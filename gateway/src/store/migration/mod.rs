@@ -2,6 +2,7 @@
 
 mod create_tables;
 mod leads_tables;
+mod notices_to_outbox;
 mod one_session_table;
 
 use sea_orm_migration::prelude::*;
@@ -11,10 +12,14 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        let mut migrations: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(create_tables::CreateTables),
             Box::new(leads_tables::CreateLeadsTables),
             Box::new(one_session_table::OneSessionTable),
-        ]
+        ];
+        // The shared outbox, then the purchase notices moved onto it.
+        migrations.extend(tandem_mesh::outbox::migrations());
+        migrations.push(Box::new(notices_to_outbox::NoticesToOutbox));
+        migrations
     }
 }
