@@ -18,7 +18,7 @@ use tandem_proto::buyback::v1::buyback_client::BuybackClient;
 use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
 use tonic::transport::Channel;
 
-use super::{AppState, JsonBody, PathId, call};
+use super::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
 use crate::dto::buyback::{
     Application, ApplicationList, ApplyBody, CounterofferBody, Designation, Estimate, EstimateBody,
@@ -71,16 +71,12 @@ pub async fn prices(
     let request = pb::ListPriceTableRequest {
         category: category as i32,
     };
-    let deadline = state.call_timeout;
-    let table = call(
+    let table = grpc!(
         "buyback",
         "ListPriceTable",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .list_price_table(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        list_price_table(request)
     )
     .await?;
     Ok(Json(table.into()))
@@ -97,16 +93,12 @@ pub async fn estimate(
         item: Some(item_to_proto(&body.item, "item")?),
         answers: Some(answers_to_proto(&body.answers)?),
     };
-    let deadline = state.call_timeout;
-    let e = call(
+    let e = grpc!(
         "buyback",
         "Estimate",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .estimate(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        estimate(request)
     )
     .await?;
     Ok(Json(e.into()))
@@ -125,16 +117,12 @@ pub async fn designation(
         order_number,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let d = call(
+    let d = grpc!(
         "accessory",
         "GetBuybackDesignation",
-        deadline,
-        state
-            .buyback
-            .sales_center
-            .clone()
-            .get_buyback_designation(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.sales_center,
+        get_buyback_designation(request)
     )
     .await?;
     Ok(Json(d.into()))
@@ -182,16 +170,12 @@ pub async fn apply(
         answers: Some(answers_to_proto(&body.answers)?),
         caller: format!("customer:{}", who.customer_id),
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "SubmitApplication",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .submit_application(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.center,
+        submit_application(request)
     )
     .await?;
     Ok((StatusCode::CREATED, Json(application(a.application)?)))
@@ -217,16 +201,12 @@ async fn applications(
     state: &AppState,
     request: pb::ListApplicationsRequest,
 ) -> Result<ApplicationList, Problem> {
-    let deadline = state.call_timeout;
-    let list = call(
+    let list = grpc!(
         "buyback",
         "ListApplications",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .list_applications(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        list_applications(request)
     )
     .await?;
     Ok(ApplicationList {
@@ -250,16 +230,12 @@ pub async fn get(
         application_id: id,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let a = call(
+    let a = grpc!(
         "buyback",
         "GetApplication",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .get_application(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        get_application(request)
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -277,16 +253,12 @@ pub async fn ship(
         application_id: id,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let a = call(
+    let a = grpc!(
         "buyback",
         "ShipItem",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .ship_item(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        ship_item(request)
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -307,16 +279,12 @@ pub async fn counteroffer(
         customer_id: who.customer_id,
         accept: body.accept,
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "RespondToCounteroffer",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .respond_to_counteroffer(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.center,
+        respond_to_counteroffer(request)
     )
     .await?;
     Ok(Json(application(a.application)?))

@@ -8,7 +8,7 @@ use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::install::v1 as install;
 
 use super::customers::customer;
-use super::{AppState, JsonBody, PathId, call};
+use super::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
 use crate::checkout::{CheckoutError, NewCheckout};
 use crate::dto::checkouts::{
@@ -100,15 +100,12 @@ pub async fn installers(
         limit: 5,
         slots_per_installer: 4,
     };
-    let deadline = state.call_timeout;
-    let found = call(
+    let found = grpc!(
         "install",
         "FindNearestInstallers",
-        deadline,
-        state
-            .installers
-            .clone()
-            .find_nearest_installers(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.installers,
+        find_nearest_installers(request)
     )
     .await?;
     Ok(Json(found.into()))

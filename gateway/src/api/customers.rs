@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use tandem_proto::leads::v1 as leads;
 
-use super::{AppState, JsonBody, call};
+use super::{AppState, JsonBody, grpc};
 use crate::auth::{self, SignedIn};
 use crate::dto::customers::{Login, Registration, SessionView};
 use crate::problem::Problem;
@@ -29,15 +29,12 @@ pub async fn register(
         password: body.password,
         idempotency_key: String::new(),
     };
-    let deadline = state.fan_out_timeout();
-    let customer = call(
+    let customer = grpc!(
         "leads",
         "RegisterCustomer",
-        deadline,
-        state
-            .customers
-            .clone()
-            .register_customer(tandem_mesh::client::request(request, deadline)),
+        state.fan_out_timeout(),
+        state.customers,
+        register_customer(request)
     )
     .await?
     .customer
@@ -103,15 +100,12 @@ pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Cust
     let request = leads::GetCustomerRequest {
         customer_id: customer_id.to_owned(),
     };
-    let deadline = state.call_timeout;
-    Ok(call(
+    Ok(grpc!(
         "leads",
         "GetCustomer",
-        deadline,
-        state
-            .customers
-            .clone()
-            .get_customer(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.customers,
+        get_customer(request)
     )
     .await?
     .customer

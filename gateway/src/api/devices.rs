@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use tandem_proto::accessory::v1 as accessory;
 
-use super::{AppState, PathId, call};
+use super::{AppState, PathId, grpc};
 use crate::dto::catalog::{Device, DeviceSearchQuery, DeviceSearchResponse};
 use crate::problem::Problem;
 use crate::query::QueryPairs;
@@ -29,13 +29,12 @@ pub async fn search_devices(
     query: QueryPairs,
 ) -> Result<Json<DeviceSearchResponse>, Problem> {
     let request = DeviceSearchQuery::parse(query)?.to_request();
-    let deadline = state.call_timeout;
-    let mut client = state.accessory.clone();
-    let response = call(
+    let response = grpc!(
         "accessory",
         "SearchProducts",
-        deadline,
-        client.search_products(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.accessory,
+        search_products(request)
     )
     .await?;
     Ok(Json(response.into()))
@@ -59,16 +58,15 @@ pub async fn get_device(
     State(state): State<AppState>,
     PathId(id): PathId,
 ) -> Result<Json<Device>, Problem> {
-    let deadline = state.call_timeout;
-    let mut client = state.accessory.clone();
     let request = accessory::GetProductRequest {
         product_id: id.clone(),
     };
-    let response = call(
+    let response = grpc!(
         "accessory",
         "GetProduct",
-        deadline,
-        client.get_product(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.accessory,
+        get_product(request)
     )
     .await?;
     match response.product {

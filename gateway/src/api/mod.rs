@@ -218,6 +218,22 @@ pub async fn call<T>(
     Err(problem)
 }
 
+/// One gRPC call from a handler, as [`call`] makes it: `grpc!("leads", "GetStaff",
+/// deadline, state.staff_leads, get_staff(message))` sends `message` to
+/// `state.staff_leads.clone().get_staff(…)` with `deadline` and the request's trace
+/// context; the future answers the reply or a problem document.
+macro_rules! grpc {
+    ($service:literal, $rpc:literal, $deadline:expr, $client:expr, $method:ident($message:expr)) => {
+        async {
+            let deadline: std::time::Duration = $deadline;
+            let mut client = $client.clone();
+            let request = tandem_mesh::client::request($message, deadline);
+            $crate::api::call($service, $rpc, deadline, client.$method(request)).await
+        }
+    };
+}
+pub(crate) use grpc;
+
 /// A resource ID from the URL path (`{id}`).
 #[derive(Debug, Clone)]
 pub struct PathId(pub String);

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::{AppState, PathId, call};
+use super::{AppState, PathId, grpc};
 use crate::dto::catalog::{
     PlanDetailResponse, PlanSearchQuery, PlanSearchResponse, get_plan_request,
 };
@@ -36,13 +36,12 @@ pub async fn search_plans(
     query: QueryPairs,
 ) -> Result<Json<PlanSearchResponse>, Problem> {
     let request = PlanSearchQuery::parse(query)?.to_request();
-    let deadline = state.fan_out_timeout();
-    let mut client = state.insurance.clone();
-    let response = call(
+    let response = grpc!(
         "insurance",
         "SearchPlans",
-        deadline,
-        client.search_plans(tandem_mesh::client::request(request, deadline)),
+        state.fan_out_timeout(),
+        state.insurance,
+        search_plans(request)
     )
     .await?;
     Ok(Json(response.into()))
@@ -80,17 +79,18 @@ pub async fn get_plan(
     query: QueryPairs,
 ) -> Result<Json<PlanDetailResponse>, Problem> {
     let request = get_plan_request(id, query)?;
+    // Rating makes the insurer ask the accessory seller for the associated devices.
     let deadline = if request.conditions.is_some() {
         state.fan_out_timeout()
     } else {
         state.call_timeout
     };
-    let mut client = state.insurance.clone();
-    let response = call(
+    let response = grpc!(
         "insurance",
         "GetPlan",
         deadline,
-        client.get_plan(tandem_mesh::client::request(request, deadline)),
+        state.insurance,
+        get_plan(request)
     )
     .await?;
     Ok(Json(response.into()))

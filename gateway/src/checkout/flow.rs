@@ -345,7 +345,7 @@ impl Flow {
 }
 
 /// The log row of a checkout that is starting.
-fn new_row(new: &NewCheckout) -> Row {
+pub(super) fn new_row(new: &NewCheckout) -> Row {
     let now = Utc::now();
     Row {
         checkout_id: format!("CHK-{}", uuid::Uuid::new_v4().simple()),

@@ -8,7 +8,7 @@ use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::{self as pb, ApplicationState, Grade};
 
 use super::{application, digest, fan_out};
-use crate::api::{AppState, JsonBody, PathId, call};
+use crate::api::{AppState, JsonBody, PathId, grpc};
 use crate::dto::buyback::{Application, ApplicationList, DeskQuery, InspectionBody};
 use crate::problem::{FieldError, Problem};
 
@@ -56,16 +56,12 @@ pub async fn inspect(
         grade: grade as i32,
         note: body.note,
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "InspectItem",
-        deadline,
-        state
-            .buyback
-            .inspection
-            .clone()
-            .inspect_item(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.inspection,
+        inspect_item(request)
     )
     .await?;
     Ok(Json(application(a.application)?))

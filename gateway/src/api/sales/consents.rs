@@ -6,7 +6,7 @@ use axum::extract::State;
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
 
-use crate::api::{AppState, JsonBody, PathId, call};
+use crate::api::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
 use crate::dto::sales::{Consent, ConsentBody, ConsentChanged, Consents};
 use crate::problem::Problem;
@@ -16,18 +16,15 @@ pub async fn consent_states(
     state: &AppState,
     customer_id: &str,
 ) -> Result<leads::GetConsentsResponse, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::GetConsentsRequest {
         customer_id: customer_id.to_owned(),
     };
-    call(
+    grpc!(
         "leads",
         "GetConsents",
-        deadline,
-        state
-            .desk
-            .clone()
-            .get_consents(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        get_consents(request)
     )
     .await
 }
@@ -67,15 +64,12 @@ pub async fn set_consent(
         wording_version: body.wording_version,
         source: "settings".into(),
     };
-    let deadline = state.call_timeout;
-    let changed = call(
+    let changed = grpc!(
         "leads",
         "SetConsent",
-        deadline,
-        state
-            .desk
-            .clone()
-            .set_consent(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        set_consent(request)
     )
     .await?;
     let consent = consent_states(&state, &who.customer_id)

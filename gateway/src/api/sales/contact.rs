@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
 
-use crate::api::{AppState, JsonBody, call};
+use crate::api::{AppState, JsonBody, grpc};
 use crate::auth::SignedIn;
 use crate::dto::sales::{ContactBody, ContactReceipt};
 use crate::problem::{FieldError, Problem};
@@ -43,15 +43,12 @@ pub async fn contact(
         actions,
         idempotency_key: body.idempotency_key,
     };
-    let deadline = state.call_timeout;
-    let lead = call(
+    let lead = grpc!(
         "leads",
         "ContactStaff",
-        deadline,
-        state
-            .desk
-            .clone()
-            .contact_staff(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        contact_staff(request)
     )
     .await?
     .lead

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use tandem_proto::leads::v1 as leads;
 
-use crate::api::{AppState, PathId, call};
+use crate::api::{AppState, PathId, grpc};
 use crate::auth;
 use crate::dto::sales::{Product, ProductList, ProductQuery};
 use crate::problem::Problem;
@@ -20,18 +20,15 @@ pub async fn list_products(
     State(state): State<AppState>,
     Query(query): Query<ProductQuery>,
 ) -> Result<Json<ProductList>, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::ListProductsRequest {
         product_line: query.product_line,
     };
-    let list = call(
+    let list = grpc!(
         "leads",
         "ListProducts",
-        deadline,
-        state
-            .desk
-            .clone()
-            .list_products(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        list_products(request)
     )
     .await?;
     Ok(Json(ProductList {
@@ -54,14 +51,12 @@ pub async fn get_product(
     let request = leads::GetProductRequest {
         model_number: model_number.clone(),
     };
-    let product = call(
+    let product = grpc!(
         "leads",
         "GetProduct",
         deadline,
-        state
-            .desk
-            .clone()
-            .get_product(tandem_mesh::client::request(request, deadline)),
+        state.desk,
+        get_product(request)
     )
     .await?
     .product

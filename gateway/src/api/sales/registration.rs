@@ -7,7 +7,7 @@ use axum::extract::State;
 use tandem_proto::leads::v1 as leads;
 
 use super::consents::consent_states;
-use crate::api::{AppState, JsonBody, call};
+use crate::api::{AppState, JsonBody, grpc};
 use crate::auth::SignedIn;
 use crate::dto::sales::{Consent, Registration, RegistrationUpdate, RegistrationUpdated};
 use crate::problem::Problem;
@@ -56,15 +56,12 @@ pub async fn update_registration(
         consent_wording_version: body.consent_wording_version,
         idempotency_key: body.idempotency_key,
     };
-    let deadline = state.call_timeout;
-    let done = call(
+    let done = grpc!(
         "leads",
         "UpdateRegistration",
-        deadline,
-        state
-            .desk
-            .clone()
-            .update_registration(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        update_registration(request)
     )
     .await?;
     let consent = registration_consent(&state, &who.customer_id).await?;

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use tandem_proto::leads::v1 as leads;
 
 use super::SignedInStaff;
-use crate::api::{AppState, PathId, call};
+use crate::api::{AppState, PathId, call, grpc};
 use crate::dto::staff::{LeadList, LeadQuery, LeadView};
 use crate::problem::{FieldError, Problem};
 
@@ -40,15 +40,12 @@ pub async fn list_leads(
             page_token: String::new(),
         }),
     };
-    let deadline = state.call_timeout;
-    let page = call(
+    let page = grpc!(
         "leads",
         "ListLeads",
-        deadline,
-        state
-            .staff_leads
-            .clone()
-            .list_leads(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.staff_leads,
+        list_leads(request)
     )
     .await?;
     Ok(Json(LeadList {

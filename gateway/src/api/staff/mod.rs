@@ -14,7 +14,7 @@ use tandem_proto::leads::v1 as leads;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{AppState, JsonBody, call};
+use super::{AppState, JsonBody, grpc};
 use crate::auth;
 use crate::dto::staff::{StaffLogin, StaffSessionView};
 use crate::problem::Problem;
@@ -103,18 +103,15 @@ pub async fn me(
     State(state): State<AppState>,
     who: SignedInStaff,
 ) -> Result<Json<StaffSessionView>, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::GetStaffRequest {
         staff_id: who.staff_id,
     };
-    let staff = call(
+    let staff = grpc!(
         "leads",
         "GetStaff",
-        deadline,
-        state
-            .staff_leads
-            .clone()
-            .get_staff(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.staff_leads,
+        get_staff(request)
     )
     .await?
     .staff
