@@ -116,7 +116,7 @@ async fn a_request_slower_than_the_request_timeout_is_a_503_problem_document() {
 
 #[tokio::test]
 async fn requests_beyond_the_concurrency_limit_wait_their_turn_but_probes_do_not() {
-    let (mut config, _seen, stop) = start().await;
+    let (mut config, seen, stop) = start().await;
     config.server.concurrency_limit = 1;
     let gateway = Gateway::start(config).await;
 
@@ -129,11 +129,13 @@ async fn requests_beyond_the_concurrency_limit_wait_their_turn_but_probes_do_not
         );
         tokio::spawn(async move { answer(client.get(url).send().await.unwrap()).await })
     };
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    while !seen.called("SearchPlans") {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let started = Instant::now();
     assert_eq!(gateway.get("/healthz").await.0, 200);
     assert!(
-        started.elapsed() < Duration::from_millis(200),
+        started.elapsed() < Duration::from_millis(300),
         "the probe waited"
     );
     assert_eq!(gateway.get("/api/openapi.json").await.0, 200);
@@ -180,7 +182,7 @@ async fn a_body_over_the_limit_is_a_413_problem_document() {
 #[tokio::test]
 async fn readiness_fails_during_the_shutdown_grace_while_requests_are_still_served() {
     let mut config = common::config(DOWN, DOWN, CALL_TIMEOUT);
-    config.server.shutdown_grace = Duration::from_millis(800);
+    config.server.shutdown_grace = Duration::from_millis(1_500);
     let gateway = Gateway::start(config).await;
     assert_eq!(gateway.get("/readyz").await.0, 200);
 
@@ -196,7 +198,7 @@ async fn readiness_fails_during_the_shutdown_grace_while_requests_are_still_serv
     );
 
     // After the grace: new connections are refused, and `run` returns.
-    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    tokio::time::sleep(Duration::from_millis(1_800)).await;
     let refused = reqwest::Client::new()
         .get(format!("{}/healthz", gateway.url))
         .send()

@@ -55,6 +55,12 @@ impl Seen {
             .push((rpc, header("grpc-timeout"), header("traceparent")));
     }
 
+    /// Whether `rpc` was called.
+    pub fn called(&self, rpc: &str) -> bool {
+        self.0.lock().unwrap().iter().any(|(r, _, _)| *r == rpc)
+    }
+
+    /// The `grpc-timeout` and `traceparent` of the last call of `rpc`.
     pub fn last(&self, rpc: &str) -> (String, String) {
         let seen = self.0.lock().unwrap();
         let (_, timeout, traceparent) = seen
