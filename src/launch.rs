@@ -19,7 +19,7 @@ use crate::topology::Topology;
 pub struct LaunchConfig {
     /// Addresses and databases.
     pub topology: Topology,
-    /// Settings of the gRPC servers.
+    /// Settings of the servers: the gRPC servers and the gateway's HTTP server.
     pub server: ServerConfig,
     /// Settings of calls between servers.
     pub client: ClientConfig,
@@ -227,6 +227,7 @@ async fn prepare(
             let gateway = gateway_config(
                 peer_url,
                 config.client.clone(),
+                server,
                 config.operator_token.clone(),
             );
             Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
@@ -234,23 +235,25 @@ async fn prepare(
     })
 }
 
-/// The gateway's settings, given the URL of each server it calls and the buy-back
-/// staff token (`None`: the staff desk is off).
+/// The gateway's settings, given the URL of each server it calls, how it calls them,
+/// how it serves HTTP, and the buy-back staff token (`None`: the staff desk is off).
 pub fn gateway_config(
     peer_url: &dyn Fn(Target) -> String,
     client: ClientConfig,
+    server: ServerConfig,
     operator_token: Option<String>,
 ) -> tandem_gateway::GatewayConfig {
-    let urls = [
-        Target::Insurance,
-        Target::Accessory,
-        Target::Install,
-        Target::Settlement,
-        Target::Leads,
-    ]
-    .map(peer_url);
-    tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), client)
-        .with_buyback(peer_url(Target::Buyback), operator_token)
+    let peers = tandem_gateway::GatewayPeers {
+        insurance: peer_url(Target::Insurance),
+        accessory: peer_url(Target::Accessory),
+        install: peer_url(Target::Install),
+        settlement: peer_url(Target::Settlement),
+        leads: peer_url(Target::Leads),
+        buyback: peer_url(Target::Buyback),
+    };
+    tandem_gateway::GatewayConfig::new(peers, client)
+        .with_server(server)
+        .with_operator_token(operator_token)
 }
 
 /// An address a client on this machine can connect to: the wildcard becomes loopback.

@@ -318,9 +318,9 @@ async fn gateway(
     crash_after: Option<tandem_gateway::checkout::State>,
 ) -> tandem_mesh::testing::Running {
     let mut config = mesh.gateway_config(None);
-    config.crash_after = crash_after;
     config.recover_after = Duration::ZERO;
-    common::start_gateway(config, db_url).await
+    let faults = tandem_gateway::checkout::Faults { crash_after };
+    common::start_faulty_gateway(config, faults, db_url).await
 }
 
 #[tokio::test]

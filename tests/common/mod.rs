@@ -136,7 +136,12 @@ impl TestMesh {
             (Target::Leads, Some(url)) => url.to_owned(),
             _ => self.url(t),
         };
-        tandem::launch::gateway_config(&url, test_client(), Some(OPERATOR_TOKEN.to_owned()))
+        tandem::launch::gateway_config(
+            &url,
+            test_client(),
+            ServerConfig::default(),
+            Some(OPERATOR_TOKEN.to_owned()),
+        )
     }
 
     /// Stops every server (failing the test if one failed) and removes the databases.
@@ -168,6 +173,21 @@ pub async fn start_gateway(
         .await
         .expect("gateway database");
     tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
+}
+
+/// Like [`start_gateway`], with test `faults` in its checkouts.
+pub async fn start_faulty_gateway(
+    config: tandem_gateway::GatewayConfig,
+    faults: tandem_gateway::checkout::Faults,
+    db_url: &str,
+) -> tandem_mesh::testing::Running {
+    let db = tandem_gateway::open(db_url)
+        .await
+        .expect("gateway database");
+    tandem_mesh::testing::Running::start(|l, s| {
+        tandem_gateway::run_with_faults(l, config, faults, db, s)
+    })
+    .await
 }
 
 /// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless

@@ -1,20 +1,9 @@
-//! Schema of the gateway database.
+//! The first schema: sessions, failed logins and the checkout log.
 
 use sea_orm_migration::prelude::*;
 
-/// Applies the gateway's migrations in order.
-pub struct Migrator;
-
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(CreateTables),
-            Box::new(super::leads_migration::CreateLeadsTables),
-        ]
-    }
-}
-
-struct CreateTables;
+/// Creates `session`, `login_failure` and `checkout`.
+pub struct CreateTables;
 
 impl MigrationName for CreateTables {
     fn name(&self) -> &str {
