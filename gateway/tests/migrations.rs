@@ -158,7 +158,9 @@ async fn sessions_and_purchase_notices_survive_the_migrations_there_and_back() {
         assert_carried_over(&db, test_db.kind).await;
 
         let since = u32::try_from(Migrator::migrations().len()).unwrap() - BEFORE;
+        let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
         Migrator::down(&db, Some(since)).await.unwrap();
+        let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
         Migrator::up(&db, None).await.unwrap();
         assert_carried_over(&db, test_db.kind).await;
 

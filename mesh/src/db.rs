@@ -40,17 +40,21 @@ pub enum DbSetupError {
 }
 
 /// Connects to `url` and brings its schema up to date with `M`'s migrations.
+///
+/// The migrations run on a pool of their own, closed before the pool that is returned is
+/// opened: no statement prepared before a schema change is ever reused after it
+/// (PostgreSQL refuses a cached plan whose result type changed).
 pub async fn connect_and_migrate<M: MigratorTrait>(
     url: &str,
 ) -> Result<DatabaseConnection, DbSetupError> {
-    let db = connect(url).await?;
-    M::up(&db, None)
-        .await
-        .map_err(|source| DbSetupError::Migrate {
-            url: redact(url),
-            source,
-        })?;
-    Ok(db)
+    let migrating = connect(url).await?;
+    let migrated = M::up(&migrating, None).await;
+    migrating.close().await.ok();
+    migrated.map_err(|source| DbSetupError::Migrate {
+        url: redact(url),
+        source,
+    })?;
+    connect(url).await
 }
 
 /// Connects to `url` (creating a SQLite file's directory when needed).

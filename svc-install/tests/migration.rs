@@ -161,6 +161,7 @@ async fn old_rows_keep_their_instants_and_old_keys_still_answer() {
         server.stop().await;
 
         // Back to the first schema: keys return to the booking rows, instants to seconds.
+        let conn = tandem_mesh::testing::reconnect(conn, &db.url).await;
         Migrator::down(&conn, Some(ADDED)).await.expect("roll back");
         assert_eq!(
             old_columns(&conn, "BK-old").await,

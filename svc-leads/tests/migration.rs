@@ -192,6 +192,7 @@ async fn queued_emails_keep_their_delivery_state_across_the_move() {
         );
 
         // Undone, the e-mails are back in `outbox_message` as they were; redone, as above.
+        let conn = tandem_mesh::testing::reconnect(conn, &db.url).await;
         Migrator::down(&conn, Some(THE_MOVE))
             .await
             .expect("undo the move");
@@ -206,6 +207,7 @@ async fn queued_emails_keep_their_delivery_state_across_the_move() {
             .map(|row| row.try_get("", "status").expect("status"))
             .collect();
         assert_eq!(statuses, ["pending", "sent", "cancelled", "failed"]);
+        let conn = tandem_mesh::testing::reconnect(conn, &db.url).await;
         Migrator::up(&conn, None).await.expect("redo the move");
         assert_eq!(
             summary(&outbox::all(&conn).await.unwrap()),

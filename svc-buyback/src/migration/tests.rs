@@ -120,6 +120,16 @@ async fn pending_results(db: &DatabaseConnection) -> Vec<String> {
         .collect()
 }
 
+/// The stored purchase time of application `id`.
+async fn purchased_at(db: &DatabaseConnection, id: &str) -> Option<DateTime<Utc>> {
+    application::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .purchased_at
+}
+
 #[tokio::test]
 async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_instant() {
     for test_db in TestDb::all().await {
@@ -168,32 +178,23 @@ async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_inst
         let manager = SchemaManager::new(&db);
         assert!(!manager.has_table("result_outbox").await.unwrap(), "{kind}");
 
-        let purchased_at = |id: &'static str| {
-            let db = db.clone();
-            async move {
-                application::Entity::find_by_id(id)
-                    .one(&db)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .purchased_at
-            }
-        };
         let instant = DateTime::parse_from_rfc3339(purchased).unwrap();
         assert_eq!(
-            purchased_at("BB-PAID").await,
+            purchased_at(&db, "BB-PAID").await,
             Some(instant.into()),
             "{kind}"
         );
-        assert_eq!(purchased_at("BB-REJECTED").await, None, "{kind}");
+        assert_eq!(purchased_at(&db, "BB-REJECTED").await, None, "{kind}");
 
         // Down: the results wait in `result_outbox` again, purchased_at is text again.
+        let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
         Migrator::down(&db, Some(2)).await.unwrap();
         assert_eq!(pending_results(&db).await, ["BB-PAID"], "{kind}");
         assert!(outbox::find(&db, "BB-PAID").await.unwrap().is_none());
+        let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
         Migrator::up(&db, None).await.unwrap();
         assert_eq!(
-            purchased_at("BB-PAID").await,
+            purchased_at(&db, "BB-PAID").await,
             Some(instant.into()),
             "{kind}"
         );
