@@ -11,6 +11,7 @@
 mod common;
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::shopper::Shopper;
 use common::smtp::MailServer;
@@ -34,7 +35,7 @@ async fn leads(
     addr: Option<std::net::SocketAddr>,
 ) -> Running {
     let (db, config) = (db.clone(), leads_config_with_smtp(smtp));
-    let serve = |l, s| svc_leads::serve(l, db, ServerConfig::default(), config, s);
+    let serve = |l, s| svc_leads::SalesDesk::serve(l, db, config, ServerConfig::default(), s);
     match addr {
         Some(addr) => Running::start_at(addr, serve).await,
         None => Running::start(serve).await,
@@ -81,8 +82,9 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
         .unwrap();
         let smtp = MailServer::start();
         let leads_db = fresh_db(engine).await;
-        let leads_conn = svc_leads::open(&leads_db.url).await.unwrap();
-        svc_leads::load_demo_data(&leads_conn).await.unwrap();
+        let leads_conn = svc_leads::SalesDesk::open_demo(&leads_db.url)
+            .await
+            .expect("open the database with the demo data");
         let desk = leads(&leads_conn, &smtp, None).await;
         let desk_addr = desk.addr;
 

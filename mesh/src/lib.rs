@@ -14,6 +14,7 @@ pub mod hex;
 pub mod idempotency;
 pub mod outbox;
 pub mod server;
+pub mod service;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
@@ -22,4 +23,5 @@ pub mod testing;
 
 pub use config::{ClientConfig, RuntimeArgs, ServerConfig};
 pub use server::GrpcServer;
+pub use service::Service;
 pub use tokio_util::sync::CancellationToken;

@@ -27,12 +27,10 @@ pub mod testing;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
 use tandem_proto::accessory::v1::sales_center_server::SalesCenterServer;
-use tokio::net::TcpListener;
 
 pub use error::AccessoryError;
 pub use grpc::{CatalogService, OrderService, SalesCenterService};
@@ -49,40 +47,40 @@ pub struct Peers {
 /// How long association lookups may serve a loaded catalogue before reloading it.
 pub const CATALOG_TTL: Duration = Duration::from_secs(2);
 
-/// Connects to the accessory database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The accessory seller (seed 000's tangible product sales server; seed 004's sales
+/// center).
+pub struct Seller;
 
-/// Inserts the demo catalogue and buy-back benefit table (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_catalog(db).await?;
-    store::seed::demo_benefits(db).await?;
-    Ok(())
-}
+impl Service for Seller {
+    const NAME: &'static str = "accessory";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the catalogue and orders on `listener` until `shutdown` is cancelled, sweeping
-/// expired reservations in the background.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
-    let app = app::App::new(db.clone(), CATALOG_TTL, install, peers.client);
-    let sweeper = tokio::spawn(app::sweep_expired::run(app.clone(), shutdown.clone()));
-    let result = GrpcServer::new("accessory", config)
-        .add_service(AccessoryCatalogServer::new(CatalogService::new(
-            app.clone(),
-        )))
-        .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
-        .add_service(SalesCenterServer::new(SalesCenterService::new(app)))
-        .with_database(db)
-        .with_idempotency_keys()
-        .run(listener, shutdown)
-        .await;
-    sweeper.abort();
-    result
+    /// Inserts the demo catalogue and buy-back benefit table (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_catalog(db).await?;
+        store::seed::demo_benefits(db).await?;
+        Ok(())
+    }
+
+    /// The catalogue, orders and sales center, sweeping expired reservations in the
+    /// background.
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
+        let app = app::App::new(db, CATALOG_TTL, install, peers.client);
+        let sweeping = app.clone();
+        Ok(server
+            .add_service(AccessoryCatalogServer::new(CatalogService::new(
+                app.clone(),
+            )))
+            .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
+            .add_service(SalesCenterServer::new(SalesCenterService::new(app)))
+            .with_background("reservation sweeper", move |stop| {
+                app::sweep_expired::run(sweeping, stop)
+            }))
+    }
 }

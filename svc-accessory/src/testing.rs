@@ -3,19 +3,17 @@
 //! buy-back). No installer is reachable: installations fail as the installer being down.
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::ServerConfig;
 use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::{ServerConfig, Service};
 
 /// The accessory database at `url`, migrated, with the demo catalogue and benefit table.
 ///
 /// # Panics
 /// When the database cannot be opened or seeded.
 pub async fn open_demo(url: &str) -> DatabaseConnection {
-    let db = crate::open(url).await.expect("open accessory db");
-    crate::load_demo_data(&db)
+    crate::Seller::open_demo(url)
         .await
-        .expect("load the demo catalogue");
-    db
+        .expect("open the accessory db with the demo catalogue")
 }
 
 /// The seller serving `db` on a fresh loopback port.
@@ -25,7 +23,7 @@ pub async fn serve(db: DatabaseConnection) -> Running {
         client: Default::default(),
     };
     Running::start(|listener, shutdown| {
-        crate::serve(listener, db, peers, ServerConfig::default(), shutdown)
+        crate::Seller::serve(listener, db, peers, ServerConfig::default(), shutdown)
     })
     .await
 }

@@ -24,11 +24,9 @@ pub mod store;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::buyback::v1::buyback_inspection_server::BuybackInspectionServer;
 use tandem_proto::buyback::v1::buyback_server::BuybackServer;
-use tokio::net::TcpListener;
 
 pub use app::App;
 pub use error::BuybackError;
@@ -79,57 +77,42 @@ impl Peers {
     }
 }
 
-/// Connects to the buy-back database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The buy-back center (seed 004).
+pub struct BuybackCenter;
 
-/// Inserts the demo price table (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_prices(db).await?;
-    Ok(())
-}
+impl Service for BuybackCenter {
+    const NAME: &'static str = "buyback";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the buy-back services on `listener` until `shutdown` is cancelled, paying and
-/// reporting in the background.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let call_timeout = peers.client.call_timeout;
-    let app = App::new(
-        db.clone(),
-        tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?,
-        tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?,
-        call_timeout,
-        peers.retry,
-    );
-    let stop_dispatchers = shutdown.child_token();
-    let dispatchers = tokio::spawn({
-        let (app, stop) = (app.clone(), stop_dispatchers.clone());
-        async move { app.run_dispatchers(stop).await }
-    });
-    let service = BuybackService::new(app);
-    let result = GrpcServer::new("buyback", config)
-        .add_service(BuybackServer::new(service.clone()))
-        .add_service(BuybackInspectionServer::new(service))
-        .with_database(db)
-        .with_idempotency_keys()
-        .run(listener, shutdown)
-        .await;
-    // A delivery in progress is finished and recorded, so that its lease does not hold
-    // the message from the next start.
-    stop_dispatchers.cancel();
-    let abort = dispatchers.abort_handle();
-    if tokio::time::timeout(call_timeout * 2, dispatchers)
-        .await
-        .is_err()
-    {
-        tracing::warn!("outbox dispatchers did not stop in time");
-        abort.abort();
+    /// Inserts the demo price table (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_prices(db).await?;
+        Ok(())
     }
-    result
+
+    /// The buy-back services, paying and reporting through the outbox in the
+    /// background (a delivery in progress at shutdown is finished and recorded, so its
+    /// lease does not hold the message at the next start).
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let app = App::new(
+            db,
+            tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?,
+            tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?,
+            peers.client.call_timeout,
+            peers.retry,
+        );
+        let dispatching = app.clone();
+        let service = BuybackService::new(app);
+        Ok(server
+            .add_service(BuybackServer::new(service.clone()))
+            .add_service(BuybackInspectionServer::new(service))
+            .with_background("outbox dispatchers", move |stop| async move {
+                dispatching.run_dispatchers(stop).await;
+            }))
+    }
 }

@@ -16,11 +16,9 @@ pub mod migration;
 pub mod store;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::insurance::v1::insurance_plans_server::InsurancePlansServer;
 use tandem_proto::insurance::v1::insurance_sales_server::InsuranceSalesServer;
-use tokio::net::TcpListener;
 
 pub use error::InsuranceError;
 pub use grpc::{PlanService, SalesService};
@@ -34,32 +32,30 @@ pub struct Peers {
     pub client: ClientConfig,
 }
 
-/// Connects to the insurance database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The insurer (seed 000's intangible product sales server).
+pub struct Insurer;
 
-/// Inserts the demo plan catalogue (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_plans(db).await?;
-    Ok(())
-}
+impl Service for Insurer {
+    const NAME: &'static str = "insurance";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the plan catalogue and sales on `listener` until `shutdown` is cancelled.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
-    let app = app::App::new(db.clone(), accessory, peers.client);
-    GrpcServer::new("insurance", config)
-        .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
-        .add_service(InsuranceSalesServer::new(SalesService::new(app)))
-        .with_database(db)
-        .with_idempotency_keys()
-        .run(listener, shutdown)
-        .await
+    /// Inserts the demo plan catalogue (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_plans(db).await?;
+        Ok(())
+    }
+
+    /// The plan catalogue and sales, verifying device orders with the accessory seller.
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
+        let app = app::App::new(db, accessory, peers.client);
+        Ok(server
+            .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
+            .add_service(InsuranceSalesServer::new(SalesService::new(app))))
+    }
 }

@@ -2,6 +2,7 @@
 //! and (when configured) PostgreSQL.
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{ClientConfig, ServerConfig};
@@ -44,15 +45,13 @@ async fn start_insurance(
     db: &TestDb,
     peers: svc_insurance::Peers,
 ) -> (Running, InsurancePlansClient<Channel>) {
-    let conn = svc_insurance::open(&db.url)
+    let conn = svc_insurance::Insurer::open_demo(&db.url)
         .await
-        .expect("open insurance db");
-    svc_insurance::load_demo_data(&conn)
-        .await
-        .expect("seed plans");
-    let server =
-        Running::start(|l, s| svc_insurance::serve(l, conn, peers, ServerConfig::default(), s))
-            .await;
+        .expect("open the database with the demo data");
+    let server = Running::start(|l, s| {
+        svc_insurance::Insurer::serve(l, conn, peers, ServerConfig::default(), s)
+    })
+    .await;
     let client = InsurancePlansClient::connect(server.url.clone())
         .await
         .expect("connect");

@@ -2,6 +2,7 @@
 //! that the insurer asks to confirm each device order; SQLite and PostgreSQL.
 
 use chrono::Datelike;
+use tandem_mesh::Service;
 use tandem_mesh::testing::orders::{alex_morgan, reserve};
 use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_mesh::{ClientConfig, ServerConfig};
@@ -23,15 +24,17 @@ struct World {
 
 async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
     let accessory = svc_accessory::testing::start(&acc_db).await;
-    let ins = svc_insurance::open(&ins_db.url).await.unwrap();
-    svc_insurance::load_demo_data(&ins).await.unwrap();
+    let ins = svc_insurance::Insurer::open_demo(&ins_db.url)
+        .await
+        .expect("open the database with the demo data");
     let peers = svc_insurance::Peers {
         accessory_url: accessory.url.clone(),
         client: ClientConfig::default(),
     };
-    let insurance =
-        Running::start(|l, s| svc_insurance::serve(l, ins, peers, ServerConfig::default(), s))
-            .await;
+    let insurance = Running::start(|l, s| {
+        svc_insurance::Insurer::serve(l, ins, peers, ServerConfig::default(), s)
+    })
+    .await;
     let sales = InsuranceSalesClient::new(connect(&insurance.url).await);
     let seller = connect(&accessory.url).await;
     World {

@@ -27,13 +27,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
+use tandem_mesh::{GrpcServer, Service};
 use tandem_proto::leads::v1::customers_server::CustomersServer;
 use tandem_proto::leads::v1::sales_admin_server::SalesAdminServer;
 use tandem_proto::leads::v1::sales_desk_server::SalesDeskServer;
 use tandem_proto::leads::v1::staff_leads_server::StaffLeadsServer;
-use tokio::net::TcpListener;
 
 use crate::grpc::LeadsApi;
 
@@ -108,45 +106,42 @@ impl LeadsConfig {
     }
 }
 
-/// Connects to the leads database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The sales desk (seeds 001/002's sales-staff support server, with seed 000's
+/// customer-information store).
+pub struct SalesDesk;
 
-/// Inserts the demo customer, staff and product information (idempotent; see
-/// docs/services/leads.md for the logins).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_customer(db).await?;
-    store::seed::demo_sales_desk(db).await
-}
+impl Service for SalesDesk {
+    const NAME: &'static str = "leads";
+    type Migrator = migration::Migrator;
+    type Settings = LeadsConfig;
 
-/// Serves the customer store, the sales desk and the staff services on `listener`, and
-/// runs the e-mail dispatcher, until `shutdown` is cancelled.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    config: ServerConfig,
-    leads: LeadsConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let transport = leads.transport()?;
-    if leads.desk.default_owner.is_none() {
-        tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
+    /// Inserts the demo customer, staff and product information (idempotent; see
+    /// docs/services/leads.md for the logins).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_customer(db).await?;
+        store::seed::demo_sales_desk(db).await
     }
-    let mail_wake = Arc::new(tokio::sync::Notify::new());
-    let dispatcher = mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
-    let dispatching = tokio::spawn(dispatcher.run(shutdown.clone()));
-    let api = LeadsApi::new(App::new(db.clone(), leads.desk, mail_wake));
-    let served = GrpcServer::new("leads", config)
-        .add_service(CustomersServer::new(api.clone()))
-        .add_service(SalesDeskServer::new(api.clone()))
-        .add_service(StaffLeadsServer::new(api.clone()))
-        .add_service(SalesAdminServer::new(api))
-        .with_database(db)
-        .with_idempotency_keys()
-        .run(listener, shutdown.clone())
-        .await;
-    shutdown.cancel();
-    dispatching.await.ok();
-    served
+
+    /// The customer store, the sales desk and the staff services, with the e-mail
+    /// dispatcher in the background.
+    fn build(
+        db: DatabaseConnection,
+        leads: LeadsConfig,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let transport = leads.transport()?;
+        if leads.desk.default_owner.is_none() {
+            tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
+        }
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let dispatcher =
+            mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
+        let api = LeadsApi::new(App::new(db, leads.desk, mail_wake));
+        Ok(server
+            .add_service(CustomersServer::new(api.clone()))
+            .add_service(SalesDeskServer::new(api.clone()))
+            .add_service(StaffLeadsServer::new(api.clone()))
+            .add_service(SalesAdminServer::new(api))
+            .with_background("mail dispatcher", move |stop| dispatcher.run(stop)))
+    }
 }

@@ -5,6 +5,7 @@
 mod common;
 
 use std::time::{Duration, Instant};
+use tandem_mesh::Service;
 
 use common::{PASSWORD, Server, assert_no_secret, registration};
 use tandem_mesh::status::field_violations;
@@ -85,11 +86,13 @@ async fn authenticates_by_id_or_email_and_fails_alike() {
 async fn the_demo_customer_can_log_in_and_is_seeded_once() {
     for db in TestDb::all().await {
         let mut server = Server::start(&db, true).await;
-        svc_leads::load_demo_data(&server.db)
+        svc_leads::SalesDesk::load_demo_data(&server.db)
             .await
             .expect("seed again");
-        let again = svc_leads::open(&db.url).await.expect("reopen");
-        svc_leads::load_demo_data(&again).await.expect("seed third");
+        // And by a second process (its own pool).
+        svc_leads::SalesDesk::open_demo(&db.url)
+            .await
+            .expect("open the database with the demo data");
         assert_eq!(server.customers().await, 1, "{}", db.kind);
 
         let by_id = server

@@ -8,6 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::smtp::MailServer;
 use common::{Server, fast_dispatcher, leads_config, pending_mail};
@@ -42,8 +43,9 @@ struct Rig {
 impl Rig {
     async fn on(db: &TestDb) -> Self {
         let smtp = MailServer::start();
-        let conn = svc_leads::open(&db.url).await.expect("open");
-        svc_leads::load_demo_data(&conn).await.expect("demo");
+        let conn = svc_leads::SalesDesk::open_demo(&db.url)
+            .await
+            .expect("open the database with the demo data");
         let config = leads_config(&smtp.url);
         let wake = Arc::new(tokio::sync::Notify::new());
         let desk = svc_leads::App::new(conn.clone(), config.desk.clone(), wake.clone());

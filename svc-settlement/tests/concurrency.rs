@@ -6,6 +6,7 @@ mod common;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::*;
 use svc_settlement::domain::Card;
@@ -63,8 +64,9 @@ impl CardProcessor for Counting {
 }
 
 async fn start_counting(db: &TestDb, processor: Arc<Counting>) -> (Running, Client) {
-    let conn = svc_settlement::open(&db.url).await.expect("open db");
-    svc_settlement::load_demo_data(&conn).await.expect("seed");
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let app = App::with_processor(conn.clone(), processor, Duration::from_secs(2));
     let service = SettlementService::new(app);
     let server = Running::start(|l, s| {

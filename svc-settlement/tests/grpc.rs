@@ -3,6 +3,7 @@
 mod common;
 
 use std::time::{Duration, Instant};
+use tandem_mesh::Service;
 
 use common::*;
 use tandem_mesh::status::{field_violations, reason};
@@ -368,11 +369,15 @@ async fn the_card_number_is_never_stored() {
 #[tokio::test]
 async fn demo_data_is_loaded_idempotently() {
     let db = TestDb::sqlite();
-    let conn = svc_settlement::open(&db.url).await.unwrap();
-    svc_settlement::load_demo_data(&conn).await.unwrap();
-    svc_settlement::load_demo_data(&conn).await.unwrap();
-    let again = svc_settlement::open(&db.url).await.unwrap();
-    svc_settlement::load_demo_data(&again).await.unwrap();
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    svc_settlement::AccountServer::load_demo_data(&conn)
+        .await
+        .unwrap();
+    let again = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     use sea_orm::EntityTrait;
     let mut accounts = svc_settlement::store::entity::account::Entity::find()
         .all(&again)

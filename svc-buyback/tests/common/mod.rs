@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::time::Duration;
+use tandem_mesh::Service;
 
 pub use tandem_mesh::testing::ledger::{assert_sound, balance};
 use tandem_mesh::testing::orders::{alex_morgan, buy};
@@ -41,12 +42,9 @@ impl Fixed {
 
 /// Serves the sales center on `db` at `addr` (port 0 = any).
 pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
-    let conn = svc_accessory::open(&db.url)
+    let conn = svc_accessory::Seller::open_demo(&db.url)
         .await
-        .expect("open accessory db");
-    svc_accessory::load_demo_data(&conn)
-        .await
-        .expect("seed accessory");
+        .expect("open the database with the demo data");
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .expect("bind sales center");
@@ -56,7 +54,7 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
         install_url: "http://127.0.0.1:1".into(),
         client: ClientConfig::default(),
     };
-    let task = tokio::spawn(svc_accessory::serve(
+    let task = tokio::spawn(svc_accessory::Seller::serve(
         listener,
         conn,
         peers,
@@ -72,14 +70,11 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
 
 /// Serves the account server on `db` at `addr` (port 0 = any).
 pub async fn account_server(db: &TestDb, addr: SocketAddr) -> Running {
-    let conn = svc_settlement::open(&db.url)
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
         .await
-        .expect("open settlement db");
-    svc_settlement::load_demo_data(&conn)
-        .await
-        .expect("seed settlement");
+        .expect("open the database with the demo data");
     Running::start_at(addr, |l, s| {
-        svc_settlement::serve(l, conn, ServerConfig::default(), s)
+        svc_settlement::AccountServer::serve(l, conn, (), ServerConfig::default(), s)
     })
     .await
 }
@@ -134,13 +129,14 @@ pub async fn start_buyback(
     BuybackClient<Channel>,
     BuybackInspectionClient<Channel>,
 ) {
-    let conn = svc_buyback::open(&db.url).await.expect("open buyback db");
-    svc_buyback::load_demo_data(&conn)
+    let conn = svc_buyback::BuybackCenter::open_demo(&db.url)
         .await
-        .expect("seed buyback");
+        .expect("open the database with the demo data");
     let peers = peers(accessory, settlement);
-    let server =
-        Running::start(|l, s| svc_buyback::serve(l, conn, peers, ServerConfig::default(), s)).await;
+    let server = Running::start(|l, s| {
+        svc_buyback::BuybackCenter::serve(l, conn, peers, ServerConfig::default(), s)
+    })
+    .await;
     let ch = channel(server.url.clone()).await;
     (
         server,

@@ -5,6 +5,7 @@ pub mod bad_bookings;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ServerConfig;
+use tandem_mesh::Service;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::Address;
@@ -20,11 +21,14 @@ pub type Client = InstallersClient<Channel>;
 
 /// Opens `db`, loads the demo data and serves it.
 pub async fn start(db: &TestDb) -> (Running, Client, DatabaseConnection) {
-    let conn = svc_install::open(&db.url).await.expect("open db");
-    svc_install::load_demo_data(&conn).await.expect("seed");
+    let conn = svc_install::Installers::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let served = conn.clone();
-    let server =
-        Running::start(|l, s| svc_install::serve(l, served, ServerConfig::default(), s)).await;
+    let server = Running::start(|l, s| {
+        svc_install::Installers::serve(l, served, (), ServerConfig::default(), s)
+    })
+    .await;
     let client = InstallersClient::connect(server.url.clone())
         .await
         .expect("connect");

@@ -5,6 +5,7 @@
 pub mod smtp;
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use prost::Message;
 use sea_orm::DatabaseConnection;
@@ -47,14 +48,17 @@ impl Server {
 
     /// Like [`Server::start`], with the sales desk's settings.
     pub async fn start_with(db: &TestDb, demo: bool, leads: svc_leads::LeadsConfig) -> Self {
-        let conn = svc_leads::open(&db.url).await.expect("open db");
+        let conn = svc_leads::SalesDesk::open(&db.url).await.expect("open db");
         if demo {
-            svc_leads::load_demo_data(&conn).await.expect("demo data");
+            svc_leads::SalesDesk::load_demo_data(&conn)
+                .await
+                .expect("demo data");
         }
         let served = conn.clone();
-        let running =
-            Running::start(|l, s| svc_leads::serve(l, served, ServerConfig::default(), leads, s))
-                .await;
+        let running = Running::start(|l, s| {
+            svc_leads::SalesDesk::serve(l, served, leads, ServerConfig::default(), s)
+        })
+        .await;
         let channel = tonic::transport::Endpoint::from_shared(running.url.clone())
             .expect("url")
             .connect()

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use tandem_mesh::ServerConfig;
+use tandem_mesh::Service;
 pub use tandem_mesh::testing::ledger::{assert_sound, balance};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Money;
@@ -30,10 +31,13 @@ pub const REFUND_REFUSED: &str = "4000 0000 0000 0259";
 
 /// Opens `db`, loads the demo accounts and serves the settlement server on it.
 pub async fn start(db: &TestDb) -> (Running, Client) {
-    let conn = svc_settlement::open(&db.url).await.expect("open db");
-    svc_settlement::load_demo_data(&conn).await.expect("seed");
-    let server =
-        Running::start(|l, s| svc_settlement::serve(l, conn, ServerConfig::default(), s)).await;
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    let server = Running::start(|l, s| {
+        svc_settlement::AccountServer::serve(l, conn, (), ServerConfig::default(), s)
+    })
+    .await;
     let client = connect(&server).await;
     (server, client)
 }
