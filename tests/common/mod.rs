@@ -129,6 +129,22 @@ impl TestMesh {
         self.mesh.url(target).expect("target runs here")
     }
 
+    /// The account server's ledger, after checking that it is sound: every transaction
+    /// balances and all money sums to zero (none created or lost).
+    pub async fn ledger(&self) -> tandem_proto::settlement::v1::GetLedgerSummaryResponse {
+        use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
+        use tandem_proto::settlement::v1::settlement_client::SettlementClient;
+        let summary = SettlementClient::connect(self.url(Target::Settlement))
+            .await
+            .expect("connect to settlement")
+            .get_ledger_summary(GetLedgerSummaryRequest {})
+            .await
+            .expect("ledger summary")
+            .into_inner();
+        tandem_mesh::testing::ledger::assert_sound(&summary);
+        summary
+    }
+
     /// Settings of a gateway the test starts itself over this mesh's servers, with the
     /// mesh's client timeouts; `leads_url` is svc-leads when the test runs that itself.
     pub fn gateway_config(&self, leads_url: Option<&str>) -> tandem_gateway::GatewayConfig {
