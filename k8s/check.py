@@ -205,10 +205,12 @@ def check_target(c, name, spec, targets, objs, secret_keys):
     ready = ctr.get("readinessProbe") or {}
     live = ctr.get("livenessProbe") or {}
     if name == "gateway":
-        for kind, probe in (("readiness", ready), ("liveness", live)):
+        # Readiness fails first on a stop signal (then the gateway drains); liveness
+        # only says the process answers.
+        for kind, probe, path in (("readiness", ready, "/readyz"), ("liveness", live, "/healthz")):
             get = probe.get("httpGet") or {}
-            c.check(get.get("path") == "/healthz" and get.get("port") in (port, (cport or {}).get("name")),
-                    f"{where}: {kind}Probe must be httpGet /healthz on {port}")
+            c.check(get.get("path") == path and get.get("port") in (port, (cport or {}).get("name")),
+                    f"{where}: {kind}Probe must be httpGet {path} on {port}")
     else:
         c.check((ready.get("grpc") or {}).get("port") == port,
                 f"{where}: readinessProbe must be grpc on port {port}")

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use tandem_mesh::Service;
 
 use anyhow::Context as _;
 use futures::future::BoxFuture;
@@ -19,7 +20,7 @@ use crate::topology::Topology;
 pub struct LaunchConfig {
     /// Addresses and databases.
     pub topology: Topology,
-    /// Settings of the gRPC servers.
+    /// Settings of the servers: the gRPC servers and the gateway's HTTP server.
     pub server: ServerConfig,
     /// Settings of calls between servers.
     pub client: ClientConfig,
@@ -157,100 +158,92 @@ async fn prepare(
     peer_url: &dyn Fn(Target) -> String,
     shutdown: CancellationToken,
 ) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
-    let db_url = || db_url.context("no database URL");
+    let db_url = db_url.context("no database URL")?;
     let server = config.server.clone();
-    Ok(match target {
+    let demo = config.demo_data;
+    let client = || config.client.clone();
+    match target {
         Target::Insurance => {
-            let db = svc_insurance::open(db_url()?).await?;
-            if config.demo_data {
-                svc_insurance::load_demo_data(&db).await?;
-            }
             let peers = svc_insurance::Peers {
                 accessory_url: peer_url(Target::Accessory),
-                client: config.client.clone(),
+                client: client(),
             };
-            Box::pin(svc_insurance::serve(listener, db, peers, server, shutdown))
+            start::<svc_insurance::Insurer>(listener, db_url, demo, peers, server, shutdown).await
         }
         Target::Accessory => {
-            let db = svc_accessory::open(db_url()?).await?;
-            if config.demo_data {
-                svc_accessory::load_demo_data(&db).await?;
-            }
             let peers = svc_accessory::Peers {
                 install_url: peer_url(Target::Install),
-                client: config.client.clone(),
+                client: client(),
             };
-            Box::pin(svc_accessory::serve(listener, db, peers, server, shutdown))
+            start::<svc_accessory::Seller>(listener, db_url, demo, peers, server, shutdown).await
         }
         Target::Install => {
-            let db = svc_install::open(db_url()?).await?;
-            if config.demo_data {
-                svc_install::load_demo_data(&db).await?;
-            }
-            Box::pin(svc_install::serve(listener, db, server, shutdown))
+            start::<svc_install::Installers>(listener, db_url, demo, (), server, shutdown).await
         }
         Target::Settlement => {
-            let db = svc_settlement::open(db_url()?).await?;
-            if config.demo_data {
-                svc_settlement::load_demo_data(&db).await?;
-            }
-            Box::pin(svc_settlement::serve(listener, db, server, shutdown))
+            start::<svc_settlement::AccountServer>(listener, db_url, demo, (), server, shutdown)
+                .await
         }
         Target::Leads => {
-            let db = svc_leads::open(db_url()?).await?;
-            if config.demo_data {
-                svc_leads::load_demo_data(&db).await?;
-            }
             config.leads.check()?;
-            Box::pin(svc_leads::serve(
-                listener,
-                db,
-                server,
-                config.leads.clone(),
-                shutdown,
-            ))
+            let leads = config.leads.clone();
+            start::<svc_leads::SalesDesk>(listener, db_url, demo, leads, server, shutdown).await
         }
         Target::Buyback => {
-            let db = svc_buyback::open(db_url()?).await?;
-            if config.demo_data {
-                svc_buyback::load_demo_data(&db).await?;
-            }
             let peers = svc_buyback::Peers::new(
                 peer_url(Target::Accessory),
                 peer_url(Target::Settlement),
-                config.client.clone(),
+                client(),
             );
-            Box::pin(svc_buyback::serve(listener, db, peers, server, shutdown))
+            start::<svc_buyback::BuybackCenter>(listener, db_url, demo, peers, server, shutdown)
+                .await
         }
         Target::Gateway => {
-            let db = tandem_gateway::open(db_url()?).await?;
-            let gateway = gateway_config(
-                peer_url,
-                config.client.clone(),
-                config.operator_token.clone(),
-            );
-            Box::pin(tandem_gateway::run(listener, gateway, db, shutdown))
+            let db = tandem_gateway::open(db_url).await?;
+            let gateway = gateway_config(peer_url, client(), server, config.operator_token.clone());
+            Ok(Box::pin(tandem_gateway::run(
+                listener, gateway, db, shutdown,
+            )))
         }
-    })
+    }
 }
 
-/// The gateway's settings, given the URL of each server it calls and the buy-back
-/// staff token (`None`: the staff desk is off).
+/// Opens service `S`'s database at `db_url` (with its demo data when `demo`) and returns
+/// its server future.
+async fn start<S: Service>(
+    listener: TcpListener,
+    db_url: &str,
+    demo: bool,
+    settings: S::Settings,
+    server: ServerConfig,
+    shutdown: CancellationToken,
+) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
+    let db = S::open(db_url).await?;
+    if demo {
+        S::load_demo_data(&db).await?;
+    }
+    Ok(Box::pin(S::serve(listener, db, settings, server, shutdown)))
+}
+
+/// The gateway's settings, given the URL of each server it calls, how it calls them,
+/// how it serves HTTP, and the buy-back staff token (`None`: the staff desk is off).
 pub fn gateway_config(
     peer_url: &dyn Fn(Target) -> String,
     client: ClientConfig,
+    server: ServerConfig,
     operator_token: Option<String>,
 ) -> tandem_gateway::GatewayConfig {
-    let urls = [
-        Target::Insurance,
-        Target::Accessory,
-        Target::Install,
-        Target::Settlement,
-        Target::Leads,
-    ]
-    .map(peer_url);
-    tandem_gateway::GatewayConfig::new(urls.each_ref().map(String::as_str), client)
-        .with_buyback(peer_url(Target::Buyback), operator_token)
+    let peers = tandem_gateway::GatewayPeers {
+        insurance: peer_url(Target::Insurance),
+        accessory: peer_url(Target::Accessory),
+        install: peer_url(Target::Install),
+        settlement: peer_url(Target::Settlement),
+        leads: peer_url(Target::Leads),
+        buyback: peer_url(Target::Buyback),
+    };
+    tandem_gateway::GatewayConfig::new(peers, client)
+        .with_server(server)
+        .with_operator_token(operator_token)
 }
 
 /// An address a client on this machine can connect to: the wildcard becomes loopback.

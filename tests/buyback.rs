@@ -15,32 +15,13 @@ use common::{OPERATOR_TOKEN, TestMesh};
 use serde_json::{Value, json};
 use tandem::Target;
 use tandem_mesh::ServerConfig;
-use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
-use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 
 const PAYS: &str = "4242 4242 4242 4242";
 
 /// The customer account's balance, after checking that the whole ledger balances.
 async fn credited(mesh: &TestMesh, customer: &str) -> i64 {
-    let mut client = SettlementClient::connect(mesh.url(Target::Settlement))
-        .await
-        .unwrap();
-    let summary = client
-        .get_ledger_summary(GetLedgerSummaryRequest {})
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(
-        summary.totals.iter().all(|m| m.minor_units == 0),
-        "money created or lost: {summary:?}"
-    );
-    assert_eq!(summary.unbalanced_transactions, 0);
-    summary
-        .balances
-        .iter()
-        .filter(|b| b.account_id == format!("customer:{customer}"))
-        .map(|b| b.balance.as_ref().unwrap().minor_units)
-        .sum()
+    let account = format!("customer:{customer}");
+    tandem_mesh::testing::ledger::balance(&mesh.ledger().await, &account, "USD")
 }
 
 /// Buys a plan with `product` and pays; the order number.

@@ -11,8 +11,6 @@ use common::{Engine, TestMesh};
 use serde_json::{Value, json};
 use tandem::Target;
 use tandem_mesh::ServerConfig;
-use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
-use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 
 const PAYS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
@@ -25,31 +23,24 @@ fn minor(v: &Value) -> i64 {
     v["minor_units"].as_i64().unwrap()
 }
 
-/// Balance per merchant, after checking that every currency sums to zero and no
-/// transaction is unbalanced.
+/// Balance per merchant, after checking that the ledger is sound (every currency sums
+/// to zero, no transaction is unbalanced).
 async fn ledger(mesh: &TestMesh) -> (i64, i64) {
-    let mut client = SettlementClient::connect(mesh.url(Target::Settlement))
-        .await
-        .unwrap();
-    let summary = client
-        .get_ledger_summary(GetLedgerSummaryRequest {})
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(
-        summary.totals.iter().all(|m| m.minor_units == 0),
-        "money created or lost: {:?}",
-        summary.totals
-    );
-    assert_eq!(summary.unbalanced_transactions, 0);
-    let balance = |account: &str| {
-        summary
-            .balances
-            .iter()
-            .find(|b| b.account_id == account)
-            .map_or(0, |b| b.balance.as_ref().unwrap().minor_units)
-    };
+    let summary = mesh.ledger().await;
+    let balance = |account| tandem_mesh::testing::ledger::balance(&summary, account, "USD");
     (balance("merchant:insurance"), balance("merchant:accessory"))
+}
+
+/// Starts a checkout of the Safe Driver plan with `product`: its ID, premium and device
+/// price due.
+async fn priced(shopper: &mut Shopper, product: &str) -> (String, i64, i64) {
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", product).await;
+    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
+    (
+        id,
+        minor(&checkout["premium_due"]),
+        minor(&checkout["device_due"]),
+    )
 }
 
 async fn stock(shopper: &mut Shopper, product: &str) -> i64 {
@@ -318,9 +309,9 @@ async fn gateway(
     crash_after: Option<tandem_gateway::checkout::State>,
 ) -> tandem_mesh::testing::Running {
     let mut config = mesh.gateway_config(None);
-    config.crash_after = crash_after;
     config.recover_after = Duration::ZERO;
-    common::start_gateway(config, db_url).await
+    let faults = tandem_gateway::checkout::Faults { crash_after };
+    common::start_faulty_gateway(config, faults, db_url).await
 }
 
 #[tokio::test]
@@ -336,12 +327,7 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
     let mut shopper = Shopper::visit(&first.url).await;
     shopper.register("kim@example.com", "94103").await;
     let before = stock(&mut shopper, "DEV-CW-1001").await;
-    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await;
-    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
-    let (premium_due, device_due) = (
-        minor(&checkout["premium_due"]),
-        minor(&checkout["device_due"]),
-    );
+    let (id, premium_due, device_due) = priced(&mut shopper, "DEV-CW-1001").await;
     assert_eq!(
         shopper.pay(&id, PAYS).await.0,
         503,
@@ -433,12 +419,7 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
         .expect("customer_id")
         .to_owned();
     let before = stock(&mut shopper, "DEV-CW-1001").await;
-    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-CW-1001").await;
-    let id = checkout["checkout_id"].as_str().unwrap().to_owned();
-    let (premium_due, device_due) = (
-        minor(&checkout["premium_due"]),
-        minor(&checkout["device_due"]),
-    );
+    let (id, premium_due, device_due) = priced(&mut shopper, "DEV-CW-1001").await;
     assert_eq!(shopper.pay(&id, NOT_REFUNDABLE).await.0, 503);
     first.stop().await;
 

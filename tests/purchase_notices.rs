@@ -1,16 +1,17 @@
 //! Purchase notices survive the sales desk being down (seed 001, S405–S409 with DESIGN's
 //! "every step is idempotent"): a bundle checkout paid while svc-leads is unreachable
-//! still completes, its notice waits as pending in the gateway database, and once
-//! svc-leads is back the gateway's recovery loop delivers it — exactly once: one receipt
+//! still completes, its notice waits as pending in the gateway's outbox, and once
+//! svc-leads is back the gateway's outbox dispatcher delivers it — exactly once: one receipt
 //! to the customer, one purchase e-mail to the salesperson, the device among the
 //! customer's possessed products. On SQLite, and on PostgreSQL when configured.
 //!
 //! svc-leads runs outside the mesh here, on a port the test stops and brings back; the
-//! gateway is the test's own, with a recovery loop every 100 ms.
+//! gateway is the test's own, with its dispatcher retrying every 100–200 ms.
 
 mod common;
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::shopper::Shopper;
 use common::smtp::MailServer;
@@ -18,8 +19,8 @@ use common::{Engine, TestMesh, leads_config_with_smtp, start_gateway};
 use sea_orm_migration::sea_orm::DatabaseConnection;
 use serde_json::json;
 use tandem::Target;
-use tandem_gateway::store::notices;
 use tandem_mesh::ServerConfig;
+use tandem_mesh::outbox::{self, Message, Status};
 use tandem_mesh::testing::{Running, TestDb};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -34,7 +35,7 @@ async fn leads(
     addr: Option<std::net::SocketAddr>,
 ) -> Running {
     let (db, config) = (db.clone(), leads_config_with_smtp(smtp));
-    let serve = |l, s| svc_leads::serve(l, db, ServerConfig::default(), config, s);
+    let serve = |l, s| svc_leads::SalesDesk::serve(l, db, config, ServerConfig::default(), s);
     match addr {
         Some(addr) => Running::start_at(addr, serve).await,
         None => Running::start(serve).await,
@@ -46,11 +47,11 @@ async fn notice_until(
     db: &DatabaseConnection,
     checkout: &str,
     what: &str,
-    done: impl Fn(&tandem_gateway::store::entity::purchase_notice::Model) -> bool,
-) -> tandem_gateway::store::entity::purchase_notice::Model {
+    done: impl Fn(&Message) -> bool,
+) -> Message {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let notice = notices::of(db, checkout).await.unwrap();
+        let notice = outbox::find(db, checkout).await.unwrap();
         if let Some(n) = notice.as_ref().filter(|n| done(n)) {
             return n.clone();
         }
@@ -81,15 +82,18 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
         .unwrap();
         let smtp = MailServer::start();
         let leads_db = fresh_db(engine).await;
-        let leads_conn = svc_leads::open(&leads_db.url).await.unwrap();
-        svc_leads::load_demo_data(&leads_conn).await.unwrap();
+        let leads_conn = svc_leads::SalesDesk::open_demo(&leads_db.url)
+            .await
+            .expect("open the database with the demo data");
         let desk = leads(&leads_conn, &smtp, None).await;
         let desk_addr = desk.addr;
 
         let gateway_db = fresh_db(engine).await;
         let mut config = mesh.gateway_config(Some(&desk.url));
         config.recovery_every = Duration::from_millis(100);
-        config.notice_retry_after = Duration::from_millis(100);
+        config.notices.poll_every = Duration::from_millis(100);
+        config.notices.backoff_base = Duration::from_millis(100);
+        config.notices.backoff_max = Duration::from_millis(200);
         let gateway = start_gateway(config, &gateway_db.url).await;
         let log = tandem_gateway::open(&gateway_db.url).await.unwrap();
 
@@ -127,7 +131,7 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
 
         // The notice waits, tried again and again while svc-leads is away; no e-mail.
         let pending = notice_until(&log, &id, "retried", |n| n.attempts >= 3).await;
-        assert_eq!(pending.state, notices::PENDING, "{pending:?}");
+        assert_eq!(pending.status, Status::Pending.as_str(), "{pending:?}");
         assert!(pending.last_error.is_some(), "{pending:?}");
         assert!(
             smtp.received().is_empty(),
@@ -136,7 +140,7 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
 
         // svc-leads is back where the gateway expects it: the notice is delivered.
         let desk = leads(&leads_conn, &smtp, Some(desk_addr)).await;
-        let sent = notice_until(&log, &id, "sent", |n| n.state == notices::SENT).await;
+        let sent = notice_until(&log, &id, "sent", |n| n.status == Status::Sent.as_str()).await;
         let receipts = smtp.wait_for(ALEX, 1, WAIT).await;
         assert!(
             receipts[0].body_contains(&order),
@@ -167,7 +171,7 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
             .collect();
         assert_eq!(owned, ["RL-2 Duo"], "{registration}");
 
-        // Exactly once: more recovery rounds send nothing more.
+        // Exactly once: more dispatcher rounds send nothing more.
         tokio::time::sleep(Duration::from_millis(1_000)).await;
         let all: Vec<_> = smtp
             .received()
@@ -175,10 +179,10 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
             .map(|m| (m.to.clone(), m.header("Subject")))
             .collect();
         assert_eq!(all.len(), 2, "one receipt, one purchase e-mail: {all:?}");
-        let after = notices::of(&log, &id).await.unwrap().unwrap();
+        let after = outbox::find(&log, &id).await.unwrap().unwrap();
         assert_eq!(
-            (after.state.as_str(), after.attempts),
-            (notices::SENT, sent.attempts),
+            (after.status.as_str(), after.attempts),
+            (Status::Sent.as_str(), sent.attempts),
             "not tried again once sent"
         );
 

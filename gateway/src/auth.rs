@@ -1,7 +1,9 @@
 //! Browser sessions and CSRF protection.
 //!
 //! The session cookie carries an opaque random ID (never the customer ID), HttpOnly and
-//! SameSite=Strict; the table stores only its SHA-256. Every state-changing API request
+//! SameSite=Strict; the table stores only its SHA-256. Customers and sales staff have a
+//! cookie each and sessions of their own kind (`store::sessions`), so neither can act as
+//! the other. Login attempts are throttled per login. Every state-changing API request
 //! must echo the readable `tandem_csrf` cookie in an `X-CSRF-Token` header (double-submit
 //! cookie), which a page on another site cannot do.
 
@@ -12,8 +14,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::AppState;
+use crate::api::customers::db;
 use crate::problem::Problem;
-use crate::store::sessions;
+use crate::store::logins;
+use crate::store::sessions::{self, SessionKind};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tandem_session";
@@ -41,15 +45,9 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let unauthenticated = || Problem::new(StatusCode::UNAUTHORIZED, "Please log in first.");
-        let session_id = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthenticated)?;
-        let customer_id = sessions::customer_of(&state.db, &session_id, chrono::Utc::now())
-            .await
-            .map_err(|err| {
-                tracing::error!(%err, "session lookup failed");
-                Problem::internal()
-            })?
-            .ok_or_else(unauthenticated)?;
+        let (session_id, customer_id) = session(state, &parts.headers, SessionKind::Customer)
+            .await?
+            .ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, "Please log in first."))?;
         Ok(Self {
             customer_id,
             session_id,
@@ -89,37 +87,81 @@ pub async fn csrf(State(_): State<AppState>, request: Request, next: Next) -> Re
     response
 }
 
-/// The `Set-Cookie` value that starts a customer session.
-pub fn session_cookie(session_id: &str) -> String {
-    session_cookie_named(SESSION_COOKIE, session_id)
+/// The request's live `kind` session: its ID (from the cookie) and subject; `None`
+/// without one.
+pub async fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+    kind: SessionKind,
+) -> Result<Option<(String, String)>, Problem> {
+    let Some(id) = cookie(headers, cookie_name(kind)) else {
+        return Ok(None);
+    };
+    let subject = sessions::subject_of(&state.db, kind, &id, chrono::Utc::now())
+        .await
+        .map_err(db)?;
+    Ok(subject.map(|subject| (id, subject)))
 }
 
-/// The `Set-Cookie` value that starts a session kept in cookie `name`.
-pub fn session_cookie_named(name: &str, session_id: &str) -> String {
+/// Starts a `kind` session for `subject`: its cookie is set on `response`.
+pub async fn start_session(
+    state: &AppState,
+    kind: SessionKind,
+    subject: &str,
+    mut response: Response,
+) -> Result<Response, Problem> {
+    let id = sessions::create(&state.db, kind, subject, chrono::Utc::now())
+        .await
+        .map_err(db)?;
+    set_cookie(&mut response, &session_cookie(kind, &id));
+    Ok(response)
+}
+
+/// Ends the request's `kind` session, if any: 204 clearing its cookie.
+pub async fn end_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    kind: SessionKind,
+) -> Result<Response, Problem> {
+    if let Some(id) = cookie(headers, cookie_name(kind)) {
+        sessions::delete(&state.db, kind, &id).await.map_err(db)?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    set_cookie(&mut response, &cleared_session_cookie(kind));
+    Ok(response)
+}
+
+/// The cookie that holds a `kind` session.
+pub fn cookie_name(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Customer => SESSION_COOKIE,
+        SessionKind::Staff => STAFF_SESSION_COOKIE,
+    }
+}
+
+/// The `Set-Cookie` value that starts a `kind` session.
+pub fn session_cookie(kind: SessionKind, session_id: &str) -> String {
     let max_age = sessions::SESSION_TTL.num_seconds();
+    let name = cookie_name(kind);
     format!("{name}={session_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}")
 }
 
-/// The `Set-Cookie` value that ends a customer session.
-pub fn cleared_session_cookie() -> String {
-    cleared_session_cookie_named(SESSION_COOKIE)
-}
-
-/// The `Set-Cookie` value that ends the session kept in cookie `name`.
-pub fn cleared_session_cookie_named(name: &str) -> String {
+/// The `Set-Cookie` value that ends a `kind` session.
+pub fn cleared_session_cookie(kind: SessionKind) -> String {
+    let name = cookie_name(kind);
     format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
 /// The 429 answer when `login` failed too often lately, else `None`. Customer and staff
 /// logins are counted apart by giving them different keys.
 pub async fn throttled(
-    db: &sea_orm::DatabaseConnection,
+    database: &sea_orm::DatabaseConnection,
     login: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Response>, Problem> {
-    let Some(until) = sessions::throttled_until(db, login, now)
+    let Some(until) = logins::throttled_until(database, login, now)
         .await
-        .map_err(crate::api::customers::db)?
+        .map_err(db)?
     else {
         return Ok(None);
     };
@@ -136,6 +178,31 @@ pub async fn throttled(
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     Ok(Some(response))
+}
+
+/// The outcome of a login attempt counted under `login` (svc-leads' answer): a success
+/// forgets the login's failures; a wrong login or password is counted and answered 401
+/// with `wrong`; any other error is the sales desk's problem.
+pub async fn login_outcome<T>(
+    database: &sea_orm::DatabaseConnection,
+    login: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    outcome: Result<tonic::Response<T>, tonic::Status>,
+    wrong: &'static str,
+) -> Result<T, Problem> {
+    match outcome {
+        Ok(reply) => {
+            logins::clear_failures(database, login).await.map_err(db)?;
+            Ok(reply.into_inner())
+        }
+        Err(status) if status.code() == tonic::Code::Unauthenticated => {
+            logins::record_failure(database, login, now)
+                .await
+                .map_err(db)?;
+            Err(Problem::new(StatusCode::UNAUTHORIZED, wrong))
+        }
+        Err(status) => Err(Problem::from_status("leads", &status)),
+    }
 }
 
 /// Adds a `Set-Cookie` header.
@@ -176,6 +243,6 @@ mod tests {
             "empty counts as absent"
         );
         assert_eq!(cookie(&headers, "missing"), None);
-        assert!(session_cookie("x").contains("HttpOnly; SameSite=Strict"));
+        assert!(session_cookie(SessionKind::Customer, "x").contains("HttpOnly; SameSite=Strict"));
     }
 }

@@ -88,70 +88,85 @@ impl Problem {
 
     /// 500 with a generic detail; the cause must be logged by the caller.
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "An internal error occurred. Please try again later.",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, INTERNAL_DETAIL)
     }
 
     /// The problem for an error `status` returned by (or on the way to) the `service`
     /// server. Messages the servers write for callers are passed on; transport and
     /// internal messages are replaced by a generic detail.
     pub fn from_status(service: &str, status: &tonic::Status) -> Self {
-        let http = http_status(status.code());
-        let message = status.message().trim();
-        let message_or = |fallback: &str| {
-            if message.is_empty() {
-                fallback.to_owned()
-            } else {
-                message.to_owned()
-            }
+        let Some(detail) = describe(service, status) else {
+            return Self::internal();
         };
-        match status.code() {
-            Code::InvalidArgument => {
-                let errors = tandem_mesh::status::field_violations(status)
-                    .into_iter()
-                    .map(|(field, message)| FieldError::new(field, message))
-                    .collect::<Vec<_>>();
-                let detail = if message.is_empty() && !errors.is_empty() {
-                    Self::invalid_fields(errors.clone()).detail
-                } else {
-                    message_or("The request is invalid.")
-                };
-                Self {
-                    errors,
-                    ..Self::new(http, detail)
-                }
-            }
-            Code::NotFound => Self::new(http, message_or("Not found.")),
-            Code::AlreadyExists
-            | Code::FailedPrecondition
-            | Code::PermissionDenied
-            | Code::Unauthenticated
-            | Code::ResourceExhausted => Self::new(http, message_or(reason(http))),
-            // The server answered, but something behind it did not.
-            Code::Unavailable
-                if tandem_mesh::status::reason(status).as_deref()
-                    == Some(REASON_PROCESSOR_UNAVAILABLE) =>
-            {
-                Self::new(
-                    http,
-                    "The card processor did not answer in time. Nothing was charged; please try again.",
-                )
-            }
-            Code::Unavailable => Self::new(
-                http,
-                format!(
-                    "The {service} service is unavailable right now. Please try again shortly."
-                ),
-            ),
-            Code::DeadlineExceeded | Code::Cancelled => Self::new(
-                http,
-                format!("The {service} service did not answer in time. Please try again."),
-            ),
-            _ => Self::internal(),
+        Self {
+            errors: field_errors(status),
+            ..Self::new(http_status(status.code()), detail)
         }
     }
+}
+
+/// The detail of [`Problem::internal`].
+const INTERNAL_DETAIL: &str = "An internal error occurred. Please try again later.";
+
+/// What a customer is told about an error `status` of the `service` server: the detail of
+/// [`Problem::from_status`] (also what the checkout log records as the failure).
+pub fn status_detail(service: &str, status: &tonic::Status) -> String {
+    describe(service, status).unwrap_or_else(|| INTERNAL_DETAIL.to_owned())
+}
+
+/// The INVALID_ARGUMENT field violations of `status`.
+fn field_errors(status: &tonic::Status) -> Vec<FieldError> {
+    if status.code() != Code::InvalidArgument {
+        return Vec::new();
+    }
+    tandem_mesh::status::field_violations(status)
+        .into_iter()
+        .map(|(field, message)| FieldError::new(field, message))
+        .collect()
+}
+
+/// The detail for `status`, or `None` when it is a fault whose message must not be sent.
+fn describe(service: &str, status: &tonic::Status) -> Option<String> {
+    let message = status.message().trim();
+    let message_or = |fallback: &str| {
+        if message.is_empty() {
+            fallback.to_owned()
+        } else {
+            message.to_owned()
+        }
+    };
+    let http = http_status(status.code());
+    Some(match status.code() {
+        Code::InvalidArgument => {
+            let errors = field_errors(status);
+            if message.is_empty() && !errors.is_empty() {
+                Problem::invalid_fields(errors).detail
+            } else {
+                message_or("The request is invalid.")
+            }
+        }
+        Code::NotFound => message_or("Not found."),
+        Code::AlreadyExists
+        | Code::FailedPrecondition
+        | Code::PermissionDenied
+        | Code::Unauthenticated
+        | Code::ResourceExhausted => message_or(reason(http)),
+        // The server answered, but something behind it did not.
+        Code::Unavailable
+            if tandem_mesh::status::reason(status).as_deref()
+                == Some(REASON_PROCESSOR_UNAVAILABLE) =>
+        {
+            "The card processor did not answer in time. Nothing was charged; please try again."
+                .to_owned()
+        }
+        Code::Unavailable => {
+            format!("The {service} service is unavailable right now. Please try again shortly.")
+        }
+        Code::DeadlineExceeded | Code::Cancelled => {
+            format!("The {service} service did not answer in time. Please try again.")
+        }
+        _ => return None,
+    })
 }
 
 /// The HTTP status for a gRPC status code.

@@ -1,6 +1,8 @@
 //! The gateway on its own: routing, the OpenAPI document, the web page, input validation,
 //! and answers when the servers behind it are down.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,33 +10,18 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::{DOWN, db};
 use serde_json::Value;
 use tandem_gateway::GatewayConfig;
 use tower::ServiceExt;
 
 fn config(insurance_url: &str, accessory_url: &str) -> GatewayConfig {
-    let down = "http://127.0.0.1:1";
-    GatewayConfig::new(
-        [insurance_url, accessory_url, down, down, down],
-        tandem_mesh::ClientConfig {
-            connect_timeout: Duration::from_millis(500),
-            call_timeout: Duration::from_secs(1),
-        },
-    )
-}
-
-/// A fresh gateway database in memory.
-async fn db() -> sea_orm::DatabaseConnection {
-    let url = format!(
-        "sqlite:file:gw-{}?mode=memory&cache=shared",
-        uuid::Uuid::new_v4().simple()
-    );
-    tandem_gateway::open(&url).await.unwrap()
+    common::config(insurance_url, accessory_url, Duration::from_secs(1))
 }
 
 /// Both servers "down": nothing listens on port 1.
 fn peers_down() -> GatewayConfig {
-    config("http://127.0.0.1:1", "http://127.0.0.1:1")
+    config(DOWN, DOWN)
 }
 
 struct Answer {

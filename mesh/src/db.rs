@@ -40,17 +40,27 @@ pub enum DbSetupError {
 }
 
 /// Connects to `url` and brings its schema up to date with `M`'s migrations.
+///
+/// On PostgreSQL the migrations run on a pool of their own, closed before the pool that is
+/// returned is opened: no statement prepared before a schema change is reused after it
+/// (PostgreSQL refuses a cached plan whose result type changed; SQLite re-prepares by
+/// itself, and an in-memory SQLite database lives only as long as its pool).
 pub async fn connect_and_migrate<M: MigratorTrait>(
     url: &str,
 ) -> Result<DatabaseConnection, DbSetupError> {
     let db = connect(url).await?;
-    M::up(&db, None)
+    let migrated = M::up(&db, None)
         .await
         .map_err(|source| DbSetupError::Migrate {
             url: redact(url),
             source,
-        })?;
-    Ok(db)
+        });
+    if sqlite_path(url).is_some() {
+        return migrated.map(|()| db);
+    }
+    db.close().await.ok();
+    migrated?;
+    connect(url).await
 }
 
 /// Connects to `url` (creating a SQLite file's directory when needed).

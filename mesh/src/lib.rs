@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod partner;
 pub mod pki;
 pub mod server;
+pub mod service;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
@@ -26,4 +27,5 @@ pub mod tls;
 
 pub use config::{ClientConfig, RuntimeArgs, ServerConfig};
 pub use server::GrpcServer;
+pub use service::Service;
 pub use tokio_util::sync::CancellationToken;

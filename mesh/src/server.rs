@@ -37,7 +37,15 @@ pub struct GrpcServer {
     config: ServerConfig,
     /// Whether the database keeps idempotency keys, to be swept after their retention.
     idempotency_keys: bool,
+    /// Loops that run beside the server (outbox dispatchers, sweepers), by name.
+    background: Vec<(&'static str, Background)>,
 }
+
+/// A background loop: started with the server, told to stop (its token is cancelled) once
+/// the server has drained, and awaited — for at most the drain timeout — so that work in
+/// progress (a delivery, a sweep) is finished and recorded.
+type Background =
+    Box<dyn FnOnce(CancellationToken) -> futures::future::BoxFuture<'static, ()> + Send>;
 
 impl GrpcServer {
     /// A server named `name` (for logs) with the given settings.
@@ -49,7 +57,21 @@ impl GrpcServer {
             database: None,
             config,
             idempotency_keys: false,
+            background: Vec::new(),
         }
+    }
+
+    /// Runs `task(stop)` beside the server: started when the server starts; `stop` is
+    /// cancelled once the server has stopped serving, and the server waits for the task
+    /// (at most the drain timeout) before it returns.
+    pub fn with_background<F, Fut>(mut self, name: &'static str, task: F) -> Self
+    where
+        F: FnOnce(CancellationToken) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.background
+            .push((name, Box::new(move |stop| Box::pin(task(stop)))));
+        self
     }
 
     /// Adds a business service.
@@ -97,6 +119,7 @@ impl GrpcServer {
             database,
             config,
             idempotency_keys,
+            background,
         } = self;
         let addr = listener.local_addr()?;
 
@@ -109,6 +132,11 @@ impl GrpcServer {
             ))),
             _ => None,
         };
+        let stop_background = CancellationToken::new();
+        let background: Vec<_> = background
+            .into_iter()
+            .map(|(task_name, task)| (task_name, tokio::spawn(task(stop_background.clone()))))
+            .collect();
         let (reporter, health_service) = tonic_health::server::health_reporter();
         let healthy = probe(database.as_ref()).await;
         set_all(&reporter, &service_names, healthy).await;
@@ -179,16 +207,34 @@ impl GrpcServer {
             shutdown.cancelled().await;
             tokio::time::sleep(config.shutdown_grace + config.drain_timeout).await;
         };
-        tokio::select! {
-            result = serve => result?,
-            () = drain_deadline => tracing::warn!(server = name, "drain timed out; closing remaining calls"),
-        }
+        let served = tokio::select! {
+            result = serve => result,
+            () = drain_deadline => {
+                tracing::warn!(server = name, "drain timed out; closing remaining calls");
+                Ok(())
+            }
+        };
         watcher.abort();
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }
+        stop_background.cancel();
+        for (task_name, task) in background {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(config.drain_timeout, task)
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    server = name,
+                    task = task_name,
+                    "background task did not stop in time"
+                );
+                abort.abort();
+            }
+        }
         tracing::info!(server = name, "gRPC server stopped");
-        Ok(())
+        Ok(served?)
     }
 }
 

@@ -7,12 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use tandem_mesh::ServerConfig;
-use tandem_mesh::testing::{Running, TestDb};
-use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_mesh::testing::orders::{alex_morgan, buy};
+use tandem_mesh::testing::{TestDb, connect};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
-use tandem_proto::common::v1::Address;
 
 /// Orders made; each takes four wrong guesses (the fifth failure would lock it).
 const ORDERS: usize = 100;
@@ -25,57 +23,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let db = TestDb::sqlite();
-    let conn = svc_accessory::open(&db.url).await.expect("open");
-    svc_accessory::load_demo_data(&conn).await.expect("seed");
-    let peers = svc_accessory::Peers {
-        install_url: "http://127.0.0.1:1".into(),
-        client: Default::default(),
-    };
-    let server =
-        Running::start(|l, s| svc_accessory::serve(l, conn, peers, ServerConfig::default(), s))
-            .await;
-    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    let mut orders = AccessoryOrdersClient::new(channel.clone());
-    let mut center = SalesCenterClient::new(channel);
+    let server = svc_accessory::testing::start(&db).await;
+    let channel = connect(&server.url).await;
+    let mut center = SalesCenterClient::new(channel.clone());
 
     let mut numbers = Vec::with_capacity(ORDERS);
     for i in 0..ORDERS {
-        let order = orders
-            .reserve_order(ReserveOrderRequest {
-                idempotency_key: format!("bench-{i}"),
-                customer: Some(CustomerInfo {
-                    customer_id: format!("CUS-{i}"),
-                    name: "Alex Morgan".into(),
-                    email: "alex@example.com".into(),
-                    phone: "+1 415 555 0134".into(),
-                    address: Some(Address {
-                        line1: "1 Main St".into(),
-                        postal_code: "94103".into(),
-                        country: "US".into(),
-                        ..Default::default()
-                    }),
-                }),
-                product_id: "DEV-DC-1001".into(),
-                quantity: 1,
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
-        orders
-            .confirm_order(ConfirmOrderRequest {
-                order_number: order.order_number.clone(),
-                customer_id: format!("CUS-{i}"),
-                payment_id: format!("pay-{i}"),
-            })
-            .await
-            .unwrap();
-        numbers.push(order.order_number);
+        let buyer = alex_morgan(&format!("CUS-{i}"), "alex@example.com");
+        let paid = buy(&channel, buyer, "DEV-DC-1001", &format!("bench-{i}")).await;
+        numbers.push(paid.order.expect("order").order_number);
     }
 
     let request = |number: &str, caller: String| VerifyPurchaseRequest {

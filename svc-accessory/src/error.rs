@@ -4,8 +4,9 @@ use sea_orm::DbErr;
 use tonic::Status;
 
 use crate::domain::InvalidField;
+use crate::domain::throttle;
 
-/// What can go wrong answering a catalogue call.
+/// What can go wrong answering a call of the accessory seller.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessoryError {
     /// A request field is invalid.
@@ -23,6 +24,10 @@ pub enum AccessoryError {
     /// The order's status does not allow the change.
     #[error(transparent)]
     NotAllowed(#[from] crate::domain::order::NotAllowed),
+    /// Too many purchase verifications on the order number or by the caller; the window
+    /// opens again after this long.
+    #[error("{}", throttle::refusal(*.0))]
+    Throttled(chrono::Duration),
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
@@ -40,6 +45,7 @@ impl From<AccessoryError> for Status {
                 Status::failed_precondition(err.to_string())
             }
             AccessoryError::OrderNotFound => Status::not_found(err.to_string()),
+            AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
             // The installer's own answer (e.g. a taken slot) is passed on with its code.
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())

@@ -10,25 +10,27 @@
 //! the buy-back center, and `SalesCenter` verifies purchases for the buy-back center —
 //! match or no-match only, throttled — and records the results it reports back.
 //!
-//! `grpc` maps requests, `domain` holds the association, search, benefit, matching and
+//! `grpc` maps requests and replies, `app` holds the use cases (one file each) and the
+//! reservation sweeper, `domain` the association, search, order, benefit, matching and
 //! throttling rules (pure, unit tested), `store` the sea-orm entities and queries,
 //! `migration` the schema.
 
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
 pub mod migration;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
 use tandem_proto::accessory::v1::sales_center_server::SalesCenterServer;
-use tokio::net::TcpListener;
 
 pub use error::AccessoryError;
 pub use grpc::{CatalogService, OrderService, SalesCenterService};
@@ -42,68 +44,43 @@ pub struct Peers {
     pub client: ClientConfig,
 }
 
-/// How often expired reservations are swept.
-const SWEEP_EVERY: Duration = Duration::from_secs(30);
-
 /// How long association lookups may serve a loaded catalogue before reloading it.
 pub const CATALOG_TTL: Duration = Duration::from_secs(2);
 
-/// Connects to the accessory database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The accessory seller (seed 000's tangible product sales server; seed 004's sales
+/// center).
+pub struct Seller;
 
-/// Inserts the demo catalogue and buy-back benefit table (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_catalog(db).await?;
-    store::seed::demo_benefits(db).await?;
-    Ok(())
-}
+impl Service for Seller {
+    const NAME: &'static str = "accessory";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the catalogue and orders on `listener` until `shutdown` is cancelled, sweeping
-/// expired reservations in the background.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
-    let sweeper = tokio::spawn(sweep_reservations(db.clone(), shutdown.clone()));
-    let result = GrpcServer::new("accessory", config)
-        .add_service(AccessoryCatalogServer::new(CatalogService::new(
-            db.clone(),
-            CATALOG_TTL,
-        )))
-        .add_service(AccessoryOrdersServer::new(OrderService::new(
-            db.clone(),
-            install,
-            peers.client,
-        )))
-        .add_service(SalesCenterServer::new(SalesCenterService::new(db.clone())))
-        .with_database(db)
-        .run(listener, shutdown)
-        .await;
-    sweeper.abort();
-    result
-}
+    /// Inserts the demo catalogue and buy-back benefit table (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_catalog(db).await?;
+        store::seed::demo_benefits(db).await?;
+        Ok(())
+    }
 
-/// Returns the stock of reservations left unpaid past their hold, and drops verification
-/// counters whose window is over.
-async fn sweep_reservations(db: DatabaseConnection, shutdown: CancellationToken) {
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(SWEEP_EVERY) => {}
-        }
-        match store::order::sweep_expired(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
-            Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
-        }
-        if let Err(err) = store::buyback::sweep_throttle(&db, chrono::Utc::now()).await {
-            tracing::warn!(%err, "sweeping verification counters failed");
-        }
+    /// The catalogue, orders and sales center, sweeping expired reservations in the
+    /// background.
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
+        let app = app::App::new(db, CATALOG_TTL, install, peers.client);
+        let sweeping = app.clone();
+        Ok(server
+            .add_service(AccessoryCatalogServer::new(CatalogService::new(
+                app.clone(),
+            )))
+            .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
+            .add_service(SalesCenterServer::new(SalesCenterService::new(app)))
+            .with_background("reservation sweeper", move |stop| {
+                app::sweep_expired::run(sweeping, stop)
+            }))
     }
 }

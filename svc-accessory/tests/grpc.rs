@@ -1,7 +1,7 @@
 //! The accessory catalogue over real gRPC, on SQLite and (when configured) PostgreSQL.
 
-use tandem_mesh::ServerConfig;
-use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::Service;
+use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::{
@@ -12,24 +12,8 @@ use tonic::Code;
 use tonic::transport::Channel;
 
 async fn start(db: &TestDb) -> (Running, AccessoryCatalogClient<Channel>) {
-    let conn = svc_accessory::open(&db.url).await.expect("open db");
-    svc_accessory::load_demo_data(&conn).await.expect("seed");
-    let server = Running::start(|l, s| {
-        svc_accessory::serve(
-            l,
-            conn,
-            svc_accessory::Peers {
-                install_url: "http://127.0.0.1:1".into(),
-                client: Default::default(),
-            },
-            ServerConfig::default(),
-            s,
-        )
-    })
-    .await;
-    let client = AccessoryCatalogClient::connect(server.url.clone())
-        .await
-        .expect("connect");
+    let server = svc_accessory::testing::start(db).await;
+    let client = AccessoryCatalogClient::new(connect(&server.url).await);
     (server, client)
 }
 
@@ -256,12 +240,14 @@ async fn get_product_and_bad_input() {
 #[tokio::test]
 async fn demo_data_is_loaded_idempotently() {
     let db = TestDb::sqlite();
-    let conn = svc_accessory::open(&db.url).await.unwrap();
-    svc_accessory::load_demo_data(&conn).await.unwrap();
+    let conn = svc_accessory::Seller::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let first = svc_accessory::store::load_catalog(&conn).await.unwrap();
-    svc_accessory::load_demo_data(&conn).await.unwrap();
-    let again = svc_accessory::open(&db.url).await.unwrap();
-    svc_accessory::load_demo_data(&again).await.unwrap();
+    svc_accessory::Seller::load_demo_data(&conn).await.unwrap();
+    let again = svc_accessory::Seller::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let second = svc_accessory::store::load_catalog(&again).await.unwrap();
     assert_eq!(first.devices.len(), second.devices.len());
     assert_eq!(first.rules.len(), second.rules.len());

@@ -2,12 +2,11 @@
 //! replays are idempotent, order numbers cannot be probed, confirmation and cancellation
 //! follow the rules and stock is never lost or created.
 
-use tandem_mesh::ServerConfig;
-use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::testing::orders::alex_morgan;
+use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::accessory::v1::*;
-use tandem_proto::common::v1::Address;
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -19,21 +18,9 @@ struct Seller {
 }
 
 async fn start(db: &TestDb) -> Seller {
-    let conn = svc_accessory::open(&db.url).await.expect("open db");
-    svc_accessory::load_demo_data(&conn).await.expect("seed");
-    let peers = svc_accessory::Peers {
-        install_url: "http://127.0.0.1:1".into(),
-        client: Default::default(),
-    };
-    let served = conn.clone();
-    let server =
-        Running::start(|l, s| svc_accessory::serve(l, served, peers, ServerConfig::default(), s))
-            .await;
-    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let conn = svc_accessory::testing::open_demo(&db.url).await;
+    let server = svc_accessory::testing::serve(conn.clone()).await;
+    let channel = connect(&server.url).await;
     Seller {
         server,
         orders: AccessoryOrdersClient::new(channel.clone()),
@@ -42,29 +29,46 @@ async fn start(db: &TestDb) -> Seller {
     }
 }
 
-fn customer(id: &str) -> CustomerInfo {
-    CustomerInfo {
-        customer_id: id.into(),
-        name: "Alex Morgan".into(),
-        email: "alex@example.com".into(),
-        phone: "+1 415 555 0134".into(),
-        address: Some(Address {
-            line1: "500 Market St".into(),
-            city: "San Francisco".into(),
-            region: "CA".into(),
-            postal_code: "94103".into(),
-            country: "US".into(),
-            ..Default::default()
-        }),
-    }
-}
-
 fn reserve(key: &str, customer_id: &str, product: &str, quantity: u32) -> ReserveOrderRequest {
     ReserveOrderRequest {
         idempotency_key: key.into(),
-        customer: Some(customer(customer_id)),
+        customer: Some(alex_morgan(customer_id, "alex@example.com")),
         product_id: product.into(),
         quantity,
+    }
+}
+
+impl Seller {
+    /// The order `request` reserves; panics when it is refused.
+    async fn reserved(&mut self, request: ReserveOrderRequest) -> Order {
+        self.orders
+            .reserve_order(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap()
+    }
+
+    /// Why `request` is refused; panics when it is not.
+    async fn refused(&mut self, request: ReserveOrderRequest) -> tonic::Status {
+        self.orders.reserve_order(request).await.unwrap_err()
+    }
+
+    /// The order `request` cancels; panics when it is refused.
+    async fn cancelled(&mut self, request: CancelOrderRequest) -> Order {
+        self.orders
+            .cancel_order(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .order
+            .unwrap()
+    }
+
+    async fn stop(self, db: TestDb) {
+        self.server.stop().await;
+        db.cleanup().await;
     }
 }
 
@@ -86,28 +90,14 @@ async fn reservation_holds_stock_once_and_replays() {
     for db in TestDb::all().await {
         let mut s = start(&db).await;
         let before = stock(&mut s, "DEV-DC-1002").await;
-        let order = s
-            .orders
-            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1002", 2))
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
+        let order = s.reserved(reserve("k1", "CUS-A", "DEV-DC-1002", 2)).await;
         assert_eq!(order.status, OrderStatus::Reserved as i32);
         assert_eq!(order.amount.as_ref().unwrap().minor_units, 2 * 21_900);
         assert!(order.order_number.starts_with("TA-"));
         assert_eq!(stock(&mut s, "DEV-DC-1002").await, before - 2);
 
         // The same request again: the same order, stock untouched.
-        let again = s
-            .orders
-            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1002", 2))
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
+        let again = s.reserved(reserve("k1", "CUS-A", "DEV-DC-1002", 2)).await;
         assert_eq!(again.order_number, order.order_number);
         assert_eq!(
             stock(&mut s, "DEV-DC-1002").await,
@@ -117,11 +107,7 @@ async fn reservation_holds_stock_once_and_replays() {
         );
 
         // The key for another request is refused, changing nothing.
-        let reused = s
-            .orders
-            .reserve_order(reserve("k1", "CUS-A", "DEV-DC-1001", 1))
-            .await
-            .unwrap_err();
+        let reused = s.refused(reserve("k1", "CUS-A", "DEV-DC-1001", 1)).await;
         assert_eq!(reused.code(), Code::InvalidArgument);
         assert!(reused.message().starts_with("idempotency_key"));
         assert_eq!(stock(&mut s, "DEV-DC-1002").await, before - 2);
@@ -133,19 +119,11 @@ async fn reservation_holds_stock_once_and_replays() {
             reason: "test".into(),
             reservation_key: String::new(),
         };
-        let cancelled = s
-            .orders
-            .cancel_order(cancel.clone())
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
+        let cancelled = s.cancelled(cancel.clone()).await;
         assert_eq!(cancelled.status, OrderStatus::Cancelled as i32);
         s.orders.cancel_order(cancel).await.unwrap();
         assert_eq!(stock(&mut s, "DEV-DC-1002").await, before);
-        s.server.stop().await;
-        db.cleanup().await;
+        s.stop(db).await;
     }
 }
 
@@ -154,10 +132,8 @@ async fn a_reservation_whose_answer_was_lost_is_cancelled_by_its_key() {
     for db in TestDb::all().await {
         let mut s = start(&db).await;
         let before = stock(&mut s, "DEV-DC-1002").await;
-        s.orders
-            .reserve_order(reserve("lost-1", "CUS-A", "DEV-DC-1002", 1))
-            .await
-            .unwrap();
+        s.reserved(reserve("lost-1", "CUS-A", "DEV-DC-1002", 1))
+            .await;
         let by_key = |customer: &str, key: &str| CancelOrderRequest {
             order_number: String::new(),
             customer_id: customer.into(),
@@ -178,19 +154,11 @@ async fn a_reservation_whose_answer_was_lost_is_cancelled_by_its_key() {
 
         // The buyer's own key: cancelled and the stock returned, once.
         for _ in 0..2 {
-            let order = s
-                .orders
-                .cancel_order(by_key("CUS-A", "lost-1"))
-                .await
-                .unwrap()
-                .into_inner()
-                .order
-                .unwrap();
+            let order = s.cancelled(by_key("CUS-A", "lost-1")).await;
             assert_eq!(order.status, OrderStatus::Cancelled as i32);
         }
         assert_eq!(stock(&mut s, "DEV-DC-1002").await, before, "{}", db.kind);
-        s.server.stop().await;
-        db.cleanup().await;
+        s.stop(db).await;
     }
 }
 
@@ -198,23 +166,13 @@ async fn a_reservation_whose_answer_was_lost_is_cancelled_by_its_key() {
 async fn out_of_stock_and_the_last_unit_race() {
     for db in TestDb::all().await {
         let mut s = start(&db).await;
-        let sold_out = s
-            .orders
-            .reserve_order(reserve("k0", "CUS-A", "DEV-DC-1004", 1))
-            .await
-            .unwrap_err();
+        let sold_out = s.refused(reserve("k0", "CUS-A", "DEV-DC-1004", 1)).await;
         assert_eq!(sold_out.code(), Code::FailedPrecondition);
         assert!(sold_out.message().contains("out of stock"));
 
         // DEV-TT-1003 has 8 units: take 5 + 2, leaving 1, then race two buyers for it.
-        s.orders
-            .reserve_order(reserve("a", "CUS-A", "DEV-TT-1003", 5))
-            .await
-            .unwrap();
-        s.orders
-            .reserve_order(reserve("b", "CUS-A", "DEV-TT-1003", 2))
-            .await
-            .unwrap();
+        s.reserved(reserve("a", "CUS-A", "DEV-TT-1003", 5)).await;
+        s.reserved(reserve("b", "CUS-A", "DEV-TT-1003", 2)).await;
         let (mut c1, mut c2) = (s.orders.clone(), s.orders.clone());
         let (r1, r2) = tokio::join!(
             c1.reserve_order(reserve("race-1", "CUS-B", "DEV-TT-1003", 1)),
@@ -227,8 +185,7 @@ async fn out_of_stock_and_the_last_unit_race() {
             db.kind
         );
         assert_eq!(stock(&mut s, "DEV-TT-1003").await, 0);
-        s.server.stop().await;
-        db.cleanup().await;
+        s.stop(db).await;
     }
 }
 
@@ -236,14 +193,7 @@ async fn out_of_stock_and_the_last_unit_race() {
 async fn order_numbers_cannot_be_probed_and_typos_are_caught() {
     let db = TestDb::sqlite();
     let mut s = start(&db).await;
-    let order = s
-        .orders
-        .reserve_order(reserve("k", "CUS-A", "DEV-NAV-1001", 1))
-        .await
-        .unwrap()
-        .into_inner()
-        .order
-        .unwrap();
+    let order = s.reserved(reserve("k", "CUS-A", "DEV-NAV-1001", 1)).await;
 
     let mine = s
         .orders
@@ -268,23 +218,20 @@ async fn order_numbers_cannot_be_probed_and_typos_are_caught() {
             .is_ok()
     );
 
-    let others = s
-        .orders
-        .verify_order(VerifyOrderRequest {
-            order_number: order.order_number.clone(),
-            customer_id: "CUS-X".into(),
-        })
-        .await
-        .unwrap_err();
+    // Another customer's order, and an order number nobody has.
     let unknown_number = svc_accessory::domain::OrderNumber::generate(42).to_string();
-    let unknown = s
-        .orders
-        .verify_order(VerifyOrderRequest {
-            order_number: unknown_number,
-            customer_id: "CUS-A".into(),
-        })
-        .await
-        .unwrap_err();
+    let mut refusals = Vec::new();
+    for (order_number, customer_id) in [
+        (order.order_number.clone(), "CUS-X"),
+        (unknown_number, "CUS-A"),
+    ] {
+        let request = VerifyOrderRequest {
+            order_number,
+            customer_id: customer_id.into(),
+        };
+        refusals.push(s.orders.verify_order(request).await.unwrap_err());
+    }
+    let (others, unknown) = (&refusals[0], &refusals[1]);
     assert_eq!(
         (others.code(), others.message()),
         (unknown.code(), unknown.message()),
@@ -308,8 +255,7 @@ async fn order_numbers_cannot_be_probed_and_typos_are_caught() {
         "{}",
         typo.message()
     );
-    s.server.stop().await;
-    db.cleanup().await;
+    s.stop(db).await;
 }
 
 #[tokio::test]
@@ -317,14 +263,7 @@ async fn confirmation_and_cancellation_rules() {
     for db in TestDb::all().await {
         let mut s = start(&db).await;
         let before = stock(&mut s, "DEV-CW-1001").await;
-        let order = s
-            .orders
-            .reserve_order(reserve("k", "CUS-A", "DEV-CW-1001", 1))
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
+        let order = s.reserved(reserve("k", "CUS-A", "DEV-CW-1001", 1)).await;
         let confirm = |payment: &str| ConfirmOrderRequest {
             order_number: order.order_number.clone(),
             customer_id: "CUS-A".into(),
@@ -365,14 +304,7 @@ async fn confirmation_and_cancellation_rules() {
         assert_eq!(late.code(), Code::FailedPrecondition);
 
         // Installation needs a paid order.
-        let fresh = s
-            .orders
-            .reserve_order(reserve("k2", "CUS-A", "DEV-CW-1001", 1))
-            .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap();
+        let fresh = s.reserved(reserve("k2", "CUS-A", "DEV-CW-1001", 1)).await;
         let early = s
             .orders
             .arrange_installation(ArrangeInstallationRequest {
@@ -384,8 +316,7 @@ async fn confirmation_and_cancellation_rules() {
             .await
             .unwrap_err();
         assert_eq!(early.code(), Code::FailedPrecondition);
-        s.server.stop().await;
-        db.cleanup().await;
+        s.stop(db).await;
     }
 }
 
@@ -394,14 +325,7 @@ async fn expired_reservations_are_swept_and_stock_returned() {
     let db = TestDb::sqlite();
     let mut s = start(&db).await;
     let before = stock(&mut s, "DEV-BS-1001").await;
-    let order = s
-        .orders
-        .reserve_order(reserve("k", "CUS-A", "DEV-BS-1001", 3))
-        .await
-        .unwrap()
-        .into_inner()
-        .order
-        .unwrap();
+    let order = s.reserved(reserve("k", "CUS-A", "DEV-BS-1001", 3)).await;
     let now = chrono::Utc::now();
     assert_eq!(
         svc_accessory::store::order::sweep_expired(&s.db, now)
@@ -430,8 +354,7 @@ async fn expired_reservations_are_swept_and_stock_returned() {
         swept.into_inner().order.unwrap().status,
         OrderStatus::Cancelled as i32
     );
-    s.server.stop().await;
-    db.cleanup().await;
+    s.stop(db).await;
 }
 
 #[tokio::test]
@@ -455,17 +378,12 @@ async fn bad_reservations_name_the_field_and_change_nothing() {
         (reserve("k", "CUS-A", "", 1), "product_id"),
     ];
     for (request, field) in cases {
-        let err = s.orders.reserve_order(request).await.unwrap_err();
+        let err = s.refused(request).await;
         assert_eq!(err.code(), Code::InvalidArgument, "{field}");
         assert!(err.message().starts_with(field), "{}", err.message());
     }
-    let unknown = s
-        .orders
-        .reserve_order(reserve("k", "CUS-A", "DEV-NOPE", 1))
-        .await
-        .unwrap_err();
+    let unknown = s.refused(reserve("k", "CUS-A", "DEV-NOPE", 1)).await;
     assert_eq!(unknown.code(), Code::NotFound);
     assert_eq!(stock(&mut s, "DEV-DC-1001").await, before);
-    s.server.stop().await;
-    db.cleanup().await;
+    s.stop(db).await;
 }

@@ -5,74 +5,37 @@
 //! restarts and replicas; RecordBuybackResult is idempotent and shown with the order.
 
 use prost::Message;
-use tandem_mesh::ServerConfig;
-use tandem_mesh::testing::{Running, TestDb};
-use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
+use tandem_mesh::testing::orders::{alex_morgan, buy};
+use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
-use tandem_proto::common::v1::{Address, Money};
+use tandem_proto::common::v1::Money;
 use tonic::Code;
 use tonic::transport::Channel;
 
 async fn serve(conn: sea_orm::DatabaseConnection) -> (Running, Channel) {
-    let peers = svc_accessory::Peers {
-        install_url: "http://127.0.0.1:1".into(),
-        client: Default::default(),
-    };
-    let server =
-        Running::start(|l, s| svc_accessory::serve(l, conn, peers, ServerConfig::default(), s))
-            .await;
-    let channel = tonic::transport::Endpoint::from_shared(server.url.clone())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let server = svc_accessory::testing::serve(conn).await;
+    let channel = connect(&server.url).await;
     (server, channel)
 }
 
 async fn open(db: &TestDb) -> sea_orm::DatabaseConnection {
-    let conn = svc_accessory::open(&db.url).await.expect("open db");
-    svc_accessory::load_demo_data(&conn).await.expect("seed");
-    conn
+    svc_accessory::testing::open_demo(&db.url).await
 }
 
-/// Buys `product` as Alex Morgan and pays; returns the order number and the confirmation.
-async fn buy(channel: &Channel, product: &str, key: &str) -> ConfirmOrderResponse {
-    let mut orders = AccessoryOrdersClient::new(channel.clone());
-    let order = orders
-        .reserve_order(ReserveOrderRequest {
-            idempotency_key: key.into(),
-            customer: Some(CustomerInfo {
-                customer_id: "CUS-A".into(),
-                name: "Alex Morgan".into(),
-                email: "Alex.Morgan@example.com".into(),
-                phone: "+1 415 555 0134".into(),
-                address: Some(Address {
-                    line1: "500 Market St".into(),
-                    city: "San Francisco".into(),
-                    region: "CA".into(),
-                    postal_code: "94103".into(),
-                    country: "US".into(),
-                    ..Default::default()
-                }),
-            }),
-            product_id: product.into(),
-            quantity: 1,
-        })
+/// Buys `product` as Alex Morgan (CUS-A) and pays; returns the confirmation.
+async fn buy_as_alex(channel: &Channel, product: &str, key: &str) -> ConfirmOrderResponse {
+    let alex = alex_morgan("CUS-A", "Alex.Morgan@example.com");
+    buy(channel, alex, product, key).await
+}
+
+/// The number of a paid order of an RL-2 Duo dashcam (targeted for buy-back) by Alex.
+async fn dashcam_order(channel: &Channel, key: &str) -> String {
+    buy_as_alex(channel, "DEV-DC-1002", key)
         .await
-        .unwrap()
-        .into_inner()
         .order
-        .unwrap();
-    orders
-        .confirm_order(ConfirmOrderRequest {
-            order_number: order.order_number,
-            customer_id: "CUS-A".into(),
-            payment_id: format!("pay-{key}"),
-        })
-        .await
         .unwrap()
-        .into_inner()
+        .order_number
 }
 
 fn alex() -> PersonalData {
@@ -106,7 +69,7 @@ fn unknown_number(seed: u64) -> String {
 async fn the_confirmation_designates_the_buyback_center_for_targeted_goods() {
     for db in TestDb::all().await {
         let (server, channel) = serve(open(&db).await).await;
-        let targeted = buy(&channel, "DEV-DC-1002", "t1").await;
+        let targeted = buy_as_alex(&channel, "DEV-DC-1002", "t1").await;
         let d = targeted.buyback.unwrap();
         assert!(d.targeted, "{}", db.kind);
         assert_eq!(d.center_name, "Tandem Buy-back Center");
@@ -114,7 +77,7 @@ async fn the_confirmation_designates_the_buyback_center_for_targeted_goods() {
         let number = targeted.order.unwrap().order_number;
         assert!(d.how_to_apply.contains(&number), "{}", d.how_to_apply);
         assert_eq!(d.benefits[0].rule_id, "BR-RL2-RL1", "most specific first");
-        let plain = buy(&channel, "DEV-TT-1001", "t2").await;
+        let plain = buy_as_alex(&channel, "DEV-TT-1001", "t2").await;
         assert!(
             !plain.buyback.unwrap().targeted,
             "trackers are not targeted"
@@ -129,11 +92,7 @@ async fn verification_matches_normalised_data_and_says_nothing_else_on_a_mismatc
     for db in TestDb::all().await {
         let (server, channel) = serve(open(&db).await).await;
         let mut center = SalesCenterClient::new(channel.clone());
-        let number = buy(&channel, "DEV-DC-1002", "m1")
-            .await
-            .order
-            .unwrap()
-            .order_number;
+        let number = dashcam_order(&channel, "m1").await;
 
         let matched = center
             .verify_purchase(verify(
@@ -252,11 +211,7 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
         let (second, other) = serve(open(&db).await).await;
         let mut a = SalesCenterClient::new(channel.clone());
         let mut b = SalesCenterClient::new(other);
-        let number = buy(&channel, "DEV-DC-1002", "g1")
-            .await
-            .order
-            .unwrap()
-            .order_number;
+        let number = dashcam_order(&channel, "g1").await;
         let wrong = PersonalData {
             name: "Someone Else".into(),
             ..alex()
@@ -340,20 +295,16 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
         second.stop().await;
         let (restarted, channel) = serve(open(&db).await).await;
         let mut c = SalesCenterClient::new(channel);
-        assert_eq!(
-            attempt(&mut c, &number, alex(), "owner")
-                .await
-                .unwrap_err()
-                .code(),
-            Code::ResourceExhausted
-        );
-        assert_eq!(
-            attempt(&mut c, &unknown_number(201), alex(), "prober")
-                .await
-                .unwrap_err()
-                .code(),
-            Code::ResourceExhausted
-        );
+        for (locked_number, caller) in [(number.clone(), "owner"), (unknown_number(201), "prober")]
+        {
+            assert_eq!(
+                attempt(&mut c, &locked_number, alex(), caller)
+                    .await
+                    .unwrap_err()
+                    .code(),
+                Code::ResourceExhausted
+            );
+        }
         // Once the window is over the counters are swept and the owner verifies again.
         let conn = open(&db).await;
         let swept = svc_accessory::store::buyback::sweep_throttle(&conn, chrono::Utc::now())
@@ -408,37 +359,27 @@ async fn results_are_recorded_once_and_shown_with_the_order() {
     for db in TestDb::all().await {
         let (server, channel) = serve(open(&db).await).await;
         let mut center = SalesCenterClient::new(channel.clone());
-        let number = buy(&channel, "DEV-DC-1002", "r1")
-            .await
-            .order
-            .unwrap()
-            .order_number;
-        let first = center
-            .record_buyback_result(result("BB-1", &number, 4_500))
-            .await
-            .unwrap()
-            .into_inner()
-            .result
-            .unwrap();
+        let number = dashcam_order(&channel, "r1").await;
+        // The result, then the same result again.
+        let mut recorded = Vec::new();
+        for _ in 0..2 {
+            let reply = center
+                .record_buyback_result(result("BB-1", &number, 4_500))
+                .await
+                .unwrap();
+            recorded.push(reply.into_inner().result.unwrap());
+        }
+        let (first, again) = (recorded[0].clone(), &recorded[1]);
         assert!(!first.recorded_at.is_empty());
-        let again = center
-            .record_buyback_result(result("BB-1", &number, 4_500))
-            .await
-            .unwrap()
-            .into_inner()
-            .result
-            .unwrap();
-        assert_eq!(again, first, "{}: a replay is a no-op", db.kind);
-        let other = center
-            .record_buyback_result(result("BB-1", &number, 9_999))
-            .await
-            .unwrap_err();
-        assert_eq!(other.code(), Code::InvalidArgument);
-        let stranger = center
-            .record_buyback_result(result("BB-2", &unknown_number(5), 4_500))
-            .await
-            .unwrap_err();
-        assert_eq!(stranger.code(), Code::NotFound);
+        assert_eq!(*again, first, "{}: a replay is a no-op", db.kind);
+        // Another result for the application, and a result for no paid order.
+        for (refused, code) in [
+            (result("BB-1", &number, 9_999), Code::InvalidArgument),
+            (result("BB-2", &unknown_number(5), 4_500), Code::NotFound),
+        ] {
+            let err = center.record_buyback_result(refused).await.unwrap_err();
+            assert_eq!(err.code(), code);
+        }
 
         let shown = center
             .get_buyback_designation(GetBuybackDesignationRequest {

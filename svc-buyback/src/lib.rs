@@ -9,32 +9,28 @@
 //! durable outbox that outlives a sales center that is down (claims 17, 47). Every
 //! application's state is explicit and only the allowed transitions happen.
 //!
-//! `grpc` maps requests, `center` runs the procedures, `outbox` the background payments
-//! and deliveries, `domain` holds the grading, pricing, inspection, state and retry rules
-//! (pure, unit tested), `store` the sea-orm entities and queries, `migration` the schema.
+//! `grpc` maps requests, `app` holds the use cases (one file each) and the outbox
+//! deliveries of payouts and results, `domain` the grading, pricing, inspection and state
+//! rules (pure, unit tested), `store` the sea-orm entities and queries, `migration` the
+//! schema.
 
-pub mod center;
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
 pub mod migration;
-pub mod outbox;
 pub mod store;
 
-use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
-use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::buyback::v1::buyback_inspection_server::BuybackInspectionServer;
 use tandem_proto::buyback::v1::buyback_server::BuybackServer;
-use tandem_proto::settlement::v1::settlement_client::SettlementClient;
-use tokio::net::TcpListener;
 
+pub use app::App;
 pub use error::BuybackError;
 pub use grpc::BuybackService;
-pub use outbox::Retry;
 
 /// Where the buy-back server finds the servers it calls, and how it retries.
 #[derive(Clone, Debug)]
@@ -45,8 +41,28 @@ pub struct Peers {
     pub settlement_url: String,
     /// Connect timeout and per-call deadline.
     pub client: ClientConfig,
-    /// Worker rounds and the backoff of result deliveries.
+    /// How the outbox dispatchers poll and back off.
     pub retry: Retry,
+}
+
+/// How often the outbox dispatchers (payouts, results) look for due messages, and how
+/// their retries back off.
+#[derive(Clone, Copy, Debug)]
+pub struct Retry {
+    /// Pause between two looks, and the delay before the second attempt (doubled per
+    /// failed attempt, with jitter).
+    pub base: Duration,
+    /// Longest delay between two delivery attempts.
+    pub max: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+        }
+    }
 }
 
 impl Peers {
@@ -61,47 +77,42 @@ impl Peers {
     }
 }
 
-/// Connects to the buy-back database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The buy-back center (seed 004).
+pub struct BuybackCenter;
 
-/// Inserts the demo price table (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_prices(db).await?;
-    Ok(())
-}
+impl Service for BuybackCenter {
+    const NAME: &'static str = "buyback";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the buy-back services on `listener` until `shutdown` is cancelled, paying and
-/// reporting in the background.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let center = center::Center {
-        db: db.clone(),
-        sales_center: SalesCenterClient::new(tandem_mesh::client::channel(
-            &peers.accessory_url,
-            &peers.client,
-        )?),
-        settlement: SettlementClient::new(tandem_mesh::client::channel(
-            &peers.settlement_url,
-            &peers.client,
-        )?),
-        call_timeout: peers.client.call_timeout,
-        wake: Arc::new(tokio::sync::Notify::new()),
-    };
-    let worker = tokio::spawn(outbox::run(center.clone(), peers.retry, shutdown.clone()));
-    let service = BuybackService::new(center);
-    let result = GrpcServer::new("buyback", config)
-        .add_service(BuybackServer::new(service.clone()))
-        .add_service(BuybackInspectionServer::new(service))
-        .with_database(db)
-        .run(listener, shutdown)
-        .await;
-    worker.abort();
-    result
+    /// Inserts the demo price table (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_prices(db).await?;
+        Ok(())
+    }
+
+    /// The buy-back services, paying and reporting through the outbox in the
+    /// background (a delivery in progress at shutdown is finished and recorded, so its
+    /// lease does not hold the message at the next start).
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let app = App::new(
+            db,
+            tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?,
+            tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?,
+            peers.client.call_timeout,
+            peers.retry,
+        );
+        let dispatching = app.clone();
+        let service = BuybackService::new(app);
+        Ok(server
+            .add_service(BuybackServer::new(service.clone()))
+            .add_service(BuybackInspectionServer::new(service))
+            .with_background("outbox dispatchers", move |stop| async move {
+                dispatching.run_dispatchers(stop).await;
+            }))
+    }
 }

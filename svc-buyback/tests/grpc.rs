@@ -6,17 +6,9 @@
 mod common;
 
 use common::*;
-use tandem_proto::accessory::v1::{GetBuybackDesignationRequest, PersonalData};
+use tandem_proto::accessory::v1::PersonalData;
 use tandem_proto::buyback::v1::*;
 use tonic::Code;
-
-fn inspect(id: &str, grade: Grade) -> InspectItemRequest {
-    InspectItemRequest {
-        application_id: id.into(),
-        grade: grade as i32,
-        note: "checked".into(),
-    }
-}
 
 #[tokio::test]
 async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
@@ -24,14 +16,7 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         let mut w = World::start(kind).await.unwrap();
         let order = w.buy("DEV-DC-1002", "A").await;
 
-        let verified = w
-            .center
-            .submit_application(application("k1", "A", &order, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let verified = w.submit(application("k1", "A", &order, alex())).await;
         assert_eq!(
             verified.state(),
             ApplicationState::Verified,
@@ -52,14 +37,7 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         );
 
         // A replay is the same application; the key for another request is refused.
-        let again = w
-            .center
-            .submit_application(application("k1", "A", &order, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let again = w.submit(application("k1", "A", &order, alex())).await;
         assert_eq!(again.application_id, verified.application_id);
         let mut other = application("k1", "A", &order, alex());
         other.item.as_mut().unwrap().model = "RL-2 Duo".into();
@@ -69,54 +47,19 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         );
 
         // Transitions are enforced: nothing is inspected before it is sent.
-        let early = w
-            .staff
-            .inspect_item(inspect(&verified.application_id, Grade::B))
-            .await
-            .unwrap_err();
-        assert_eq!(early.code(), Code::FailedPrecondition, "{early:?}");
         let id = verified.application_id.clone();
-        let shipped = w
-            .center
-            .ship_item(ShipItemRequest {
-                application_id: id.clone(),
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let early = w.inspect(&id, Grade::B).await.unwrap_err();
+        assert_eq!(early.code(), Code::FailedPrecondition, "{early:?}");
+        let shipped = w.ship(&id, "CUS-A").await.unwrap();
         assert_eq!(shipped.state(), ApplicationState::AwaitingItem);
-        let stranger = w
-            .center
-            .ship_item(ShipItemRequest {
-                application_id: id.clone(),
-                customer_id: "CUS-B".into(),
-            })
-            .await
-            .unwrap_err();
+        let stranger = w.ship(&id, "CUS-B").await.unwrap_err();
         assert_eq!(stranger.code(), Code::NotFound);
 
         // Inspected as declared: paid at once, price and benefit in one payout.
-        let paid = w
-            .staff
-            .inspect_item(inspect(&id, Grade::B))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let paid = w.inspect(&id, Grade::B).await.unwrap();
         assert_eq!(paid.state(), ApplicationState::Paid, "{paid:?}");
         assert_eq!(paid.total_paid.as_ref().unwrap().minor_units, 8_500);
-        let replay = w
-            .staff
-            .inspect_item(inspect(&id, Grade::B))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let replay = w.inspect(&id, Grade::B).await.unwrap();
         assert_eq!(
             replay.payout_id, paid.payout_id,
             "an inspection replay pays nothing more"
@@ -126,25 +69,21 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
             ledger.transactions, 1,
             "one ledger transaction for price + benefit"
         );
-        assert_eq!(balance(&ledger, "customer:CUS-A"), 8_500);
-        assert_eq!(balance(&ledger, "merchant:buyback"), -3_500);
-        assert_eq!(balance(&ledger, "merchant:accessory"), -5_000);
+        for (account, expected) in [
+            ("customer:CUS-A", 8_500),
+            ("merchant:buyback", -3_500),
+            ("merchant:accessory", -5_000),
+        ] {
+            assert_eq!(balance(&ledger, account, "USD"), expected, "{account}");
+        }
         assert_sound(&ledger);
 
         // The result reaches the sales center, which shows it with the order.
         let reported = wait_for(&mut w.center, &id, ApplicationState::Reported).await;
         assert!(!reported.reported_at.is_empty());
-        let shown = w
-            .sales
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: order.clone(),
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        assert_eq!(shown.results.len(), 1);
-        let result = &shown.results[0];
+        let shown = w.results_shown(&order, "CUS-A").await;
+        assert_eq!(shown.len(), 1);
+        let result = &shown[0];
         assert_eq!(
             (result.application_id.as_str(), result.grade.as_str()),
             (id.as_str(), "B")
@@ -154,23 +93,9 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         assert_eq!(result.payout_id, paid.payout_id);
 
         // After it is reported nothing moves any more, and the order was bought back once.
-        let late = w
-            .center
-            .ship_item(ShipItemRequest {
-                application_id: id.clone(),
-                customer_id: "CUS-A".into(),
-            })
-            .await
-            .unwrap_err();
+        let late = w.ship(&id, "CUS-A").await.unwrap_err();
         assert_eq!(late.code(), Code::FailedPrecondition);
-        let twice = w
-            .center
-            .submit_application(application("k2", "A", &order, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let twice = w.submit(application("k2", "A", &order, alex())).await;
         assert_eq!(twice.state(), ApplicationState::Rejected);
         assert!(
             twice.reason.contains("already under way or done"),
@@ -188,43 +113,16 @@ async fn a_counteroffer_is_accepted_and_paid_or_declined_and_returned() {
         let mut w = World::start(kind).await.unwrap();
         let first = w.buy("DEV-DC-1002", "A").await;
         let second = w.buy("DEV-DC-1001", "B").await;
-        let accept = w
-            .center
-            .submit_application(application("a", "A", &first, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
-        let decline = w
-            .center
-            .submit_application(application("d", "B", &second, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let accept = w.submit(application("a", "A", &first, alex())).await;
+        let decline = w.submit(application("d", "B", &second, alex())).await;
         assert_eq!(
             decline.benefit.as_ref().unwrap().minor_units,
             2_000,
             "RL-1 bought: the dashcam bonus"
         );
         for (app, who) in [(&accept, "CUS-A"), (&decline, "CUS-B")] {
-            w.center
-                .ship_item(ShipItemRequest {
-                    application_id: app.application_id.clone(),
-                    customer_id: who.into(),
-                })
-                .await
-                .unwrap();
-            let offered = w
-                .staff
-                .inspect_item(inspect(&app.application_id, Grade::C))
-                .await
-                .unwrap()
-                .into_inner()
-                .application
-                .unwrap();
+            w.ship(&app.application_id, who).await.unwrap();
+            let offered = w.inspect(&app.application_id, Grade::C).await.unwrap();
             assert_eq!(offered.state(), ApplicationState::Counteroffered, "{kind}");
             assert_eq!(
                 offered.offer.as_ref().unwrap().minor_units,
@@ -239,72 +137,44 @@ async fn a_counteroffer_is_accepted_and_paid_or_declined_and_returned() {
         );
 
         let paid = w
-            .center
-            .respond_to_counteroffer(RespondToCounterofferRequest {
-                application_id: accept.application_id.clone(),
-                customer_id: "CUS-A".into(),
-                accept: true,
-            })
+            .respond(&accept.application_id, "CUS-A", true)
             .await
-            .unwrap()
-            .into_inner()
-            .application
             .unwrap();
         assert_eq!(paid.state(), ApplicationState::Paid);
         assert_eq!(paid.total_paid.as_ref().unwrap().minor_units, 2_000 + 5_000);
         let states: Vec<_> = paid.history.iter().map(|h| h.state()).collect();
-        use ApplicationState as S;
         assert_eq!(
             states,
             [
-                S::Applied,
-                S::Verified,
-                S::AwaitingItem,
-                S::Counteroffered,
-                S::Inspected,
-                S::Paid
+                ApplicationState::Applied,
+                ApplicationState::Verified,
+                ApplicationState::AwaitingItem,
+                ApplicationState::Counteroffered,
+                ApplicationState::Inspected,
+                ApplicationState::Paid
             ]
         );
 
         let returned = w
-            .center
-            .respond_to_counteroffer(RespondToCounterofferRequest {
-                application_id: decline.application_id.clone(),
-                customer_id: "CUS-B".into(),
-                accept: false,
-            })
+            .respond(&decline.application_id, "CUS-B", false)
             .await
-            .unwrap()
-            .into_inner()
-            .application
             .unwrap();
         assert_eq!(returned.state(), ApplicationState::Returned);
         assert!(returned.payout_id.is_empty());
         let changed_mind = w
-            .center
-            .respond_to_counteroffer(RespondToCounterofferRequest {
-                application_id: decline.application_id.clone(),
-                customer_id: "CUS-B".into(),
-                accept: true,
-            })
+            .respond(&decline.application_id, "CUS-B", true)
             .await
             .unwrap_err();
         assert_eq!(changed_mind.code(), Code::FailedPrecondition);
         // The order is free again for another device.
-        let retry = w
-            .center
-            .submit_application(application("d2", "B", &second, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let retry = w.submit(application("d2", "B", &second, alex())).await;
         assert_eq!(retry.state(), ApplicationState::Verified);
 
         let ledger = w.ledger().await;
         assert_eq!(ledger.transactions, 1);
-        assert_eq!(balance(&ledger, "customer:CUS-A"), 7_000);
-        assert_eq!(balance(&ledger, "customer:CUS-B"), 0);
+        for (account, expected) in [("customer:CUS-A", 7_000), ("customer:CUS-B", 0)] {
+            assert_eq!(balance(&ledger, account, "USD"), expected, "{account}");
+        }
         assert_sound(&ledger);
         wait_for(
             &mut w.center,
@@ -323,22 +193,11 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
         let order = w.buy("DEV-DC-1002", "A").await;
         let tracker = w.buy("DEV-TT-1001", "T").await;
 
-        let wrong = w
-            .center
-            .submit_application(application(
-                "w1",
-                "S",
-                &order,
-                PersonalData {
-                    name: "Sam Stranger".into(),
-                    ..alex()
-                },
-            ))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+        let stranger = PersonalData {
+            name: "Sam Stranger".into(),
+            ..alex()
+        };
+        let wrong = w.submit(application("w1", "S", &order, stranger)).await;
         assert_eq!(wrong.state(), ApplicationState::Rejected, "{kind}");
         assert!(
             wrong.purchased.is_none() && wrong.benefit.as_ref().unwrap().minor_units == 0,
@@ -346,13 +205,8 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
         );
         let unknown_number = svc_accessory::domain::OrderNumber::generate(99).to_string();
         let unknown = w
-            .center
-            .submit_application(application("w2", "S", &unknown_number, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
+            .submit(application("w2", "S", &unknown_number, alex()))
+            .await;
         assert_eq!(unknown.state(), ApplicationState::Rejected);
         assert_eq!(
             unknown.reason, wrong.reason,
@@ -367,43 +221,28 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
         let mut typo = order.clone().into_bytes();
         let i = typo.len() - 1;
         typo[i] = if typo[i] == b'7' { b'8' } else { b'7' };
-        let err = w
-            .center
-            .submit_application(application(
-                "w3",
-                "S",
-                &String::from_utf8(typo).unwrap(),
-                alex(),
-            ))
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), Code::InvalidArgument);
-        assert_eq!(
-            tandem_mesh::status::field_violations(&err)[0].0,
-            "order_number"
-        );
-
-        let plain = w
-            .center
-            .submit_application(application("t1", "T", &tracker, alex()))
-            .await
-            .unwrap()
-            .into_inner()
-            .application
-            .unwrap();
-        assert_eq!(plain.state(), ApplicationState::Rejected);
-        assert!(plain.reason.contains("not targeted"), "{}", plain.reason);
-
+        let typo = String::from_utf8(typo).unwrap();
         let mut unpriced = application("u1", "A", &order, alex());
         unpriced.item.as_mut().unwrap().model = "RL-99".into();
-        assert_eq!(
-            w.center
-                .submit_application(unpriced)
-                .await
-                .unwrap_err()
-                .code(),
-            Code::NotFound
-        );
+        let refused = [
+            (
+                application("w3", "S", &typo, alex()),
+                Code::InvalidArgument,
+                Some("order_number"),
+            ),
+            (unpriced, Code::NotFound, None),
+        ];
+        for (request, code, field) in refused {
+            let err = w.center.submit_application(request).await.unwrap_err();
+            assert_eq!(err.code(), code, "{err:?}");
+            if let Some(field) = field {
+                assert_eq!(tandem_mesh::status::field_violations(&err)[0].0, field);
+            }
+        }
+
+        let plain = w.submit(application("t1", "T", &tracker, alex())).await;
+        assert_eq!(plain.state(), ApplicationState::Rejected);
+        assert!(plain.reason.contains("not targeted"), "{}", plain.reason);
 
         // The stranger keeps guessing this order (one failure above): after five it is locked.
         for i in 2..=5 {
@@ -412,13 +251,8 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
                 ..alex()
             };
             let app = w
-                .center
-                .submit_application(application(&format!("g{i}"), "S", &order, guess))
-                .await
-                .unwrap()
-                .into_inner()
-                .application
-                .unwrap();
+                .submit(application(&format!("g{i}"), "S", &order, guess))
+                .await;
             assert_eq!(app.state(), ApplicationState::Rejected);
         }
         let locked = w

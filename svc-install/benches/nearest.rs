@@ -6,39 +6,13 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use svc_install::domain::{KdTree, LatLon, SkillSet, brute_force_nearest, gazetteer};
-use tandem_proto::accessory::v1::DeviceCategory as C;
+use svc_install::domain::{
+    FITTED, KdTree, LatLon, SkillSet, SplitMix64, brute_force_nearest, gazetteer,
+};
 
-const FITTED: [C; 6] = [
-    C::CarNavigation,
-    C::Dashcam,
-    C::CollisionWarning,
-    C::BlindSpotMonitor,
-    C::TelematicsUnit,
-    C::TheftTracker,
-];
 const K: usize = 5;
 const QUERIES: usize = 200_000;
 const CHECKED: usize = 200;
-
-/// SplitMix64, so every run measures the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
-    }
-}
 
 fn main() {
     let zips: Vec<LatLon> = gazetteer()
@@ -52,7 +26,7 @@ fn main() {
         zips.len()
     );
     for n in [10_000, 100_000, 1_000_000] {
-        let mut rng = Rng(n as u64);
+        let mut rng = SplitMix64::new(n as u64);
         let points: Vec<(LatLon, SkillSet)> = (0..n)
             .map(|_| {
                 // Installers cluster near where people live: around a random ZIP centroid.

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{Client, book, customer, dashcam_slots, nearest, start};
+use common::bad_bookings::BAD_BOOKINGS;
+use common::{Client, book, book_ok, cancel_ok, customer, dashcam_slots, nearest, start};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use svc_install::store::entity::{booking, slot};
 use tandem_mesh::status::field_violations;
@@ -46,13 +47,7 @@ async fn books_replays_refuses_and_cancels() {
                 .contains(&first.slot_id)
         );
 
-        let booked = client
-            .book_installation(book("chk-1/install", &first.slot_id))
-            .await
-            .unwrap()
-            .into_inner()
-            .booking
-            .unwrap();
+        let booked = book_ok(&mut client, book("chk-1/install", &first.slot_id)).await;
         assert_eq!(booked.status, BookingStatus::Booked as i32, "{}", db.kind);
         assert!(booked.booking_id.starts_with("BK-"));
         assert_eq!(
@@ -74,13 +69,7 @@ async fn books_replays_refuses_and_cancels() {
         );
 
         // Replay: the same booking. Key reuse for another slot: refused.
-        let again = client
-            .book_installation(book("chk-1/install", &first.slot_id))
-            .await
-            .unwrap()
-            .into_inner()
-            .booking
-            .unwrap();
+        let again = book_ok(&mut client, book("chk-1/install", &first.slot_id)).await;
         assert_eq!(again, booked);
         let reused = client
             .book_installation(book("chk-1/install", &second.slot_id))
@@ -116,27 +105,19 @@ async fn books_replays_refuses_and_cancels() {
             booking_id: booked.booking_id.clone(),
             reason: "customer changed plans".into(),
         };
-        let cancelled = client
-            .cancel_booking(cancel.clone())
-            .await
-            .unwrap()
-            .into_inner()
-            .booking
-            .unwrap();
+        let cancelled = cancel_ok(&mut client, cancel.clone()).await;
         assert_eq!(cancelled.status, BookingStatus::Cancelled as i32);
         assert_eq!(cancelled.cancel_reason, "customer changed plans");
         assert!(cancelled.slot.as_ref().unwrap().available);
         assert!(!cancelled.cancelled_at.is_empty());
-        let twice = client
-            .cancel_booking(CancelBookingRequest {
+        let twice = cancel_ok(
+            &mut client,
+            CancelBookingRequest {
                 reason: "other".into(),
                 ..cancel
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .booking
-            .unwrap();
+            },
+        )
+        .await;
         assert_eq!(twice, cancelled);
         assert!(
             listed(&mut client, &installer_id)
@@ -145,13 +126,7 @@ async fn books_replays_refuses_and_cancels() {
         );
 
         // The freed slot can be booked again.
-        let rebooked = client
-            .book_installation(book("chk-2/install", &first.slot_id))
-            .await
-            .unwrap()
-            .into_inner()
-            .booking
-            .unwrap();
+        let rebooked = book_ok(&mut client, book("chk-2/install", &first.slot_id)).await;
         assert_ne!(rebooked.booking_id, booked.booking_id);
         assert_eq!(rebooked.status, BookingStatus::Booked as i32);
 
@@ -234,8 +209,8 @@ async fn refuses_installers_without_the_skill_and_started_slots() {
     slot::Entity::insert(slot::ActiveModel {
         slot_id: Set("PAST-SLOT".into()),
         installer_id: Set(installer_id),
-        starts_at: Set(chrono::Utc::now().timestamp() - 60),
-        ends_at: Set(chrono::Utc::now().timestamp() + 7_140),
+        starts_at: Set(chrono::Utc::now() - chrono::Duration::seconds(60)),
+        ends_at: Set(chrono::Utc::now() + chrono::Duration::seconds(7_140)),
         available: Set(true),
     })
     .exec(&conn)
@@ -302,51 +277,9 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     for db in TestDb::all().await {
         let (server, mut client, conn) = start(&db).await;
         let slot_id = dashcam_slots(&mut client).await[0].slot_id.clone();
-        type Edit = fn(&mut BookInstallationRequest);
-        let cases: &[(&str, Edit)] = &[
-            ("idempotency_key", |r| {
-                r.idempotency_key = "has space".into()
-            }),
-            ("slot_id", |r| r.slot_id.clear()),
-            ("order_number", |r| r.order_number.clear()),
-            ("product_id", |r| r.product_id.clear()),
-            ("category", |r| r.category = 0),
-            ("customer", |r| r.customer = None),
-            ("customer.name", |r| {
-                r.customer.as_mut().unwrap().name = " ".into()
-            }),
-            ("customer.phone", |r| {
-                r.customer.as_mut().unwrap().phone.clear()
-            }),
-            ("customer.email", |r| {
-                r.customer.as_mut().unwrap().email = "nope".into()
-            }),
-            ("customer.address", |r| {
-                r.customer.as_mut().unwrap().address = None
-            }),
-            ("customer.address.line1", |r| {
-                r.customer
-                    .as_mut()
-                    .unwrap()
-                    .address
-                    .as_mut()
-                    .unwrap()
-                    .line1
-                    .clear()
-            }),
-            ("customer.address.postal_code", |r| {
-                r.customer
-                    .as_mut()
-                    .unwrap()
-                    .address
-                    .as_mut()
-                    .unwrap()
-                    .postal_code = "9410".into()
-            }),
-        ];
-        for (field, edit) in cases {
+        for (field, spoil) in BAD_BOOKINGS {
             let mut req = book("bad-1", &slot_id);
-            edit(&mut req);
+            spoil(&mut req);
             let err = client.book_installation(req).await.unwrap_err();
             assert_eq!(err.code(), Code::InvalidArgument, "{field}");
             assert_eq!(field_violations(&err)[0].0, *field, "{}", err.message());

@@ -5,9 +5,10 @@ mod common;
 
 use common::{book, dashcam_slots, nearest, start};
 use sea_orm::{EntityTrait, PaginatorTrait};
-use svc_install::domain::{LatLon, haversine_m};
+use svc_install::domain::{FITTED, LatLon, haversine_m};
 use svc_install::store::entity::slot;
-use svc_install::store::seed::{FITTED, METROS};
+use svc_install::store::seed::METROS;
+use tandem_mesh::Service;
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::accessory::v1::DeviceCategory;
@@ -160,9 +161,13 @@ async fn demo_data_is_idempotent_and_keeps_bookings() {
             .book_installation(book("keep-me", &slot_id))
             .await
             .unwrap();
-        svc_install::load_demo_data(&conn).await.unwrap();
-        let again = svc_install::open(&db.url).await.unwrap();
-        svc_install::load_demo_data(&again).await.unwrap();
+        svc_install::Installers::load_demo_data(&conn)
+            .await
+            .unwrap();
+        // Loaded again by a second process (its own pool) as well.
+        svc_install::Installers::open_demo(&db.url)
+            .await
+            .expect("open the database with the demo data");
         assert_eq!(
             svc_install::store::load_installers(&conn).await.unwrap(),
             installers

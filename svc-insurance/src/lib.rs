@@ -4,9 +4,11 @@
 //! each plan (claims 1, 11, 21, 26). If the accessory server does not answer in time,
 //! plans are still offered, marked as having no device information.
 //!
-//! `grpc` maps requests, `domain` holds rating and eligibility (pure, unit tested),
-//! `store` the sea-orm entity and queries, `migration` the schema.
+//! `grpc` maps requests and replies, `app` holds the use cases (one file each), `domain`
+//! rating, eligibility, discount and quote rules (pure, unit tested), `store` the
+//! sea-orm entities and queries, `migration` the schema.
 
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
@@ -14,17 +16,12 @@ pub mod migration;
 pub mod store;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig};
+use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::insurance::v1::insurance_plans_server::InsurancePlansServer;
 use tandem_proto::insurance::v1::insurance_sales_server::InsuranceSalesServer;
-use tokio::net::TcpListener;
 
 pub use error::InsuranceError;
 pub use grpc::{PlanService, SalesService};
-
-/// How long a loaded plan catalogue is served before it is reloaded.
-const PLANS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Where the insurance server finds the servers it calls.
 #[derive(Clone, Debug)]
@@ -35,41 +32,30 @@ pub struct Peers {
     pub client: ClientConfig,
 }
 
-/// Connects to the insurance database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The insurer (seed 000's intangible product sales server).
+pub struct Insurer;
 
-/// Inserts the demo plan catalogue (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_plans(db).await?;
-    Ok(())
-}
+impl Service for Insurer {
+    const NAME: &'static str = "insurance";
+    type Migrator = migration::Migrator;
+    type Settings = Peers;
 
-/// Serves the plan catalogue on `listener` until `shutdown` is cancelled.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    peers: Peers,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
-    let plans = std::sync::Arc::new(tandem_mesh::cache::Snapshot::new(PLANS_TTL));
-    GrpcServer::new("insurance", config)
-        .add_service(InsurancePlansServer::new(PlanService::new(
-            db.clone(),
-            plans.clone(),
-            accessory.clone(),
-            peers.client.clone(),
-        )))
-        .add_service(InsuranceSalesServer::new(SalesService::new(
-            db.clone(),
-            plans,
-            accessory,
-            peers.client,
-        )))
-        .with_database(db)
-        .run(listener, shutdown)
-        .await
+    /// Inserts the demo plan catalogue (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_plans(db).await?;
+        Ok(())
+    }
+
+    /// The plan catalogue and sales, verifying device orders with the accessory seller.
+    fn build(
+        db: DatabaseConnection,
+        peers: Peers,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
+        let app = app::App::new(db, accessory, peers.client);
+        Ok(server
+            .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
+            .add_service(InsuranceSalesServer::new(SalesService::new(app))))
+    }
 }

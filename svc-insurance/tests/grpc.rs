@@ -2,13 +2,14 @@
 //! and (when configured) PostgreSQL.
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{ClientConfig, ServerConfig};
 use tandem_proto::common::v1::VehicleClass;
 use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
 use tandem_proto::insurance::v1::{
-    CoverageOption, GetPlanRequest, RatingConditions, SearchPlansRequest,
+    CoverageOption, GetPlanRequest, RatingConditions, SearchPlansRequest, SearchPlansResponse,
 };
 use tonic::Code;
 use tonic::transport::Channel;
@@ -44,47 +45,23 @@ async fn start_insurance(
     db: &TestDb,
     peers: svc_insurance::Peers,
 ) -> (Running, InsurancePlansClient<Channel>) {
-    let conn = svc_insurance::open(&db.url)
+    let conn = svc_insurance::Insurer::open_demo(&db.url)
         .await
-        .expect("open insurance db");
-    svc_insurance::load_demo_data(&conn)
-        .await
-        .expect("seed plans");
-    let server =
-        Running::start(|l, s| svc_insurance::serve(l, conn, peers, ServerConfig::default(), s))
-            .await;
+        .expect("open the database with the demo data");
+    let server = Running::start(|l, s| {
+        svc_insurance::Insurer::serve(l, conn, peers, ServerConfig::default(), s)
+    })
+    .await;
     let client = InsurancePlansClient::connect(server.url.clone())
         .await
         .expect("connect");
     (server, client)
 }
 
-async fn start_accessory(db: &TestDb) -> Running {
-    let conn = svc_accessory::open(&db.url)
-        .await
-        .expect("open accessory db");
-    svc_accessory::load_demo_data(&conn)
-        .await
-        .expect("seed devices");
-    Running::start(|l, s| {
-        svc_accessory::serve(
-            l,
-            conn,
-            svc_accessory::Peers {
-                install_url: "http://127.0.0.1:1".into(),
-                client: Default::default(),
-            },
-            ServerConfig::default(),
-            s,
-        )
-    })
-    .await
-}
-
 #[tokio::test]
 async fn search_returns_rated_plans_with_associated_devices() {
     for (ins_db, acc_db) in TestDb::all().await.into_iter().zip(TestDb::all().await) {
-        let accessory = start_accessory(&acc_db).await;
+        let accessory = svc_accessory::testing::start(&acc_db).await;
         let (insurance, mut client) =
             start_insurance(&ins_db, peers(&accessory.url, Duration::from_secs(2))).await;
 
@@ -152,41 +129,11 @@ async fn search_returns_rated_plans_with_associated_devices() {
     }
 }
 
-#[tokio::test]
-async fn plans_are_still_offered_when_the_accessory_server_is_down() {
-    let db = TestDb::sqlite();
-    // Nothing listens on this port: connection refused.
-    let free = tandem_mesh::testing::listener().await.local_addr().unwrap();
-    let (insurance, mut client) = start_insurance(
-        &db,
-        peers(&format!("http://{free}"), Duration::from_millis(500)),
-    )
-    .await;
-    let reply = tokio::time::timeout(
-        Duration::from_secs(10),
-        client.search_plans(SearchPlansRequest {
-            conditions: Some(conditions()),
-            devices_per_plan: 0,
-        }),
-    )
-    .await
-    .expect("no hang")
-    .expect("search still answers")
-    .into_inner();
-    assert_eq!(reply.offers.len(), 4);
-    assert!(
-        reply
-            .offers
-            .iter()
-            .all(|o| !o.device_info_available && o.devices.is_empty())
-    );
-    insurance.stop().await;
-    db.cleanup().await;
-}
+/// What a search must answer when the accessory server cannot help.
+type Check = fn(&SearchPlansResponse);
 
 #[tokio::test]
-async fn a_hanging_accessory_server_costs_at_most_the_deadline() {
-    let db = TestDb::sqlite();
+async fn plans_are_still_offered_when_the_accessory_server_is_down_or_hangs() {
     // Accepts TCP connections and never answers.
     let black_hole = tandem_mesh::testing::listener().await;
     let addr = black_hole.local_addr().unwrap();
@@ -196,27 +143,50 @@ async fn a_hanging_accessory_server_costs_at_most_the_deadline() {
             held.push(socket);
         }
     });
-    let (insurance, mut client) = start_insurance(
-        &db,
-        peers(&format!("http://{addr}"), Duration::from_millis(200)),
-    )
-    .await;
-    let reply = tokio::time::timeout(
-        Duration::from_secs(10),
-        client.search_plans(SearchPlansRequest {
-            conditions: Some(conditions()),
-            devices_per_plan: 0,
-        }),
-    )
-    .await
-    .expect("no hang")
-    .expect("search still answers")
-    .into_inner();
-    assert!(!reply.offers.is_empty());
-    assert!(reply.offers.iter().all(|o| !o.device_info_available));
-    insurance.stop().await;
+    // Nothing listens on this port: connection refused.
+    let free = tandem_mesh::testing::listener().await.local_addr().unwrap();
+    let down: Check = |reply| {
+        assert_eq!(reply.offers.len(), 4);
+        assert!(
+            reply
+                .offers
+                .iter()
+                .all(|o| !o.device_info_available && o.devices.is_empty())
+        );
+    };
+    // A hanging accessory server costs at most the deadline.
+    let hanging: Check = |reply| {
+        assert!(!reply.offers.is_empty());
+        assert!(reply.offers.iter().all(|o| !o.device_info_available));
+    };
+    let cases = [
+        (format!("http://{free}"), Duration::from_millis(500), down),
+        (
+            format!("http://{addr}"),
+            Duration::from_millis(200),
+            hanging,
+        ),
+    ];
+    for (accessory_url, call_timeout, check) in cases {
+        let db = TestDb::sqlite();
+        let (insurance, mut client) =
+            start_insurance(&db, peers(&accessory_url, call_timeout)).await;
+        let reply = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.search_plans(SearchPlansRequest {
+                conditions: Some(conditions()),
+                devices_per_plan: 0,
+            }),
+        )
+        .await
+        .expect("no hang")
+        .expect("search still answers")
+        .into_inner();
+        check(&reply);
+        insurance.stop().await;
+        db.cleanup().await;
+    }
     hold.abort();
-    db.cleanup().await;
 }
 
 #[tokio::test]
@@ -286,7 +256,7 @@ async fn invalid_conditions_are_rejected_naming_the_field() {
 #[tokio::test]
 async fn get_plan_with_and_without_conditions() {
     let (ins_db, acc_db) = (TestDb::sqlite(), TestDb::sqlite());
-    let accessory = start_accessory(&acc_db).await;
+    let accessory = svc_accessory::testing::start(&acc_db).await;
     let (insurance, mut client) =
         start_insurance(&ins_db, peers(&accessory.url, Duration::from_secs(2))).await;
 

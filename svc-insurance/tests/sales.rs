@@ -2,11 +2,13 @@
 //! that the insurer asks to confirm each device order; SQLite and PostgreSQL.
 
 use chrono::Datelike;
-use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::Service;
+use tandem_mesh::testing::orders::{alex_morgan, reserve};
+use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_mesh::{ClientConfig, ServerConfig};
+use tandem_proto::accessory::v1::CancelOrderRequest;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
-use tandem_proto::accessory::v1::{CancelOrderRequest, CustomerInfo, ReserveOrderRequest};
-use tandem_proto::common::v1::{Address, VehicleClass};
+use tandem_proto::common::v1::VehicleClass;
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
 use tandem_proto::insurance::v1::*;
 use tonic::Code;
@@ -16,45 +18,40 @@ struct World {
     insurance: Running,
     accessory: Running,
     sales: InsuranceSalesClient<Channel>,
-    orders: AccessoryOrdersClient<Channel>,
+    seller: Channel,
     dbs: Vec<TestDb>,
 }
 
 async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
-    let acc = svc_accessory::open(&acc_db.url).await.unwrap();
-    svc_accessory::load_demo_data(&acc).await.unwrap();
-    let peers = svc_accessory::Peers {
-        install_url: "http://127.0.0.1:1".into(),
-        client: ClientConfig::default(),
-    };
-    let accessory =
-        Running::start(|l, s| svc_accessory::serve(l, acc, peers, ServerConfig::default(), s))
-            .await;
-    let ins = svc_insurance::open(&ins_db.url).await.unwrap();
-    svc_insurance::load_demo_data(&ins).await.unwrap();
+    let accessory = svc_accessory::testing::start(&acc_db).await;
+    let ins = svc_insurance::Insurer::open_demo(&ins_db.url)
+        .await
+        .expect("open the database with the demo data");
     let peers = svc_insurance::Peers {
         accessory_url: accessory.url.clone(),
         client: ClientConfig::default(),
     };
-    let insurance =
-        Running::start(|l, s| svc_insurance::serve(l, ins, peers, ServerConfig::default(), s))
-            .await;
-    let sales = InsuranceSalesClient::connect(insurance.url.clone())
-        .await
-        .unwrap();
-    let orders = AccessoryOrdersClient::connect(accessory.url.clone())
-        .await
-        .unwrap();
+    let insurance = Running::start(|l, s| {
+        svc_insurance::Insurer::serve(l, ins, peers, ServerConfig::default(), s)
+    })
+    .await;
+    let sales = InsuranceSalesClient::new(connect(&insurance.url).await);
+    let seller = connect(&accessory.url).await;
     World {
         insurance,
         accessory,
         sales,
-        orders,
+        seller,
         dbs: vec![ins_db, acc_db],
     }
 }
 
 impl World {
+    /// The insurer and the seller, each on a fresh SQLite database.
+    async fn on_sqlite() -> World {
+        world(TestDb::sqlite(), TestDb::sqlite()).await
+    }
+
     async fn stop(self) {
         self.insurance.stop().await;
         self.accessory.stop().await;
@@ -63,30 +60,12 @@ impl World {
         }
     }
 
+    /// Reserves `product` for `customer` at the seller; the order number.
     async fn order(&mut self, customer: &str, product: &str) -> String {
-        let req = ReserveOrderRequest {
-            idempotency_key: format!("{customer}-{product}"),
-            customer: Some(CustomerInfo {
-                customer_id: customer.into(),
-                name: "Alex Morgan".into(),
-                email: "alex@example.com".into(),
-                phone: "+1 415 555 0134".into(),
-                address: Some(Address {
-                    line1: "500 Market St".into(),
-                    postal_code: "94103".into(),
-                    ..Default::default()
-                }),
-            }),
-            product_id: product.into(),
-            quantity: 1,
-        };
-        self.orders
-            .reserve_order(req)
+        let buyer = alex_morgan(customer, "alex@example.com");
+        let key = format!("{customer}-{product}");
+        reserve(&self.seller, buyer, product, &key)
             .await
-            .unwrap()
-            .into_inner()
-            .order
-            .unwrap()
             .order_number
     }
 
@@ -98,6 +77,17 @@ impl World {
             .into_inner()
             .quote
             .unwrap()
+    }
+
+    /// The quote as `customer` reads it.
+    async fn get(&mut self, quote: &Quote, customer: &str) -> Result<Quote, tonic::Status> {
+        self.sales
+            .get_quote(GetQuoteRequest {
+                quote_id: quote.quote_id.clone(),
+                customer_id: customer.into(),
+            })
+            .await
+            .map(|r| r.into_inner().quote.unwrap())
     }
 
     async fn discount(
@@ -201,7 +191,7 @@ async fn the_bundle_discount_is_granted_only_for_the_customers_own_device_order(
 
 #[tokio::test]
 async fn device_discounts_cancelled_orders_and_policies() {
-    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let mut w = World::on_sqlite().await;
     // A theft tracker with a comprehensive plan: $50 off the device, premium unchanged.
     let quote = w.quote("q", "CUS-A", "PLN-COMPREHENSIVE").await;
     let tracker = w.order("CUS-A", "DEV-TT-1001").await;
@@ -216,7 +206,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
     // A cancelled order earns nothing.
     let other_quote = w.quote("q2", "CUS-A", "PLN-COMPREHENSIVE").await;
     let cancelled = w.order("CUS-A", "DEV-NAV-1003").await;
-    w.orders
+    AccessoryOrdersClient::new(w.seller.clone())
         .cancel_order(CancelOrderRequest {
             order_number: cancelled.clone(),
             customer_id: "CUS-A".into(),
@@ -304,7 +294,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
 
 #[tokio::test]
 async fn bad_quotes_and_strangers() {
-    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let mut w = World::on_sqlite().await;
     let reused = w
         .sales
         .create_quote(quote_req("k", "CUS-A", "PLN-LIABILITY"))
@@ -348,21 +338,14 @@ async fn bad_quotes_and_strangers() {
 
     // Another customer cannot see or use the quote.
     let quote = w.quote("q", "CUS-A", "PLN-LIABILITY").await;
-    let stranger = w
-        .sales
-        .get_quote(GetQuoteRequest {
-            quote_id: quote.quote_id.clone(),
-            customer_id: "CUS-B".into(),
-        })
-        .await
-        .unwrap_err();
+    let stranger = w.get(&quote, "CUS-B").await.unwrap_err();
     assert_eq!(stranger.code(), Code::NotFound);
     w.stop().await;
 }
 
 #[tokio::test]
 async fn a_quote_whose_answer_was_lost_is_voided_by_its_key() {
-    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let mut w = World::on_sqlite().await;
     let quote = w.quote("lost-q", "CUS-A", "PLN-LIABILITY").await;
     let by_key = |customer: &str, key: &str| VoidQuoteRequest {
         quote_id: String::new(),
@@ -374,17 +357,7 @@ async fn a_quote_whose_answer_was_lost_is_voided_by_its_key() {
         let err = w.sales.void_quote(by_key(customer, key)).await.unwrap_err();
         assert_eq!(err.code(), Code::NotFound, "{customer} {key}");
     }
-    let open = w
-        .sales
-        .get_quote(GetQuoteRequest {
-            quote_id: quote.quote_id.clone(),
-            customer_id: "CUS-A".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .quote
-        .unwrap();
+    let open = w.get(&quote, "CUS-A").await.unwrap();
     assert_eq!(
         open.status,
         QuoteStatus::Open as i32,
@@ -407,7 +380,7 @@ async fn a_quote_whose_answer_was_lost_is_voided_by_its_key() {
 
 #[tokio::test]
 async fn the_discount_waits_for_the_seller_rather_than_guessing() {
-    let mut w = world(TestDb::sqlite(), TestDb::sqlite()).await;
+    let mut w = World::on_sqlite().await;
     let quote = w.quote("q", "CUS-A", "PLN-SAFE-DRIVER").await;
     let mine = w.order("CUS-A", "DEV-DC-1001").await;
     let accessory = std::mem::replace(
@@ -417,21 +390,7 @@ async fn the_discount_waits_for_the_seller_rather_than_guessing() {
     accessory.stop().await;
     let down = w.discount(&quote, "CUS-A", &mine).await.unwrap_err();
     assert_eq!(down.code(), Code::Unavailable, "{}", down.message());
-    let unchanged = w
-        .sales
-        .get_quote(GetQuoteRequest {
-            quote_id: quote.quote_id.clone(),
-            customer_id: "CUS-A".into(),
-        })
-        .await;
-    assert!(
-        unchanged
-            .unwrap()
-            .into_inner()
-            .quote
-            .unwrap()
-            .discount
-            .is_none()
-    );
+    let unchanged = w.get(&quote, "CUS-A").await;
+    assert!(unchanged.unwrap().discount.is_none());
     w.stop().await;
 }

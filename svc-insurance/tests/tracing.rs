@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{ClientConfig, GrpcServer, ServerConfig};
@@ -66,8 +67,9 @@ async fn traceparent_and_deadline_are_passed_on() {
         .await
     };
     let db = TestDb::sqlite();
-    let conn = svc_insurance::open(&db.url).await.unwrap();
-    svc_insurance::load_demo_data(&conn).await.unwrap();
+    let conn = svc_insurance::Insurer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let peers = svc_insurance::Peers {
         accessory_url: peer.url.clone(),
         client: ClientConfig {
@@ -75,9 +77,10 @@ async fn traceparent_and_deadline_are_passed_on() {
             call_timeout: Duration::from_secs(5),
         },
     };
-    let insurance =
-        Running::start(|l, s| svc_insurance::serve(l, conn, peers, ServerConfig::default(), s))
-            .await;
+    let insurance = Running::start(|l, s| {
+        svc_insurance::Insurer::serve(l, conn, peers, ServerConfig::default(), s)
+    })
+    .await;
     let mut client = InsurancePlansClient::connect(insurance.url.clone())
         .await
         .unwrap();

@@ -10,43 +10,35 @@
 //! SMTP (or, in `tandem up`, writes as `.eml` files). Staff and a company's CRM read,
 //! acknowledge and close leads over `StaffLeads`.
 //!
-//! `grpc` maps requests; `registry` (customers), `desk` (the customer flows) and
-//! `staffdesk` (staff and admin) run the operations; `domain` holds the rules (pure, unit
-//! tested); `mail` renders, queues and delivers e-mail; `store` the sea-orm entities and
-//! queries; `migration` the schema.
+//! `grpc` maps requests to the use cases of `app` (one file each; `app::mail` renders
+//! the e-mails and delivers the outbox's); `domain` holds the rules (pure, unit tested);
+//! `store` the sea-orm entities and queries; `migration` the schema.
 
 #![warn(missing_docs)]
 
-pub mod desk;
+pub mod app;
 pub mod domain;
 mod error;
 mod grpc;
-pub mod mail;
 pub mod migration;
-mod registry;
-pub mod staffdesk;
 pub mod store;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
+use tandem_mesh::{GrpcServer, Service};
 use tandem_proto::leads::v1::customers_server::CustomersServer;
 use tandem_proto::leads::v1::sales_admin_server::SalesAdminServer;
 use tandem_proto::leads::v1::sales_desk_server::SalesDeskServer;
 use tandem_proto::leads::v1::staff_leads_server::StaffLeadsServer;
-use tokio::net::TcpListener;
 
-pub use desk::{DeskSettings, SalesDesk};
+use crate::grpc::LeadsApi;
+
+pub use app::mail::{MailSettings, Transport, mail_dispatcher};
+pub use app::{App, DeskSettings};
 pub use error::{EMAIL_TAKEN, LeadsError, WRONG_LOGIN};
-pub use grpc::{CustomersService, SalesDeskService, StaffLeadsService};
-pub use mail::MailSettings;
-pub use mail::dispatcher::{Dispatcher, DispatcherConfig};
-pub use mail::transport::Transport;
-pub use registry::CustomerRegistry;
-pub use staffdesk::StaffDesk;
+pub use tandem_mesh::outbox::DispatcherConfig;
 
 /// The From mailbox unless configured.
 pub const DEFAULT_FROM: &str = "Tandem sales desk <sales-desk@tandem.example>";
@@ -61,7 +53,7 @@ pub struct LeadsConfig {
     pub smtp_url: Option<String>,
     /// Where `.eml` files go when there is no SMTP server.
     pub mail_dir: PathBuf,
-    /// Pacing of the outbox dispatcher.
+    /// Pacing of the e-mail dispatcher (retries, dead letter after `max_attempts`).
     pub dispatcher: DispatcherConfig,
 }
 
@@ -114,47 +106,42 @@ impl LeadsConfig {
     }
 }
 
-/// Connects to the leads database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The sales desk (seeds 001/002's sales-staff support server, with seed 000's
+/// customer-information store).
+pub struct SalesDesk;
 
-/// Inserts the demo customer, staff and product information (idempotent; see
-/// docs/services/leads.md for the logins).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_customer(db).await?;
-    store::seed::demo_sales_desk(db).await
-}
+impl Service for SalesDesk {
+    const NAME: &'static str = "leads";
+    type Migrator = migration::Migrator;
+    type Settings = LeadsConfig;
 
-/// Serves the customer store, the sales desk and the staff services on `listener`, and
-/// runs the e-mail dispatcher, until `shutdown` is cancelled.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    config: ServerConfig,
-    leads: LeadsConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let transport = leads.transport()?;
-    if leads.desk.default_owner.is_none() {
-        tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
+    /// Inserts the demo customer, staff and product information (idempotent; see
+    /// docs/services/leads.md for the logins).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_customer(db).await?;
+        store::seed::demo_sales_desk(db).await
     }
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let dispatcher = Dispatcher::new(db.clone(), transport, leads.dispatcher, wake.clone());
-    let dispatching = tokio::spawn(dispatcher.run(shutdown.clone()));
-    let desk = SalesDesk::new(db.clone(), leads.desk, wake);
-    let staff = StaffLeadsService::new(StaffDesk::new(db.clone()));
-    let served = GrpcServer::new("leads", config)
-        .add_service(CustomersServer::new(CustomersService::new(
-            CustomerRegistry::new(db.clone()),
-        )))
-        .add_service(SalesDeskServer::new(SalesDeskService::new(desk)))
-        .add_service(StaffLeadsServer::new(staff.clone()))
-        .add_service(SalesAdminServer::new(staff))
-        .with_database(db)
-        .run(listener, shutdown.clone())
-        .await;
-    shutdown.cancel();
-    dispatching.await.ok();
-    served
+
+    /// The customer store, the sales desk and the staff services, with the e-mail
+    /// dispatcher in the background.
+    fn build(
+        db: DatabaseConnection,
+        leads: LeadsConfig,
+        server: GrpcServer,
+    ) -> anyhow::Result<GrpcServer> {
+        let transport = leads.transport()?;
+        if leads.desk.default_owner.is_none() {
+            tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
+        }
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let dispatcher =
+            mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
+        let api = LeadsApi::new(App::new(db, leads.desk, mail_wake));
+        Ok(server
+            .add_service(CustomersServer::new(api.clone()))
+            .add_service(SalesDeskServer::new(api.clone()))
+            .add_service(StaffLeadsServer::new(api.clone()))
+            .add_service(SalesAdminServer::new(api))
+            .with_background("mail dispatcher", move |stop| dispatcher.run(stop)))
+    }
 }

@@ -8,14 +8,13 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, eventually, leads_config, pending_mail};
+use common::{Server, outbox_drained, with_demo_desk, with_demo_desk_configured};
 use tandem_mesh::status::field_violations;
-use tandem_mesh::testing::TestDb;
+use tandem_mesh::testing::eventually;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
-    ConsentPurpose, ContactStaffRequest, GetConsentsRequest, GetCustomerRequest,
-    NotifyPurchaseRequest, PurchaseLine, RequestedAction, SetConsentRequest,
-    UpdateRegistrationRequest,
+    ConsentPurpose, ContactStaffRequest, GetConsentsRequest, NotifyPurchaseRequest, PurchaseLine,
+    RequestedAction, SetConsentRequest, UpdateRegistrationRequest,
 };
 use tonic::Code;
 
@@ -43,6 +42,15 @@ fn registration_mails(smtp: &MailServer) -> Vec<common::smtp::Received> {
                 .is_some_and(|s| s.starts_with("Registration update"))
         })
         .collect()
+}
+
+/// Where the demo salesperson `staff_id` (Dana or Sam, who share the demo area) gets mail.
+fn email_of(staff_id: &str) -> &'static str {
+    if staff_id == "STF-DANA" {
+        "dana.reyes@sales.tandem.example"
+    } else {
+        "sam.okafor@sales.tandem.example"
+    }
 }
 
 async fn buy_a_dashcam(server: &mut Server) {
@@ -77,10 +85,8 @@ async fn buy_a_dashcam(server: &mut Server) {
 
 #[tokio::test]
 async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
-        buy_a_dashcam(&mut server).await;
+    with_demo_desk(async |server, smtp, kind| {
+        buy_a_dashcam(server).await;
 
         let done = server
             .desk
@@ -88,22 +94,13 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
             .await
             .expect("update")
             .into_inner();
-        assert!(done.lead.is_none(), "{}", db.kind);
+        assert!(done.lead.is_none(), "{kind}");
         let consent = done.consent.unwrap();
         assert!(!consent.granted);
         assert_eq!(consent.wording_version, WORDING);
         assert_eq!(consent.source, "confirmation_page");
         assert_eq!(done.changed_fields, vec!["phone", "office"]);
-        let stored = server
-            .client
-            .get_customer(GetCustomerRequest {
-                customer_id: DEMO.into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .customer
-            .unwrap();
+        let stored = server.customer(DEMO).await;
         assert_eq!(
             (stored.phone.as_str(), stored.office.as_str()),
             ("+1 415 555 0111", "Morgan Logistics")
@@ -119,18 +116,11 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
             .into_inner();
         let lead = done.lead.expect("forwarded");
         assert_eq!(done.changed_fields, vec!["phone"]);
-        let staff_email = if lead.staff_id == "STF-DANA" {
-            "dana.reyes@sales.tandem.example"
-        } else {
-            "sam.okafor@sales.tandem.example"
-        };
+        let staff_email = email_of(&lead.staff_id);
         let mails = smtp.wait_for(staff_email, 1, WAIT).await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(
-            registration_mails(&smtp).len(),
+            registration_mails(smtp).len(),
             1,
             "only the consented update is e-mailed"
         );
@@ -178,15 +168,10 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
         assert_eq!(
             (customer.office.as_str(), customer.phone.as_str()),
             ("", "+1 415 555 0122"),
-            "{}",
-            db.kind
+            "{kind}"
         );
         assert_eq!(contact.contact_phone, "+1 415 555 0122");
-        let to = if contact.staff_id == "STF-DANA" {
-            "dana.reyes@sales.tandem.example"
-        } else {
-            "sam.okafor@sales.tandem.example"
-        };
+        let to = email_of(&contact.staff_id);
         let expected = if to == staff_email { 2 } else { 1 };
         let mails = smtp.wait_for(to, expected, WAIT).await;
         let contact_mail = mails.last().unwrap();
@@ -213,21 +198,19 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
             .unwrap();
         assert!(standing.granted);
         assert!(!standing.wording.is_empty());
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn withdrawing_consent_stops_emails_still_queued() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut config = leads_config(&smtp.url);
-        // The refused message waits long for its retry: withdrawn while queued, not while
-        // the SMTP server is taking it.
+    // The refused message waits long for its retry: withdrawn while queued, not while
+    // the SMTP server is taking it.
+    let slow_retries = |config: &mut svc_leads::LeadsConfig| {
         config.dispatcher.backoff_base = Duration::from_secs(30);
         config.dispatcher.backoff_max = Duration::from_secs(30);
-        let mut server = Server::start_with(&db, true, config).await;
+    };
+    with_demo_desk_configured(slow_retries, async |server, smtp, kind| {
         smtp.refuse(true);
         let done = server
             .desk
@@ -256,7 +239,7 @@ async fn withdrawing_consent_stops_emails_still_queued() {
             .await
             .expect("withdraw")
             .into_inner();
-        assert_eq!(withdrawn.cancelled_messages, 1, "{}", db.kind);
+        assert_eq!(withdrawn.cancelled_messages, 1, "{kind}");
         smtp.refuse(false);
         // Something else that may go: a contact request (its own purpose).
         server
@@ -271,24 +254,18 @@ async fn withdrawing_consent_stops_emails_still_queued() {
             .unwrap();
         smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
             .await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert!(
-            registration_mails(&smtp).is_empty(),
+            registration_mails(smtp).is_empty(),
             "withdrawn before it left"
         );
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn consent_needs_the_wording_shown_and_a_purpose() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, _smtp, _kind| {
         let err = server
             .desk
             .update_registration(UpdateRegistrationRequest {
@@ -320,16 +297,7 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
             .await
             .unwrap_err();
         assert_eq!(field_violations(&err)[0].0, "purpose");
-        let stored = server
-            .client
-            .get_customer(GetCustomerRequest {
-                customer_id: DEMO.into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .customer
-            .unwrap();
+        let stored = server.customer(DEMO).await;
         assert_eq!(stored.phone, "+1 415 555 0134", "nothing changed");
         let consents = server
             .desk
@@ -340,7 +308,6 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
             .unwrap()
             .into_inner();
         assert!(consents.history.is_empty());
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }

@@ -7,12 +7,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::smtp::MailServer;
-use common::{Server, eventually, leads_config, pending_mail};
+use common::{Server, outbox_drained, pending_mail, with_demo_desk};
 use tandem_mesh::status::field_violations;
-use tandem_mesh::testing::TestDb;
+use tandem_mesh::testing::eventually;
 use tandem_proto::leads::v1::{
-    AssignStaffRequest, ContactStaffRequest, GetLeadRequest, LeadStatus, RequestedAction,
+    AssignStaffRequest, ContactStaffRequest, GetLeadRequest, Lead, LeadStatus, RequestedAction,
     RoutingRule, Staff, UpsertStaffRequest,
 };
 use tonic::Code;
@@ -35,6 +34,18 @@ fn contact(model: &str) -> ContactStaffRequest {
     }
 }
 
+/// The lead a contact request opened.
+async fn contacted(server: &mut Server, request: ContactStaffRequest) -> Lead {
+    server
+        .desk
+        .contact_staff(request)
+        .await
+        .expect("contact")
+        .into_inner()
+        .lead
+        .expect("lead")
+}
+
 async fn leads_stored(server: &Server) -> u64 {
     use sea_orm::{EntityTrait, PaginatorTrait};
     svc_leads::store::entity::lead::Entity::find()
@@ -45,19 +56,10 @@ async fn leads_stored(server: &Server) -> u64 {
 
 #[tokio::test]
 async fn a_contact_request_reaches_the_salesperson_in_charge_by_email() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
-        let lead = server
-            .desk
-            .contact_staff(contact("RL-2 Duo"))
-            .await
-            .expect("contact")
-            .into_inner()
-            .lead
-            .unwrap();
+    with_demo_desk(async |server, smtp, kind| {
+        let lead = contacted(server, contact("RL-2 Duo")).await;
         // 94103 is area 941; Dana has dashcams there (Rio too, but is paused).
-        assert_eq!(lead.staff_id, "STF-DANA", "{}", db.kind);
+        assert_eq!(lead.staff_id, "STF-DANA", "{kind}");
         assert_eq!(lead.routing_rule(), RoutingRule::AreaAndProductLine);
         assert!(
             lead.routing_reason.contains("dashcam in area 941"),
@@ -120,17 +122,14 @@ async fn a_contact_request_reaches_the_salesperson_in_charge_by_email() {
                     == LeadStatus::Emailed
             }
         };
-        eventually("the lead to be marked e-mailed", WAIT, || emailed(&server)).await;
-        server.stop().await;
-        db.cleanup().await;
-    }
+        eventually("the lead to be marked e-mailed", WAIT, || emailed(server)).await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, smtp, _kind| {
         server
             .admin
             .assign_staff(AssignStaffRequest {
@@ -139,14 +138,7 @@ async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
             })
             .await
             .expect("assign");
-        let lead = server
-            .desk
-            .contact_staff(contact("RL-1"))
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let lead = contacted(server, contact("RL-1")).await;
         assert_eq!(
             (lead.staff_id.as_str(), lead.routing_rule()),
             ("STF-LEE", RoutingRule::AssignedStaff)
@@ -188,14 +180,7 @@ async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
                 .await
                 .expect("pause");
         }
-        let lead = server
-            .desk
-            .contact_staff(contact("RL-1"))
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let lead = contacted(server, contact("RL-1")).await;
         assert_eq!(
             (lead.staff_id.as_str(), lead.routing_rule()),
             ("STF-DESK", RoutingRule::DefaultOwner),
@@ -210,36 +195,19 @@ async fn the_own_salesperson_comes_first_and_paused_staff_are_skipped() {
         smtp.wait_for("desk@sales.tandem.example", 1, WAIT).await;
         smtp.wait_for("lee.park@sales.tandem.example", 1, WAIT)
             .await;
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_retried_contact_request_is_one_lead_and_one_email() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, smtp, _kind| {
         let request = ContactStaffRequest {
             idempotency_key: "form-7f3a".into(),
             ..contact("NX-700")
         };
-        let first = server
-            .desk
-            .contact_staff(request.clone())
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
-        let again = server
-            .desk
-            .contact_staff(request.clone())
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let first = contacted(server, request.clone()).await;
+        let again = contacted(server, request.clone()).await;
         assert_eq!(first.lead_id, again.lead_id);
         let other = ContactStaffRequest {
             comment: "something else".into(),
@@ -247,22 +215,16 @@ async fn a_retried_contact_request_is_one_lead_and_one_email() {
         };
         let err = server.desk.contact_staff(other).await.unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
-        assert_eq!(leads_stored(&server).await, 1);
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        assert_eq!(leads_stored(server).await, 1);
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(smtp.to("dana.reyes@sales.tandem.example").len(), 1);
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, smtp, kind| {
         let cases: Vec<(&str, ContactStaffRequest, &str)> = vec![
             ("unknown model", contact("ZZ-404"), "model_number"),
             (
@@ -345,7 +307,7 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::NotFound);
-        assert_eq!(leads_stored(&server).await, 0, "{}", db.kind);
+        assert_eq!(leads_stored(server).await, 0, "{kind}");
         assert_eq!(pending_mail(&server.db).await, 0);
         assert!(
             svc_leads::store::outbox::all(&server.db)
@@ -354,7 +316,6 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
                 .is_empty()
         );
         assert!(smtp.received().is_empty());
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }

@@ -5,11 +5,12 @@
 mod common;
 
 use std::time::{Duration, Instant};
+use tandem_mesh::Service;
 
 use common::{PASSWORD, Server, assert_no_secret, registration};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
-use tandem_proto::leads::v1::{AuthenticateRequest, GetCustomerRequest};
+use tandem_proto::leads::v1::AuthenticateRequest;
 use tonic::{Code, Status};
 
 fn login(login: &str, password: &str) -> AuthenticateRequest {
@@ -30,14 +31,7 @@ async fn failed(server: &mut Server, req: AuthenticateRequest) -> (Status, Durat
 async fn authenticates_by_id_or_email_and_fails_alike() {
     for db in TestDb::all().await {
         let mut server = Server::start(&db, false).await;
-        let customer = server
-            .client
-            .register_customer(registration("robin@example.com"))
-            .await
-            .expect("register")
-            .into_inner()
-            .customer
-            .unwrap();
+        let customer = server.register("robin@example.com").await;
         let id = customer.customer_id.clone();
 
         for by in [id.clone(), id.to_lowercase(), "Robin@Example.com".into()] {
@@ -92,11 +86,13 @@ async fn authenticates_by_id_or_email_and_fails_alike() {
 async fn the_demo_customer_can_log_in_and_is_seeded_once() {
     for db in TestDb::all().await {
         let mut server = Server::start(&db, true).await;
-        svc_leads::load_demo_data(&server.db)
+        svc_leads::SalesDesk::load_demo_data(&server.db)
             .await
             .expect("seed again");
-        let again = svc_leads::open(&db.url).await.expect("reopen");
-        svc_leads::load_demo_data(&again).await.expect("seed third");
+        // And by a second process (its own pool).
+        svc_leads::SalesDesk::open_demo(&db.url)
+            .await
+            .expect("open the database with the demo data");
         assert_eq!(server.customers().await, 1, "{}", db.kind);
 
         let by_id = server
@@ -130,16 +126,7 @@ async fn the_demo_customer_can_log_in_and_is_seeded_once() {
             .customer
             .unwrap();
         assert_eq!(by_email, by_id);
-        let got = server
-            .client
-            .get_customer(GetCustomerRequest {
-                customer_id: "CUS-DEMO00000001".into(),
-            })
-            .await
-            .expect("get demo")
-            .into_inner()
-            .customer
-            .unwrap();
+        let got = server.customer("CUS-DEMO00000001").await;
         assert_eq!(got, by_id);
         let taken = server
             .client

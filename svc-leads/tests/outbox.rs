@@ -8,11 +8,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::smtp::MailServer;
-use common::{Server, eventually, fast_dispatcher, leads_config, pending_mail};
+use common::{Server, fast_dispatcher, leads_config, pending_mail};
 use svc_leads::store::outbox::{self, Status};
-use tandem_mesh::testing::TestDb;
+use tandem_mesh::outbox::Dispatcher;
+use tandem_mesh::testing::{TestDb, eventually};
 use tandem_proto::leads::v1::{ContactStaffRequest, RequestedAction};
 
 const DEMO: &str = "CUS-DEMO00000001";
@@ -35,17 +37,18 @@ struct Rig {
     conn: sea_orm::DatabaseConnection,
     config: svc_leads::LeadsConfig,
     wake: Arc<tokio::sync::Notify>,
-    desk: svc_leads::SalesDesk,
+    desk: svc_leads::App,
 }
 
 impl Rig {
     async fn on(db: &TestDb) -> Self {
         let smtp = MailServer::start();
-        let conn = svc_leads::open(&db.url).await.expect("open");
-        svc_leads::load_demo_data(&conn).await.expect("demo");
+        let conn = svc_leads::SalesDesk::open_demo(&db.url)
+            .await
+            .expect("open the database with the demo data");
         let config = leads_config(&smtp.url);
         let wake = Arc::new(tokio::sync::Notify::new());
-        let desk = svc_leads::SalesDesk::new(conn.clone(), config.desk.clone(), wake.clone());
+        let desk = svc_leads::App::new(conn.clone(), config.desk.clone(), wake.clone());
         Self {
             smtp,
             conn,
@@ -53,6 +56,16 @@ impl Rig {
             wake,
             desk,
         }
+    }
+
+    /// A dispatcher as a process of its own would run it: with its own SMTP connections.
+    fn dispatcher(&self) -> Dispatcher {
+        svc_leads::mail_dispatcher(
+            self.conn.clone(),
+            self.config.transport().expect("smtp"),
+            fast_dispatcher(),
+            self.wake.clone(),
+        )
     }
 }
 
@@ -106,28 +119,20 @@ async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
 #[tokio::test]
 async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate() {
     for db in TestDb::all().await {
+        let rig = Rig::on(&db).await;
+        // Two processes' dispatchers: the first is killed, the second restarted after it.
+        let (first, second) = (rig.dispatcher(), rig.dispatcher());
         let Rig {
-            smtp,
-            conn,
-            config,
-            wake,
-            desk,
-        } = Rig::on(&db).await;
+            smtp, conn, desk, ..
+        } = rig;
         let lead = desk
-            .contact(&contact("RL-2 Duo", "crash test"))
+            .contact_staff(&contact("RL-2 Duo", "crash test"))
             .await
             .expect("contact");
-        let transport = config.transport().expect("smtp");
 
         // The first dispatcher delivers; the server accepts the message and holds its
         // answer; the dispatcher is killed right then.
         smtp.hold();
-        let first = svc_leads::Dispatcher::new(
-            conn.clone(),
-            transport.clone(),
-            fast_dispatcher(),
-            wake.clone(),
-        );
         let task = tokio::spawn(async move { first.tick().await });
         eventually("the server to accept the message", WAIT, || async {
             smtp.holding()
@@ -144,9 +149,6 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
 
         // A restarted dispatcher (a new process: its own SMTP connections) picks it up once
         // the lease runs out, and marks it.
-        drop(transport);
-        let fresh = config.transport().expect("smtp");
-        let second = svc_leads::Dispatcher::new(conn.clone(), fresh, fast_dispatcher(), wake);
         eventually("redelivery after the lease", WAIT, || {
             let second = second.clone();
             let conn = conn.clone();
@@ -186,24 +188,22 @@ async fn a_dispatcher_killed_between_send_and_mark_causes_at_most_one_duplicate(
 #[tokio::test]
 async fn a_message_cancelled_while_its_batch_is_being_sent_stays_unsent() {
     for db in TestDb::all().await {
+        let rig = Rig::on(&db).await;
+        let dispatcher = rig.dispatcher();
         let Rig {
-            smtp,
-            conn,
-            config,
-            wake,
-            desk,
-        } = Rig::on(&db).await;
-        let first = desk.contact(&contact("RL-1", "first")).await.expect("a");
-        let second = desk.contact(&contact("NX-700", "second")).await.expect("b");
+            smtp, conn, desk, ..
+        } = rig;
+        let first = desk
+            .contact_staff(&contact("RL-1", "first"))
+            .await
+            .expect("a");
+        let second = desk
+            .contact_staff(&contact("NX-700", "second"))
+            .await
+            .expect("b");
 
         // One tick claims both; the server holds its answer to the first.
         smtp.hold();
-        let dispatcher = svc_leads::Dispatcher::new(
-            conn.clone(),
-            config.transport().expect("smtp"),
-            fast_dispatcher(),
-            wake,
-        );
         let tick = tokio::spawn(async move { dispatcher.tick().await });
         eventually("the server to take the first", WAIT, || async {
             smtp.holding()

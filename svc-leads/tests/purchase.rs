@@ -9,12 +9,12 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, eventually, leads_config, pending_mail};
+use common::{Server, leads_config, outbox_drained, with_demo_desk};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
-    ConsentPurpose, GetCustomerRequest, NoteProductViewRequest, NotifyPurchaseRequest,
-    PurchaseLine, SetConsentRequest,
+    ConsentPurpose, NoteProductViewRequest, NoteProductViewResponse, NotifyPurchaseRequest,
+    NotifyPurchaseResponse, PurchaseLine, SetConsentRequest,
 };
 use tonic::Code;
 
@@ -58,6 +58,34 @@ fn purchase(checkout: &str) -> NotifyPurchaseRequest {
     }
 }
 
+/// What the desk answered to the notice of checkout `checkout`.
+async fn noticed(server: &mut Server, checkout: &str) -> NotifyPurchaseResponse {
+    server
+        .desk
+        .notify_purchase(purchase(checkout))
+        .await
+        .expect("notice")
+        .into_inner()
+}
+
+/// The demo customer opening the details of `model`.
+fn view(model: &str) -> NoteProductViewRequest {
+    NoteProductViewRequest {
+        customer_id: DEMO.into(),
+        model_number: model.into(),
+    }
+}
+
+/// What the desk answered to [`view`]`(model)`.
+async fn viewed(server: &mut Server, model: &str) -> NoteProductViewResponse {
+    server
+        .desk
+        .note_product_view(view(model))
+        .await
+        .expect("view")
+        .into_inner()
+}
+
 async fn consent(server: &mut Server, purpose: ConsentPurpose, version: &str, granted: bool) {
     server
         .desk
@@ -74,57 +102,31 @@ async fn consent(server: &mut Server, purpose: ConsentPurpose, version: &str, gr
 
 #[tokio::test]
 async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
-
+    with_demo_desk(async |server, smtp, kind| {
         // Without consent: receipt only.
-        let first = server
-            .desk
-            .notify_purchase(purchase("CHK-A"))
-            .await
-            .expect("notice")
-            .into_inner();
-        assert!(first.lead.is_none(), "{}", db.kind);
+        let first = noticed(server, "CHK-A").await;
+        assert!(first.lead.is_none(), "{kind}");
         assert_eq!(first.receipt_message_id, "CHK-A.receipt@sales.test");
         assert_eq!(first.possessed_products.len(), 1);
         assert_eq!(first.possessed_products[0].model_number, "RL-2 Duo");
 
         // With consent: a retried notice changes nothing; a new one tells Dana.
-        consent(&mut server, ConsentPurpose::Purchases, "purchases/1", true).await;
-        let again = server
-            .desk
-            .notify_purchase(purchase("CHK-A"))
-            .await
-            .unwrap()
-            .into_inner();
+        consent(server, ConsentPurpose::Purchases, "purchases/1", true).await;
+        let again = noticed(server, "CHK-A").await;
         assert!(again.lead.is_none(), "a retry is the first answer");
-        let second = server
-            .desk
-            .notify_purchase(purchase("CHK-B"))
-            .await
-            .unwrap()
-            .into_inner();
+        let second = noticed(server, "CHK-B").await;
         let lead = second.lead.expect("told with consent");
         assert_eq!(lead.staff_id, "STF-DANA");
         assert_eq!(lead.model_number, "RL-2 Duo");
         assert_eq!(lead.reference, "CHK-B");
-        let retry = server
-            .desk
-            .notify_purchase(purchase("CHK-B"))
-            .await
-            .unwrap()
-            .into_inner();
+        let retry = noticed(server, "CHK-B").await;
         assert_eq!(retry.lead.unwrap().lead_id, lead.lead_id);
 
         let receipts = smtp.wait_for("alex@example.com", 2, WAIT).await;
         let staff = smtp
             .wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
             .await;
-        eventually("the outbox to drain", WAIT, || async {
-            pending_mail(&server.db).await == 0
-        })
-        .await;
+        outbox_drained(&server.db, WAIT).await;
         assert_eq!(
             smtp.to("alex@example.com").len(),
             2,
@@ -160,16 +162,7 @@ async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
                 mail.data
             );
         }
-        let customer = server
-            .client
-            .get_customer(GetCustomerRequest {
-                customer_id: DEMO.into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .customer
-            .unwrap();
+        let customer = server.customer(DEMO).await;
         assert_eq!(
             customer.possessed_products.len(),
             2,
@@ -188,9 +181,8 @@ async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
             Code::InvalidArgument,
             "same key, different notice"
         );
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -198,16 +190,7 @@ async fn interest_notices_follow_the_setting_ownership_and_consent() {
     for db in TestDb::all().await {
         let smtp = MailServer::start();
         let mut off = Server::start_with(&db, true, leads_config(&smtp.url)).await;
-        let view = |model: &str| NoteProductViewRequest {
-            customer_id: DEMO.into(),
-            model_number: model.into(),
-        };
-        let noted = off
-            .desk
-            .note_product_view(view("VB-11H"))
-            .await
-            .unwrap()
-            .into_inner();
+        let noted = viewed(&mut off, "VB-11H").await;
         assert!(!noted.notified);
         assert!(noted.reason.contains("off"), "{}", noted.reason);
         off.stop().await;
@@ -215,12 +198,7 @@ async fn interest_notices_follow_the_setting_ownership_and_consent() {
         let mut config = leads_config(&smtp.url);
         config.desk.interest_notices = true;
         let mut server = Server::start_with(&db, false, config).await;
-        let noted = server
-            .desk
-            .note_product_view(view("VB-11H"))
-            .await
-            .unwrap()
-            .into_inner();
+        let noted = viewed(&mut server, "VB-11H").await;
         assert!(!noted.notified, "no consent yet");
         consent(
             &mut server,
@@ -229,33 +207,14 @@ async fn interest_notices_follow_the_setting_ownership_and_consent() {
             true,
         )
         .await;
-        let noted = server
-            .desk
-            .note_product_view(view("VB-11H"))
-            .await
-            .unwrap()
-            .into_inner();
+        let noted = viewed(&mut server, "VB-11H").await;
         assert!(noted.notified, "{}", noted.reason);
         let lead = noted.lead.unwrap();
         assert_eq!(lead.staff_id, "STF-SAM", "EV chargers in 941 are Sam's");
-        let noted = server
-            .desk
-            .note_product_view(view("VB-11H"))
-            .await
-            .unwrap()
-            .into_inner();
+        let noted = viewed(&mut server, "VB-11H").await;
         assert!(!noted.notified, "one open interest lead per product");
-        server
-            .desk
-            .notify_purchase(purchase("CHK-C"))
-            .await
-            .unwrap();
-        let noted = server
-            .desk
-            .note_product_view(view("RL-2 Duo"))
-            .await
-            .unwrap()
-            .into_inner();
+        noticed(&mut server, "CHK-C").await;
+        let noted = viewed(&mut server, "RL-2 Duo").await;
         assert!(!noted.notified);
         assert!(noted.reason.contains("owns"), "{}", noted.reason);
         let err = server

@@ -7,23 +7,31 @@ mod common;
 
 use std::time::Duration;
 
-use common::smtp::MailServer;
-use common::{Server, leads_config};
-use tandem_mesh::testing::TestDb;
+use common::{Server, with_demo_desk};
 use tandem_proto::common::v1::PageRequest;
 use tandem_proto::leads::v1::{
-    AuthenticateStaffRequest, ContactStaffRequest, LeadActionRequest, LeadKind, LeadStatus,
+    AuthenticateStaffRequest, ContactStaffRequest, Lead, LeadActionRequest, LeadKind, LeadStatus,
     ListLeadsRequest, RequestedAction,
 };
-use tonic::Code;
+use tonic::{Code, Status};
 
 const DEMO: &str = "CUS-DEMO00000001";
 
+/// The lead as acknowledging it answered.
+async fn acknowledge(server: &mut Server, req: LeadActionRequest) -> Result<Lead, Status> {
+    let reply = server.staff.acknowledge_lead(req).await?;
+    Ok(reply.into_inner().lead.expect("lead"))
+}
+
+/// The lead as closing it answered.
+async fn close(server: &mut Server, req: LeadActionRequest) -> Result<Lead, Status> {
+    let reply = server.staff.close_lead(req).await?;
+    Ok(reply.into_inner().lead.expect("lead"))
+}
+
 #[tokio::test]
 async fn staff_see_acknowledge_and_close_their_leads() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, _smtp, kind| {
         for model in ["RL-1", "NX-700", "FCW-3"] {
             server
                 .desk
@@ -78,7 +86,7 @@ async fn staff_see_acknowledge_and_close_their_leads() {
             .await
             .unwrap()
             .into_inner();
-        assert_eq!(mine.leads.len(), 2, "{}", db.kind);
+        assert_eq!(mine.leads.len(), 2, "{kind}");
         assert_eq!(mine.leads[0].model_number, "NX-700", "newest first");
         let customer = mine.leads[0].customer.clone().unwrap();
         assert_eq!(
@@ -91,45 +99,16 @@ async fn staff_see_acknowledge_and_close_their_leads() {
             lead_id: lead_id.clone(),
             staff_id: staff.into(),
         };
-        let err = server
-            .staff
-            .acknowledge_lead(act("STF-SAM"))
-            .await
-            .unwrap_err();
+        let err = acknowledge(server, act("STF-SAM")).await.unwrap_err();
         assert_eq!(err.code(), Code::NotFound, "another salesperson's lead");
-        let acked = server
-            .staff
-            .acknowledge_lead(act("STF-DANA"))
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let acked = acknowledge(server, act("STF-DANA")).await.unwrap();
         assert_eq!(acked.status(), LeadStatus::Acknowledged);
         assert!(!acked.acknowledged_at.is_empty());
-        let again = server
-            .staff
-            .acknowledge_lead(act("STF-DANA"))
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let again = acknowledge(server, act("STF-DANA")).await.unwrap();
         assert_eq!(again.acknowledged_at, acked.acknowledged_at, "idempotent");
-        let closed = server
-            .staff
-            .close_lead(act("STF-DANA"))
-            .await
-            .unwrap()
-            .into_inner()
-            .lead
-            .unwrap();
+        let closed = close(server, act("STF-DANA")).await.unwrap();
         assert_eq!(closed.status(), LeadStatus::Closed);
-        let err = server
-            .staff
-            .acknowledge_lead(act("STF-DANA"))
-            .await
-            .unwrap_err();
+        let err = acknowledge(server, act("STF-DANA")).await.unwrap_err();
         assert_eq!(err.code(), Code::FailedPrecondition);
 
         let open = server
@@ -146,16 +125,13 @@ async fn staff_see_acknowledge_and_close_their_leads() {
             .unwrap()
             .into_inner();
         assert_eq!(open.leads.len(), 1);
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
-    for db in TestDb::all().await {
-        let smtp = MailServer::start();
-        let mut server = Server::start_with(&db, true, leads_config(&smtp.url)).await;
+    with_demo_desk(async |server, _smtp, kind| {
         let start = chrono::Utc::now() - chrono::Duration::seconds(1);
         for i in 0..5 {
             server
@@ -196,7 +172,7 @@ async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
         let mut unique = seen.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!((seen.len(), unique.len()), (5, 5), "{}", db.kind);
+        assert_eq!((seen.len(), unique.len()), (5, 5), "{kind}");
         let later = server
             .staff
             .list_leads(ListLeadsRequest {
@@ -217,7 +193,6 @@ async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
             .unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
         tokio::time::sleep(Duration::ZERO).await;
-        server.stop().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }

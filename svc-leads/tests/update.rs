@@ -3,40 +3,18 @@
 
 mod common;
 
-use common::{PASSWORD, Server, assert_no_secret, registration};
+use common::{PASSWORD, Server, assert_no_secret};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Address;
-use tandem_proto::leads::v1::{
-    AuthenticateRequest, Customer, GetCustomerRequest, UpdateCustomerRequest,
-};
+use tandem_proto::leads::v1::{AuthenticateRequest, UpdateCustomerRequest};
 use tonic::Code;
-
-async fn get(server: &mut Server, customer_id: &str) -> Customer {
-    server
-        .client
-        .get_customer(GetCustomerRequest {
-            customer_id: customer_id.into(),
-        })
-        .await
-        .expect("get")
-        .into_inner()
-        .customer
-        .unwrap()
-}
 
 #[tokio::test]
 async fn updates_contact_data_and_keeps_the_rest() {
     for db in TestDb::all().await {
         let mut server = Server::start(&db, false).await;
-        let before = server
-            .client
-            .register_customer(registration("kim@example.com"))
-            .await
-            .expect("register")
-            .into_inner()
-            .customer
-            .unwrap();
+        let before = server.register("kim@example.com").await;
         let id = before.customer_id.clone();
         let new_address = Address {
             line1: "1 Infinite Loop".into(),
@@ -77,7 +55,7 @@ async fn updates_contact_data_and_keeps_the_rest() {
         assert_eq!(after.date_of_birth, before.date_of_birth);
         assert_eq!(after.created_at, before.created_at);
         assert!(after.updated_at > before.updated_at, "{}", db.kind);
-        assert_eq!(get(&mut server, &id).await, after);
+        assert_eq!(server.customer(&id).await, after);
 
         // An update with nothing in it changes nothing.
         let same = server
@@ -136,17 +114,10 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
         let mut server = Server::start(&db, false).await;
         let mut ids = Vec::new();
         for email in ["first@example.com", "second@example.com"] {
-            let customer = server
-                .client
-                .register_customer(registration(email))
-                .await
-                .expect("register")
-                .into_inner()
-                .customer
-                .unwrap();
+            let customer = server.register(email).await;
             ids.push(customer.customer_id);
         }
-        let before = get(&mut server, &ids[1]).await;
+        let before = server.customer(&ids[1]).await;
 
         let clash = server
             .client
@@ -233,7 +204,7 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
             assert_eq!(err.code(), Code::InvalidArgument, "{field}");
             assert_eq!(field_violations(&err)[0].0, field);
         }
-        assert_eq!(get(&mut server, &ids[1]).await, before, "nothing changed");
+        assert_eq!(server.customer(&ids[1]).await, before, "nothing changed");
         server.stop().await;
         db.cleanup().await;
     }

@@ -1,4 +1,5 @@
-//! The settlement server's errors and their gRPC status codes.
+//! The settlement server's errors and their gRPC status codes: the only place this crate
+//! turns a failure into a `Status`.
 
 use sea_orm::DbErr;
 use tandem_mesh::status::with_reason;
@@ -7,21 +8,7 @@ use tandem_proto::settlement::v1::{
 };
 use tonic::{Code, Status};
 
-use crate::domain::{InvalidField, Unbalanced};
-
-/// Why a payment cannot be refunded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum NotRefundable {
-    /// It was declined: nothing was charged.
-    #[error("was declined; nothing was charged")]
-    Declined,
-    /// It is refunded already.
-    #[error("is already refunded")]
-    AlreadyRefunded,
-    /// It is a payout, not a card payment.
-    #[error("is a payout; payouts are not refunded")]
-    Payout,
-}
+use crate::domain::{InvalidField, NotRefundable, Unbalanced};
 
 /// What can go wrong answering a settlement call.
 #[derive(Debug, thiserror::Error)]

@@ -3,52 +3,47 @@
 //! double-entry ledger (card clearing debited, each merchant credited; every transaction
 //! sums to zero). Payments and refunds are idempotent by key, cards are checked (Luhn,
 //! expiry, CVC) and only their brand and last four digits are stored, and the card
-//! processor is a port with a built-in test processor, so the server runs alone.
+//! processor is a port with a built-in test processor, so the server runs alone. It also
+//! pays users from merchant accounts (seed 004's buy-back price and benefit) in one
+//! transaction.
 //!
-//! `grpc` maps requests, `flow` runs the payment and refund procedures, `domain` holds
-//! the card, request and bookkeeping rules (pure, unit tested), `processor` the
-//! payment-method port, `store` the sea-orm entities, queries and transactional writes,
-//! `migration` the schema.
+//! `grpc` maps requests to the use cases in `app` (pay, refund, payout, the reads; the
+//! card-processor port in `app::processor`), `domain` holds the card, request and
+//! bookkeeping rules (pure, unit tested), `store` the sea-orm entities, queries and
+//! writes, `migration` the schema.
 
+mod app;
 pub mod domain;
 mod error;
-mod flow;
 mod grpc;
 pub mod migration;
-pub mod processor;
 pub mod store;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::db::DbSetupError;
-use tandem_mesh::{CancellationToken, GrpcServer, ServerConfig};
+use tandem_mesh::{GrpcServer, Service};
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
-use tokio::net::TcpListener;
 
-pub use error::{NotRefundable, SettlementError};
-pub use grpc::{PROCESSOR_TIMEOUT, SettlementService};
+pub use app::{App, PROCESSOR_TIMEOUT, processor};
+pub use domain::NotRefundable;
+pub use error::SettlementError;
+pub use grpc::SettlementService;
 
-/// Connects to the settlement database and applies its migrations.
-pub async fn open(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    tandem_mesh::db::connect_and_migrate::<migration::Migrator>(url).await
-}
+/// The account server (seed 000's account server; seed 004's payouts).
+pub struct AccountServer;
 
-/// Opens the demo merchant accounts (idempotent).
-pub async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-    store::seed::demo_accounts(db).await?;
-    Ok(())
-}
+impl Service for AccountServer {
+    const NAME: &'static str = "settlement";
+    type Migrator = migration::Migrator;
+    type Settings = ();
 
-/// Serves the settlement service, charging through the built-in test processor, on
-/// `listener` until `shutdown` is cancelled.
-pub async fn serve(
-    listener: TcpListener,
-    db: DatabaseConnection,
-    config: ServerConfig,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    GrpcServer::new("settlement", config)
-        .add_service(SettlementServer::new(SettlementService::new(db.clone())))
-        .with_database(db)
-        .run(listener, shutdown)
-        .await
+    /// Opens the demo merchant accounts (idempotent).
+    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
+        store::seed::demo_accounts(db).await?;
+        Ok(())
+    }
+
+    /// The settlement service, charging through the built-in test processor.
+    fn build(db: DatabaseConnection, (): (), server: GrpcServer) -> anyhow::Result<GrpcServer> {
+        Ok(server.add_service(SettlementServer::new(SettlementService::new(App::new(db)))))
+    }
 }

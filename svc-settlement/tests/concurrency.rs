@@ -6,13 +6,14 @@ mod common;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use common::*;
-use svc_settlement::SettlementService;
 use svc_settlement::domain::Card;
 use svc_settlement::processor::{
     Authorization, CardProcessor, ProcessorError, Refund, TestProcessor,
 };
+use svc_settlement::{App, SettlementService};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{GrpcServer, ServerConfig};
 use tandem_proto::common::v1::Money;
@@ -63,10 +64,11 @@ impl CardProcessor for Counting {
 }
 
 async fn start_counting(db: &TestDb, processor: Arc<Counting>) -> (Running, Client) {
-    let conn = svc_settlement::open(&db.url).await.expect("open db");
-    svc_settlement::load_demo_data(&conn).await.expect("seed");
-    let service =
-        SettlementService::with_processor(conn.clone(), processor, Duration::from_secs(2));
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    let app = App::with_processor(conn.clone(), processor, Duration::from_secs(2));
+    let service = SettlementService::new(app);
     let server = Running::start(|l, s| {
         GrpcServer::new("settlement", ServerConfig::default())
             .add_service(SettlementServer::new(service))
@@ -115,7 +117,7 @@ async fn concurrent_calls_with_one_key_charge_once() {
         let mut client = client;
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 1);
-        assert_eq!(balance(&ledger, "merchant:insurance"), 80_000);
+        assert_eq!(balance(&ledger, "merchant:insurance", "USD"), 80_000);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;
@@ -136,7 +138,7 @@ async fn concurrent_pays_through_serve_settle_once() {
         let mut client = client;
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 1);
-        assert_eq!(balance(&ledger, "merchant:accessory"), 21_900);
+        assert_eq!(balance(&ledger, "merchant:accessory", "USD"), 21_900);
         server.stop().await;
         db.cleanup().await;
     }
@@ -193,7 +195,7 @@ async fn concurrent_refunds_reverse_once() {
             "{}: one payment, one reversal",
             db.kind
         );
-        assert_eq!(balance(&ledger, "merchant:insurance"), 0);
+        assert_eq!(balance(&ledger, "merchant:insurance", "USD"), 0);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;
@@ -241,7 +243,7 @@ async fn a_refund_the_processor_cannot_make_books_nothing_and_may_be_retried() {
         assert_eq!(processor.inner.refund_count(), 1);
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 2);
-        assert_eq!(balance(&ledger, "merchant:accessory"), 0);
+        assert_eq!(balance(&ledger, "merchant:accessory", "USD"), 0);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;

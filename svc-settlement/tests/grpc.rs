@@ -3,6 +3,7 @@
 mod common;
 
 use std::time::{Duration, Instant};
+use tandem_mesh::Service;
 
 use common::*;
 use tandem_mesh::status::{field_violations, reason};
@@ -34,16 +35,16 @@ async fn a_bundle_settles_in_one_balanced_transaction() {
 
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 1);
-        assert_eq!(balance(&ledger, "merchant:insurance"), 80_000);
-        assert_eq!(balance(&ledger, "merchant:accessory"), 21_900);
-        assert_eq!(balance(&ledger, "clearing:card"), -101_900);
+        assert_eq!(balance(&ledger, "merchant:insurance", "USD"), 80_000);
+        assert_eq!(balance(&ledger, "merchant:accessory", "USD"), 21_900);
+        assert_eq!(balance(&ledger, "clearing:card", "USD"), -101_900);
         assert!(
             ledger
                 .balances
                 .iter()
                 .any(|b| b.account_id == "customer:CUS-1")
         );
-        assert_eq!(balance(&ledger, "customer:CUS-1"), 0);
+        assert_eq!(balance(&ledger, "customer:CUS-1", "USD"), 0);
         assert_eq!(ledger.totals, vec![usd(0)]);
         assert_sound(&ledger);
 
@@ -56,7 +57,7 @@ async fn a_bundle_settles_in_one_balanced_transaction() {
             ("mastercard", "4444")
         );
         assert_eq!(
-            balance(&summary(&mut client).await, "merchant:insurance"),
+            balance(&summary(&mut client).await, "merchant:insurance", "USD"),
             160_000
         );
 
@@ -193,7 +194,7 @@ async fn refunds_reverse_once_and_replay() {
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 2, "payment + reversal");
         for account in ["merchant:insurance", "merchant:accessory", "clearing:card"] {
-            assert_eq!(balance(&ledger, account), 0, "{account}");
+            assert_eq!(balance(&ledger, account, "USD"), 0, "{account}");
         }
         assert_sound(&ledger);
 
@@ -368,11 +369,15 @@ async fn the_card_number_is_never_stored() {
 #[tokio::test]
 async fn demo_data_is_loaded_idempotently() {
     let db = TestDb::sqlite();
-    let conn = svc_settlement::open(&db.url).await.unwrap();
-    svc_settlement::load_demo_data(&conn).await.unwrap();
-    svc_settlement::load_demo_data(&conn).await.unwrap();
-    let again = svc_settlement::open(&db.url).await.unwrap();
-    svc_settlement::load_demo_data(&again).await.unwrap();
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    svc_settlement::AccountServer::load_demo_data(&conn)
+        .await
+        .unwrap();
+    let again = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     use sea_orm::EntityTrait;
     let mut accounts = svc_settlement::store::entity::account::Entity::find()
         .all(&again)

@@ -6,7 +6,9 @@ mod common;
 
 use common::*;
 use tandem_mesh::testing::TestDb;
-use tandem_proto::settlement::v1::{GetPayoutRequest, PayoutLine, PayoutRequest, RefundRequest};
+use tandem_proto::settlement::v1::{
+    GetPayoutRequest, Payout, PayoutLine, PayoutRequest, RefundRequest,
+};
 use tonic::Code;
 
 fn buyback(key: &str, price: i64, benefit: i64) -> PayoutRequest {
@@ -29,17 +31,22 @@ fn buyback(key: &str, price: i64, benefit: i64) -> PayoutRequest {
     }
 }
 
+/// Pays out `req` and returns the payout.
+async fn pay_out(client: &mut Client, req: PayoutRequest) -> Payout {
+    client
+        .payout(req)
+        .await
+        .expect("payout")
+        .into_inner()
+        .payout
+        .expect("payout")
+}
+
 #[tokio::test]
 async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
     for db in TestDb::all().await {
         let (server, mut client) = start(&db).await;
-        let paid = client
-            .payout(buyback("bb-1:payout", 4_500, 2_000))
-            .await
-            .unwrap()
-            .into_inner()
-            .payout
-            .unwrap();
+        let paid = pay_out(&mut client, buyback("bb-1:payout", 4_500, 2_000)).await;
         assert!(paid.payout_id.starts_with("po_"), "{}", db.kind);
         assert_eq!(paid.total, Some(usd(6_500)));
         assert_eq!(paid.payee_account, "customer:CUS-7");
@@ -47,19 +54,13 @@ async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
 
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 1, "one transaction for both parts");
-        assert_eq!(balance(&ledger, "customer:CUS-7"), 6_500);
-        assert_eq!(balance(&ledger, "merchant:buyback"), -4_500);
-        assert_eq!(balance(&ledger, "merchant:accessory"), -2_000);
+        assert_eq!(balance(&ledger, "customer:CUS-7", "USD"), 6_500);
+        assert_eq!(balance(&ledger, "merchant:buyback", "USD"), -4_500);
+        assert_eq!(balance(&ledger, "merchant:accessory", "USD"), -2_000);
         assert_sound(&ledger);
 
         // The same request again: the same payout, nothing booked twice.
-        let again = client
-            .payout(buyback("bb-1:payout", 4_500, 2_000))
-            .await
-            .unwrap()
-            .into_inner()
-            .payout
-            .unwrap();
+        let again = pay_out(&mut client, buyback("bb-1:payout", 4_500, 2_000)).await;
         assert_eq!(again, paid);
         let fetched = client
             .get_payout(GetPayoutRequest {
@@ -108,7 +109,7 @@ async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
         assert!(ids.windows(2).all(|w| w[0] == w[1]), "{ids:?}");
         let ledger = summary(&mut client).await;
         assert_eq!(ledger.transactions, 2);
-        assert_eq!(balance(&ledger, "customer:CUS-7"), 8_000);
+        assert_eq!(balance(&ledger, "customer:CUS-7", "USD"), 8_000);
         assert_sound(&ledger);
         server.stop().await;
         db.cleanup().await;

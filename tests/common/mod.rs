@@ -129,6 +129,22 @@ impl TestMesh {
         self.mesh.url(target).expect("target runs here")
     }
 
+    /// The account server's ledger, after checking that it is sound: every transaction
+    /// balances and all money sums to zero (none created or lost).
+    pub async fn ledger(&self) -> tandem_proto::settlement::v1::GetLedgerSummaryResponse {
+        use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
+        use tandem_proto::settlement::v1::settlement_client::SettlementClient;
+        let summary = SettlementClient::connect(self.url(Target::Settlement))
+            .await
+            .expect("connect to settlement")
+            .get_ledger_summary(GetLedgerSummaryRequest {})
+            .await
+            .expect("ledger summary")
+            .into_inner();
+        tandem_mesh::testing::ledger::assert_sound(&summary);
+        summary
+    }
+
     /// Settings of a gateway the test starts itself over this mesh's servers, with the
     /// mesh's client timeouts; `leads_url` is svc-leads when the test runs that itself.
     pub fn gateway_config(&self, leads_url: Option<&str>) -> tandem_gateway::GatewayConfig {
@@ -136,7 +152,12 @@ impl TestMesh {
             (Target::Leads, Some(url)) => url.to_owned(),
             _ => self.url(t),
         };
-        tandem::launch::gateway_config(&url, test_client(), Some(OPERATOR_TOKEN.to_owned()))
+        tandem::launch::gateway_config(
+            &url,
+            test_client(),
+            ServerConfig::default(),
+            Some(OPERATOR_TOKEN.to_owned()),
+        )
     }
 
     /// Stops every server (failing the test if one failed) and removes the databases.
@@ -168,6 +189,21 @@ pub async fn start_gateway(
         .await
         .expect("gateway database");
     tandem_mesh::testing::Running::start(|l, s| tandem_gateway::run(l, config, db, s)).await
+}
+
+/// Like [`start_gateway`], with test `faults` in its checkouts.
+pub async fn start_faulty_gateway(
+    config: tandem_gateway::GatewayConfig,
+    faults: tandem_gateway::checkout::Faults,
+    db_url: &str,
+) -> tandem_mesh::testing::Running {
+    let db = tandem_gateway::open(db_url)
+        .await
+        .expect("gateway database");
+    tandem_mesh::testing::Running::start(|l, s| {
+        tandem_gateway::run_with_faults(l, config, faults, db, s)
+    })
+    .await
 }
 
 /// The sales desk's settings in tests: `.eml` files in a fresh temp folder unless

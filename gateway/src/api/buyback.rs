@@ -5,26 +5,26 @@
 //! staff's desk (inspections, guarded by a Bearer token) is in `desk`.
 
 pub mod desk;
-pub mod view;
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::{self as accessory, GetBuybackDesignationRequest};
+use tandem_proto::buyback::v1 as pb;
 use tandem_proto::buyback::v1::buyback_client::BuybackClient;
 use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
-use tandem_proto::buyback::v1::{self as pb, Grade};
 use tonic::transport::Channel;
-use utoipa::IntoParams;
 
-use super::{AppState, JsonBody, PathId, call};
+use super::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
+use crate::dto::buyback::{
+    Application, ApplicationList, ApplyBody, CounterofferBody, Designation, Estimate, EstimateBody,
+    PriceQuery, PriceTable, answers_to_proto, item_to_proto,
+};
 use crate::problem::{FieldError, Problem};
-use view::*;
 
 /// Clients of the servers buy-back involves, and the staff token's digest.
 #[derive(Clone)]
@@ -49,13 +49,6 @@ pub(crate) fn fan_out(state: &AppState) -> std::time::Duration {
     state.fan_out_timeout()
 }
 
-/// Filter of the price table.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PriceQuery {
-    /// Only this category.
-    pub category: Option<String>,
-}
-
 /// The models the buy-back center buys, with a price per condition grade.
 #[utoipa::path(get, path = "/api/v1/buyback/prices", tag = "buyback", params(PriceQuery),
     responses((status = 200, body = PriceTable), (status = 400, body = Problem)))]
@@ -78,32 +71,15 @@ pub async fn prices(
     let request = pb::ListPriceTableRequest {
         category: category as i32,
     };
-    let deadline = state.call_timeout;
-    let table = call(
+    let table = grpc!(
         "buyback",
         "ListPriceTable",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .list_price_table(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        list_price_table(request)
     )
     .await?;
-    Ok(Json(PriceTable {
-        entries: table
-            .entries
-            .into_iter()
-            .map(|e| PriceRow {
-                item: item_from_proto(e.item),
-                grade: Grade::try_from(e.grade)
-                    .unwrap_or_default()
-                    .slug()
-                    .to_owned(),
-                price: e.price.unwrap_or_default().into(),
-            })
-            .collect(),
-    }))
+    Ok(Json(table.into()))
 }
 
 /// The instant estimate for a used device from the condition questionnaire.
@@ -117,25 +93,15 @@ pub async fn estimate(
         item: Some(item_to_proto(&body.item, "item")?),
         answers: Some(answers_to_proto(&body.answers)?),
     };
-    let deadline = state.call_timeout;
-    let e = call(
+    let e = grpc!(
         "buyback",
         "Estimate",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .estimate(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        estimate(request)
     )
     .await?;
-    Ok(Json(Estimate {
-        grade: Grade::try_from(e.grade)
-            .unwrap_or_default()
-            .slug()
-            .to_owned(),
-        price: e.price.unwrap_or_default().into(),
-    }))
+    Ok(Json(e.into()))
 }
 
 /// The sales center's buy-back designation for one of the customer's paid orders: the
@@ -151,16 +117,12 @@ pub async fn designation(
         order_number,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let d = call(
+    let d = grpc!(
         "accessory",
         "GetBuybackDesignation",
-        deadline,
-        state
-            .buyback
-            .sales_center
-            .clone()
-            .get_buyback_designation(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.sales_center,
+        get_buyback_designation(request)
     )
     .await?;
     Ok(Json(d.into()))
@@ -208,16 +170,12 @@ pub async fn apply(
         answers: Some(answers_to_proto(&body.answers)?),
         caller: format!("customer:{}", who.customer_id),
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "SubmitApplication",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .submit_application(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.center,
+        submit_application(request)
     )
     .await?;
     Ok((StatusCode::CREATED, Json(application(a.application)?)))
@@ -243,16 +201,12 @@ async fn applications(
     state: &AppState,
     request: pb::ListApplicationsRequest,
 ) -> Result<ApplicationList, Problem> {
-    let deadline = state.call_timeout;
-    let list = call(
+    let list = grpc!(
         "buyback",
         "ListApplications",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .list_applications(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        list_applications(request)
     )
     .await?;
     Ok(ApplicationList {
@@ -276,16 +230,12 @@ pub async fn get(
         application_id: id,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let a = call(
+    let a = grpc!(
         "buyback",
         "GetApplication",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .get_application(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        get_application(request)
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -303,16 +253,12 @@ pub async fn ship(
         application_id: id,
         customer_id: who.customer_id,
     };
-    let deadline = state.call_timeout;
-    let a = call(
+    let a = grpc!(
         "buyback",
         "ShipItem",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .ship_item(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.buyback.center,
+        ship_item(request)
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -333,16 +279,12 @@ pub async fn counteroffer(
         customer_id: who.customer_id,
         accept: body.accept,
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "RespondToCounteroffer",
-        deadline,
-        state
-            .buyback
-            .center
-            .clone()
-            .respond_to_counteroffer(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.center,
+        respond_to_counteroffer(request)
     )
     .await?;
     Ok(Json(application(a.application)?))

@@ -5,124 +5,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use tandem_proto::common::v1::Address as ProtoAddress;
 use tandem_proto::leads::v1 as leads;
-use tonic::Code;
-use utoipa::ToSchema;
 
-use super::{AppState, JsonBody, call};
+use super::{AppState, JsonBody, grpc};
 use crate::auth::{self, SignedIn};
+use crate::dto::customers::{Login, Registration, SessionView};
 use crate::problem::Problem;
-use crate::store::sessions;
-
-/// A postal address.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-pub struct Address {
-    /// Street and number.
-    pub line1: String,
-    /// Apartment, suite …
-    #[serde(default)]
-    pub line2: String,
-    /// City.
-    pub city: String,
-    /// Two-letter state code.
-    pub region: String,
-    /// 5-digit ZIP code.
-    pub postal_code: String,
-    /// "US".
-    #[serde(default)]
-    pub country: String,
-}
-
-impl From<ProtoAddress> for Address {
-    fn from(a: ProtoAddress) -> Self {
-        Self {
-            line1: a.line1,
-            line2: a.line2,
-            city: a.city,
-            region: a.region,
-            postal_code: a.postal_code,
-            country: a.country,
-        }
-    }
-}
-
-impl From<Address> for ProtoAddress {
-    fn from(a: Address) -> Self {
-        Self {
-            line1: a.line1,
-            line2: a.line2,
-            city: a.city,
-            region: a.region,
-            postal_code: a.postal_code,
-            country: a.country,
-        }
-    }
-}
-
-/// A registered customer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Customer {
-    /// ID in the customer store, e.g. "CUS-…".
-    pub customer_id: String,
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number.
-    pub phone: String,
-    /// Postal address.
-    pub address: Address,
-    /// YYYY-MM-DD.
-    pub date_of_birth: String,
-}
-
-impl From<leads::Customer> for Customer {
-    fn from(c: leads::Customer) -> Self {
-        Self {
-            customer_id: c.customer_id,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            address: c.address.unwrap_or_default().into(),
-            date_of_birth: c.date_of_birth,
-        }
-    }
-}
-
-/// The signed-in customer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionView {
-    /// Who is signed in.
-    pub customer: Customer,
-}
-
-/// A registration.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Registration {
-    /// Full name.
-    pub name: String,
-    /// E-mail address (also a login).
-    pub email: String,
-    /// Phone number.
-    pub phone: String,
-    /// Postal address.
-    pub address: Address,
-    /// YYYY-MM-DD.
-    pub date_of_birth: String,
-    /// 10–128 characters.
-    pub password: String,
-}
-
-/// A login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Login {
-    /// Customer ID or e-mail.
-    pub login: String,
-    /// Password.
-    pub password: String,
-}
+use crate::store::sessions::SessionKind;
 
 /// Register a customer and sign them in.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = Registration,
@@ -140,15 +29,12 @@ pub async fn register(
         password: body.password,
         idempotency_key: String::new(),
     };
-    let deadline = state.fan_out_timeout();
-    let customer = call(
+    let customer = grpc!(
         "leads",
         "RegisterCustomer",
-        deadline,
-        state
-            .customers
-            .clone()
-            .register_customer(tandem_mesh::client::request(request, deadline)),
+        state.fan_out_timeout(),
+        state.customers,
+        register_customer(request)
     )
     .await?
     .customer
@@ -172,34 +58,20 @@ pub async fn login(
         password: body.password,
     };
     let deadline = state.fan_out_timeout();
-    match state
+    let outcome = state
         .customers
         .clone()
         .authenticate(tandem_mesh::client::request(request, deadline))
-        .await
-    {
-        Ok(reply) => {
-            sessions::clear_failures(&state.db, &body.login)
-                .await
-                .map_err(db)?;
-            signed_in(
-                &state,
-                reply.into_inner().customer.unwrap_or_default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(status) if status.code() == Code::Unauthenticated => {
-            sessions::record_failure(&state.db, &body.login, now)
-                .await
-                .map_err(db)?;
-            Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "Wrong login or password.",
-            ))
-        }
-        Err(status) => Err(Problem::from_status("leads", &status)),
-    }
+        .await;
+    let reply = auth::login_outcome(
+        &state.db,
+        &body.login,
+        now,
+        outcome,
+        "Wrong login or password.",
+    )
+    .await?;
+    signed_in(&state, reply.customer.unwrap_or_default(), StatusCode::OK).await
 }
 
 /// The signed-in customer.
@@ -220,12 +92,7 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if let Some(id) = auth::cookie(&headers, auth::SESSION_COOKIE) {
-        sessions::delete(&state.db, &id).await.map_err(db)?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    auth::set_cookie(&mut response, &auth::cleared_session_cookie());
-    Ok(response)
+    auth::end_session(&state, &headers, SessionKind::Customer).await
 }
 
 /// The customer record from the customer store.
@@ -233,15 +100,12 @@ pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Cust
     let request = leads::GetCustomerRequest {
         customer_id: customer_id.to_owned(),
     };
-    let deadline = state.call_timeout;
-    Ok(call(
+    Ok(grpc!(
         "leads",
         "GetCustomer",
-        deadline,
-        state
-            .customers
-            .clone()
-            .get_customer(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.customers,
+        get_customer(request)
     )
     .await?
     .customer
@@ -253,18 +117,12 @@ async fn signed_in(
     customer: leads::Customer,
     status: StatusCode,
 ) -> Result<Response, Problem> {
-    let session = sessions::create(&state.db, &customer.customer_id, Utc::now())
-        .await
-        .map_err(db)?;
-    let mut response = (
-        status,
-        Json(SessionView {
-            customer: customer.into(),
-        }),
-    )
-        .into_response();
-    auth::set_cookie(&mut response, &auth::session_cookie(&session));
-    Ok(response)
+    let customer_id = customer.customer_id.clone();
+    let view = SessionView {
+        customer: customer.into(),
+    };
+    let response = (status, Json(view)).into_response();
+    auth::start_session(state, SessionKind::Customer, &customer_id, response).await
 }
 
 /// A database failure as a problem (the cause is logged).

@@ -13,6 +13,7 @@ pub mod staff;
 use std::time::Duration;
 
 use axum::extract::{FromRequestParts, Path};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
@@ -67,9 +68,9 @@ impl AppState {
     /// that is down, only for a malformed URL.
     pub fn new(config: &GatewayConfig, db: sea_orm::DatabaseConnection) -> anyhow::Result<Self> {
         let channel = |url: &str| tandem_mesh::client::channel(url, &config.client);
-        let insurance = channel(&config.insurance_url)?;
-        let accessory = channel(&config.accessory_url)?;
-        let leads = channel(&config.leads_url)?;
+        let insurance = channel(&config.peers.insurance)?;
+        let accessory = channel(&config.peers.accessory)?;
+        let leads = channel(&config.peers.leads)?;
         let notices = crate::checkout::Notices::new(
             db.clone(),
             SalesDeskClient::new(leads.clone()),
@@ -78,26 +79,21 @@ impl AppState {
         let clients = crate::checkout::Clients {
             sales: InsuranceSalesClient::new(insurance.clone()),
             orders: AccessoryOrdersClient::new(accessory.clone()),
-            settlement: SettlementClient::new(channel(&config.settlement_url)?),
+            settlement: SettlementClient::new(channel(&config.peers.settlement)?),
             notices: notices.clone(),
         };
-        let flow = crate::checkout::Flow::new(
-            db.clone(),
-            clients,
-            config.client.call_timeout,
-            config.crash_after,
-        );
+        let flow = crate::checkout::Flow::new(db.clone(), clients, config.client.call_timeout);
         Ok(Self {
             insurance: InsurancePlansClient::new(insurance),
             accessory: AccessoryCatalogClient::new(accessory.clone()),
             call_timeout: config.client.call_timeout,
             customers: CustomersClient::new(leads.clone()),
-            installers: InstallersClient::new(channel(&config.install_url)?),
+            installers: InstallersClient::new(channel(&config.peers.install)?),
             db,
             flow,
             buyback: buyback::Clients {
-                center: BuybackClient::new(channel(&config.buyback_url)?),
-                inspection: BuybackInspectionClient::new(channel(&config.buyback_url)?),
+                center: BuybackClient::new(channel(&config.peers.buyback)?),
+                inspection: BuybackInspectionClient::new(channel(&config.peers.buyback)?),
                 sales_center: SalesCenterClient::new(accessory.clone()),
                 operator_digest: config.operator_token.as_deref().map(buyback::digest),
             },
@@ -164,7 +160,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(staff::routes())
 }
 
-/// A JSON request body; a malformed one is a 400 problem, not a plain-text error.
+/// Largest request body read: 64 KiB (the largest real one, a registration update or a
+/// contact request with its 2,000-character comment, is a few KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body; a malformed one is a 400 problem, a body over [`BODY_LIMIT`] a
+/// 413 problem, not a plain-text error.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -177,6 +178,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     ) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("The request body is larger than {} KiB.", BODY_LIMIT / 1024),
+                ))
+            }
             Err(rejection) => Err(Problem::invalid_fields(vec![FieldError::new(
                 "body",
                 rejection.body_text(),
@@ -210,6 +217,22 @@ pub async fn call<T>(
     }
     Err(problem)
 }
+
+/// One gRPC call from a handler, as [`call`] makes it: `grpc!("leads", "GetStaff",
+/// deadline, state.staff_leads, get_staff(message))` sends `message` to
+/// `state.staff_leads.clone().get_staff(…)` with `deadline` and the request's trace
+/// context; the future answers the reply or a problem document.
+macro_rules! grpc {
+    ($service:literal, $rpc:literal, $deadline:expr, $client:expr, $method:ident($message:expr)) => {
+        async {
+            let deadline: std::time::Duration = $deadline;
+            let mut client = $client.clone();
+            let request = tandem_mesh::client::request($message, deadline);
+            $crate::api::call($service, $rpc, deadline, client.$method(request)).await
+        }
+    };
+}
+pub(crate) use grpc;
 
 /// A resource ID from the URL path (`{id}`).
 #[derive(Debug, Clone)]

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use axum::http::StatusCode;
 use chrono::Utc;
 use prost::Message;
 use sea_orm::DatabaseConnection;
@@ -17,9 +16,8 @@ use tandem_proto::settlement::v1::{self as settlement, PaymentStatus};
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 
-use super::State;
 use super::pricing::{apply_discount, currency, key, minor, payment_lines};
-use crate::problem::Problem;
+use super::{CheckoutError, State};
 use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
 
@@ -32,7 +30,7 @@ pub struct Clients {
     pub orders: AccessoryOrdersClient<Channel>,
     /// The account server.
     pub settlement: SettlementClient<Channel>,
-    /// Purchase notices to the sales desk (svc-leads), sent after completion.
+    /// Purchase notices to the sales desk (svc-leads), queued with the completion.
     pub notices: super::Notices,
 }
 
@@ -57,27 +55,37 @@ pub struct Flow {
     pub(super) clients: Clients,
     /// Deadline of one call.
     call_timeout: Duration,
-    /// Test fault: stop right after this state is reached, as a crash would.
-    crash_after: Option<State>,
+    /// Test faults (feature `fault-injection`; production builds have none).
+    #[cfg(feature = "fault-injection")]
+    faults: super::Faults,
 }
 
-/// A step's result: the checkout, or the problem to answer with.
-pub(super) type Step<T> = Result<T, Problem>;
+/// A step's result: the checkout, or what went wrong.
+pub(super) type Step<T> = Result<T, CheckoutError>;
 
 impl Flow {
     /// A flow over `db` calling `clients`.
-    pub fn new(
-        db: DatabaseConnection,
-        clients: Clients,
-        call_timeout: Duration,
-        crash_after: Option<State>,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, clients: Clients, call_timeout: Duration) -> Self {
         Self {
             db,
             clients,
             call_timeout,
-            crash_after,
+            #[cfg(feature = "fault-injection")]
+            faults: super::Faults::default(),
         }
+    }
+
+    /// The same flow with test `faults`.
+    #[cfg(feature = "fault-injection")]
+    pub fn with_faults(self, faults: super::Faults) -> Self {
+        Self { faults, ..self }
+    }
+
+    /// The checkout `id` if it is `customer_id`'s.
+    pub async fn find(&self, customer_id: &str, id: &str) -> Step<Row> {
+        checkouts::find_for(&self.db, id, customer_id)
+            .await?
+            .ok_or_else(|| CheckoutError::NotFound(id.to_owned()))
     }
 
     /// Quotes the plan and reserves the device (at once: they are independent), then asks
@@ -85,9 +93,7 @@ impl Flow {
     /// what was done. The log is written when the checkout starts and once it is priced:
     /// a crash in between is undone by recovery through the steps' idempotency keys.
     pub async fn create(&self, new: NewCheckout) -> Step<Row> {
-        let mut row = checkouts::insert(&self.db, new_row(&new))
-            .await
-            .map_err(db_problem)?;
+        let mut row = checkouts::insert(&self.db, new_row(&new)).await?;
 
         let quote = insurance::CreateQuoteRequest {
             idempotency_key: key(&row, "quote"),
@@ -135,8 +141,8 @@ impl Flow {
             row.device_due_minor = row.device_price_minor;
         }
         match (quote, order) {
-            (Err(status), _) => return Err(self.abandon(row, "insurance", &status).await),
-            (_, Err(status)) => return Err(self.abandon(row, "accessory", &status).await),
+            (Err(status), _) => return Err(self.abandon(row, "insurance", status).await),
+            (_, Err(status)) => return Err(self.abandon(row, "accessory", status).await),
             _ => {}
         }
         self.checkpoint(State::Creating, &row)?;
@@ -161,7 +167,7 @@ impl Flow {
             Err(status) if status.code() == Code::FailedPrecondition => {
                 tracing::info!(checkout = %row.checkout_id, reason = status.message(), "no bundle discount");
             }
-            Err(status) => return Err(self.abandon(row, "insurance", &status).await),
+            Err(status) => return Err(self.abandon(row, "insurance", status).await),
         }
         row.state = State::Priced.as_str().into();
         self.save(row).await
@@ -173,7 +179,7 @@ impl Flow {
         match state(&row) {
             State::Priced => {}
             State::Completed => return Ok(row),
-            other => return Err(conflict(format!("this checkout is {}", other.as_str()))),
+            other => return Err(CheckoutError::NotPayable(other)),
         }
         row.state = State::Paying.as_str().into();
         row.failure = None;
@@ -193,9 +199,9 @@ impl Flow {
             Ok(r) => {
                 let payment = r.payment.unwrap_or_default();
                 if payment.status() == PaymentStatus::Declined {
-                    let reason = super::recovery::declined(&payment);
-                    self.compensate(row, &reason).await;
-                    return Err(Problem::new(StatusCode::PAYMENT_REQUIRED, reason));
+                    let declined = CheckoutError::Declined(payment.decline_reason);
+                    self.compensate(row, &declined.to_string()).await;
+                    return Err(declined);
                 }
                 // The log still says "paying": a crash from here on is resumed from the
                 // account server's record of the payment (FindPayment), so finishing
@@ -209,13 +215,13 @@ impl Flow {
                 row.state = State::Priced.as_str().into();
                 row.failure = Some(status.message().to_owned());
                 self.save(row).await?;
-                Err(Problem::from_status("settlement", &status))
+                Err(CheckoutError::peer("settlement", status))
             }
             // Outcome unknown: recovery asks the account server later.
             Err(status) => {
                 row.failure = Some("payment outcome pending".into());
                 self.save(row).await?;
-                Err(Problem::from_status("settlement", &status))
+                Err(CheckoutError::peer("settlement", status))
             }
         }
     }
@@ -241,11 +247,11 @@ impl Flow {
             self.grpc(sales.contract_policy(self.req(contract))),
         );
         if let Err(status) = confirmed {
-            return Err(self.after_payment_failure(row, "accessory", &status).await);
+            return Err(self.after_payment_failure(row, "accessory", status).await);
         }
         let quote = match contracted {
             Ok(r) => r.quote.unwrap_or_default(),
-            Err(status) => return Err(self.after_payment_failure(row, "insurance", &status).await),
+            Err(status) => return Err(self.after_payment_failure(row, "insurance", status).await),
         };
         let policy = quote.policy.unwrap_or_default();
         row.policy_number = Some(policy.policy_number);
@@ -253,10 +259,9 @@ impl Flow {
         row.policy_end = Some(policy.end_date);
         row.state = State::Completed.as_str().into();
         row.failure = None;
-        let row = checkouts::complete(&self.db, row, Utc::now())
-            .await
-            .map_err(db_problem)?;
-        self.clients.notices.completed(&row);
+        let notice = super::Notices::message(&row);
+        let row = checkouts::complete(&self.db, row, notice, Utc::now()).await?;
+        self.clients.notices.queued();
         Ok(row)
     }
 
@@ -267,10 +272,7 @@ impl Flow {
                 Ok(self.compensate(row, "cancelled by the customer").await)
             }
             State::Cancelled => Ok(row),
-            other => Err(conflict(format!(
-                "a {} checkout cannot be cancelled",
-                other.as_str()
-            ))),
+            other => Err(CheckoutError::NotCancellable(other)),
         }
     }
 
@@ -278,12 +280,10 @@ impl Flow {
     /// which passes on the customer details it holds (claim 15).
     pub async fn arrange(&self, mut row: Row, slot_id: &str) -> Step<Row> {
         if state(&row) != State::Completed {
-            return Err(conflict(
-                "pay for the checkout before booking an installer".into(),
-            ));
+            return Err(CheckoutError::NotPaid);
         }
         if !row.needs_installation {
-            return Err(conflict("this device needs no installer".into()));
+            return Err(CheckoutError::NoInstallation);
         }
         let arrange = accessory::ArrangeInstallationRequest {
             idempotency_key: key(&row, &format!("install:{slot_id}")),
@@ -299,7 +299,7 @@ impl Flow {
                     .arrange_installation(self.req(arrange)),
             )
             .await
-            .map_err(|s| Problem::from_status("accessory", &s))?;
+            .map_err(|s| CheckoutError::peer("accessory", s))?;
         row.booking_id = Some(booked.booking_id);
         row.installer_name = Some(booked.installer_name);
         row.install_starts_at = Some(booked.starts_at);
@@ -308,20 +308,22 @@ impl Flow {
 
     /// Writes the row to the checkout log.
     pub(super) async fn save(&self, row: Row) -> Step<Row> {
-        checkouts::save(&self.db, row, Utc::now())
-            .await
-            .map_err(db_problem)
+        Ok(checkouts::save(&self.db, row, Utc::now()).await?)
     }
 
     /// Test fault: stops the checkout here when it has just reached `reached`.
+    #[cfg(feature = "fault-injection")]
     fn checkpoint(&self, reached: State, row: &Row) -> Step<()> {
-        if self.crash_after == Some(reached) {
+        if self.faults.crash_after == Some(reached) {
             tracing::warn!(checkout = %row.checkout_id, state = reached.as_str(), "test fault: stopping here");
-            return Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the gateway stopped (test fault)",
-            ));
+            return Err(CheckoutError::Stopped);
         }
+        Ok(())
+    }
+
+    /// Production builds have no test faults.
+    #[cfg(not(feature = "fault-injection"))]
+    fn checkpoint(&self, _reached: State, _row: &Row) -> Step<()> {
         Ok(())
     }
 
@@ -343,7 +345,7 @@ impl Flow {
 }
 
 /// The log row of a checkout that is starting.
-fn new_row(new: &NewCheckout) -> Row {
+pub(super) fn new_row(new: &NewCheckout) -> Row {
     let now = Utc::now();
     Row {
         checkout_id: format!("CHK-{}", uuid::Uuid::new_v4().simple()),
@@ -383,15 +385,4 @@ fn new_row(new: &NewCheckout) -> Row {
 /// The state of a row (a corrupt value reads as cancelled, which nothing acts on).
 pub fn state(row: &Row) -> State {
     State::parse(&row.state).unwrap_or(State::Cancelled)
-}
-
-/// 409 with `detail`.
-pub(super) fn conflict(detail: String) -> Problem {
-    Problem::new(StatusCode::CONFLICT, detail)
-}
-
-/// A checkout-log write that failed: logged, answered as 500.
-fn db_problem(err: sea_orm::DbErr) -> Problem {
-    tracing::error!(%err, "checkout log write failed");
-    Problem::internal()
 }

@@ -8,12 +8,17 @@
 //! payment, either every step completes or the money is refunded (or, when the card
 //! processor refuses the refund, the checkout says so for staff to act on).
 
+mod error;
+#[cfg(feature = "fault-injection")]
+mod faults;
 mod flow;
 pub mod notify;
 mod pricing;
 mod recovery;
-pub mod view;
 
+pub use error::{CheckoutError, MoneyBack};
+#[cfg(feature = "fault-injection")]
+pub use faults::Faults;
 pub use flow::{Clients, Flow, NewCheckout};
 pub use notify::Notices;
 

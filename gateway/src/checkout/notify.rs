@@ -1,41 +1,46 @@
 //! Purchase notices (seed 001, S405–S409): every completed checkout is reported to the
 //! sales desk (svc-leads), which fills the customer's possessed products, e-mails the
-//! receipt and — with the customer's consent — tells the salesperson. The notice is
-//! recorded as pending in the same transaction that records the checkout completed, and
-//! sent after the checkout's answer (never on its path); the recovery loop retries
-//! pending notices. svc-leads is idempotent on the
-//! checkout ID, so a retry never sends anything twice.
+//! receipt and — with the customer's consent — tells the salesperson. The notice is an
+//! outbox message (topic [`TOPIC`], ID = the checkout ID) queued in the same transaction
+//! that records the checkout completed, and delivered by an outbox dispatcher after the
+//! checkout's answer (never on its path): at once (the completion wakes it), and again
+//! with backoff while svc-leads is away. svc-leads is idempotent on the checkout ID, so a
+//! redelivery never sends anything twice; a refusal for good (INVALID_ARGUMENT,
+//! NOT_FOUND, …) goes to the dead letters.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use sea_orm::DatabaseConnection;
+use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage};
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
 use tandem_proto::leads::v1::{NotifyPurchaseRequest, PurchaseLine};
-use tonic::Code;
+use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
-use crate::store::notices::{self, FAILED, PENDING, SENT};
 
-/// Notices handled per recovery round.
-const BATCH: u64 = 50;
+/// The outbox topic of purchase notices.
+pub const TOPIC: &str = "purchase-notice";
 
 /// Reports completed checkouts to the sales desk.
 #[derive(Clone)]
 pub struct Notices {
-    /// The gateway database (checkout log and notices).
+    /// The gateway database (checkout log and outbox).
     db: DatabaseConnection,
     /// The sales desk.
     desk: SalesDeskClient<Channel>,
     /// Deadline of one call.
     call_timeout: Duration,
+    /// Wakes the dispatcher when a notice is queued.
+    wake: Arc<Notify>,
 }
 
 impl Notices {
-    /// Notices over `db`, sent to `desk`.
+    /// Notices in `db`'s outbox, delivered to `desk`.
     pub fn new(
         db: DatabaseConnection,
         desk: SalesDeskClient<Channel>,
@@ -45,77 +50,42 @@ impl Notices {
             db,
             desk,
             call_timeout,
+            wake: Arc::new(Notify::new()),
         }
     }
 
-    /// A checkout completed (its notice was recorded as pending with it): send the notice
-    /// in the background.
-    pub fn completed(&self, row: &Row) {
-        let this = self.clone();
-        let row = row.clone();
-        tokio::spawn(async move { this.deliver(&row).await });
+    /// The outbox message reporting that checkout `row` completed (to queue with it).
+    pub fn message(row: &Row) -> NewMessage {
+        NewMessage::new(TOPIC, row.checkout_id.clone(), "")
     }
 
-    /// Sends pending notices last tried before `stale_after` ago; returns how many were
-    /// delivered.
-    pub async fn retry(&self, stale_after: Duration) -> usize {
-        let now = Utc::now();
-        let before = now - chrono::Duration::from_std(stale_after).unwrap_or_default();
-        let due = notices::pending(&self.db, before, BATCH)
+    /// A checkout completed and its notice is queued: the dispatcher sends it now.
+    pub fn queued(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The dispatcher that delivers queued notices, paced by `config`.
+    pub fn dispatcher(&self, config: DispatcherConfig) -> Dispatcher {
+        let deliver: Arc<dyn Deliver> = Arc::new(self.clone());
+        Dispatcher::new(self.db.clone(), TOPIC, deliver, config, self.wake.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl Deliver for Notices {
+    /// Sends the notice of the checkout the message names, as the checkout log has it.
+    async fn deliver(&self, message: &Message) -> Result<(), Failure> {
+        let row = checkouts::by_id(&self.db, &message.id)
             .await
-            .unwrap_or_default();
-        let mut delivered = 0;
-        for notice in due {
-            match checkouts::by_id(&self.db, &notice.checkout_id).await {
-                Ok(Some(row)) => delivered += usize::from(self.deliver(&row).await),
-                Ok(None) => {
-                    notices::finish_attempt(
-                        &self.db,
-                        &notice.checkout_id,
-                        FAILED,
-                        Some("no such checkout"),
-                        now,
-                    )
-                    .await
-                    .ok();
-                }
-                Err(err) => tracing::warn!(%err, "cannot read the checkout log"),
-            }
-        }
-        delivered
-    }
-
-    /// Sends one notice and records the outcome; true when svc-leads accepted it.
-    async fn deliver(&self, row: &Row) -> bool {
-        let request = tandem_mesh::client::request(notice(row), self.call_timeout);
+            .map_err(|err| Failure::retry(format!("the checkout log is unavailable: {err}")))?
+            .ok_or_else(|| Failure::permanent("no such checkout"))?;
+        let request = tandem_mesh::client::request(notice(&row), self.call_timeout);
         let backstop = self.call_timeout + Duration::from_millis(250);
-        let outcome = tokio::time::timeout(backstop, self.desk.clone().notify_purchase(request))
-            .await
-            .unwrap_or_else(|_| Err(tonic::Status::deadline_exceeded("no answer")));
-        let (state, error) = match &outcome {
-            Ok(_) => (SENT, None),
-            // Refused for good: retrying cannot help (logged for an operator).
-            Err(s) if matches!(s.code(), Code::InvalidArgument | Code::NotFound) => {
-                tracing::error!(checkout = %row.checkout_id, code = ?s.code(), message = s.message(), "purchase notice refused");
-                (FAILED, Some(s.message().to_owned()))
-            }
-            Err(s) => {
-                tracing::warn!(checkout = %row.checkout_id, code = ?s.code(), "purchase notice not delivered; will retry");
-                (PENDING, Some(s.message().to_owned()))
-            }
-        };
-        if let Err(err) = notices::finish_attempt(
-            &self.db,
-            &row.checkout_id,
-            state,
-            error.as_deref(),
-            Utc::now(),
-        )
-        .await
-        {
-            tracing::warn!(checkout = %row.checkout_id, %err, "cannot record the notice outcome");
+        match tokio::time::timeout(backstop, self.desk.clone().notify_purchase(request)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(status)) => Err(Failure::from_status(&status)),
+            Err(_) => Err(Failure::retry("DeadlineExceeded: no answer")),
         }
-        outcome.is_ok()
     }
 }
 

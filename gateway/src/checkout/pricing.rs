@@ -67,8 +67,12 @@ pub(super) fn currency(m: &Option<Money>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use tandem_proto::insurance::v1::{DiscountLine, RatingConditions};
+    use tandem_proto::leads::v1::Customer;
+
     use super::*;
-    use tandem_proto::insurance::v1::DiscountLine;
+    use crate::checkout::NewCheckout;
+    use crate::checkout::flow::new_row;
 
     fn usd(minor_units: i64) -> Option<Money> {
         Some(Money {
@@ -78,40 +82,21 @@ mod tests {
     }
 
     fn priced(premium: i64, device: i64) -> Row {
-        let now = chrono::Utc::now();
-        Row {
-            checkout_id: "CHK-1".into(),
-            customer_id: "CUS-1".into(),
-            state: "creating".into(),
+        let mut row = new_row(&NewCheckout {
+            customer: Customer {
+                customer_id: "CUS-1".into(),
+                ..Default::default()
+            },
             plan_id: "P".into(),
-            plan_name: String::new(),
-            conditions: String::new(),
             product_id: "D".into(),
-            product_name: String::new(),
-            category: String::new(),
-            needs_installation: false,
-            quote_id: Some("QUO-1".into()),
-            order_number: Some("TA-1".into()),
-            reserved_until: None,
-            currency: "USD".into(),
-            premium_minor: premium,
-            device_price_minor: device,
-            discount_description: None,
-            discount_target: None,
-            discount_minor: 0,
-            premium_due_minor: premium,
-            device_due_minor: device,
-            payment_id: None,
-            policy_number: None,
-            policy_start: None,
-            policy_end: None,
-            booking_id: None,
-            installer_name: None,
-            install_starts_at: None,
-            failure: None,
-            created_at: now,
-            updated_at: now,
-        }
+            conditions: RatingConditions::default(),
+        });
+        row.checkout_id = "CHK-1".into();
+        row.quote_id = Some("QUO-1".into());
+        row.order_number = Some("TA-1".into());
+        (row.premium_minor, row.premium_due_minor) = (premium, premium);
+        (row.device_price_minor, row.device_due_minor) = (device, device);
+        row
     }
 
     fn quote(target: DiscountTarget, amount: i64, premium_due: i64) -> insurance::Quote {

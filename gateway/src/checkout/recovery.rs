@@ -9,10 +9,10 @@ use tandem_proto::insurance::v1 as insurance;
 use tandem_proto::settlement::v1::{self as settlement, PaymentStatus, REASON_ALREADY_REFUNDED};
 use tonic::{Code, Status};
 
-use super::State;
-use super::flow::{Flow, conflict, state};
+use super::error::{MoneyBack, refusal};
+use super::flow::{Flow, state};
 use super::pricing::key;
-use crate::problem::Problem;
+use super::{CheckoutError, State};
 use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
 
@@ -76,7 +76,8 @@ impl Flow {
             Ok(r) => {
                 let payment = r.payment.unwrap_or_default();
                 if payment.status() == PaymentStatus::Declined {
-                    return terminal(&self.compensate(row, &declined(&payment)).await);
+                    let declined = CheckoutError::Declined(payment.decline_reason);
+                    return terminal(&self.compensate(row, &declined.to_string()).await);
                 }
                 row.payment_id = Some(payment.payment_id);
                 row.state = State::Paid.as_str().into();
@@ -99,33 +100,32 @@ impl Flow {
     pub(super) async fn after_payment_failure(
         &self,
         mut row: Row,
-        service: &str,
-        status: &Status,
-    ) -> Problem {
+        service: &'static str,
+        status: Status,
+    ) -> CheckoutError {
         if matches!(
             status.code(),
             Code::FailedPrecondition | Code::NotFound | Code::InvalidArgument
         ) {
-            let reason = format!(
-                "{service} refused the purchase after payment ({})",
-                status.message()
-            );
-            let row = self.refund(row, &reason).await;
+            let message = status.message().to_owned();
+            let row = self.refund(row, &refusal(service, &message)).await;
             let money = match state(&row) {
-                State::Refunded => "the payment was refunded",
-                State::RefundFailed => {
-                    "the card processor refused the refund, so our staff will return the money"
-                }
-                _ => "the payment is being refunded",
+                State::Refunded => MoneyBack::Refunded,
+                State::RefundFailed => MoneyBack::LeftToStaff,
+                _ => MoneyBack::Refunding,
             };
-            return conflict(format!("{reason}; {money}"));
+            return CheckoutError::RefusedAfterPayment {
+                service,
+                message,
+                money,
+            };
         }
         // Transient: record that it is paid; recovery completes it.
         row.state = State::Paid.as_str().into();
-        if let Err(problem) = self.save(row).await {
-            return problem;
+        if let Err(err) = self.save(row).await {
+            return err;
         }
-        Problem::from_status(service, status)
+        CheckoutError::peer(service, status)
     }
 
     /// Refunds the payment in full, then releases the order and the quote.
@@ -211,20 +211,17 @@ impl Flow {
         row
     }
 
-    /// A failure while creating: undo what was done and turn the status into a problem.
-    pub(super) async fn abandon(&self, row: Row, service: &str, status: &Status) -> Problem {
-        let problem = Problem::from_status(service, status);
-        self.compensate(row, &problem.detail).await;
-        problem
+    /// A server's failure while creating: undo what was done, recording why.
+    pub(super) async fn abandon(
+        &self,
+        row: Row,
+        service: &'static str,
+        status: Status,
+    ) -> CheckoutError {
+        let err = CheckoutError::peer(service, status);
+        self.compensate(row, &err.to_string()).await;
+        err
     }
-}
-
-/// Why a declined payment ended the checkout.
-pub(super) fn declined(payment: &settlement::Payment) -> String {
-    format!(
-        "card declined: {}; nothing was charged",
-        payment.decline_reason
-    )
 }
 
 /// Whether the checkout is over (nothing left for recovery to do).

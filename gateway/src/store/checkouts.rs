@@ -6,6 +6,8 @@ use sea_orm::{
     QueryFilter,
 };
 
+use tandem_mesh::outbox::NewMessage;
+
 use super::entity::checkout;
 
 /// Stores a new checkout.
@@ -26,17 +28,18 @@ pub async fn save(
     row.into_active_model().reset_all().update(db).await
 }
 
-/// Writes the completed `row` and its pending purchase notice in one transaction, so no
-/// completed checkout is ever without its notice.
+/// Writes the completed `row` and queues `notice` (the outbox message reporting it) in
+/// one transaction, so no completed checkout is ever without its notice.
 pub async fn complete(
     db: &DatabaseConnection,
     mut row: checkout::Model,
+    notice: NewMessage,
     now: DateTime<Utc>,
 ) -> Result<checkout::Model, DbErr> {
     row.updated_at = now;
     let txn = tandem_mesh::db::begin_write(db).await?;
     let row = row.into_active_model().reset_all().update(&txn).await?;
-    super::notices::record(&txn, &row.checkout_id, now).await?;
+    tandem_mesh::outbox::enqueue(&txn, notice, now).await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -3,7 +3,8 @@
 // Entity fields mirror their columns; the migration is their documentation.
 #![allow(missing_docs)]
 
-/// A browser session (`session` table); the cookie holds the ID, the table its SHA-256.
+/// A browser session, a customer's or a salesperson's (`session` table); the cookie
+/// holds the ID, the table its SHA-256.
 pub mod session {
     use sea_orm::entity::prelude::*;
 
@@ -13,7 +14,10 @@ pub mod session {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id_hash: String,
-        pub customer_id: String,
+        /// customer or staff (`store::sessions::SessionKind`).
+        pub kind: String,
+        /// The customer ID or staff ID.
+        pub subject: String,
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
     }
@@ -88,55 +92,6 @@ pub mod checkout {
         pub failure: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
-    }
-
-    /// No relations.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// The purchase notice of a completed checkout to the sales desk (`purchase_notice`
-/// table): pending until svc-leads accepted it.
-pub mod purchase_notice {
-    use sea_orm::entity::prelude::*;
-
-    /// One notice.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "purchase_notice")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub checkout_id: String,
-        /// pending, sent or failed.
-        pub state: String,
-        pub attempts: i32,
-        pub last_error: Option<String>,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-    }
-
-    /// No relations.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// A sales staff session of the staff page (`staff_session` table); like `session`, the
-/// cookie holds the ID and the table its SHA-256.
-pub mod staff_session {
-    use sea_orm::entity::prelude::*;
-
-    /// One staff session row.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "staff_session")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub id_hash: String,
-        pub staff_id: String,
-        pub created_at: DateTimeUtc,
-        pub expires_at: DateTimeUtc,
     }
 
     /// No relations.

@@ -1,13 +1,11 @@
-//! The gateway's own database: browser sessions, failed-login records for throttling, and
-//! the durable checkout log that lets a restarted gateway finish or compensate what was in
-//! flight; the purchase notices owed to the sales desk and the sales staff's sessions.
+//! The gateway's own database: browser sessions (customers' and staff's), failed-login
+//! records for throttling, the durable checkout log that lets a restarted gateway finish
+//! or compensate what was in flight, and the outbox of purchase notices owed to the sales desk.
 
 pub mod checkouts;
 pub mod entity;
-mod leads_migration;
+pub mod logins;
 mod migration;
-pub mod notices;
 pub mod sessions;
-pub mod staff_sessions;
 
 pub use migration::Migrator;

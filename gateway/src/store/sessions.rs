@@ -1,31 +1,48 @@
-//! Sessions and failed-login records.
+//! Browser sessions, customers' and sales staff's alike: a session is of a kind and for a
+//! subject (the customer or the staff member). The cookie holds an opaque random ID; the
+//! table keeps only its SHA-256. A session is only ever looked up as the kind it was
+//! made for, so a customer session can never act as staff or the other way round.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-use super::entity::{login_failure, session};
+use super::entity::session;
 
 /// How long a session lasts.
 pub const SESSION_TTL: Duration = Duration::hours(8);
-/// Failed logins for one login within [`FAILURE_WINDOW`] before further tries are refused.
-pub const MAX_FAILURES: u64 = 5;
-/// The window failed logins are counted in.
-pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 
-/// Starts a session for `customer_id`; returns the opaque ID for the cookie.
+/// Whose session it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A customer's (the subject is their customer ID).
+    Customer,
+    /// A salesperson's on the staff page (the subject is their staff ID).
+    Staff,
+}
+
+impl SessionKind {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// Starts a `kind` session for `subject`; returns the opaque ID for the cookie.
 pub async fn create(
     db: &DatabaseConnection,
-    customer_id: &str,
+    kind: SessionKind,
+    subject: &str,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
     let id = new_id();
     session::Entity::insert(session::ActiveModel {
         id_hash: Set(hash(&id)),
-        customer_id: Set(customer_id.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
+        subject: Set(subject.to_owned()),
         created_at: Set(now),
         expires_at: Set(now + SESSION_TTL),
     })
@@ -34,75 +51,32 @@ pub async fn create(
     Ok(id)
 }
 
-/// The customer of a live session.
-pub async fn customer_of(
+/// The subject of live `kind` session `id`.
+pub async fn subject_of(
     db: &DatabaseConnection,
+    kind: SessionKind,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, DbErr> {
     Ok(session::Entity::find_by_id(hash(id))
         .one(db)
         .await?
-        .filter(|s| s.expires_at > now)
-        .map(|s| s.customer_id))
+        .filter(|s| s.kind == kind.as_str() && s.expires_at > now)
+        .map(|s| s.subject))
 }
 
-/// Ends a session.
-pub async fn delete(db: &DatabaseConnection, id: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(hash(id)).exec(db).await?;
-    Ok(())
-}
-
-/// When `login` may try again, if it is throttled now.
-pub async fn throttled_until(
-    db: &DatabaseConnection,
-    login: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let recent = login_failure::Entity::find()
-        .filter(login_failure::Column::LoginKey.eq(login_key(login)))
-        .filter(login_failure::Column::FailedAt.gt(now - FAILURE_WINDOW));
-    if recent.clone().count(db).await? < MAX_FAILURES {
-        return Ok(None);
-    }
-    let oldest = recent
-        .order_by_asc(login_failure::Column::FailedAt)
-        .one(db)
-        .await?;
-    Ok(oldest.map(|f| f.failed_at + FAILURE_WINDOW))
-}
-
-/// Records a failed login.
-pub async fn record_failure(
-    db: &DatabaseConnection,
-    login: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    login_failure::Entity::insert(login_failure::ActiveModel {
-        login_key: Set(login_key(login)),
-        failed_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
-/// Forgets failed logins after a success.
-pub async fn clear_failures(db: &DatabaseConnection, login: &str) -> Result<(), DbErr> {
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::LoginKey.eq(login_key(login)))
+/// Ends `kind` session `id`.
+pub async fn delete(db: &DatabaseConnection, kind: SessionKind, id: &str) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::IdHash.eq(hash(id)))
+        .filter(session::Column::Kind.eq(kind.as_str()))
         .exec(db)
         .await?;
     Ok(())
 }
 
-fn login_key(login: &str) -> String {
-    login.trim().to_lowercase()
-}
-
 /// A new opaque session ID: 256 random bits as hex.
-pub(crate) fn new_id() -> String {
+fn new_id() -> String {
     format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -111,6 +85,6 @@ pub(crate) fn new_id() -> String {
 }
 
 /// What the table keeps of a session ID: its SHA-256, in hex.
-pub(crate) fn hash(id: &str) -> String {
+fn hash(id: &str) -> String {
     tandem_mesh::hex::encode(&Sha256::digest(id.as_bytes()))
 }

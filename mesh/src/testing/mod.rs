@@ -182,6 +182,19 @@ impl Running {
     }
 }
 
+/// `db` closed and connected again to `url`: a fresh pool, as a process that starts after
+/// a schema change has. PostgreSQL refuses to run a statement a connection prepared
+/// before a column it reads changed type ("cached plan must not change result type").
+///
+/// # Panics
+/// When the database cannot be reached.
+pub async fn reconnect(db: sea_orm::DatabaseConnection, url: &str) -> sea_orm::DatabaseConnection {
+    db.close().await.ok();
+    crate::db::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("reconnect: {e}"))
+}
+
 /// A connected channel to a server under test at `url`.
 ///
 /// # Panics

@@ -6,6 +6,8 @@
 
 use tandem_proto::accessory::v1::DeviceCategory;
 
+use super::{BUYBACK_APPLY_PATH, BUYBACK_CENTER_ID, BUYBACK_CENTER_NAME, Device, InvalidField};
+
 /// One row of the benefit table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BenefitRule {
@@ -38,6 +40,51 @@ pub struct UsedItem {
     pub maker: String,
     /// Its model.
     pub model: String,
+}
+
+/// Longest accepted maker or model of a used item.
+const MAX_USED_TEXT: usize = 80;
+
+impl UsedItem {
+    /// A used item as described by a user or the buy-back center: a category, and maker
+    /// and model of at most 80 characters.
+    pub fn parse(item: &tandem_proto::accessory::v1::UsedItem) -> Result<Self, InvalidField> {
+        let category = DeviceCategory::try_from(item.category)
+            .ok()
+            .filter(|c| *c != DeviceCategory::Unspecified)
+            .ok_or_else(|| InvalidField::new("used_item.category", "required"))?;
+        for (field, value) in [
+            ("used_item.maker", &item.maker),
+            ("used_item.model", &item.model),
+        ] {
+            if value.trim().chars().count() > MAX_USED_TEXT {
+                return Err(InvalidField::new(
+                    field,
+                    format!("at most {MAX_USED_TEXT} characters"),
+                ));
+            }
+        }
+        Ok(Self {
+            category,
+            maker: item.maker.trim().to_owned(),
+            model: item.model.trim().to_owned(),
+        })
+    }
+}
+
+/// The designation of the buy-back center for targeted goods (seed 004, claim 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Designation {
+    /// The designated center.
+    pub center_id: &'static str,
+    /// Its name.
+    pub center_name: &'static str,
+    /// Where on the storefront to apply.
+    pub apply_path: &'static str,
+    /// How to apply, naming the order number.
+    pub how_to_apply: String,
+    /// The benefit particulars for the goods, most specific first.
+    pub benefits: Vec<BenefitRule>,
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -96,6 +143,26 @@ impl BenefitTable {
                 .then(a.rule_id.cmp(&b.rule_id))
         });
         rules
+    }
+
+    /// The designation of the buy-back center for `device` bought with order
+    /// `order_number`, with the particulars that apply to it; `None` when no rule covers
+    /// it (not targeted).
+    pub fn designation(&self, device: &Device, order_number: &str) -> Option<Designation> {
+        if !self.targeted(&device.maker, &device.model) {
+            return None;
+        }
+        Some(Designation {
+            center_id: BUYBACK_CENTER_ID,
+            center_name: BUYBACK_CENTER_NAME,
+            apply_path: BUYBACK_APPLY_PATH,
+            how_to_apply: super::how_to_apply(order_number),
+            benefits: self
+                .particulars(&device.maker, &device.model)
+                .into_iter()
+                .cloned()
+                .collect(),
+        })
     }
 
     /// The benefit for goods of `maker` / `model` when `used` is sold back: the most

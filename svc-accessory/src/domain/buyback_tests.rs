@@ -1,7 +1,7 @@
 //! Unit tests of the sales center's buy-back rules: normalised matching, the benefit
 //! table and the throttle message.
 
-use tandem_proto::accessory::v1::DeviceCategory as C;
+use tandem_proto::accessory::v1::DeviceCategory;
 
 use super::benefit::{BenefitRule, BenefitTable, UsedItem};
 use super::matching::*;
@@ -141,7 +141,7 @@ fn rule(
     id: &str,
     maker: &str,
     model: &str,
-    cat: C,
+    cat: DeviceCategory,
     used_maker: &str,
     used_model: &str,
     amount: i64,
@@ -159,7 +159,7 @@ fn rule(
     }
 }
 
-fn item(cat: C, maker: &str, model: &str) -> UsedItem {
+fn item(cat: DeviceCategory, maker: &str, model: &str) -> UsedItem {
     UsedItem {
         category: cat,
         maker: maker.into(),
@@ -171,19 +171,51 @@ fn item(cat: C, maker: &str, model: &str) -> UsedItem {
 fn the_benefit_varies_by_maker_and_model_of_goods_bought_and_used_item() {
     let table = BenefitTable {
         rules: vec![
-            rule("any", "Roadlens", "", C::Unspecified, "", "", 1_000),
-            rule("dashcam", "Roadlens", "", C::Dashcam, "", "", 2_000),
-            rule("vigil", "Roadlens", "", C::Dashcam, "Vigil", "", 3_500),
+            rule(
+                "any",
+                "Roadlens",
+                "",
+                DeviceCategory::Unspecified,
+                "",
+                "",
+                1_000,
+            ),
+            rule(
+                "dashcam",
+                "Roadlens",
+                "",
+                DeviceCategory::Dashcam,
+                "",
+                "",
+                2_000,
+            ),
+            rule(
+                "vigil",
+                "Roadlens",
+                "",
+                DeviceCategory::Dashcam,
+                "Vigil",
+                "",
+                3_500,
+            ),
             rule(
                 "upgrade",
                 "Roadlens",
                 "RL-2 Duo",
-                C::Dashcam,
+                DeviceCategory::Dashcam,
                 "Roadlens",
                 "RL-1",
                 5_000,
             ),
-            rule("nav", "Navora", "", C::CarNavigation, "", "", 2_500),
+            rule(
+                "nav",
+                "Navora",
+                "",
+                DeviceCategory::CarNavigation,
+                "",
+                "",
+                2_500,
+            ),
         ],
     };
     let benefit = |maker: &str, model: &str, used: UsedItem| {
@@ -193,37 +225,56 @@ fn the_benefit_varies_by_maker_and_model_of_goods_bought_and_used_item() {
     };
     // Goods bought: model matters (the upgrade bonus is for the RL-2 Duo only).
     assert_eq!(
-        benefit("Roadlens", "RL-2 Duo", item(C::Dashcam, "roadlens", "rl-1")).as_deref(),
+        benefit(
+            "Roadlens",
+            "RL-2 Duo",
+            item(DeviceCategory::Dashcam, "roadlens", "rl-1")
+        )
+        .as_deref(),
         Some("upgrade")
     );
     assert_eq!(
-        benefit("Roadlens", "RL-1", item(C::Dashcam, "Roadlens", "RL-1")).as_deref(),
+        benefit(
+            "Roadlens",
+            "RL-1",
+            item(DeviceCategory::Dashcam, "Roadlens", "RL-1")
+        )
+        .as_deref(),
         Some("dashcam")
     );
     // Used item: maker and category matter.
     assert_eq!(
-        benefit("Roadlens", "RL-1", item(C::Dashcam, "Vigil", "V360")).as_deref(),
+        benefit(
+            "Roadlens",
+            "RL-1",
+            item(DeviceCategory::Dashcam, "Vigil", "V360")
+        )
+        .as_deref(),
         Some("vigil")
     );
     assert_eq!(
         benefit(
             "Roadlens",
             "RL-1",
-            item(C::TheftTracker, "Trackwell", "TW-GPS")
+            item(DeviceCategory::TheftTracker, "Trackwell", "TW-GPS")
         )
         .as_deref(),
         Some("any")
     );
     // Maker of the goods bought: another maker's rules never apply.
     assert_eq!(
-        benefit("Navora", "NX-700", item(C::Dashcam, "Vigil", "V360")),
+        benefit(
+            "Navora",
+            "NX-700",
+            item(DeviceCategory::Dashcam, "Vigil", "V360")
+        ),
         None
     );
     assert_eq!(
         benefit(
             "Navora",
             "NX-700",
-            item(C::CarNavigation, "Waylight", "WL-5")
+            item(DeviceCategory::CarNavigation, "Waylight", "WL-5")
         )
         .as_deref(),
         Some("nav")

@@ -33,6 +33,17 @@ pub struct ProductFilter {
     pub after: Option<String>,
 }
 
+/// One page of a catalogue search.
+#[derive(Debug)]
+pub struct SearchPage {
+    /// Devices on this page, by product ID.
+    pub devices: Vec<super::Device>,
+    /// Product ID to continue after, when more pages follow.
+    pub next_after: Option<String>,
+    /// Devices matching the filter across all pages.
+    pub total: u64,
+}
+
 impl ProductFilter {
     /// Validates a search request.
     pub fn parse(req: &SearchProductsRequest) -> Result<Self, InvalidField> {

@@ -6,6 +6,8 @@
 //! time taken tells nothing about which one did.
 
 use sha2::{Digest, Sha256};
+
+use super::{InvalidField, required_text};
 use unicode_normalization::UnicodeNormalization;
 
 /// Personal data as entered or as registered.
@@ -19,6 +21,28 @@ pub struct PersonalData {
     pub phone: String,
     /// Postal (ZIP) code.
     pub postal_code: String,
+}
+
+/// Longest accepted personal-data field.
+const MAX_FIELD: usize = 254;
+
+impl PersonalData {
+    /// The personal data a user entered: every field required, at most 254 printable
+    /// characters.
+    pub fn parse(
+        entered: Option<&tandem_proto::accessory::v1::PersonalData>,
+    ) -> Result<Self, InvalidField> {
+        let p = entered.ok_or_else(|| InvalidField::new("personal", "required"))?;
+        let field = |name: &'static str, value: &str| {
+            required_text(name, value, MAX_FIELD).map(str::to_owned)
+        };
+        Ok(Self {
+            name: field("personal.name", &p.name)?,
+            email: field("personal.email", &p.email)?,
+            phone: field("personal.phone", &p.phone)?,
+            postal_code: field("personal.postal_code", &p.postal_code)?,
+        })
+    }
 }
 
 /// Stands in for the registered data of an unknown order number, so that a lookup that

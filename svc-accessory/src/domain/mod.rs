@@ -1,10 +1,13 @@
 //! Pure rules of the accessory seller: which devices go with an insurance plan
-//! (`PlanAssociation`) and what a catalogue search may ask for (`ProductFilter`); as the
-//! sales center of buy-back, the benefit table (`BenefitTable`), the matching of personal
-//! data (`matching`) and the throttling of verifications (`throttle`).
+//! (`PlanAssociation`), what a catalogue search may ask for (`ProductFilter`), what an
+//! order is and how it may change (`order`, `OrderNumber`); as the sales center of
+//! buy-back, the benefit table and the designation (`benefit`), the results reported
+//! back (`buyback_result`), the matching of personal data (`matching`) and the
+//! throttling of verifications (`throttle`). No I/O.
 
 mod association;
 pub mod benefit;
+pub mod buyback_result;
 mod filter;
 pub mod matching;
 pub mod order;
@@ -13,7 +16,7 @@ pub mod throttle;
 
 pub use association::{AssociationRule, PlanAssociation};
 pub use benefit::{BenefitRule, BenefitTable, UsedItem};
-pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter};
+pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter, SearchPage};
 pub use order_number::OrderNumber;
 pub use tandem_mesh::status::InvalidField;
 
@@ -57,6 +60,25 @@ impl Device {
     pub fn purchase_path(&self) -> String {
         format!("/devices/{}", self.product_id)
     }
+}
+
+/// `value` trimmed: required, at most `max` printable characters.
+pub fn required_text<'a>(
+    field: &'static str,
+    value: &'a str,
+    max: usize,
+) -> Result<&'a str, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(InvalidField::new(field, "required"));
+    }
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            field,
+            format!("at most {max} printable characters"),
+        ));
+    }
+    Ok(value)
 }
 
 /// ID of the buy-back center this sales center designates (seed 004, claim 1).

@@ -2,7 +2,10 @@
 //! and which status changes are allowed.
 
 use chrono::{DateTime, Duration, Utc};
+use tandem_proto::accessory::v1::{CustomerInfo, DeviceCategory};
+use tandem_proto::common::v1::Address;
 
+use super::matching::PersonalData;
 use super::{Device, InvalidField};
 
 /// Most units of one device per order.
@@ -43,6 +46,95 @@ impl OrderStatus {
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
+    }
+}
+
+/// An order with the customer details registered at purchase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    /// e.g. "TA-…", with a check character.
+    pub order_number: String,
+    /// Who bought, as registered.
+    pub buyer: Buyer,
+    /// The device bought.
+    pub product_id: String,
+    /// Its name when bought.
+    pub product_name: String,
+    /// Its category.
+    pub category: DeviceCategory,
+    /// Units bought.
+    pub quantity: u32,
+    /// Price of one unit, in minor units of `currency`.
+    pub unit_price_minor: i64,
+    /// Price of the order, in minor units of `currency`.
+    pub amount_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+    /// Whether an installer fits the device.
+    pub needs_installation: bool,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// When a reservation stops holding stock.
+    pub reserved_until: DateTime<Utc>,
+    /// The payment that paid it.
+    pub payment_id: Option<String>,
+    /// The installer's booking.
+    pub booking_id: Option<String>,
+    /// When it was reserved.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Order {
+    /// The personal data registered with the order, as purchase verification compares it.
+    pub fn registered(&self) -> PersonalData {
+        PersonalData {
+            name: self.buyer.name.clone(),
+            email: self.buyer.email.clone(),
+            phone: self.buyer.phone.clone(),
+            postal_code: self.buyer.address.postal_code.clone(),
+        }
+    }
+}
+
+/// The customer details registered with an order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Buyer {
+    /// Customer ID in the customer store.
+    pub customer_id: String,
+    /// Full name.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Where the goods go.
+    pub address: Address,
+}
+
+impl Buyer {
+    /// The buyer a reservation names: customer ID, name, phone, first address line and
+    /// postal code are required.
+    pub fn parse(customer: Option<&CustomerInfo>) -> Result<Self, InvalidField> {
+        let c = customer.ok_or_else(|| InvalidField::new("customer", "required"))?;
+        let a = c.address.clone().unwrap_or_default();
+        for (field, value) in [
+            ("customer.customer_id", &c.customer_id),
+            ("customer.name", &c.name),
+            ("customer.phone", &c.phone),
+            ("customer.address.line1", &a.line1),
+            ("customer.address.postal_code", &a.postal_code),
+        ] {
+            if value.trim().is_empty() {
+                return Err(InvalidField::new(field, "required"));
+            }
+        }
+        Ok(Self {
+            customer_id: c.customer_id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            address: a,
+        })
     }
 }
 

@@ -1,8 +1,14 @@
 use super::*;
-use tandem_proto::accessory::v1::{DeviceCategory as C, SearchProductsRequest};
-use tandem_proto::common::v1::{PageRequest, VehicleClass as V};
+use tandem_proto::accessory::v1::{DeviceCategory, SearchProductsRequest};
+use tandem_proto::common::v1::{PageRequest, VehicleClass};
 
-fn device(id: &str, category: C, price: i64, stock: u32, classes: &[V]) -> Device {
+fn device(
+    id: &str,
+    category: DeviceCategory,
+    price: i64,
+    stock: u32,
+    classes: &[VehicleClass],
+) -> Device {
     Device {
         product_id: id.into(),
         maker: "Maker".into(),
@@ -18,7 +24,7 @@ fn device(id: &str, category: C, price: i64, stock: u32, classes: &[V]) -> Devic
     }
 }
 
-fn rule(feature: &str, category: C, rank: u32) -> AssociationRule {
+fn rule(feature: &str, category: DeviceCategory, rank: u32) -> AssociationRule {
     AssociationRule {
         feature: feature.into(),
         category,
@@ -33,41 +39,77 @@ fn ids(devices: &[&Device]) -> Vec<String> {
 #[test]
 fn associates_devices_by_plan_feature_taking_turns_between_categories() {
     let devices = [
-        device("dc-cheap", C::Dashcam, 100, 5, &[V::Sedan]),
-        device("dc-dear", C::Dashcam, 300, 5, &[V::Sedan]),
-        device("cw", C::CollisionWarning, 200, 5, &[V::Sedan]),
-        device("nav", C::CarNavigation, 150, 5, &[V::Sedan]),
+        device(
+            "dc-cheap",
+            DeviceCategory::Dashcam,
+            100,
+            5,
+            &[VehicleClass::Sedan],
+        ),
+        device(
+            "dc-dear",
+            DeviceCategory::Dashcam,
+            300,
+            5,
+            &[VehicleClass::Sedan],
+        ),
+        device(
+            "cw",
+            DeviceCategory::CollisionWarning,
+            200,
+            5,
+            &[VehicleClass::Sedan],
+        ),
+        device(
+            "nav",
+            DeviceCategory::CarNavigation,
+            150,
+            5,
+            &[VehicleClass::Sedan],
+        ),
     ];
     let rules = [
-        rule("safe_driver", C::Dashcam, 1),
-        rule("safe_driver", C::CollisionWarning, 2),
+        rule("safe_driver", DeviceCategory::Dashcam, 1),
+        rule("safe_driver", DeviceCategory::CollisionWarning, 2),
     ];
     let assoc = PlanAssociation {
         devices: &devices,
         rules: &rules,
     };
-    let picked = assoc.devices_for(&["safe_driver".into()], V::Sedan, 3);
+    let picked = assoc.devices_for(&["safe_driver".into()], VehicleClass::Sedan, 3);
     assert_eq!(ids(&picked), ["dc-cheap", "cw", "dc-dear"]);
 }
 
 #[test]
 fn out_of_stock_devices_come_last_and_incompatible_ones_never() {
     let devices = [
-        device("a-sold-out", C::Dashcam, 50, 0, &[V::Suv]),
-        device("b", C::Dashcam, 90, 1, &[V::Suv]),
-        device("c-sedan-only", C::Dashcam, 10, 9, &[V::Sedan]),
+        device(
+            "a-sold-out",
+            DeviceCategory::Dashcam,
+            50,
+            0,
+            &[VehicleClass::Suv],
+        ),
+        device("b", DeviceCategory::Dashcam, 90, 1, &[VehicleClass::Suv]),
+        device(
+            "c-sedan-only",
+            DeviceCategory::Dashcam,
+            10,
+            9,
+            &[VehicleClass::Sedan],
+        ),
     ];
-    let rules = [rule("safe_driver", C::Dashcam, 1)];
+    let rules = [rule("safe_driver", DeviceCategory::Dashcam, 1)];
     let assoc = PlanAssociation {
         devices: &devices,
         rules: &rules,
     };
     assert_eq!(
-        ids(&assoc.devices_for(&["safe_driver".into()], V::Suv, 10)),
+        ids(&assoc.devices_for(&["safe_driver".into()], VehicleClass::Suv, 10)),
         ["b", "a-sold-out"]
     );
     assert_eq!(
-        ids(&assoc.devices_for(&["safe_driver".into()], V::Unspecified, 10)),
+        ids(&assoc.devices_for(&["safe_driver".into()], VehicleClass::Unspecified, 10)),
         ["c-sedan-only", "b", "a-sold-out"]
     );
 }
@@ -75,41 +117,57 @@ fn out_of_stock_devices_come_last_and_incompatible_ones_never() {
 #[test]
 fn best_rank_of_a_category_across_features_decides_its_order() {
     let devices = [
-        device("dc", C::Dashcam, 1, 1, &[V::Van]),
-        device("tt", C::TheftTracker, 1, 1, &[V::Van]),
+        device("dc", DeviceCategory::Dashcam, 1, 1, &[VehicleClass::Van]),
+        device(
+            "tt",
+            DeviceCategory::TheftTracker,
+            1,
+            1,
+            &[VehicleClass::Van],
+        ),
     ];
     let rules = [
-        rule("safe_driver", C::Dashcam, 1),
-        rule("theft_cover", C::TheftTracker, 1),
-        rule("theft_cover", C::Dashcam, 2),
+        rule("safe_driver", DeviceCategory::Dashcam, 1),
+        rule("theft_cover", DeviceCategory::TheftTracker, 1),
+        rule("theft_cover", DeviceCategory::Dashcam, 2),
     ];
     let assoc = PlanAssociation {
         devices: &devices,
         rules: &rules,
     };
     // Dashcam ranks 1 via safe_driver; the tie with the tracker breaks on category order.
-    let picked = assoc.devices_for(&["theft_cover".into(), "safe_driver".into()], V::Van, 2);
+    let picked = assoc.devices_for(
+        &["theft_cover".into(), "safe_driver".into()],
+        VehicleClass::Van,
+        2,
+    );
     assert_eq!(ids(&picked), ["dc", "tt"]);
-    let picked = assoc.devices_for(&["theft_cover".into()], V::Van, 2);
+    let picked = assoc.devices_for(&["theft_cover".into()], VehicleClass::Van, 2);
     assert_eq!(ids(&picked), ["tt", "dc"]);
 }
 
 #[test]
 fn a_plan_without_associated_features_gets_no_devices() {
-    let devices = [device("dc", C::Dashcam, 1, 1, &[V::Van])];
-    let rules = [rule("safe_driver", C::Dashcam, 1)];
+    let devices = [device(
+        "dc",
+        DeviceCategory::Dashcam,
+        1,
+        1,
+        &[VehicleClass::Van],
+    )];
+    let rules = [rule("safe_driver", DeviceCategory::Dashcam, 1)];
     let assoc = PlanAssociation {
         devices: &devices,
         rules: &rules,
     };
     assert!(
         assoc
-            .devices_for(&["liability_only".into()], V::Van, 4)
+            .devices_for(&["liability_only".into()], VehicleClass::Van, 4)
             .is_empty()
     );
     assert!(
         assoc
-            .devices_for(&["safe_driver".into()], V::Van, 0)
+            .devices_for(&["safe_driver".into()], VehicleClass::Van, 0)
             .is_empty()
     );
 }
@@ -270,7 +328,7 @@ mod orders {
         assert_eq!(quantity(0), Ok(1));
         assert_eq!(quantity(5), Ok(5));
         assert_eq!(quantity(6).unwrap_err().field, "quantity");
-        let device = super::device("d", super::C::Dashcam, 12_345, 1, &[]);
+        let device = super::device("d", super::DeviceCategory::Dashcam, 12_345, 1, &[]);
         assert_eq!(amount(&device, 3), Ok(37_035));
         assert_eq!(
             OrderStatus::parse("confirmed"),

@@ -1,10 +1,19 @@
-//! The accessory server's gRPC services: request mapping only; rules live in `domain`,
-//! data access in `store`.
+//! The accessory seller's gRPC services: each call decodes its request (and the caller's
+//! deadline), calls one use case of `app`, and encodes the reply (`mapping`); errors
+//! come from `AccessoryError`.
 
 mod catalog;
+mod mapping;
 mod orders;
 mod sales_center;
+
+use std::time::Duration;
 
 pub use catalog::CatalogService;
 pub use orders::OrderService;
 pub use sales_center::SalesCenterService;
+
+/// The time the caller has left (from its `grpc-timeout`), unbounded when it set none.
+fn caller_budget<T>(request: &tonic::Request<T>) -> Duration {
+    tandem_mesh::client::budget(request.metadata(), Duration::MAX)
+}

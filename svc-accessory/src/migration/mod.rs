@@ -11,11 +11,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261122_000001_create_catalog::Migration),
-            Box::new(tandem_mesh::idempotency::record::Migration),
-            Box::new(m20261122_000002_create_orders::Migration),
-            Box::new(m20261210_000001_create_buyback::Migration),
-        ]
+        let mut migrations: Vec<Box<dyn MigrationTrait>> =
+            vec![Box::new(m20261122_000001_create_catalog::Migration)];
+        migrations.extend(tandem_mesh::idempotency::record::migrations());
+        migrations.push(Box::new(m20261122_000002_create_orders::Migration));
+        migrations.push(Box::new(m20261210_000001_create_buyback::Migration));
+        migrations
     }
 }

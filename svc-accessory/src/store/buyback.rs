@@ -8,14 +8,14 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder,
 };
-use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 
 use super::entity::{buyback_benefit, buyback_result, verification_throttle as vt};
+use crate::domain::benefit::UsedItem;
+use crate::domain::buyback_result::BuybackResult;
 use crate::domain::throttle::{self, WINDOW};
 use crate::domain::{BenefitRule, BenefitTable};
-use crate::error::AccessoryError;
 
 /// Stored category of a rule that applies to any used item.
 pub const ANY_CATEGORY: &str = "any";
@@ -117,54 +117,82 @@ pub async fn release_attempt(db: &DatabaseConnection, keys: &[String]) -> Result
     Ok(())
 }
 
-/// Idempotency scope of `RecordBuybackResult`.
-const RESULT_SCOPE: &str = "buyback-result";
+/// Idempotency scope of `RecordBuybackResult`: the application ID is the key.
+pub const RESULT_SCOPE: &str = "buyback-result";
 
-/// Stores a buy-back result once per application: the same result again returns the
-/// stored one; another result for the same application is refused.
-pub async fn record_result(
-    db: &DatabaseConnection,
-    fingerprint: &str,
-    row: buyback_result::Model,
-) -> Result<buyback_result::Model, AccessoryError> {
-    let id = row.application_id.clone();
-    if let Seen::Replay(_) = idempotency::recall(db, RESULT_SCOPE, &id, fingerprint).await?? {
-        return stored(db, &id).await;
-    }
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    if let Err(err) = idempotency::remember(&txn, RESULT_SCOPE, &id, fingerprint, &id).await {
-        txn.rollback().await?;
-        // A concurrent call recorded it first: answer as a replay (or refuse a different one).
-        return match idempotency::recall(db, RESULT_SCOPE, &id, fingerprint).await?? {
-            Seen::Replay(_) => stored(db, &id).await,
-            Seen::New => Err(err.into()),
-        };
-    }
-    buyback_result::Entity::insert(buyback_result::ActiveModel::from(row))
-        .exec_without_returning(&txn)
+/// Stores a buy-back result in `txn`, unless its application already has one: a result
+/// that races another for the same application leaves the decision to the idempotency
+/// key recorded with it.
+pub async fn insert_result(
+    txn: &impl ConnectionTrait,
+    result: &BuybackResult,
+) -> Result<(), DbErr> {
+    let row = buyback_result::ActiveModel {
+        application_id: Set(result.application_id.clone()),
+        order_number: Set(result.order_number.clone()),
+        center_id: Set(result.center_id.clone()),
+        used_category: Set(result.used_item.category.slug().to_owned()),
+        used_maker: Set(result.used_item.maker.clone()),
+        used_model: Set(result.used_item.model.clone()),
+        grade: Set(result.grade.clone()),
+        price_minor: Set(result.price_minor),
+        benefit_minor: Set(result.benefit_minor),
+        currency: Set(result.currency.clone()),
+        payout_id: Set(result.payout_id.clone()),
+        paid_at: Set(result.paid_at),
+        recorded_at: Set(result.recorded_at),
+    };
+    buyback_result::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(buyback_result::Column::ApplicationId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
         .await?;
-    txn.commit().await?;
-    stored(db, &id).await
+    Ok(())
 }
 
-async fn stored(
-    db: &impl ConnectionTrait,
-    id: &str,
-) -> Result<buyback_result::Model, AccessoryError> {
+/// The result stored for application `id`.
+pub async fn stored(db: &impl ConnectionTrait, id: &str) -> Result<BuybackResult, DbErr> {
     buyback_result::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
-        .ok_or_else(|| AccessoryError::Db(DbErr::Custom(format!("result {id} not stored"))))
+        .map(to_result)
+        .ok_or_else(|| DbErr::Custom(format!("result {id} not stored")))
 }
 
 /// The results reported for an order, oldest first.
 pub async fn results_for(
     db: &impl ConnectionTrait,
     order_number: &str,
-) -> Result<Vec<buyback_result::Model>, DbErr> {
-    buyback_result::Entity::find()
+) -> Result<Vec<BuybackResult>, DbErr> {
+    Ok(buyback_result::Entity::find()
         .filter(buyback_result::Column::OrderNumber.eq(order_number))
         .order_by_asc(buyback_result::Column::PaidAt)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(to_result)
+        .collect())
+}
+
+fn to_result(row: buyback_result::Model) -> BuybackResult {
+    BuybackResult {
+        used_item: UsedItem {
+            category: DeviceCategory::from_slug(&row.used_category).unwrap_or_default(),
+            maker: row.used_maker,
+            model: row.used_model,
+        },
+        application_id: row.application_id,
+        order_number: row.order_number,
+        center_id: row.center_id,
+        grade: row.grade,
+        price_minor: row.price_minor,
+        benefit_minor: row.benefit_minor,
+        currency: row.currency,
+        payout_id: row.payout_id,
+        paid_at: row.paid_at,
+        recorded_at: row.recorded_at,
+    }
 }

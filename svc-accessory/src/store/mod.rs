@@ -7,4 +7,4 @@ pub mod order;
 mod query;
 pub mod seed;
 
-pub use query::{CatalogSnapshot, SearchPage, load_catalog, product, search};
+pub use query::{CatalogSnapshot, load_catalog, product, search};

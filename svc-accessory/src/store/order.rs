@@ -4,62 +4,58 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait,
+    ActiveValue::{Set, Unchanged},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter,
 };
-use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::common::v1::Address;
 
 use super::entity::{product, sales_order};
-use crate::domain::order::{self, OrderStatus};
+use crate::domain::order::{self, Buyer, Order, OrderStatus};
 use crate::domain::{Device, OrderNumber};
 use crate::error::AccessoryError;
 
-/// The customer details registered with an order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Buyer {
-    /// Customer ID in the customer store.
-    pub customer_id: String,
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number.
-    pub phone: String,
-    /// Address lines, city, region, postal code, country.
-    pub address: [String; 6],
-}
-
 /// Scope of reservation idempotency keys.
-const RESERVE: &str = "reserve-order";
+pub const RESERVE: &str = "reserve-order";
 
-/// The number of the order a reservation with idempotency key `key` made, if any.
-pub async fn reserved_with(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<String>, AccessoryError> {
-    Ok(idempotency::result_of(db, RESERVE, key).await?)
+/// The number of the order a reservation with idempotency key `key` made, if any,
+/// whatever the request was: `idempotency::result_of`, because a caller that lost the
+/// answer cancels by key alone (it cannot send the request's fingerprint).
+pub async fn reserved_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {
+    tandem_mesh::idempotency::result_of(db, RESERVE, key).await
 }
 
-/// Reserves `quantity` of `device` for `buyer`, or returns the order an earlier identical
-/// request made.
+/// A reservation to store.
+pub struct NewOrder<'a> {
+    /// Its number.
+    pub number: &'a OrderNumber,
+    /// Who buys.
+    pub buyer: &'a Buyer,
+    /// What.
+    pub device: &'a Device,
+    /// How many.
+    pub quantity: u32,
+    /// Price of the order, in minor units of the device's currency.
+    pub amount_minor: i64,
+}
+
+/// Takes `new.quantity` units of the device from stock and stores the reservation, in
+/// `txn`; OUT_OF_STOCK (nothing written) when too few units are left.
 pub async fn reserve(
-    db: &DatabaseConnection,
-    key: &str,
-    fingerprint: &str,
-    buyer: &Buyer,
-    device: &Device,
-    quantity: u32,
+    txn: &impl ConnectionTrait,
+    new: NewOrder<'_>,
     now: DateTime<Utc>,
-) -> Result<sales_order::Model, AccessoryError> {
-    if let Seen::Replay(number) = idempotency::recall(db, RESERVE, key, fingerprint).await?? {
-        return find(db, &number)
-            .await?
-            .ok_or(AccessoryError::OrderNotFound);
-    }
-    let amount = order::amount(device, quantity)?;
-    let number = OrderNumber::generate(random_bits());
-    let txn = tandem_mesh::db::begin_write(db).await?;
+) -> Result<Order, AccessoryError> {
+    let NewOrder {
+        number,
+        buyer,
+        device,
+        quantity,
+        amount_minor,
+    } = new;
     let taken = product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
@@ -67,30 +63,30 @@ pub async fn reserve(
         )
         .filter(product::Column::ProductId.eq(device.product_id.as_str()))
         .filter(product::Column::Stock.gte(i64::from(quantity)))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if taken.rows_affected == 0 {
         return Err(AccessoryError::OutOfStock(device.product_id.clone()));
     }
-    let [line1, line2, city, region, postal_code, country] = buyer.address.clone();
+    let address = buyer.address.clone();
     let row = sales_order::ActiveModel {
         order_number: Set(number.to_string()),
         customer_id: Set(buyer.customer_id.clone()),
         customer_name: Set(buyer.name.clone()),
         customer_email: Set(buyer.email.clone()),
         customer_phone: Set(buyer.phone.clone()),
-        address_line1: Set(line1),
-        address_line2: Set(line2),
-        city: Set(city),
-        region: Set(region),
-        postal_code: Set(postal_code),
-        country: Set(country),
+        address_line1: Set(address.line1),
+        address_line2: Set(address.line2),
+        city: Set(address.city),
+        region: Set(address.region),
+        postal_code: Set(address.postal_code),
+        country: Set(address.country),
         product_id: Set(device.product_id.clone()),
         product_name: Set(device.name.clone()),
         category: Set(device.category.slug().to_owned()),
         quantity: Set(i32::try_from(quantity).unwrap_or(i32::MAX)),
         unit_price_minor: Set(device.price_minor),
-        amount_minor: Set(amount),
+        amount_minor: Set(amount_minor),
         currency: Set(device.currency.clone()),
         needs_installation: Set(device.needs_installation),
         status: Set(OrderStatus::Reserved.as_str().to_owned()),
@@ -100,25 +96,18 @@ pub async fn reserve(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    match idempotency::remember(&txn, RESERVE, key, fingerprint, number.as_str()).await {
-        Ok(()) => {
-            txn.commit().await?;
-            Ok(row)
-        }
-        Err(err) if is_unique_violation(&err) => {
-            // A concurrent request with the same key won: return its order.
-            txn.rollback().await?;
-            match idempotency::recall(db, RESERVE, key, fingerprint).await?? {
-                Seen::Replay(number) => find(db, &number)
-                    .await?
-                    .ok_or(AccessoryError::OrderNotFound),
-                Seen::New => Err(AccessoryError::Db(err)),
-            }
-        }
-        Err(err) => Err(err.into()),
-    }
+    Ok(to_order(row)?)
+}
+
+/// The order `number`, whoever holds it.
+pub async fn find(db: &impl ConnectionTrait, number: &str) -> Result<Option<Order>, DbErr> {
+    sales_order::Entity::find_by_id(number.to_owned())
+        .one(db)
+        .await?
+        .map(to_order)
+        .transpose()
 }
 
 /// The order `number` if it belongs to `customer_id` (otherwise none, as if unknown).
@@ -126,10 +115,10 @@ pub async fn find_for(
     db: &impl ConnectionTrait,
     number: &OrderNumber,
     customer_id: &str,
-) -> Result<sales_order::Model, AccessoryError> {
+) -> Result<Order, AccessoryError> {
     find(db, number.as_str())
         .await?
-        .filter(|o| o.customer_id == customer_id)
+        .filter(|o| o.buyer.customer_id == customer_id)
         .ok_or(AccessoryError::OrderNotFound)
 }
 
@@ -137,7 +126,7 @@ pub async fn find_for(
 pub async fn lookup(
     db: &impl ConnectionTrait,
     number: &OrderNumber,
-) -> Result<Option<sales_order::Model>, DbErr> {
+) -> Result<Option<Order>, DbErr> {
     find(db, number.as_str()).await
 }
 
@@ -148,20 +137,15 @@ pub async fn confirm(
     customer_id: &str,
     payment_id: &str,
     now: DateTime<Utc>,
-) -> Result<sales_order::Model, AccessoryError> {
+) -> Result<Order, AccessoryError> {
     let txn = tandem_mesh::db::begin_write(db).await?;
     let current = find_for(&txn, number, customer_id).await?;
-    let status = status_of(&current)?;
-    if !order::may_confirm(status, current.payment_id.as_deref(), payment_id)? {
+    if !order::may_confirm(current.status, current.payment_id.as_deref(), payment_id)? {
         return Ok(current);
     }
-    let mut row: sales_order::ActiveModel = current.into();
-    row.status = Set(OrderStatus::Confirmed.as_str().to_owned());
-    row.payment_id = Set(Some(payment_id.to_owned()));
-    row.updated_at = Set(now);
-    let row = row.update(&txn).await?;
-    txn.commit().await?;
-    Ok(row)
+    let mut change = status_change(current.order_number, OrderStatus::Confirmed, now);
+    change.payment_id = Set(Some(payment_id.to_owned()));
+    commit_change(txn, change).await
 }
 
 /// Cancels an order and returns its stock; a cancelled order is returned as it is.
@@ -170,7 +154,7 @@ pub async fn cancel(
     number: &OrderNumber,
     customer_id: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<sales_order::Model, AccessoryError> {
+) -> Result<Order, AccessoryError> {
     let txn = tandem_mesh::db::begin_write(db).await?;
     let current = match customer_id {
         Some(customer) => find_for(&txn, number, customer).await?,
@@ -178,23 +162,43 @@ pub async fn cancel(
             .await?
             .ok_or(AccessoryError::OrderNotFound)?,
     };
-    if status_of(&current)? == OrderStatus::Cancelled {
+    if current.status == OrderStatus::Cancelled {
         return Ok(current);
     }
     product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
-            Expr::col(product::Column::Stock).add(current.quantity),
+            Expr::col(product::Column::Stock).add(i64::from(current.quantity)),
         )
         .filter(product::Column::ProductId.eq(current.product_id.as_str()))
         .exec(&txn)
         .await?;
-    let mut row: sales_order::ActiveModel = current.into();
-    row.status = Set(OrderStatus::Cancelled.as_str().to_owned());
-    row.updated_at = Set(now);
-    let row = row.update(&txn).await?;
+    let change = status_change(current.order_number, OrderStatus::Cancelled, now);
+    commit_change(txn, change).await
+}
+
+/// The change of order `order_number` to `status` at `now`.
+fn status_change(
+    order_number: String,
+    status: OrderStatus,
+    now: DateTime<Utc>,
+) -> sales_order::ActiveModel {
+    sales_order::ActiveModel {
+        order_number: Unchanged(order_number),
+        status: Set(status.as_str().to_owned()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// Writes `change` in `txn` and commits; the order as changed.
+async fn commit_change(
+    txn: DatabaseTransaction,
+    change: sales_order::ActiveModel,
+) -> Result<Order, AccessoryError> {
+    let row = change.update(&txn).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok(to_order(row)?)
 }
 
 /// Cancels reservations unpaid past their hold (plus a grace period); returns how many.
@@ -217,46 +221,55 @@ pub async fn sweep_expired(
 
 /// Records the installer's booking on a confirmed order.
 pub async fn set_booking(
-    db: &DatabaseConnection,
-    current: sales_order::Model,
+    db: &impl ConnectionTrait,
+    current: &Order,
     booking_id: &str,
     now: DateTime<Utc>,
-) -> Result<sales_order::Model, AccessoryError> {
-    let mut row: sales_order::ActiveModel = current.into();
-    row.booking_id = Set(Some(booking_id.to_owned()));
-    row.updated_at = Set(now);
-    Ok(row.update(db).await?)
+) -> Result<Order, DbErr> {
+    let row = sales_order::ActiveModel {
+        order_number: Unchanged(current.order_number.clone()),
+        booking_id: Set(Some(booking_id.to_owned())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    to_order(row)
 }
 
-/// The order's status, or an error for a corrupt row.
-pub fn status_of(row: &sales_order::Model) -> Result<OrderStatus, AccessoryError> {
-    OrderStatus::parse(&row.status).ok_or_else(|| {
-        AccessoryError::Db(DbErr::Custom(format!(
-            "unknown order status {:?}",
-            row.status
-        )))
+fn to_order(row: sales_order::Model) -> Result<Order, DbErr> {
+    let status = OrderStatus::parse(&row.status)
+        .ok_or_else(|| DbErr::Custom(format!("unknown order status {:?}", row.status)))?;
+    let category = DeviceCategory::from_slug(&row.category)
+        .ok_or_else(|| DbErr::Custom(format!("unknown category {:?}", row.category)))?;
+    Ok(Order {
+        buyer: Buyer {
+            customer_id: row.customer_id,
+            name: row.customer_name,
+            email: row.customer_email,
+            phone: row.customer_phone,
+            address: Address {
+                line1: row.address_line1,
+                line2: row.address_line2,
+                city: row.city,
+                region: row.region,
+                postal_code: row.postal_code,
+                country: row.country,
+            },
+        },
+        order_number: row.order_number,
+        product_id: row.product_id,
+        product_name: row.product_name,
+        category,
+        quantity: u32::try_from(row.quantity).unwrap_or_default(),
+        unit_price_minor: row.unit_price_minor,
+        amount_minor: row.amount_minor,
+        currency: row.currency,
+        needs_installation: row.needs_installation,
+        status,
+        reserved_until: row.reserved_until,
+        payment_id: row.payment_id,
+        booking_id: row.booking_id,
+        created_at: row.created_at,
     })
-}
-
-async fn find(
-    db: &impl ConnectionTrait,
-    number: &str,
-) -> Result<Option<sales_order::Model>, DbErr> {
-    sales_order::Entity::find_by_id(number.to_owned())
-        .one(db)
-        .await
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
-
-fn random_bits() -> u64 {
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    u64::from_le_bytes([
-        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[9], bytes[10],
-    ])
 }

@@ -10,7 +10,7 @@ use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::VehicleClass;
 
 use super::entity::{association_rule, product};
-use crate::domain::{AssociationRule, Device, ProductFilter};
+use crate::domain::{AssociationRule, Device, ProductFilter, SearchPage};
 
 /// Every device and rule, as loaded at one moment.
 #[derive(Debug, Default)]
@@ -19,17 +19,6 @@ pub struct CatalogSnapshot {
     pub devices: Vec<Device>,
     /// All association rules.
     pub rules: Vec<AssociationRule>,
-}
-
-/// One page of a catalogue search.
-#[derive(Debug)]
-pub struct SearchPage {
-    /// Devices on this page, by product ID.
-    pub devices: Vec<Device>,
-    /// Product ID to continue after, when more pages follow.
-    pub next_after: Option<String>,
-    /// Devices matching the filter across all pages.
-    pub total: u64,
 }
 
 /// Loads the whole catalogue and the association rules.

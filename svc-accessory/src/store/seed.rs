@@ -4,16 +4,28 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use tandem_proto::EnumSlug;
-use tandem_proto::accessory::v1::DeviceCategory as C;
-use tandem_proto::common::v1::VehicleClass as V;
+use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::common::v1::VehicleClass;
 
 use super::buyback::ANY_CATEGORY;
 use super::entity::{association_rule, buyback_benefit, product};
 use super::query::classes_column;
 
-const ALL: &[V] = &[V::Compact, V::Sedan, V::Suv, V::Pickup, V::Sports, V::Van];
-const CARS: &[V] = &[V::Compact, V::Sedan, V::Suv, V::Sports];
-const LARGE: &[V] = &[V::Suv, V::Pickup, V::Van];
+const ALL: &[VehicleClass] = &[
+    VehicleClass::Compact,
+    VehicleClass::Sedan,
+    VehicleClass::Suv,
+    VehicleClass::Pickup,
+    VehicleClass::Sports,
+    VehicleClass::Van,
+];
+const CARS: &[VehicleClass] = &[
+    VehicleClass::Compact,
+    VehicleClass::Sedan,
+    VehicleClass::Suv,
+    VehicleClass::Sports,
+];
+const LARGE: &[VehicleClass] = &[VehicleClass::Suv, VehicleClass::Pickup, VehicleClass::Van];
 
 /// (id, maker, model, name, category, price in cents, stock, fits, needs installer, description)
 type Row = (
@@ -21,10 +33,10 @@ type Row = (
     &'static str,
     &'static str,
     &'static str,
-    C,
+    DeviceCategory,
     i64,
     i32,
-    &'static [V],
+    &'static [VehicleClass],
     bool,
     &'static str,
 );
@@ -35,7 +47,7 @@ const DEVICES: &[Row] = &[
         "Navora",
         "NX-700",
         "Navora NX-700 7\" Navigator",
-        C::CarNavigation,
+        DeviceCategory::CarNavigation,
         24_900,
         40,
         ALL,
@@ -47,7 +59,7 @@ const DEVICES: &[Row] = &[
         "Navora",
         "NX-900i",
         "Navora NX-900i In-Dash Navigation",
-        C::CarNavigation,
+        DeviceCategory::CarNavigation,
         69_900,
         12,
         CARS,
@@ -59,7 +71,7 @@ const DEVICES: &[Row] = &[
         "Waylight",
         "WL-5",
         "Waylight WL-5 Compact Navigator",
-        C::CarNavigation,
+        DeviceCategory::CarNavigation,
         14_900,
         65,
         ALL,
@@ -71,7 +83,7 @@ const DEVICES: &[Row] = &[
         "Waylight",
         "WL-8T",
         "Waylight WL-8T Truck & RV Navigator",
-        C::CarNavigation,
+        DeviceCategory::CarNavigation,
         39_900,
         18,
         LARGE,
@@ -83,7 +95,7 @@ const DEVICES: &[Row] = &[
         "Roadlens",
         "RL-1",
         "Roadlens RL-1 Front Dashcam",
-        C::Dashcam,
+        DeviceCategory::Dashcam,
         9_900,
         120,
         ALL,
@@ -95,7 +107,7 @@ const DEVICES: &[Row] = &[
         "Roadlens",
         "RL-2 Duo",
         "Roadlens RL-2 Duo Front + Rear Dashcam",
-        C::Dashcam,
+        DeviceCategory::Dashcam,
         21_900,
         45,
         ALL,
@@ -107,7 +119,7 @@ const DEVICES: &[Row] = &[
         "Vigil",
         "V360",
         "Vigil V360 Cabin + Road Dashcam",
-        C::Dashcam,
+        DeviceCategory::Dashcam,
         17_900,
         30,
         CARS,
@@ -119,7 +131,7 @@ const DEVICES: &[Row] = &[
         "Vigil",
         "V-Pro 4K",
         "Vigil V-Pro 4K Cloud Dashcam",
-        C::Dashcam,
+        DeviceCategory::Dashcam,
         34_900,
         0,
         ALL,
@@ -131,7 +143,7 @@ const DEVICES: &[Row] = &[
         "Sentinel Labs",
         "FCW-3",
         "Sentinel FCW-3 Forward Collision Warning",
-        C::CollisionWarning,
+        DeviceCategory::CollisionWarning,
         29_900,
         25,
         ALL,
@@ -143,7 +155,7 @@ const DEVICES: &[Row] = &[
         "Sentinel Labs",
         "FCW-5 Pro",
         "Sentinel FCW-5 Pro Collision Avoidance Kit",
-        C::CollisionWarning,
+        DeviceCategory::CollisionWarning,
         49_900,
         10,
         CARS,
@@ -155,7 +167,7 @@ const DEVICES: &[Row] = &[
         "Roadlens",
         "RL-Guard",
         "Roadlens RL-Guard Dashcam with Collision Alerts",
-        C::CollisionWarning,
+        DeviceCategory::CollisionWarning,
         25_900,
         22,
         ALL,
@@ -167,7 +179,7 @@ const DEVICES: &[Row] = &[
         "Sentinel Labs",
         "BSM-2",
         "Sentinel BSM-2 Blind Spot Monitor",
-        C::BlindSpotMonitor,
+        DeviceCategory::BlindSpotMonitor,
         27_900,
         16,
         ALL,
@@ -179,7 +191,7 @@ const DEVICES: &[Row] = &[
         "Clearside",
         "CS-R",
         "Clearside CS-R Blind Spot Radar",
-        C::BlindSpotMonitor,
+        DeviceCategory::BlindSpotMonitor,
         19_900,
         28,
         CARS,
@@ -191,7 +203,7 @@ const DEVICES: &[Row] = &[
         "Telemetrix",
         "T-Box 2",
         "Telemetrix T-Box 2 OBD Driving Monitor",
-        C::TelematicsUnit,
+        DeviceCategory::TelematicsUnit,
         4_900,
         300,
         ALL,
@@ -203,7 +215,7 @@ const DEVICES: &[Row] = &[
         "Telemetrix",
         "T-Box Pro",
         "Telemetrix T-Box Pro Hard-Wired Telematics",
-        C::TelematicsUnit,
+        DeviceCategory::TelematicsUnit,
         12_900,
         80,
         ALL,
@@ -215,7 +227,7 @@ const DEVICES: &[Row] = &[
         "Drivewise",
         "DW-Tag",
         "Drivewise DW-Tag Smart Driving Tag",
-        C::TelematicsUnit,
+        DeviceCategory::TelematicsUnit,
         2_900,
         500,
         ALL,
@@ -227,7 +239,7 @@ const DEVICES: &[Row] = &[
         "Trackwell",
         "TW-GPS",
         "Trackwell TW-GPS Stolen Vehicle Tracker",
-        C::TheftTracker,
+        DeviceCategory::TheftTracker,
         15_900,
         55,
         ALL,
@@ -239,7 +251,7 @@ const DEVICES: &[Row] = &[
         "Trackwell",
         "TW-Mini",
         "Trackwell TW-Mini Battery Tracker",
-        C::TheftTracker,
+        DeviceCategory::TheftTracker,
         7_900,
         90,
         ALL,
@@ -251,7 +263,7 @@ const DEVICES: &[Row] = &[
         "Guardline",
         "GL-Immo",
         "Guardline GL-Immo Tracker + Immobiliser",
-        C::TheftTracker,
+        DeviceCategory::TheftTracker,
         32_900,
         8,
         CARS,
@@ -263,7 +275,7 @@ const DEVICES: &[Row] = &[
         "Pressurepoint",
         "PP-4",
         "Pressurepoint PP-4 Tire Pressure Monitor",
-        C::TirePressureMonitor,
+        DeviceCategory::TirePressureMonitor,
         8_900,
         70,
         CARS,
@@ -275,7 +287,7 @@ const DEVICES: &[Row] = &[
         "Pressurepoint",
         "PP-6 HD",
         "Pressurepoint PP-6 HD Tire Monitor",
-        C::TirePressureMonitor,
+        DeviceCategory::TirePressureMonitor,
         14_900,
         20,
         LARGE,
@@ -287,29 +299,29 @@ const DEVICES: &[Row] = &[
         "Navora",
         "NX-Sport",
         "Navora NX-Sport Track Navigator",
-        C::CarNavigation,
+        DeviceCategory::CarNavigation,
         44_900,
         6,
-        &[V::Sports],
+        &[VehicleClass::Sports],
         true,
         "Navigator with lap timing and track maps for sports cars.",
     ),
 ];
 
 /// (plan feature, device category, rank)
-const RULES: &[(&str, C, i32)] = &[
-    ("safe_driver", C::Dashcam, 1),
-    ("safe_driver", C::CollisionWarning, 2),
-    ("safe_driver", C::BlindSpotMonitor, 3),
-    ("young_driver", C::TelematicsUnit, 1),
-    ("young_driver", C::Dashcam, 2),
-    ("young_driver", C::CollisionWarning, 3),
-    ("theft_cover", C::TheftTracker, 1),
-    ("theft_cover", C::Dashcam, 2),
-    ("usage_based", C::TelematicsUnit, 1),
-    ("navigation_assist", C::CarNavigation, 1),
-    ("roadside", C::TirePressureMonitor, 1),
-    ("roadside", C::CarNavigation, 2),
+const RULES: &[(&str, DeviceCategory, i32)] = &[
+    ("safe_driver", DeviceCategory::Dashcam, 1),
+    ("safe_driver", DeviceCategory::CollisionWarning, 2),
+    ("safe_driver", DeviceCategory::BlindSpotMonitor, 3),
+    ("young_driver", DeviceCategory::TelematicsUnit, 1),
+    ("young_driver", DeviceCategory::Dashcam, 2),
+    ("young_driver", DeviceCategory::CollisionWarning, 3),
+    ("theft_cover", DeviceCategory::TheftTracker, 1),
+    ("theft_cover", DeviceCategory::Dashcam, 2),
+    ("usage_based", DeviceCategory::TelematicsUnit, 1),
+    ("navigation_assist", DeviceCategory::CarNavigation, 1),
+    ("roadside", DeviceCategory::TirePressureMonitor, 1),
+    ("roadside", DeviceCategory::CarNavigation, 2),
 ];
 
 /// The demo benefit table: (rule, bought maker, bought model or "", used category or "any",
@@ -463,7 +475,9 @@ const BENEFITS: &[Benefit] = &[
 pub async fn demo_benefits(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let rows = BENEFITS.iter().map(
         |&(id, maker, model, category, used_maker, used_model, amount, description)| {
-            debug_assert!(category == ANY_CATEGORY || C::from_slug(category).is_some());
+            debug_assert!(
+                category == ANY_CATEGORY || DeviceCategory::from_slug(category).is_some()
+            );
             buyback_benefit::ActiveModel {
                 rule_id: Set(id.to_owned()),
                 purchased_maker: Set(maker.to_owned()),

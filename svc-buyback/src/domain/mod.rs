@@ -1,14 +1,14 @@
-//! Pure rules of the buy-back center: the condition grade from the questionnaire
-//! (`grade_of`), the price table (`PriceTable`), what an inspection leads to
-//! (`inspect`), the application states and their allowed transitions (`transition`), and
-//! the retry schedule of the results outbox (`backoff`).
+//! Pure rules of the buy-back center: what a request must hold (`used_item`,
+//! `required`), the condition grade from the questionnaire (`grade_of`), the price table
+//! (`PriceTable`), what an inspection leads to (`inspect`), and the application states
+//! and their allowed transitions (`transition`).
 
-use std::time::Duration;
-
-use tandem_proto::accessory::v1::DeviceCategory;
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::{self as accessory, DeviceCategory};
 use tandem_proto::buyback::v1::{
-    ApplicationState as S, BodyDamage, Grade, Questionnaire, ScreenCondition,
+    ApplicationState, BodyDamage, Grade, Questionnaire, ScreenCondition,
 };
+use tandem_proto::common::v1::Money;
 
 pub use tandem_mesh::status::InvalidField;
 
@@ -23,6 +23,23 @@ pub const BENEFIT_FUNDER: &str = "merchant:accessory";
 /// as for wrong personal data.
 pub const MISMATCH: &str = "The order number and personal data do not match a purchase at the sales center. Check them against your order confirmation and try again.";
 
+/// `minor_units` of `currency`.
+pub fn money(minor_units: i64, currency: &str) -> Money {
+    Money {
+        minor_units,
+        currency: currency.to_owned(),
+    }
+}
+
+/// How many applications a list returns when `requested` (0 = the default of 50, at
+/// most 200).
+pub fn page_size(requested: u32) -> u64 {
+    match requested {
+        0 => 50,
+        n => u64::from(n.min(200)),
+    }
+}
+
 /// A used item as the center prices it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UsedItem {
@@ -32,6 +49,37 @@ pub struct UsedItem {
     pub maker: String,
     /// Its model.
     pub model: String,
+}
+
+/// The used item a request names: a category and a maker and model of at most 80
+/// printable characters each.
+pub fn used_item(item: Option<&accessory::UsedItem>) -> Result<UsedItem, InvalidField> {
+    let item = item.ok_or_else(|| InvalidField::new("item", "required"))?;
+    let category = DeviceCategory::try_from(item.category)
+        .ok()
+        .filter(|c| *c != DeviceCategory::Unspecified)
+        .ok_or_else(|| InvalidField::new("item.category", "required"))?;
+    Ok(UsedItem {
+        category,
+        maker: required("item.maker", &item.maker, 80)?.to_owned(),
+        model: required("item.model", &item.model, 80)?.to_owned(),
+    })
+}
+
+/// `value` trimmed, if it is 1 to `max` printable characters.
+pub fn required<'a>(
+    field: &'static str,
+    value: &'a str,
+    max: usize,
+) -> Result<&'a str, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            field,
+            format!("required, at most {max} printable characters"),
+        ));
+    }
+    Ok(value)
 }
 
 /// The condition grade the questionnaire's answers give.
@@ -142,32 +190,28 @@ pub struct NotAllowed {
 /// The allowed transitions: applied → verified | rejected; verified → awaiting item;
 /// awaiting item → inspected | counteroffered; counteroffered → inspected (accepted) |
 /// returned (declined); inspected → paid; paid → reported.
-pub fn transition(from: S, to: S) -> Result<(), NotAllowed> {
+pub fn transition(from: ApplicationState, to: ApplicationState) -> Result<(), NotAllowed> {
+    use ApplicationState::{
+        Applied, AwaitingItem, Counteroffered, Inspected, Paid, Rejected, Reported, Returned,
+        Verified,
+    };
     let allowed = matches!(
         (from, to),
-        (S::Applied, S::Verified | S::Rejected)
-            | (S::Verified, S::AwaitingItem)
-            | (S::AwaitingItem, S::Inspected | S::Counteroffered)
-            | (S::Counteroffered, S::Inspected | S::Returned)
-            | (S::Inspected, S::Paid)
-            | (S::Paid, S::Reported)
+        (Applied, Verified | Rejected)
+            | (Verified, AwaitingItem)
+            | (AwaitingItem, Inspected | Counteroffered)
+            | (Counteroffered, Inspected | Returned)
+            | (Inspected, Paid)
+            | (Paid, Reported)
     );
     if allowed {
         Ok(())
     } else {
-        use tandem_proto::EnumSlug;
         Err(NotAllowed {
             from: from.slug(),
             to: to.slug(),
         })
     }
-}
-
-/// How long to wait before delivery attempt number `attempts + 1` of a result: `base`
-/// doubled per failed attempt, at most `max`.
-pub fn backoff(attempts: u32, base: Duration, max: Duration) -> Duration {
-    base.saturating_mul(2u32.saturating_pow(attempts.min(20)))
-        .min(max)
 }
 
 #[cfg(test)]

@@ -1,5 +1,4 @@
 use super::*;
-use tandem_proto::buyback::v1::ApplicationState as S;
 
 fn answers(
     powers_on: bool,
@@ -19,50 +18,79 @@ fn answers(
 fn the_questionnaire_gives_the_grade() {
     use BodyDamage as D;
     use ScreenCondition as Sc;
+    let cases = [
+        (true, Sc::Flawless, D::None, true, Grade::A),
+        (true, Sc::None, D::None, true, Grade::A),
+        (true, Sc::Scratched, D::None, true, Grade::B),
+        (true, Sc::Flawless, D::Minor, true, Grade::B),
+        (true, Sc::Flawless, D::None, false, Grade::B),
+        (true, Sc::Cracked, D::None, true, Grade::C),
+        (true, Sc::Flawless, D::Major, true, Grade::C),
+        (false, Sc::Flawless, D::None, true, Grade::D),
+    ];
+    for (powers_on, screen, damage, complete, grade) in cases {
+        assert_eq!(
+            grade_of(&answers(powers_on, screen, damage, complete)),
+            Ok(grade),
+            "{powers_on} {screen:?} {damage:?} {complete}"
+        );
+    }
+    let missing = [
+        (Sc::Unspecified, D::None, "answers.screen"),
+        (Sc::Flawless, D::Unspecified, "answers.damage"),
+    ];
+    for (screen, damage, field) in missing {
+        assert_eq!(
+            grade_of(&answers(true, screen, damage, true))
+                .unwrap_err()
+                .field,
+            field
+        );
+    }
+}
+
+#[test]
+fn a_used_item_needs_a_category_a_maker_and_a_model() {
+    let item = |category: DeviceCategory, maker: &str, model: &str| accessory::UsedItem {
+        category: category as i32,
+        maker: maker.into(),
+        model: model.into(),
+    };
     assert_eq!(
-        grade_of(&answers(true, Sc::Flawless, D::None, true)),
-        Ok(Grade::A)
+        used_item(Some(&item(DeviceCategory::Dashcam, " Roadlens ", "RL-1"))),
+        Ok(UsedItem {
+            category: DeviceCategory::Dashcam,
+            maker: "Roadlens".into(),
+            model: "RL-1".into(),
+        })
     );
-    assert_eq!(
-        grade_of(&answers(true, Sc::None, D::None, true)),
-        Ok(Grade::A)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Scratched, D::None, true)),
-        Ok(Grade::B)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Flawless, D::Minor, true)),
-        Ok(Grade::B)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Flawless, D::None, false)),
-        Ok(Grade::B)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Cracked, D::None, true)),
-        Ok(Grade::C)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Flawless, D::Major, true)),
-        Ok(Grade::C)
-    );
-    assert_eq!(
-        grade_of(&answers(false, Sc::Flawless, D::None, true)),
-        Ok(Grade::D)
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Unspecified, D::None, true))
-            .unwrap_err()
-            .field,
-        "answers.screen"
-    );
-    assert_eq!(
-        grade_of(&answers(true, Sc::Flawless, D::Unspecified, true))
-            .unwrap_err()
-            .field,
-        "answers.damage"
-    );
+    let long = "x".repeat(81);
+    let refused = [
+        (None, "item"),
+        (
+            Some(item(DeviceCategory::Unspecified, "Roadlens", "RL-1")),
+            "item.category",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, " ", "RL-1")),
+            "item.maker",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, "Roadlens", &long)),
+            "item.model",
+        ),
+        (
+            Some(item(DeviceCategory::Dashcam, "Road\nlens", "RL-1")),
+            "item.maker",
+        ),
+    ];
+    for (given, field) in refused {
+        assert_eq!(
+            used_item(given.as_ref()).unwrap_err().field,
+            field,
+            "{given:?}"
+        );
+    }
 }
 
 #[test]
@@ -137,27 +165,31 @@ fn a_worse_grade_at_inspection_is_a_counteroffer_never_above_the_estimate() {
 
 #[test]
 fn only_the_listed_transitions_are_allowed() {
+    use ApplicationState::{
+        Applied, AwaitingItem, Counteroffered, Inspected, Paid, Rejected, Reported, Returned,
+        Verified,
+    };
     let all = [
-        S::Applied,
-        S::Verified,
-        S::Rejected,
-        S::AwaitingItem,
-        S::Inspected,
-        S::Counteroffered,
-        S::Paid,
-        S::Returned,
-        S::Reported,
+        Applied,
+        Verified,
+        Rejected,
+        AwaitingItem,
+        Inspected,
+        Counteroffered,
+        Paid,
+        Returned,
+        Reported,
     ];
     let allowed = [
-        (S::Applied, S::Verified),
-        (S::Applied, S::Rejected),
-        (S::Verified, S::AwaitingItem),
-        (S::AwaitingItem, S::Inspected),
-        (S::AwaitingItem, S::Counteroffered),
-        (S::Counteroffered, S::Inspected),
-        (S::Counteroffered, S::Returned),
-        (S::Inspected, S::Paid),
-        (S::Paid, S::Reported),
+        (Applied, Verified),
+        (Applied, Rejected),
+        (Verified, AwaitingItem),
+        (AwaitingItem, Inspected),
+        (AwaitingItem, Counteroffered),
+        (Counteroffered, Inspected),
+        (Counteroffered, Returned),
+        (Inspected, Paid),
+        (Paid, Reported),
     ];
     for from in all {
         for to in all {
@@ -168,18 +200,9 @@ fn only_the_listed_transitions_are_allowed() {
             );
         }
     }
-    let err = transition(S::Verified, S::Paid).unwrap_err();
+    let err = transition(Verified, Paid).unwrap_err();
     assert_eq!(
         err.to_string(),
         "the application is verified; it cannot become paid"
     );
-}
-
-#[test]
-fn deliveries_back_off_exponentially_up_to_a_cap() {
-    let (base, max) = (Duration::from_millis(100), Duration::from_secs(2));
-    assert_eq!(backoff(0, base, max), Duration::from_millis(100));
-    assert_eq!(backoff(3, base, max), Duration::from_millis(800));
-    assert_eq!(backoff(10, base, max), max);
-    assert_eq!(backoff(u32::MAX, base, max), max);
 }

@@ -66,7 +66,8 @@ pub mod application {
         pub purchased_maker: String,
         pub purchased_model: String,
         pub purchased_category: String,
-        pub purchased_at: String,
+        /// When the goods were bought (none when the purchase was not verified).
+        pub purchased_at: Option<DateTimeUtc>,
         pub currency: String,
         /// Why it was rejected or returned.
         pub reason: String,
@@ -121,31 +122,6 @@ pub mod order_claim {
         #[sea_orm(primary_key, auto_increment = false)]
         pub order_number: String,
         pub application_id: String,
-    }
-
-    /// No relations.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// A result waiting to be (or already) delivered to the sales center (`result_outbox`).
-pub mod result_outbox {
-    use sea_orm::entity::prelude::*;
-
-    /// One outbox row.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "result_outbox")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub application_id: String,
-        /// Failed deliveries so far.
-        pub attempts: i32,
-        /// Not tried again before this (also a lease while one delivery is in flight).
-        pub next_attempt_at: DateTimeUtc,
-        pub delivered_at: Option<DateTimeUtc>,
-        pub last_error: String,
     }
 
     /// No relations.

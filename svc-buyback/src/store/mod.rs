@@ -1,6 +1,7 @@
-//! The buy-back server's database: entities, the price table, applications and their
-//! state changes (each a conditional update with its history event, in one
-//! transaction), and the results outbox.
+//! The buy-back server's database: entities, the price table, applications with their
+//! history, and the claim that lets one order be bought back against once at a time.
+//! Every query takes `&impl ConnectionTrait`, so it runs inside the use case's
+//! transaction or on its own.
 
 pub mod entity;
 pub mod seed;
@@ -8,19 +9,15 @@ pub mod seed;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
-use tandem_mesh::idempotency;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::buyback::v1::{ApplicationState, Grade};
 
 use crate::domain::{Price, PriceTable, UsedItem};
-use entity::{application, application_event, order_claim, price_entry, result_outbox};
-
-/// Idempotency scope of `SubmitApplication`.
-pub const SUBMIT_SCOPE: &str = "buyback.submit";
+use entity::{application, application_event, order_claim, price_entry};
 
 /// Loads the whole price table.
 pub async fn price_table(db: &impl ConnectionTrait) -> Result<PriceTable, DbErr> {
@@ -46,125 +43,75 @@ pub async fn price_table(db: &impl ConnectionTrait) -> Result<PriceTable, DbErr>
     Ok(PriceTable { rows })
 }
 
-/// What storing a new application found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// Stored, with its history and idempotency record.
-    Yes,
-    /// The idempotency key was recorded meanwhile; nothing stored.
-    KeyTaken,
-    /// The order is already being (or was) bought back against; nothing stored.
-    OrderClaimed,
+/// Claims `order_number` for application `application_id`; `false` when another
+/// application holds it (then nothing is written).
+pub async fn claim_order(
+    db: &impl ConnectionTrait,
+    order_number: &str,
+    application_id: &str,
+) -> Result<bool, DbErr> {
+    let inserted = order_claim::Entity::insert(order_claim::ActiveModel {
+        order_number: Set(order_number.to_owned()),
+        application_id: Set(application_id.to_owned()),
+    })
+    .on_conflict(
+        OnConflict::column(order_claim::Column::OrderNumber)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
 }
 
-/// Stores a new application with its history (`(state, note)` in order) under the
-/// idempotency key, claiming its order when `claim` — all in one transaction.
+/// Frees the order claimed by application `application_id` for another application.
+pub async fn release_claim(db: &impl ConnectionTrait, application_id: &str) -> Result<(), DbErr> {
+    order_claim::Entity::delete_many()
+        .filter(order_claim::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores a new application with its history (`(state, note)` in order).
 pub async fn insert_application(
-    db: &DatabaseConnection,
-    key: &str,
-    fingerprint: &str,
+    db: &impl ConnectionTrait,
     row: application::Model,
     history: &[(ApplicationState, &str)],
-    claim: bool,
-) -> Result<Stored, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    if let Err(err) =
-        idempotency::remember(&txn, SUBMIT_SCOPE, key, fingerprint, &row.application_id).await
-    {
-        txn.rollback().await?;
-        return match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(Stored::KeyTaken),
-            _ => Err(err),
-        };
-    }
-    if claim {
-        let taken = order_claim::Entity::find_by_id(row.order_number.clone())
-            .one(&txn)
-            .await?
-            .is_some();
-        if taken {
-            txn.rollback().await?;
-            return Ok(Stored::OrderClaimed);
-        }
-        order_claim::Entity::insert(order_claim::ActiveModel {
-            order_number: Set(row.order_number.clone()),
-            application_id: Set(row.application_id.clone()),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-    }
+) -> Result<(), DbErr> {
     let (id, at) = (row.application_id.clone(), row.created_at);
     application::Entity::insert(row.into_active_model())
-        .exec_without_returning(&txn)
+        .exec_without_returning(db)
         .await?;
     for (state, note) in history {
-        event(&txn, &id, *state, note, at).await?;
+        event(db, &id, *state, note, at).await?;
     }
-    txn.commit().await?;
-    Ok(Stored::Yes)
+    Ok(())
 }
 
-/// A state change: the fields to set besides the state, its history note, and what else
-/// changes with it.
-#[derive(Debug, Default)]
-pub struct Change {
-    /// Fields to set (unset ones are left alone).
-    pub set: application::ActiveModel,
-    /// The history note.
-    pub note: String,
-    /// Frees the order for another application (a declined counteroffer).
-    pub release_claim: bool,
-    /// Queues the result for the sales center (paid).
-    pub enqueue_result: bool,
-}
-
-/// Moves application `id` from `from` to `to` with `change`, if it is still in `from`
-/// (`false` when another call moved it first; nothing written then).
+/// Moves application `id` from `from` to `to`, setting the fields set in `set` and
+/// recording `note` in its history, if it is still in `from` (`false` when another call
+/// moved it first; nothing written then).
 pub async fn advance(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: &str,
-    from: ApplicationState,
-    to: ApplicationState,
-    mut change: Change,
+    (from, to): (ApplicationState, ApplicationState),
+    mut set: application::ActiveModel,
+    note: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    change.set.state = Set(to.slug().to_owned());
-    change.set.updated_at = Set(now);
+    set.state = Set(to.slug().to_owned());
+    set.updated_at = Set(now);
     let moved = application::Entity::update_many()
-        .set(change.set)
+        .set(set)
         .filter(application::Column::ApplicationId.eq(id))
         .filter(application::Column::State.eq(from.slug()))
-        .exec(&txn)
+        .exec(db)
         .await?;
     if moved.rows_affected != 1 {
-        txn.rollback().await?;
         return Ok(false);
     }
-    event(&txn, id, to, &change.note, now).await?;
-    if change.release_claim {
-        order_claim::Entity::delete_many()
-            .filter(order_claim::Column::ApplicationId.eq(id))
-            .exec(&txn)
-            .await?;
-    }
-    if change.enqueue_result {
-        result_outbox::Entity::insert(result_outbox::ActiveModel {
-            application_id: Set(id.to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            delivered_at: Set(None),
-            last_error: Set(String::new()),
-        })
-        .on_conflict(
-            OnConflict::column(result_outbox::Column::ApplicationId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-    }
-    txn.commit().await?;
+    event(db, id, to, note, now).await?;
     Ok(true)
 }
 
@@ -195,13 +142,17 @@ pub async fn find(
     application::Entity::find_by_id(id.to_owned()).one(db).await
 }
 
-/// The history of an application, oldest first.
-pub async fn history(
+/// The history of the applications `ids`, oldest first.
+pub async fn history<'a>(
     db: &impl ConnectionTrait,
-    id: &str,
+    ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<Vec<application_event::Model>, DbErr> {
+    let ids: Vec<&str> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     application_event::Entity::find()
-        .filter(application_event::Column::ApplicationId.eq(id))
+        .filter(application_event::Column::ApplicationId.is_in(ids))
         .order_by_asc(application_event::Column::EventId)
         .all(db)
         .await
@@ -228,93 +179,4 @@ pub async fn list(
         .limit(limit)
         .all(db)
         .await
-}
-
-/// Results due for delivery at `now`, oldest due first.
-pub async fn due_results(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<result_outbox::Model>, DbErr> {
-    result_outbox::Entity::find()
-        .filter(result_outbox::Column::DeliveredAt.is_null())
-        .filter(result_outbox::Column::NextAttemptAt.lte(now))
-        .order_by_asc(result_outbox::Column::NextAttemptAt)
-        .limit(limit)
-        .all(db)
-        .await
-}
-
-/// Takes a due result for one delivery attempt until `until` (a lease, so another
-/// replica does not deliver it at the same time); `false` when another took it first.
-pub async fn lease_result(
-    db: &impl ConnectionTrait,
-    row: &result_outbox::Model,
-    until: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let taken = result_outbox::Entity::update_many()
-        .col_expr(result_outbox::Column::NextAttemptAt, until.into())
-        .filter(result_outbox::Column::ApplicationId.eq(row.application_id.as_str()))
-        .filter(result_outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
-        .filter(result_outbox::Column::DeliveredAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(taken.rows_affected == 1)
-}
-
-/// Marks a result delivered and its application reported, in one transaction.
-pub async fn result_delivered(
-    db: &DatabaseConnection,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    result_outbox::Entity::update_many()
-        .col_expr(result_outbox::Column::DeliveredAt, Some(now).into())
-        .filter(result_outbox::Column::ApplicationId.eq(id))
-        .exec(&txn)
-        .await?;
-    let moved = application::Entity::update_many()
-        .col_expr(
-            application::Column::State,
-            ApplicationState::Reported.slug().into(),
-        )
-        .col_expr(application::Column::ReportedAt, Some(now).into())
-        .col_expr(application::Column::UpdatedAt, now.into())
-        .filter(application::Column::ApplicationId.eq(id))
-        .filter(application::Column::State.eq(ApplicationState::Paid.slug()))
-        .exec(&txn)
-        .await?;
-    if moved.rows_affected == 1 {
-        event(
-            &txn,
-            id,
-            ApplicationState::Reported,
-            "result recorded by the sales center",
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await
-}
-
-/// Records a failed delivery: tried again at `next`.
-pub async fn result_failed(
-    db: &impl ConnectionTrait,
-    id: &str,
-    attempts: i32,
-    next: DateTime<Utc>,
-    error: &str,
-) -> Result<(), DbErr> {
-    result_outbox::Entity::update_many()
-        .col_expr(result_outbox::Column::Attempts, attempts.into())
-        .col_expr(result_outbox::Column::NextAttemptAt, next.into())
-        .col_expr(
-            result_outbox::Column::LastError,
-            error.chars().take(500).collect::<String>().into(),
-        )
-        .filter(result_outbox::Column::ApplicationId.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
 }

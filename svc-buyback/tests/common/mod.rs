@@ -5,18 +5,20 @@
 
 use std::net::SocketAddr;
 use std::time::Duration;
+use tandem_mesh::Service;
 
+pub use tandem_mesh::testing::ledger::{assert_sound, balance};
+use tandem_mesh::testing::orders::{alex_morgan, buy};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
-use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
 use tandem_proto::buyback::v1::buyback_client::BuybackClient;
 use tandem_proto::buyback::v1::buyback_inspection_client::BuybackInspectionClient;
 use tandem_proto::buyback::v1::*;
-use tandem_proto::common::v1::Address;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{GetLedgerSummaryRequest, GetLedgerSummaryResponse};
+use tonic::Status;
 use tonic::transport::Channel;
 
 /// A server on a fixed address that can be stopped and started again there.
@@ -40,12 +42,9 @@ impl Fixed {
 
 /// Serves the sales center on `db` at `addr` (port 0 = any).
 pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
-    let conn = svc_accessory::open(&db.url)
+    let conn = svc_accessory::Seller::open_demo(&db.url)
         .await
-        .expect("open accessory db");
-    svc_accessory::load_demo_data(&conn)
-        .await
-        .expect("seed accessory");
+        .expect("open the database with the demo data");
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .expect("bind sales center");
@@ -55,7 +54,7 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
         install_url: "http://127.0.0.1:1".into(),
         client: ClientConfig::default(),
     };
-    let task = tokio::spawn(svc_accessory::serve(
+    let task = tokio::spawn(svc_accessory::Seller::serve(
         listener,
         conn,
         peers,
@@ -69,6 +68,17 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
     }
 }
 
+/// Serves the account server on `db` at `addr` (port 0 = any).
+pub async fn account_server(db: &TestDb, addr: SocketAddr) -> Running {
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    Running::start_at(addr, |l, s| {
+        svc_settlement::AccountServer::serve(l, conn, (), ServerConfig::default(), s)
+    })
+    .await
+}
+
 /// The buy-back center, its peers and clients.
 pub struct World {
     /// Databases: buy-back, accessory, settlement.
@@ -76,10 +86,11 @@ pub struct World {
     pub buyback: Running,
     pub accessory: Option<Fixed>,
     pub accessory_addr: SocketAddr,
-    pub settlement: Running,
+    /// Stopped (`None`) by a test of an outage.
+    pub settlement: Option<Running>,
+    pub settlement_url: String,
     pub center: BuybackClient<Channel>,
     pub staff: BuybackInspectionClient<Channel>,
-    pub orders: AccessoryOrdersClient<Channel>,
     pub sales: SalesCenterClient<Channel>,
     pub ledger: SettlementClient<Channel>,
     pub kind: &'static str,
@@ -118,13 +129,14 @@ pub async fn start_buyback(
     BuybackClient<Channel>,
     BuybackInspectionClient<Channel>,
 ) {
-    let conn = svc_buyback::open(&db.url).await.expect("open buyback db");
-    svc_buyback::load_demo_data(&conn)
+    let conn = svc_buyback::BuybackCenter::open_demo(&db.url)
         .await
-        .expect("seed buyback");
+        .expect("open the database with the demo data");
     let peers = peers(accessory, settlement);
-    let server =
-        Running::start(|l, s| svc_buyback::serve(l, conn, peers, ServerConfig::default(), s)).await;
+    let server = Running::start(|l, s| {
+        svc_buyback::BuybackCenter::serve(l, conn, peers, ServerConfig::default(), s)
+    })
+    .await;
     let ch = channel(server.url.clone()).await;
     (
         server,
@@ -144,31 +156,23 @@ impl World {
                 TestDb::postgres().await?
             });
         }
-        let settlement_conn = svc_settlement::open(&dbs[2].url)
-            .await
-            .expect("open settlement db");
-        svc_settlement::load_demo_data(&settlement_conn)
-            .await
-            .expect("seed settlement");
-        let settlement = Running::start(|l, s| {
-            svc_settlement::serve(l, settlement_conn, ServerConfig::default(), s)
-        })
-        .await;
+        let settlement = account_server(&dbs[2], "127.0.0.1:0".parse().unwrap()).await;
         let accessory = sales_center(&dbs[1], "127.0.0.1:0".parse().unwrap()).await;
         let accessory_addr = accessory.addr;
         let (buyback, center, staff) =
             start_buyback(&dbs[0], accessory_addr, &settlement.url).await;
         let acc = channel(format!("http://{accessory_addr}")).await;
-        let ledger = SettlementClient::new(channel(settlement.url.clone()).await);
+        let settlement_url = settlement.url.clone();
+        let ledger = SettlementClient::new(channel(settlement_url.clone()).await);
         Some(Self {
             dbs,
             buyback,
             accessory: Some(accessory),
             accessory_addr,
-            settlement,
+            settlement: Some(settlement),
+            settlement_url,
             center,
             staff,
-            orders: AccessoryOrdersClient::new(acc.clone()),
             sales: SalesCenterClient::new(acc),
             ledger,
             kind,
@@ -187,41 +191,89 @@ impl World {
 
     /// Buys `product` as customer `CUS-{who}` (Alex Morgan) and pays; the order number.
     pub async fn buy(&mut self, product: &str, who: &str) -> String {
-        let order = self
-            .orders
-            .reserve_order(ReserveOrderRequest {
-                idempotency_key: format!("buy-{who}-{product}"),
-                customer: Some(CustomerInfo {
-                    customer_id: format!("CUS-{who}"),
-                    name: "Alex Morgan".into(),
-                    email: "alex.morgan@example.com".into(),
-                    phone: "+1 415 555 0134".into(),
-                    address: Some(Address {
-                        line1: "500 Market St".into(),
-                        city: "San Francisco".into(),
-                        region: "CA".into(),
-                        postal_code: "94103".into(),
-                        country: "US".into(),
-                        ..Default::default()
-                    }),
-                }),
-                product_id: product.into(),
-                quantity: 1,
-            })
+        let channel = channel(format!("http://{}", self.accessory_addr)).await;
+        let customer = alex_morgan(&format!("CUS-{who}"), "alex.morgan@example.com");
+        buy(&channel, customer, product, &format!("{who}-{product}"))
             .await
-            .expect("reserve")
-            .into_inner()
             .order
-            .unwrap();
-        self.orders
-            .confirm_order(ConfirmOrderRequest {
-                order_number: order.order_number.clone(),
-                customer_id: format!("CUS-{who}"),
-                payment_id: format!("pay-{who}-{product}"),
+            .expect("confirmed order")
+            .order_number
+    }
+
+    /// Customer `CUS-A` buys an RL-2 Duo, applies to sell back a used RL-1 (declared
+    /// grade B) and sends it: the order number and the application ID.
+    pub async fn item_on_its_way(&mut self) -> (String, String) {
+        let order = self.buy("DEV-DC-1002", "A").await;
+        let app = self.submit(application("k", "A", &order, alex())).await;
+        self.ship(&app.application_id, "CUS-A").await.expect("ship");
+        (order, app.application_id)
+    }
+
+    /// Submits `request`, which must be answered with an application.
+    pub async fn submit(&mut self, request: SubmitApplicationRequest) -> Application {
+        self.center
+            .submit_application(request)
+            .await
+            .expect("submit")
+            .into_inner()
+            .application
+            .expect("application")
+    }
+
+    /// `ShipItem` of application `id` as customer `customer`.
+    pub async fn ship(&mut self, id: &str, customer: &str) -> Result<Application, Status> {
+        let reply = self
+            .center
+            .ship_item(ShipItemRequest {
+                application_id: id.into(),
+                customer_id: customer.into(),
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
+    }
+
+    /// Staff's `InspectItem` of application `id`: found in `grade`.
+    pub async fn inspect(&mut self, id: &str, grade: Grade) -> Result<Application, Status> {
+        let reply = self
+            .staff
+            .inspect_item(InspectItemRequest {
+                application_id: id.into(),
+                grade: grade as i32,
+                note: "checked".into(),
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
+    }
+
+    /// `RespondToCounteroffer` of application `id` as customer `customer`.
+    pub async fn respond(
+        &mut self,
+        id: &str,
+        customer: &str,
+        accept: bool,
+    ) -> Result<Application, Status> {
+        let reply = self
+            .center
+            .respond_to_counteroffer(RespondToCounterofferRequest {
+                application_id: id.into(),
+                customer_id: customer.into(),
+                accept,
+            })
+            .await?;
+        Ok(reply.into_inner().application.expect("application"))
+    }
+
+    /// The buy-back results the sales center shows with `order` to `customer`.
+    pub async fn results_shown(&mut self, order: &str, customer: &str) -> Vec<BuybackResult> {
+        self.sales
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: order.into(),
+                customer_id: customer.into(),
             })
             .await
-            .expect("confirm");
-        order.order_number
+            .expect("designation")
+            .into_inner()
+            .results
     }
 
     /// The ledger summary.
@@ -239,31 +291,13 @@ impl World {
         if let Some(a) = self.accessory {
             a.stop().await;
         }
-        self.settlement.stop().await;
+        if let Some(s) = self.settlement {
+            s.stop().await;
+        }
         for db in self.dbs {
             db.cleanup().await;
         }
     }
-}
-
-/// The USD balance of `account`.
-pub fn balance(summary: &GetLedgerSummaryResponse, account: &str) -> i64 {
-    summary
-        .balances
-        .iter()
-        .filter(|b| b.account_id == account)
-        .filter_map(|b| b.balance.as_ref())
-        .map(|m| m.minor_units)
-        .sum()
-}
-
-/// Fails unless the ledger sums to zero and every transaction balances.
-pub fn assert_sound(summary: &GetLedgerSummaryResponse) {
-    assert_eq!(summary.unbalanced_transactions, 0, "{summary:?}");
-    assert!(
-        summary.totals.iter().all(|t| t.minor_units == 0),
-        "{summary:?}"
-    );
 }
 
 /// Alex Morgan's personal data as typed at the buy-back center.

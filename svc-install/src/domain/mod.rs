@@ -1,6 +1,7 @@
 //! Pure rules of the installer server: great-circle geometry (`geo`), the ZIP gazetteer
 //! (`gazetteer`), the spatial index and nearest-installer ranking (`kdtree`, `nearest`),
-//! slot schedules (`slots`), and what a request may ask for (`request`, `booking`).
+//! slot schedules (`slots`), what a request may ask for (`request`, `booking`), and a
+//! seeded number sequence for demo data and tests (`splitmix`).
 
 mod booking;
 mod customer;
@@ -11,6 +12,7 @@ mod nearest;
 mod request;
 mod skills;
 mod slots;
+mod splitmix;
 
 pub use booking::{Booking, BookingDraft, BookingStatus, Refusal, check_bookable};
 pub use customer::{Customer, PostalAddress};
@@ -19,11 +21,12 @@ pub use geo::{EARTH_RADIUS_M, LatLon, chord2_to_m, haversine_m, whole_metres};
 pub use kdtree::{KdTree, Neighbour, brute_force_nearest};
 pub use nearest::{InstallerIndex, Ranked};
 pub use request::{CancelRequest, NearestQuery, SlotsQuery};
-pub use skills::SkillSet;
+pub use skills::{FITTED, SkillSet};
 pub use slots::{
     SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id,
     utc_offset_of_state,
 };
+pub use splitmix::SplitMix64;
 pub use tandem_mesh::status::InvalidField;
 
 /// An installation business.

@@ -1,12 +1,16 @@
 //! Unit tests of the request, booking and slot rules.
 
 use super::*;
+use bad_bookings::BAD_BOOKINGS;
 use chrono::{TimeZone, Utc};
 use tandem_proto::accessory::v1::DeviceCategory as C;
 use tandem_proto::common::v1::Address;
 use tandem_proto::install::v1::{
     BookInstallationRequest, FindNearestInstallersRequest, InstallCustomer,
 };
+
+#[path = "../../tests/common/bad_bookings.rs"]
+mod bad_bookings;
 
 fn installer(id: &str, skills: &[C]) -> Installer {
     Installer {
@@ -97,65 +101,9 @@ fn booking_requests_name_the_bad_field() {
     assert_eq!(draft.customer.name, "Ada Lovelace");
     assert_eq!(draft.customer.address.country, "US");
     assert_eq!(draft.fingerprint.len(), 64);
-    type Edit = fn(&mut BookInstallationRequest);
-    let cases: &[(&str, Edit)] = &[
-        ("idempotency_key", |r| r.idempotency_key.clear()),
-        ("slot_id", |r| r.slot_id = "  ".into()),
-        ("order_number", |r| r.order_number.clear()),
-        ("product_id", |r| r.product_id = "x".repeat(101)),
-        ("category", |r| r.category = 0),
-        ("category", |r| r.category = 99),
-        ("customer", |r| r.customer = None),
-        ("customer.name", |r| {
-            r.customer.as_mut().unwrap().name.clear()
-        }),
-        ("customer.phone", |r| {
-            r.customer.as_mut().unwrap().phone.clear()
-        }),
-        ("customer.phone", |r| {
-            r.customer.as_mut().unwrap().phone = "12345".into()
-        }),
-        ("customer.phone", |r| {
-            r.customer.as_mut().unwrap().phone = "call me".into()
-        }),
-        ("customer.email", |r| {
-            r.customer.as_mut().unwrap().email = "a@b".into()
-        }),
-        ("customer.address", |r| {
-            r.customer.as_mut().unwrap().address = None
-        }),
-        ("customer.address.line1", |r| {
-            r.customer
-                .as_mut()
-                .unwrap()
-                .address
-                .as_mut()
-                .unwrap()
-                .line1
-                .clear()
-        }),
-        ("customer.address.postal_code", |r| {
-            r.customer
-                .as_mut()
-                .unwrap()
-                .address
-                .as_mut()
-                .unwrap()
-                .postal_code = "00000".into()
-        }),
-        ("customer.address.country", |r| {
-            r.customer
-                .as_mut()
-                .unwrap()
-                .address
-                .as_mut()
-                .unwrap()
-                .country = "CA".into()
-        }),
-    ];
-    for (field, edit) in cases {
+    for (field, spoil) in BAD_BOOKINGS {
         let mut req = booking_request();
-        edit(&mut req);
+        spoil(&mut req);
         let err = BookingDraft::parse(&req).unwrap_err();
         assert_eq!(err.field, *field, "{err}");
     }

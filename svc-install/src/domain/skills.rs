@@ -3,6 +3,16 @@
 
 use tandem_proto::accessory::v1::DeviceCategory;
 
+/// The device categories that need a professional installer.
+pub const FITTED: [DeviceCategory; 6] = [
+    DeviceCategory::CarNavigation,
+    DeviceCategory::Dashcam,
+    DeviceCategory::CollisionWarning,
+    DeviceCategory::BlindSpotMonitor,
+    DeviceCategory::TelematicsUnit,
+    DeviceCategory::TheftTracker,
+];
+
 /// Device categories an installer fits, or a search filter; bit `n` = category value `n`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SkillSet(u8);

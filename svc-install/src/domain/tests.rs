@@ -3,28 +3,6 @@
 use super::*;
 use tandem_proto::accessory::v1::DeviceCategory as C;
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 const NYC: LatLon = LatLon::new(40.7128, -74.0060);
 const LA: LatLon = LatLon::new(34.0522, -118.2437);
 
@@ -45,7 +23,7 @@ fn haversine_matches_known_distances() {
 
 #[test]
 fn chord_distance_is_the_haversine_distance() {
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     for _ in 0..10_000 {
         let a = LatLon::new(rng.range(-90.0, 90.0), rng.range(-180.0, 180.0));
         let b = if rng.below(2) == 0 {
@@ -63,27 +41,23 @@ fn chord_distance_is_the_haversine_distance() {
     }
 }
 
-fn random_points(rng: &mut Rng, n: usize) -> Vec<(LatLon, SkillSet)> {
-    let all = [
-        C::CarNavigation,
-        C::Dashcam,
-        C::CollisionWarning,
-        C::BlindSpotMonitor,
-        C::TelematicsUnit,
-        C::TheftTracker,
-    ];
+fn random_points(rng: &mut SplitMix64, n: usize) -> Vec<(LatLon, SkillSet)> {
     let mut points: Vec<(LatLon, SkillSet)> = Vec::with_capacity(n);
     for i in 0..n {
         let at = match rng.below(10) {
             // Some points share a location, to exercise tie-breaking.
-            0 if i > 0 => points[rng.below(i as u64) as usize].0,
+            0 if i > 0 => points[rng.below(i)].0,
             1..=3 => LatLon::new(rng.range(-90.0, 90.0), rng.range(-180.0, 180.0)),
             // A dense cluster around the date line, and one in the US.
             4 => LatLon::new(rng.range(-20.0, 20.0), rng.range(178.0, 180.0)),
             5 => LatLon::new(rng.range(-20.0, 20.0), rng.range(-180.0, -178.0)),
             _ => LatLon::new(rng.range(25.0, 49.0), rng.range(-125.0, -67.0)),
         };
-        let skills: Vec<C> = all.iter().copied().filter(|_| rng.below(3) == 0).collect();
+        let skills: Vec<C> = FITTED
+            .iter()
+            .copied()
+            .filter(|_| rng.below(3) == 0)
+            .collect();
         points.push((at, SkillSet::of(&skills)));
     }
     points
@@ -91,7 +65,7 @@ fn random_points(rng: &mut Rng, n: usize) -> Vec<(LatLon, SkillSet)> {
 
 #[test]
 fn kd_tree_finds_exactly_what_brute_force_finds() {
-    let mut rng = Rng(42);
+    let mut rng = SplitMix64::new(42);
     let filters = [
         SkillSet::ANY,
         SkillSet::filter(Some(C::Dashcam)),
@@ -105,12 +79,12 @@ fn kd_tree_finds_exactly_what_brute_force_finds() {
         assert_eq!(tree.len(), n);
         for _ in 0..400 {
             let origin = if rng.below(2) == 0 && n > 0 {
-                points[rng.below(n as u64) as usize].0
+                points[rng.below(n)].0
             } else {
                 LatLon::new(rng.range(-90.0, 90.0), rng.range(-180.0, 180.0))
             };
-            let filter = filters[rng.below(filters.len() as u64) as usize];
-            let k = rng.below(26) as usize;
+            let filter = filters[rng.below(filters.len())];
+            let k = rng.below(26);
             let expected = brute_force_nearest(&points, origin, filter, k);
             let got = tree.nearest(origin, filter, k);
             assert_eq!(
@@ -124,11 +98,11 @@ fn kd_tree_finds_exactly_what_brute_force_finds() {
 #[test]
 fn kd_tree_breaks_ties_by_position_across_splits() {
     // Hundreds of installers in one building: every split plane passes through them.
-    let mut rng = Rng(3);
+    let mut rng = SplitMix64::new(3);
     let mut points = random_points(&mut rng, 100);
     let building = (NYC, SkillSet::of(&[C::Dashcam]));
     for i in 0..300 {
-        points.insert(rng.below(points.len() as u64 + 1) as usize, building);
+        points.insert(rng.below(points.len() + 1), building);
         if i % 3 == 0 {
             points.push((NYC, SkillSet::of(&[C::TheftTracker])));
         }

@@ -3,12 +3,22 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_installers;
+mod m20261203_000001_copy_booking_keys;
+mod m20261203_000002_timestamps_with_time_zone;
 
 /// Applies the install server's migrations in order.
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_installers::Migration)]
+        let mut migrations: Vec<Box<dyn MigrationTrait>> =
+            vec![Box::new(m20261122_000001_create_installers::Migration)];
+        // The shared idempotency keys, then the bookings' keys moved there.
+        migrations.extend(tandem_mesh::idempotency::record::migrations());
+        migrations.push(Box::new(m20261203_000001_copy_booking_keys::Migration));
+        migrations.push(Box::new(
+            m20261203_000002_timestamps_with_time_zone::Migration,
+        ));
+        migrations
     }
 }

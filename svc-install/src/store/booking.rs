@@ -1,30 +1,16 @@
-//! Bookings in the database. Booking a slot is one transaction that first flips the
-//! slot from available to booked with a conditional update (so of two concurrent
-//! bookings exactly one sees a changed row) and then inserts the booking, whose
-//! idempotency key is unique.
+//! Bookings in the database. The writes take the caller's transaction: booking a slot
+//! flips it from available to booked with a conditional update (so of two concurrent
+//! bookings exactly one sees a changed row) and inserts the booking; cancelling flips
+//! both back.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 
 use super::entity::{booking, slot};
-use super::query::corrupt;
+use super::query::{corrupt, instant, unix_seconds};
 use crate::domain::{Booking, BookingDraft, BookingStatus, Customer, PostalAddress};
-
-/// What inserting a booking came to.
-#[derive(Debug)]
-pub enum Insert {
-    /// The slot is now held by this booking.
-    Booked(Box<Booking>),
-    /// The slot was not available (any more).
-    SlotTaken,
-    /// Another booking already has this idempotency key.
-    KeyTaken,
-}
 
 /// One booking, if it exists.
 pub async fn booking(
@@ -38,107 +24,77 @@ pub async fn booking(
         .transpose()
 }
 
-/// The booking made with `key`, with its request fingerprint.
-pub async fn booking_by_key(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<(Booking, String)>, DbErr> {
-    match booking::Entity::find()
-        .filter(booking::Column::IdempotencyKey.eq(key))
-        .one(db)
-        .await?
-    {
-        Some(row) => {
-            let fingerprint = row.fingerprint.clone();
-            Ok(Some((to_booking(row)?, fingerprint)))
-        }
-        None => Ok(None),
-    }
+/// Marks `slot_id` booked if it is available; `false` when it is not (any more).
+pub async fn take_slot(db: &impl ConnectionTrait, slot_id: &str) -> Result<bool, DbErr> {
+    let taken = slot::Entity::update_many()
+        .col_expr(slot::Column::Available, Expr::value(false))
+        .filter(slot::Column::SlotId.eq(slot_id))
+        .filter(slot::Column::Available.eq(true))
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
 }
 
-/// Books `draft.slot_id` for `draft` if the slot is still available, atomically.
+/// Inserts the booking of `draft` with `installer_id`, made at `now` (Unix seconds); the
+/// caller has taken its slot.
 pub async fn insert_booking(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     draft: &BookingDraft,
     installer_id: &str,
     now: i64,
-) -> Result<Insert, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    // The write comes first, so SQLite takes its write lock before reading anything.
-    let taken = slot::Entity::update_many()
-        .col_expr(slot::Column::Available, Expr::value(false))
-        .filter(slot::Column::SlotId.eq(draft.slot_id.as_str()))
-        .filter(slot::Column::Available.eq(true))
-        .exec(&txn)
+) -> Result<Booking, DbErr> {
+    let row = new_row(draft, installer_id, instant(now)?);
+    booking::Entity::insert(booking::ActiveModel::from(row.clone()).reset_all())
+        .exec_without_returning(db)
         .await?;
-    if taken.rows_affected != 1 {
-        txn.rollback().await?;
-        return Ok(Insert::SlotTaken);
-    }
-    let row = new_row(draft, installer_id, now);
-    let insert = booking::ActiveModel::from(row.clone()).reset_all();
-    match booking::Entity::insert(insert)
-        .exec_without_returning(&txn)
-        .await
-    {
-        Ok(_) => {}
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            txn.rollback().await?;
-            return Ok(Insert::KeyTaken);
-        }
-        Err(e) => return Err(e),
-    }
-    txn.commit().await?;
-    Ok(Insert::Booked(Box::new(to_booking(row)?)))
+    to_booking(row)
 }
 
-/// Cancels a booked booking and frees its slot, atomically; `false` when there is no
-/// booked booking with this ID (unknown, or already cancelled).
+/// Cancels a booked booking and frees its slot; `false` when there is no booked booking
+/// with this ID (unknown, or already cancelled). Run it in a transaction.
 pub async fn cancel(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     booking_id: &str,
     reason: &str,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
     let cancelled = booking::Entity::update_many()
         .col_expr(
             booking::Column::Status,
             Expr::value(BookingStatus::Cancelled.slug()),
         )
-        .col_expr(booking::Column::CancelledAt, Expr::value(now))
+        .col_expr(booking::Column::CancelledAt, Expr::value(instant(now)?))
         .col_expr(booking::Column::CancelReason, Expr::value(reason))
         .filter(booking::Column::BookingId.eq(booking_id))
         .filter(booking::Column::Status.eq(BookingStatus::Booked.slug()))
-        .exec(&txn)
+        .exec(db)
         .await?;
     if cancelled.rows_affected != 1 {
-        txn.rollback().await?;
         return Ok(false);
     }
     let Some(row) = booking::Entity::find_by_id(booking_id.to_owned())
-        .one(&txn)
+        .one(db)
         .await?
     else {
-        txn.rollback().await?;
         return Ok(false);
     };
     slot::Entity::update_many()
         .col_expr(slot::Column::Available, Expr::value(true))
         .filter(slot::Column::SlotId.eq(row.slot_id))
-        .exec(&txn)
+        .exec(db)
         .await?;
-    txn.commit().await?;
     Ok(true)
 }
 
-fn new_row(draft: &BookingDraft, installer_id: &str, now: i64) -> booking::Model {
+fn new_row(
+    draft: &BookingDraft,
+    installer_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> booking::Model {
     let c = &draft.customer;
     let a = &c.address;
     booking::Model {
         booking_id: format!("BK-{}", uuid::Uuid::new_v4().simple()),
-        idempotency_key: draft.idempotency_key.clone(),
-        fingerprint: draft.fingerprint.clone(),
         slot_id: draft.slot_id.clone(),
         installer_id: installer_id.to_owned(),
         order_number: draft.order_number.clone(),
@@ -186,8 +142,8 @@ fn to_booking(row: booking::Model) -> Result<Booking, DbErr> {
                 country: row.address_country,
             },
         },
-        created_at: row.created_at,
-        cancelled_at: row.cancelled_at,
+        created_at: unix_seconds(row.created_at),
+        cancelled_at: row.cancelled_at.map(unix_seconds),
         cancel_reason: row.cancel_reason,
     })
 }

@@ -42,10 +42,10 @@ pub mod slot {
         #[sea_orm(primary_key, auto_increment = false)]
         pub slot_id: String,
         pub installer_id: String,
-        /// Unix seconds.
-        pub starts_at: i64,
-        /// Unix seconds.
-        pub ends_at: i64,
+        /// When the installation window opens.
+        pub starts_at: DateTimeUtc,
+        /// When it closes.
+        pub ends_at: DateTimeUtc,
         pub available: bool,
     }
 
@@ -56,7 +56,8 @@ pub mod slot {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// An installation booking with the customer info received (`booking` table).
+/// An installation booking with the customer info received (`booking` table); its
+/// idempotency key is kept in the shared `idempotency_record`.
 pub mod booking {
     use sea_orm::entity::prelude::*;
 
@@ -66,10 +67,6 @@ pub mod booking {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub booking_id: String,
-        #[sea_orm(unique)]
-        pub idempotency_key: String,
-        /// `idempotency::fingerprint` of the booking request.
-        pub fingerprint: String,
         pub slot_id: String,
         pub installer_id: String,
         pub order_number: String,
@@ -88,10 +85,10 @@ pub mod booking {
         pub address_region: String,
         pub address_postal_code: String,
         pub address_country: String,
-        /// Unix seconds.
-        pub created_at: i64,
-        /// Unix seconds.
-        pub cancelled_at: Option<i64>,
+        /// When it was booked.
+        pub created_at: DateTimeUtc,
+        /// When it was cancelled.
+        pub cancelled_at: Option<DateTimeUtc>,
         pub cancel_reason: String,
     }
 

@@ -1,5 +1,6 @@
 //! Reads of installers and slots.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -40,7 +41,8 @@ pub async fn slot(db: &impl ConnectionTrait, slot_id: &str) -> Result<Option<Slo
         .map(to_slot))
 }
 
-/// Up to `limit` of the installer's available slots starting after `now`, earliest first.
+/// Up to `limit` of the installer's available slots starting after `now` (Unix
+/// seconds), earliest first.
 pub async fn next_slots(
     db: &impl ConnectionTrait,
     installer_id: &str,
@@ -50,7 +52,7 @@ pub async fn next_slots(
     Ok(slot::Entity::find()
         .filter(slot::Column::InstallerId.eq(installer_id))
         .filter(slot::Column::Available.eq(true))
-        .filter(slot::Column::StartsAt.gt(now))
+        .filter(slot::Column::StartsAt.gt(instant(now)?))
         .order_by_asc(slot::Column::StartsAt)
         .limit(limit as u64)
         .all(db)
@@ -105,10 +107,21 @@ fn to_slot(row: slot::Model) -> Slot {
     Slot {
         slot_id: row.slot_id,
         installer_id: row.installer_id,
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
+        starts_at: unix_seconds(row.starts_at),
+        ends_at: unix_seconds(row.ends_at),
         available: row.available,
     }
+}
+
+/// The stored form of an instant the rules count in Unix seconds.
+pub(crate) fn instant(unix_s: i64) -> Result<DateTime<Utc>, DbErr> {
+    DateTime::from_timestamp(unix_s, 0)
+        .ok_or_else(|| DbErr::Custom(format!("instant {unix_s} s is out of range")))
+}
+
+/// A stored instant in Unix seconds, as the rules count.
+pub(crate) fn unix_seconds(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
 }
 
 /// The error for a stored value this code cannot read.

@@ -8,12 +8,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
-use tandem_proto::accessory::v1::DeviceCategory as C;
 
 use super::entity::{installer, slot};
-use super::query::skills_column;
+use super::query::{instant, skills_column};
 use crate::domain::{
-    LatLon, SCHEDULE_DAYS, SkillSet, gazetteer, haversine_m, schedule, slot_id, utc_offset_of_state,
+    FITTED, LatLon, SCHEDULE_DAYS, SkillSet, SplitMix64, gazetteer, haversine_m, schedule, slot_id,
+    utc_offset_of_state,
 };
 
 /// Installers per metro.
@@ -41,16 +41,6 @@ pub const METROS: &[(&str, u16)] = &[
     ("19103", 215), // Philadelphia
     ("20001", 202), // Washington
     ("55401", 612), // Minneapolis
-];
-
-/// The device categories that need a professional installer.
-pub const FITTED: [C; 6] = [
-    C::CarNavigation,
-    C::Dashcam,
-    C::CollisionWarning,
-    C::BlindSpotMonitor,
-    C::TelematicsUnit,
-    C::TheftTracker,
 ];
 
 const NAMES: &[&str] = &[
@@ -119,7 +109,7 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
             .exec_without_returning(db)
             .await?;
     }
-    let slots: Vec<slot::ActiveModel> = installers
+    let slots = installers
         .iter()
         .filter_map(|i| match (&i.installer_id, &i.region) {
             (Set(id), Set(state)) => Some((id.clone(), utc_offset_of_state(state))),
@@ -129,15 +119,17 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
             // Local business hours of the installer's state.
             schedule(now, SCHEDULE_DAYS, offset)
                 .into_iter()
-                .map(move |(start, end)| slot::ActiveModel {
-                    slot_id: Set(slot_id(&id, start)),
-                    installer_id: Set(id.clone()),
-                    starts_at: Set(start),
-                    ends_at: Set(end),
-                    available: Set(true),
+                .map(move |(start, end)| {
+                    Ok(slot::ActiveModel {
+                        slot_id: Set(slot_id(&id, start)),
+                        installer_id: Set(id.clone()),
+                        starts_at: Set(instant(start)?),
+                        ends_at: Set(instant(end)?),
+                        available: Set(true),
+                    })
                 })
         })
-        .collect();
+        .collect::<Result<Vec<slot::ActiveModel>, DbErr>>()?;
     for chunk in slots.chunks(BATCH) {
         slot::Entity::insert_many(chunk.iter().cloned())
             .on_conflict(
@@ -165,7 +157,7 @@ pub fn demo_installers() -> Vec<installer::ActiveModel> {
             .filter(|p| haversine_m(centre.location, p.location) <= METRO_RADIUS_M)
             .collect();
         for i in 0..PER_METRO {
-            let mut h = Mix((m * PER_METRO + i) as u64);
+            let mut h = SplitMix64::new((m * PER_METRO + i) as u64);
             let n = out.len() + 1;
             // The first installer of a metro works from its centre ZIP.
             let pick = h.below(nearby.len());
@@ -173,7 +165,7 @@ pub fn demo_installers() -> Vec<installer::ActiveModel> {
                 Some(p) if i > 0 => *p,
                 _ => centre,
             };
-            let jitter = |v: f64, h: &mut Mix| v + (h.below(801) as f64 - 400.0) / 100_000.0;
+            let jitter = |v: f64, h: &mut SplitMix64| v + (h.below(801) as f64 - 400.0) / 100_000.0;
             let location = LatLon::new(
                 jitter(place.location.lat, &mut h),
                 jitter(place.location.lon, &mut h),
@@ -210,17 +202,4 @@ pub fn demo_installers() -> Vec<installer::ActiveModel> {
         }
     }
     out
-}
-
-/// SplitMix64: a fixed, portable sequence of numbers from a seed.
-struct Mix(u64);
-
-impl Mix {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) % n.max(1) as u64) as usize
-    }
 }

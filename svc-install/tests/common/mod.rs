@@ -1,14 +1,18 @@
 //! Helpers shared by the install server's gRPC tests.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod bad_bookings;
+
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ServerConfig;
+use tandem_mesh::Service;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::Address;
 use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::install::v1::{
-    BookInstallationRequest, FindNearestInstallersRequest, InstallCustomer, Slot,
+    BookInstallationRequest, Booking, CancelBookingRequest, FindNearestInstallersRequest,
+    InstallCustomer, Slot,
 };
 use tonic::transport::Channel;
 
@@ -17,11 +21,14 @@ pub type Client = InstallersClient<Channel>;
 
 /// Opens `db`, loads the demo data and serves it.
 pub async fn start(db: &TestDb) -> (Running, Client, DatabaseConnection) {
-    let conn = svc_install::open(&db.url).await.expect("open db");
-    svc_install::load_demo_data(&conn).await.expect("seed");
+    let conn = svc_install::Installers::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
     let served = conn.clone();
-    let server =
-        Running::start(|l, s| svc_install::serve(l, served, ServerConfig::default(), s)).await;
+    let server = Running::start(|l, s| {
+        svc_install::Installers::serve(l, served, (), ServerConfig::default(), s)
+    })
+    .await;
     let client = InstallersClient::connect(server.url.clone())
         .await
         .expect("connect");
@@ -80,4 +87,26 @@ pub async fn dashcam_slots(client: &mut Client) -> Vec<Slot> {
         .expect("nearest")
         .into_inner();
     reply.matches[0].next_slots.clone()
+}
+
+/// Books with `req` and returns the booking.
+pub async fn book_ok(client: &mut Client, req: BookInstallationRequest) -> Booking {
+    client
+        .book_installation(req)
+        .await
+        .expect("book installation")
+        .into_inner()
+        .booking
+        .expect("booking")
+}
+
+/// Cancels with `req` and returns the booking.
+pub async fn cancel_ok(client: &mut Client, req: CancelBookingRequest) -> Booking {
+    client
+        .cancel_booking(req)
+        .await
+        .expect("cancel booking")
+        .into_inner()
+        .booking
+        .expect("booking")
 }

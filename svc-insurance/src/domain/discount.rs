@@ -96,3 +96,15 @@ pub fn best_rule<'a>(
             ))
         })
 }
+
+/// Whether two device order numbers are the same order: compared without case, dashes or
+/// spaces.
+pub fn same_order(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect::<String>()
+    };
+    norm(a) == norm(b)
+}

@@ -1,7 +1,9 @@
-//! Pure rules of the insurer: who may buy which plan (`Plan::eligibility`) and what it
-//! costs (`rating`). No I/O; unit-tested in `tests.rs`.
+//! Pure rules of the insurer: who may buy which plan (`Plan::eligibility`), what it
+//! costs (`rating`, `offer`), which bundle discount applies (`discount`) and how a quote
+//! and its policy may change (`quote`). No I/O; unit-tested in `tests.rs`.
 
 pub mod discount;
+pub mod offer;
 pub mod quote;
 pub mod rating;
 mod region;

@@ -2,8 +2,10 @@
 //! the policy's term.
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use tandem_proto::insurance::v1::RatingConditions;
 
 use super::InvalidField;
+use super::discount::Target;
 
 /// How long a quote's price holds.
 pub const QUOTE_VALIDITY: Duration = Duration::minutes(30);
@@ -39,6 +41,63 @@ impl QuoteStatus {
         .into_iter()
         .find(|q| q.as_str() == s)
     }
+}
+
+/// A priced quote, with the bundle discount and the policy once granted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// Stable quote ID, e.g. "QUO-…".
+    pub quote_id: String,
+    /// Who it is for.
+    pub customer_id: String,
+    /// The plan quoted.
+    pub plan_id: String,
+    /// The conditions it was rated for, as the customer gave them.
+    pub conditions: RatingConditions,
+    /// Annual premium before any discount, in minor units of `currency`.
+    pub premium_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+    /// The bundle discount, once granted.
+    pub discount: Option<GrantedDiscount>,
+    /// The premium to pay: `premium_minor` less a premium discount.
+    pub premium_due_minor: i64,
+    /// Where it is in its life.
+    pub status: QuoteStatus,
+    /// When its price stops holding.
+    pub expires_at: DateTime<Utc>,
+    /// The payment it was contracted with.
+    pub payment_id: Option<String>,
+    /// The policy, once contracted.
+    pub policy: Option<Policy>,
+}
+
+/// A bundle discount granted on a quote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantedDiscount {
+    /// The rule that granted it.
+    pub rule_id: String,
+    /// Shown on the bill.
+    pub description: String,
+    /// The price it reduces.
+    pub target: Target,
+    /// How much it takes off, in minor units.
+    pub amount_minor: i64,
+    /// The device order it was granted for.
+    pub order_number: String,
+}
+
+/// The policy contracted on a quote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// e.g. "POL-2026-…".
+    pub policy_number: String,
+    /// First day of cover, YYYY-MM-DD.
+    pub start_date: String,
+    /// Last day of cover, YYYY-MM-DD.
+    pub end_date: String,
+    /// Whether it was cancelled (the quote voided after contracting).
+    pub cancelled: bool,
 }
 
 /// Why a change to a quote is refused.

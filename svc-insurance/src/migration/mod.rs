@@ -10,10 +10,10 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(m20261122_000001_create_plan::Migration),
-            Box::new(tandem_mesh::idempotency::record::Migration),
-            Box::new(m20261122_000002_create_sales::Migration),
-        ]
+        let mut migrations: Vec<Box<dyn MigrationTrait>> =
+            vec![Box::new(m20261122_000001_create_plan::Migration)];
+        migrations.extend(tandem_mesh::idempotency::record::migrations());
+        migrations.push(Box::new(m20261122_000002_create_sales::Migration));
+        migrations
     }
 }

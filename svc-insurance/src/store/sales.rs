@@ -4,19 +4,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 use prost::Message;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    ActiveModelTrait,
+    ActiveValue::{Set, Unchanged},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
-use tandem_mesh::idempotency::{self, Seen};
 use tandem_proto::insurance::v1::RatingConditions;
 
 use super::entity::{discount_rule, quote};
 use crate::domain::discount::{Amount, DiscountRule, Target};
-use crate::domain::quote::QuoteStatus;
+use crate::domain::quote::{GrantedDiscount, Policy, Quote, QuoteStatus};
 use crate::error::InsuranceError;
 
 /// Scope of quote idempotency keys.
-const CREATE_QUOTE: &str = "create-quote";
+pub const CREATE_QUOTE: &str = "create-quote";
 
 /// A quote to store.
 pub struct NewQuote<'a> {
@@ -36,22 +36,14 @@ pub struct NewQuote<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Stores a quote, or returns the one an identical earlier request created.
-pub async fn create_quote(
-    db: &DatabaseConnection,
-    key: &str,
-    fingerprint: &str,
+/// Stores a new open quote.
+pub async fn insert_quote(
+    db: &impl ConnectionTrait,
     new: NewQuote<'_>,
     now: DateTime<Utc>,
-) -> Result<quote::Model, InsuranceError> {
-    if let Seen::Replay(id) = idempotency::recall(db, CREATE_QUOTE, key, fingerprint).await?? {
-        return find(db, &id)
-            .await?
-            .ok_or_else(|| InsuranceError::QuoteNotFound(id));
-    }
-    let txn = tandem_mesh::db::begin_write(db).await?;
+) -> Result<Quote, DbErr> {
     let row = quote::ActiveModel {
-        quote_id: Set(new.quote_id.clone()),
+        quote_id: Set(new.quote_id),
         customer_id: Set(new.customer_id.to_owned()),
         plan_id: Set(new.plan_id.to_owned()),
         conditions: Set(tandem_mesh::hex::encode(&new.conditions.encode_to_vec())),
@@ -73,29 +65,18 @@ pub async fn create_quote(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
-    match idempotency::remember(&txn, CREATE_QUOTE, key, fingerprint, &new.quote_id).await {
-        Ok(()) => {
-            txn.commit().await?;
-            Ok(row)
-        }
-        Err(err)
-            if matches!(
-                err.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            txn.rollback().await?;
-            match idempotency::recall(db, CREATE_QUOTE, key, fingerprint).await?? {
-                Seen::Replay(id) => find(db, &id)
-                    .await?
-                    .ok_or(InsuranceError::QuoteNotFound(id)),
-                Seen::New => Err(err.into()),
-            }
-        }
-        Err(err) => Err(err.into()),
-    }
+    to_quote(row)
+}
+
+/// The quote `id`, whoever it is for.
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<Quote>, DbErr> {
+    quote::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .map(to_quote)
+        .transpose()
 }
 
 /// The quote `id` if it is `customer_id`'s (otherwise NOT_FOUND, as if unknown).
@@ -103,31 +84,30 @@ pub async fn find_for(
     db: &impl ConnectionTrait,
     id: &str,
     customer_id: &str,
-) -> Result<quote::Model, InsuranceError> {
+) -> Result<Quote, InsuranceError> {
     find(db, id)
         .await?
         .filter(|q| q.customer_id == customer_id)
         .ok_or_else(|| InsuranceError::QuoteNotFound(id.to_owned()))
 }
 
-/// The ID of the quote a CreateQuote with idempotency key `key` made, if any.
-pub async fn quoted_with(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<String>, InsuranceError> {
-    Ok(idempotency::result_of(db, CREATE_QUOTE, key).await?)
+/// The ID of the quote a CreateQuote with idempotency key `key` made, if any, whatever
+/// the request was: `idempotency::result_of`, because the caller that lost the answer
+/// voids by key alone (it cannot send the request's fingerprint).
+pub async fn quoted_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {
+    tandem_mesh::idempotency::result_of(db, CREATE_QUOTE, key).await
 }
 
 /// Records a granted discount, only if the quote has none yet and is still open; returns
 /// the quote as updated, or `None` when it was not.
 pub async fn set_discount(
-    db: &DatabaseConnection,
-    current: &quote::Model,
+    db: &impl ConnectionTrait,
+    current: &Quote,
     rule: &DiscountRule,
     amount_minor: i64,
     order_number: &str,
     now: DateTime<Utc>,
-) -> Result<Option<quote::Model>, InsuranceError> {
+) -> Result<Option<Quote>, DbErr> {
     let due = match rule.target {
         Target::Premium => current.premium_minor - amount_minor,
         Target::Device => current.premium_minor,
@@ -160,62 +140,107 @@ pub async fn set_discount(
     if updated.rows_affected != 1 {
         return Ok(None);
     }
-    Ok(Some(quote::Model {
-        discount_rule_id: Some(rule.rule_id.clone()),
-        discount_description: Some(rule.description.clone()),
-        discount_target: Some(target_name(rule.target).to_owned()),
-        discount_minor: Some(amount_minor),
-        discount_order_number: Some(order_number.to_owned()),
+    Ok(Some(Quote {
+        discount: Some(GrantedDiscount {
+            rule_id: rule.rule_id.clone(),
+            description: rule.description.clone(),
+            target: rule.target,
+            amount_minor,
+            order_number: order_number.to_owned(),
+        }),
         premium_due_minor: due,
-        updated_at: now,
         ..current.clone()
     }))
 }
 
+/// The policy a quote is contracted with.
+pub struct NewPolicy<'a> {
+    /// The payment that paid for it.
+    pub payment_id: &'a str,
+    /// Its number.
+    pub policy_number: &'a str,
+    /// First day of cover.
+    pub start: NaiveDate,
+    /// Last day of cover.
+    pub end: NaiveDate,
+}
+
 /// Contracts the policy of an open quote.
 pub async fn contract(
-    db: &DatabaseConnection,
-    current: quote::Model,
-    payment_id: &str,
-    policy_number: &str,
-    start: NaiveDate,
-    end: NaiveDate,
+    db: &impl ConnectionTrait,
+    current: &Quote,
+    policy: NewPolicy<'_>,
     now: DateTime<Utc>,
-) -> Result<quote::Model, InsuranceError> {
-    let mut row: quote::ActiveModel = current.into();
-    row.status = Set(QuoteStatus::Contracted.as_str().to_owned());
-    row.payment_id = Set(Some(payment_id.to_owned()));
-    row.policy_number = Set(Some(policy_number.to_owned()));
-    row.start_date = Set(Some(start.to_string()));
-    row.end_date = Set(Some(end.to_string()));
-    row.updated_at = Set(now);
-    Ok(row.update(db).await?)
+) -> Result<Quote, DbErr> {
+    let row = quote::ActiveModel {
+        quote_id: Unchanged(current.quote_id.clone()),
+        status: Set(QuoteStatus::Contracted.as_str().to_owned()),
+        payment_id: Set(Some(policy.payment_id.to_owned())),
+        policy_number: Set(Some(policy.policy_number.to_owned())),
+        start_date: Set(Some(policy.start.to_string())),
+        end_date: Set(Some(policy.end.to_string())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    to_quote(row)
 }
 
 /// Voids a quote, cancelling its policy if one was contracted.
 pub async fn void(
-    db: &DatabaseConnection,
-    current: quote::Model,
+    db: &impl ConnectionTrait,
+    current: &Quote,
     now: DateTime<Utc>,
-) -> Result<quote::Model, InsuranceError> {
-    let had_policy = current.policy_number.is_some();
-    let mut row: quote::ActiveModel = current.into();
-    row.status = Set(QuoteStatus::Void.as_str().to_owned());
-    row.policy_cancelled = Set(had_policy);
-    row.updated_at = Set(now);
-    Ok(row.update(db).await?)
+) -> Result<Quote, DbErr> {
+    let row = quote::ActiveModel {
+        quote_id: Unchanged(current.quote_id.clone()),
+        status: Set(QuoteStatus::Void.as_str().to_owned()),
+        policy_cancelled: Set(current.policy.is_some()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    to_quote(row)
 }
 
-/// The conditions a quote was rated for.
-pub fn conditions_of(row: &quote::Model) -> Result<RatingConditions, InsuranceError> {
-    tandem_mesh::hex::decode(&row.conditions)
+fn to_quote(row: quote::Model) -> Result<Quote, DbErr> {
+    let status = QuoteStatus::parse(&row.status)
+        .ok_or_else(|| DbErr::Custom(format!("unknown quote status {:?}", row.status)))?;
+    let conditions = tandem_mesh::hex::decode(&row.conditions)
         .and_then(|bytes| RatingConditions::decode(bytes.as_slice()).ok())
-        .ok_or_else(|| {
-            InsuranceError::Db(DbErr::Custom(format!(
-                "corrupt conditions in quote {}",
-                row.quote_id
-            )))
-        })
+        .ok_or_else(|| DbErr::Custom(format!("corrupt conditions in quote {}", row.quote_id)))?;
+    let discount = row.discount_rule_id.map(|rule_id| GrantedDiscount {
+        rule_id,
+        description: row.discount_description.unwrap_or_default(),
+        target: match row.discount_target.as_deref() {
+            Some("device") => Target::Device,
+            _ => Target::Premium,
+        },
+        amount_minor: row.discount_minor.unwrap_or_default(),
+        order_number: row.discount_order_number.unwrap_or_default(),
+    });
+    let policy = row.policy_number.map(|policy_number| Policy {
+        policy_number,
+        start_date: row.start_date.unwrap_or_default(),
+        end_date: row.end_date.unwrap_or_default(),
+        cancelled: row.policy_cancelled,
+    });
+    Ok(Quote {
+        quote_id: row.quote_id,
+        customer_id: row.customer_id,
+        plan_id: row.plan_id,
+        conditions,
+        premium_minor: row.premium_minor,
+        currency: row.currency,
+        discount,
+        premium_due_minor: row.premium_due_minor,
+        status,
+        expires_at: row.expires_at,
+        payment_id: row.payment_id,
+        policy,
+    })
 }
 
 /// Every discount rule.
@@ -351,8 +376,4 @@ fn to_rule(row: discount_rule::Model) -> Result<DiscountRule, DbErr> {
         plan_id: row.plan_id,
         category: row.category,
     })
-}
-
-async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Option<quote::Model>, DbErr> {
-    quote::Entity::find_by_id(id.to_owned()).one(db).await
 }

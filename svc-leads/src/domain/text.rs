@@ -12,6 +12,11 @@ fn is_forbidden_in_line(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
+/// A required message or value: `value`, or "required" on `field` when absent.
+pub fn required<T>(field: &'static str, value: Option<T>) -> Result<T, InvalidField> {
+    value.ok_or_else(|| InvalidField::new(field, "required"))
+}
+
 /// An optional single line: trimmed, at most `max` characters, no line breaks or
 /// control characters. Empty stays empty.
 pub fn optional_line(field: &'static str, raw: &str, max: usize) -> Result<String, InvalidField> {

@@ -4,34 +4,17 @@ use tandem_proto::leads::v1 as pb;
 use tandem_proto::leads::v1::customers_server::Customers;
 use tonic::{Request, Response, Status};
 
-use super::mapping;
-use crate::domain::Customer;
-use crate::registry::CustomerRegistry;
-
-/// The customers service state.
-#[derive(Clone)]
-pub struct CustomersService {
-    /// The customer-information store.
-    registry: CustomerRegistry,
-}
-
-impl CustomersService {
-    /// A service over the customer registry.
-    pub fn new(registry: CustomerRegistry) -> Self {
-        Self { registry }
-    }
-}
+use super::{LeadsApi, mapping};
 
 #[tonic::async_trait]
-impl Customers for CustomersService {
+impl Customers for LeadsApi {
     async fn register_customer(
         &self,
         request: Request<pb::RegisterCustomerRequest>,
     ) -> Result<Response<pb::RegisterCustomerResponse>, Status> {
-        let customer = self.registry.register(request.get_ref()).await?;
-        tracing::info!(customer_id = %customer.customer_id, "customer registered");
+        let customer = self.app.register_customer(request.get_ref()).await?;
         Ok(Response::new(pb::RegisterCustomerResponse {
-            customer: Some(to_proto(&customer)),
+            customer: Some(mapping::customer(&customer, &[])),
         }))
     }
 
@@ -40,9 +23,9 @@ impl Customers for CustomersService {
         request: Request<pb::AuthenticateRequest>,
     ) -> Result<Response<pb::AuthenticateResponse>, Status> {
         let pb::AuthenticateRequest { login, password } = request.into_inner();
-        let customer = self.registry.authenticate(&login, password).await?;
+        let customer = self.app.log_in(&login, password).await?;
         Ok(Response::new(pb::AuthenticateResponse {
-            customer: Some(to_proto(&customer)),
+            customer: Some(mapping::customer(&customer, &[])),
         }))
     }
 
@@ -50,8 +33,10 @@ impl Customers for CustomersService {
         &self,
         request: Request<pb::GetCustomerRequest>,
     ) -> Result<Response<pb::GetCustomerResponse>, Status> {
-        let customer = self.registry.get(&request.get_ref().customer_id).await?;
-        let owned = self.registry.possessed(&customer.customer_id).await?;
+        let (customer, owned) = self
+            .app
+            .get_customer(&request.get_ref().customer_id)
+            .await?;
         Ok(Response::new(pb::GetCustomerResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))
@@ -61,15 +46,9 @@ impl Customers for CustomersService {
         &self,
         request: Request<pb::UpdateCustomerRequest>,
     ) -> Result<Response<pb::UpdateCustomerResponse>, Status> {
-        let customer = self.registry.update(request.get_ref()).await?;
-        tracing::info!(customer_id = %customer.customer_id, "customer updated");
-        let owned = self.registry.possessed(&customer.customer_id).await?;
+        let (customer, owned) = self.app.update_customer(request.get_ref()).await?;
         Ok(Response::new(pb::UpdateCustomerResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))
     }
-}
-
-fn to_proto(c: &Customer) -> pb::Customer {
-    mapping::customer(c, &[])
 }

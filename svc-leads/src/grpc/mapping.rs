@@ -4,12 +4,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1 as pb;
 
-use crate::desk::ConsentOverview;
+use crate::app::{ConsentOverview, StaffView};
 use crate::domain::consent::ConsentDecision;
 use crate::domain::customer::Possessed;
 use crate::domain::lead::Lead;
 use crate::domain::{Customer, ProductInfo, Purpose, Rule};
-use crate::staffdesk::StaffView;
 
 /// RFC 3339 with milliseconds, UTC.
 pub fn time(t: &DateTime<Utc>) -> String {
@@ -165,5 +164,12 @@ pub fn staff(v: &StaffView) -> pb::Staff {
         capacity: s.capacity,
         active: s.active,
         open_leads: v.open_leads,
+    }
+}
+
+/// The answer to acknowledging or closing a lead.
+pub fn lead_action(l: &Lead) -> pb::LeadActionResponse {
+    pb::LeadActionResponse {
+        lead: Some(lead(l)),
     }
 }

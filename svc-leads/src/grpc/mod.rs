@@ -1,12 +1,24 @@
-//! The leads server's gRPC services: request mapping only; rules live in `domain`, data
-//! access in `store`, the operations that combine them in `registry` (customers),
-//! `desk` (the sales desk) and `staffdesk` (staff and admin).
+//! The leads server's gRPC services, one file each: decode the request, call one use
+//! case of [`App`], encode the reply. Errors come from `LeadsError` through `?`.
 
 mod customers;
-mod desk;
 mod mapping;
-mod staff;
+mod sales_admin;
+mod sales_desk;
+mod staff_leads;
 
-pub use customers::CustomersService;
-pub use desk::SalesDeskService;
-pub use staff::StaffLeadsService;
+use crate::app::App;
+
+/// The tonic implementation of the leads contract's four services over the use cases.
+#[derive(Clone)]
+pub struct LeadsApi {
+    /// The use cases.
+    app: App,
+}
+
+impl LeadsApi {
+    /// The services over `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}

@@ -5,17 +5,19 @@
 pub mod smtp;
 
 use std::time::Duration;
+use tandem_mesh::Service;
 
 use prost::Message;
 use sea_orm::DatabaseConnection;
+use smtp::MailServer;
 use tandem_mesh::ServerConfig;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Address;
-use tandem_proto::leads::v1::RegisterCustomerRequest;
 use tandem_proto::leads::v1::customers_client::CustomersClient;
 use tandem_proto::leads::v1::sales_admin_client::SalesAdminClient;
 use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
 use tandem_proto::leads::v1::staff_leads_client::StaffLeadsClient;
+use tandem_proto::leads::v1::{Customer, GetCustomerRequest, RegisterCustomerRequest};
 use tonic::transport::Channel;
 
 /// A password every test customer gets unless a test says otherwise.
@@ -46,14 +48,17 @@ impl Server {
 
     /// Like [`Server::start`], with the sales desk's settings.
     pub async fn start_with(db: &TestDb, demo: bool, leads: svc_leads::LeadsConfig) -> Self {
-        let conn = svc_leads::open(&db.url).await.expect("open db");
+        let conn = svc_leads::SalesDesk::open(&db.url).await.expect("open db");
         if demo {
-            svc_leads::load_demo_data(&conn).await.expect("demo data");
+            svc_leads::SalesDesk::load_demo_data(&conn)
+                .await
+                .expect("demo data");
         }
         let served = conn.clone();
-        let running =
-            Running::start(|l, s| svc_leads::serve(l, served, ServerConfig::default(), leads, s))
-                .await;
+        let running = Running::start(|l, s| {
+            svc_leads::SalesDesk::serve(l, served, leads, ServerConfig::default(), s)
+        })
+        .await;
         let channel = tonic::transport::Endpoint::from_shared(running.url.clone())
             .expect("url")
             .connect()
@@ -76,9 +81,56 @@ impl Server {
             .expect("count")
     }
 
+    /// Registers a customer with [`registration`]`(email)`.
+    pub async fn register(&mut self, email: &str) -> Customer {
+        self.client
+            .register_customer(registration(email))
+            .await
+            .expect("register")
+            .into_inner()
+            .customer
+            .expect("customer")
+    }
+
+    /// The customer `customer_id`, as `GetCustomer` answers.
+    pub async fn customer(&mut self, customer_id: &str) -> Customer {
+        self.client
+            .get_customer(GetCustomerRequest {
+                customer_id: customer_id.into(),
+            })
+            .await
+            .expect("get")
+            .into_inner()
+            .customer
+            .expect("customer")
+    }
+
     /// Stops the server.
     pub async fn stop(self) {
         self.running.stop().await;
+    }
+}
+
+/// Runs `test` on every test database (SQLite, and PostgreSQL when configured) against
+/// a fresh leads server with the demo data mailing to a fresh SMTP server
+/// ([`leads_config`]); `test` gets the server, the SMTP server and the database kind.
+pub async fn with_demo_desk(test: impl AsyncFnMut(&mut Server, &MailServer, &str)) {
+    with_demo_desk_configured(|_| {}, test).await;
+}
+
+/// [`with_demo_desk`] with the settings changed by `configure` first.
+pub async fn with_demo_desk_configured(
+    configure: impl Fn(&mut svc_leads::LeadsConfig),
+    mut test: impl AsyncFnMut(&mut Server, &MailServer, &str),
+) {
+    for db in TestDb::all().await {
+        let smtp = MailServer::start();
+        let mut config = leads_config(&smtp.url);
+        configure(&mut config);
+        let mut server = Server::start_with(&db, true, config).await;
+        test(&mut server, &smtp, db.kind).await;
+        server.stop().await;
+        db.cleanup().await;
     }
 }
 
@@ -127,32 +179,26 @@ pub fn leads_config(smtp_url: &str) -> svc_leads::LeadsConfig {
     config
 }
 
-/// Dispatcher pacing for tests: polls every 50 ms, retries after 50–200 ms, 1 s leases.
+/// Dispatcher pacing for tests: polls every 50 ms, retries after 50–200 ms, 1 s leases;
+/// an SMTP server refusing for a while (451) is retried long before a message would be
+/// given up (100 attempts).
 pub fn fast_dispatcher() -> svc_leads::DispatcherConfig {
     svc_leads::DispatcherConfig {
         poll_every: Duration::from_millis(50),
         lease: Duration::from_secs(1),
         backoff_base: Duration::from_millis(50),
         backoff_max: Duration::from_millis(200),
-        max_permanent_failures: 5,
+        max_attempts: 100,
         batch: 20,
     }
 }
 
-/// Polls `check` every 50 ms until it is true; fails the test after `within`.
-pub async fn eventually<F, Fut>(what: &str, within: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + within;
-    while !check().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// Waits until no e-mail waits in the outbox (fails the test after `within`).
+pub async fn outbox_drained(db: &DatabaseConnection, within: Duration) {
+    tandem_mesh::testing::eventually("the outbox to drain", within, || async {
+        pending_mail(db).await == 0
+    })
+    .await;
 }
 
 /// E-mails still waiting in the outbox.

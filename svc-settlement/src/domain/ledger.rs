@@ -11,6 +11,20 @@ pub fn customer_account(payer_id: &str) -> String {
     format!("customer:{payer_id}")
 }
 
+/// Balances and soundness checks of the whole ledger.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerSummary {
+    /// (account, currency, balance) for every account and currency with entries, by
+    /// account ID then currency.
+    pub balances: Vec<(String, String, i64)>,
+    /// (currency, sum of all entries) per currency, by currency.
+    pub totals: Vec<(String, i64)>,
+    /// Ledger transactions recorded.
+    pub transactions: u64,
+    /// Transactions whose entries do not sum to zero in some currency.
+    pub unbalanced: u64,
+}
+
 /// One signed amount booked to one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

@@ -1,5 +1,6 @@
-//! Pure rules of the account server: card checks (`card`), what a payment or refund may
-//! ask for (`pay`), and the double-entry bookkeeping of payments and refunds (`ledger`).
+//! Pure rules of the account server: card checks (`card`), what a payment, refund or
+//! payout may ask for (`pay`, `payout`), when a payment may be refunded, and the
+//! double-entry bookkeeping of payments, refunds and payouts (`ledger`).
 
 pub mod card;
 pub mod ledger;
@@ -7,7 +8,7 @@ pub mod pay;
 pub mod payout;
 
 pub use card::Card;
-pub use ledger::{CARD_CLEARING, Entry, Unbalanced};
+pub use ledger::{CARD_CLEARING, Entry, LedgerSummary, Unbalanced};
 pub use pay::{PayCommand, RefundCommand};
 pub use payout::PayoutCommand;
 pub use tandem_mesh::status::InvalidField;
@@ -87,6 +88,34 @@ pub struct Payment {
     pub processor_reference: Option<String>,
     /// The processor's reference of the refund, when refunded.
     pub refund_reference: Option<String>,
+}
+
+impl Payment {
+    /// Whether it may be refunded now: only a settled card payment may.
+    pub fn refundable(&self) -> Result<(), NotRefundable> {
+        if self.card_brand == PAYOUT_METHOD {
+            return Err(NotRefundable::Payout);
+        }
+        match self.status {
+            PaymentStatus::Settled => Ok(()),
+            PaymentStatus::Declined => Err(NotRefundable::Declined),
+            PaymentStatus::Refunded => Err(NotRefundable::AlreadyRefunded),
+        }
+    }
+}
+
+/// Why a payment cannot be refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotRefundable {
+    /// It was declined: nothing was charged.
+    #[error("was declined; nothing was charged")]
+    Declined,
+    /// It is refunded already.
+    #[error("is already refunded")]
+    AlreadyRefunded,
+    /// It is a payout, not a card payment.
+    #[error("is a payout; payouts are not refunded")]
+    Payout,
 }
 
 /// A payout as recorded: a user paid from merchant accounts in one transaction.

@@ -317,9 +317,8 @@ fn a_settlement_debits_clearing_credits_each_payee_and_balances() {
     assert!(entries.iter().all(|e| e.currency == "USD"));
 }
 
-#[test]
-fn a_refund_reverses_every_entry() {
-    let payment = Payment {
+fn settled_payment() -> Payment {
+    Payment {
         payment_id: "pay_1".into(),
         payer_id: "CUS-1".into(),
         status: PaymentStatus::Settled,
@@ -335,7 +334,12 @@ fn a_refund_reverses_every_entry() {
         refund_reason: String::new(),
         processor_reference: Some("test_auth_1".into()),
         refund_reference: None,
-    };
+    }
+}
+
+#[test]
+fn a_refund_reverses_every_entry() {
+    let payment = settled_payment();
     let paid = settlement_entries("CUS-1", "USD", &lines()).unwrap();
     let refund = refund_entries(&payment).unwrap();
     assert_eq!(refund.len(), paid.len());
@@ -375,6 +379,33 @@ fn unbalanced_entries_are_caught_per_currency() {
     // No overflow at the extremes.
     let big = check_balanced(&[e("a", i64::MAX, "USD"), e("b", i64::MAX, "USD")]).unwrap_err();
     assert_eq!(big.off, 2 * i128::from(i64::MAX));
+}
+
+#[test]
+fn only_a_settled_card_payment_is_refundable() {
+    let settled = settled_payment();
+    assert_eq!(settled.refundable(), Ok(()));
+    let with = |status, card_brand: &str| Payment {
+        status,
+        card_brand: card_brand.into(),
+        ..settled.clone()
+    };
+    for (payment, why) in [
+        (
+            with(PaymentStatus::Declined, "visa"),
+            NotRefundable::Declined,
+        ),
+        (
+            with(PaymentStatus::Refunded, "visa"),
+            NotRefundable::AlreadyRefunded,
+        ),
+        (
+            with(PaymentStatus::Settled, PAYOUT_METHOD),
+            NotRefundable::Payout,
+        ),
+    ] {
+        assert_eq!(payment.refundable(), Err(why));
+    }
 }
 
 #[test]

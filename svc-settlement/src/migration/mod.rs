@@ -11,11 +11,12 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
-            Box::new(tandem_mesh::idempotency::record::Migration),
-            Box::new(m20261122_000001_create_ledger::Migration),
+        let mut migrations = tandem_mesh::idempotency::record::migrations();
+        migrations.extend([
+            Box::new(m20261122_000001_create_ledger::Migration) as Box<dyn MigrationTrait>,
             Box::new(m20261210_000001_create_payouts::Migration),
             Box::new(m20261211_000001_add_refund_reference::Migration),
-        ]
+        ]);
+        migrations
     }
 }

@@ -1,15 +1,12 @@
-//! The settlement server's database: entities, reads, transactional writes and the demo
-//! accounts.
+//! The settlement server's database: entities, reads, claims on `Pay` keys, the writes
+//! of payments, refunds and payouts (in the caller's transaction) and the demo accounts.
 
+mod claim;
 pub mod entity;
 mod query;
 pub mod seed;
 mod write;
 
-pub use query::{
-    LedgerSummary, MERCHANT, claim, first_unknown_payee, ledger_summary, payment, payout,
-};
-pub use write::{
-    Keyed, PAY_SCOPE, PAYOUT_SCOPE, PayoutWrite, REFUND_SCOPE, Recorded, RefundRecord, RefundWrite,
-    record_payment, record_payout, refund, release, take_over, try_claim,
-};
+pub use claim::{claim, release, take_over, try_claim};
+pub use query::{MERCHANT, first_unknown_payee, ledger_summary, payment, payout};
+pub use write::{RefundRecord, record_payment, record_payout, record_refund};

@@ -1,4 +1,4 @@
-//! Reads: payments, payee accounts, claims and the ledger summary.
+//! Reads: payments, payouts, payee accounts and the ledger summary.
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -7,27 +7,12 @@ use sea_orm::{
 };
 
 use super::entity::{
-    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line, payout,
-    payout_line,
+    account, ledger_entry, ledger_transaction, payment, payment_line, payout, payout_line,
 };
-use crate::domain::{Line, Payment, PaymentStatus, Payout};
+use crate::domain::{LedgerSummary, Line, Payment, PaymentStatus, Payout};
 
 /// Account kind that may receive payments.
 pub const MERCHANT: &str = "merchant";
-
-/// Balances and soundness checks of the whole ledger.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LedgerSummary {
-    /// (account, currency, balance) for every account and currency with entries, by
-    /// account ID then currency.
-    pub balances: Vec<(String, String, i64)>,
-    /// (currency, sum of all entries) per currency, by currency.
-    pub totals: Vec<(String, i64)>,
-    /// Ledger transactions recorded.
-    pub transactions: u64,
-    /// Transactions whose entries do not sum to zero in some currency.
-    pub unbalanced: u64,
-}
 
 /// One payment with its lines, if it exists.
 pub async fn payment(
@@ -91,16 +76,6 @@ pub async fn first_unknown_payee<'a>(
         .all(db)
         .await?;
     Ok(accounts.into_iter().find(|a| !known.iter().any(|k| k == a)))
-}
-
-/// The claim on an idempotency key, if one is held.
-pub async fn claim(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<payment_claim::Model>, DbErr> {
-    payment_claim::Entity::find_by_id(key.to_owned())
-        .one(db)
-        .await
 }
 
 /// Balances per account and currency, totals per currency, and the count of

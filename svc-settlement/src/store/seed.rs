@@ -3,8 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::entity::account;
 use crate::domain::CARD_CLEARING;
@@ -28,13 +27,5 @@ pub async fn demo_accounts(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             kind: Set(kind.to_owned()),
             created_at: Set(now),
         });
-    account::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(account::Column::AccountId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    super::write::open_accounts(db, rows).await
 }

@@ -1,131 +1,26 @@
-//! Writes. A recorded payment or refund — payment row, ledger transaction and the
-//! idempotency record — is written in one database transaction, so all or none of it is
-//! stored. Each transaction's first statement is a write, so SQLite takes its write lock
-//! up front (a deferred read-then-write could fail with a busy snapshot).
+//! Writes of payments, refunds and payouts with their ledger transactions. They take the
+//! caller's transaction: a use case writes all of a payment (and its idempotency record)
+//! or none of it.
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr,
-    TryInsertResult,
-};
-use tandem_mesh::idempotency;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::entity::{
-    account, ledger_entry, ledger_transaction, payment, payment_claim, payment_line, payout,
-    payout_line,
+    account, ledger_entry, ledger_transaction, payment, payment_line, payout, payout_line,
 };
 use crate::domain::ledger::customer_account;
-use crate::domain::{Entry, PAYOUT_METHOD, Payment, PaymentStatus, Payout};
+use crate::domain::{Entry, Line, PAYOUT_METHOD, Payment, PaymentStatus, Payout};
 
-/// Idempotency scope of `Pay`.
-pub const PAY_SCOPE: &str = "settlement.pay";
-/// Idempotency scope of `Refund`.
-pub const REFUND_SCOPE: &str = "settlement.refund";
-/// Idempotency scope of `Payout`.
-pub const PAYOUT_SCOPE: &str = "settlement.payout";
-
-/// The idempotency side of a write: the key, the request's fingerprint and, for a
-/// payment, the token of the claim the caller holds.
-#[derive(Debug, Clone, Copy)]
-pub struct Keyed<'a> {
-    /// The caller's idempotency key.
-    pub key: &'a str,
-    /// Fingerprint of the request.
-    pub fingerprint: &'a str,
-    /// Token of the held claim (payments only).
-    pub token: &'a str,
-}
-
-/// Takes the claim on `key` if nobody holds it; `true` when taken.
-pub async fn try_claim(
-    db: &impl ConnectionTrait,
-    k: Keyed<'_>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let inserted = payment_claim::Entity::insert(payment_claim::ActiveModel {
-        idempotency_key: Set(k.key.to_owned()),
-        fingerprint: Set(k.fingerprint.to_owned()),
-        token: Set(k.token.to_owned()),
-        claimed_at: Set(now),
-    })
-    .on_conflict_do_nothing()
-    .exec_without_returning(db)
-    .await?;
-    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
-}
-
-/// Takes over a claim still held under `stale_token` (its holder died); `true` when taken.
-pub async fn take_over(
-    db: &impl ConnectionTrait,
-    k: Keyed<'_>,
-    stale_token: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let updated = payment_claim::Entity::update_many()
-        .col_expr(payment_claim::Column::Token, k.token.into())
-        .col_expr(payment_claim::Column::ClaimedAt, now.into())
-        .filter(payment_claim::Column::IdempotencyKey.eq(k.key))
-        .filter(payment_claim::Column::Token.eq(stale_token))
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
-}
-
-/// Gives up a claim without recording anything (nothing was charged).
-pub async fn release(db: &impl ConnectionTrait, k: Keyed<'_>) -> Result<(), DbErr> {
-    payment_claim::Entity::delete_many()
-        .filter(payment_claim::Column::IdempotencyKey.eq(k.key))
-        .filter(payment_claim::Column::Token.eq(k.token))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Whether a payment was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    /// Stored with its idempotency record; the claim is gone.
-    Yes,
-    /// The claim was no longer ours (taken over after the lease); nothing stored.
-    ClaimLost,
-}
-
-/// Records `payment` (settled with `entries`, or declined with none) under the held
-/// claim `k`, and replaces the claim by the idempotency record — all in one transaction.
+/// Records `payment` (settled with `entries`, or declined with none).
 pub async fn record_payment(
-    db: &DatabaseConnection,
-    k: Keyed<'_>,
+    db: &impl ConnectionTrait,
     payment: &Payment,
-    processor_reference: Option<&str>,
     entries: &[Entry],
-) -> Result<Recorded, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    let released = payment_claim::Entity::delete_many()
-        .filter(payment_claim::Column::IdempotencyKey.eq(k.key))
-        .filter(payment_claim::Column::Token.eq(k.token))
-        .exec(&txn)
-        .await?;
-    if released.rows_affected != 1 {
-        txn.rollback().await?;
-        return Ok(Recorded::ClaimLost);
-    }
-    idempotency::remember(&txn, PAY_SCOPE, k.key, k.fingerprint, &payment.payment_id).await?;
+) -> Result<(), DbErr> {
     if !entries.is_empty() {
-        account::Entity::insert(account::ActiveModel {
-            account_id: Set(customer_account(&payment.payer_id)),
-            name: Set(payment.payer_id.clone()),
-            kind: Set("customer".to_owned()),
-            created_at: Set(payment.created_at),
-        })
-        .on_conflict(
-            OnConflict::column(account::Column::AccountId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        open_customer_account(db, &payment.payer_id, payment.created_at).await?;
     }
     payment::Entity::insert(payment::ActiveModel {
         payment_id: Set(payment.payment_id.clone()),
@@ -137,31 +32,27 @@ pub async fn record_payment(
         card_last4: Set(payment.card_last4.clone()),
         decline_reason: Set(payment.decline_reason.clone()),
         reference: Set(payment.reference.clone()),
-        processor_reference: Set(processor_reference.map(str::to_owned)),
+        processor_reference: Set(payment.processor_reference.clone()),
         created_at: Set(payment.created_at),
         refunded_at: Set(None),
         refund_reason: Set(String::new()),
         refund_reference: Set(None),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(db)
     .await?;
-    let lines = payment
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| payment_line::ActiveModel {
-            payment_id: Set(payment.payment_id.clone()),
-            line_no: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            payee_account: Set(l.payee_account.clone()),
-            amount_minor: Set(l.amount_minor),
-            reference: Set(l.reference.clone()),
-        });
+    let lines = numbered(&payment.lines).map(|(line_no, l)| payment_line::ActiveModel {
+        payment_id: Set(payment.payment_id.clone()),
+        line_no: Set(line_no),
+        payee_account: Set(l.payee_account.clone()),
+        amount_minor: Set(l.amount_minor),
+        reference: Set(l.reference.clone()),
+    });
     payment_line::Entity::insert_many(lines)
-        .exec_without_returning(&txn)
+        .exec_without_returning(db)
         .await?;
     if !entries.is_empty() {
         book(
-            &txn,
+            db,
             "payment",
             &payment.payment_id,
             payment.created_at,
@@ -169,19 +60,7 @@ pub async fn record_payment(
         )
         .await?;
     }
-    txn.commit().await?;
-    Ok(Recorded::Yes)
-}
-
-/// What a refund write found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefundWrite {
-    /// Refunded and booked.
-    Refunded,
-    /// The idempotency key was recorded meanwhile (a concurrent call with it).
-    KeyTaken,
-    /// The payment was not settled any more (refunded meanwhile); nothing written.
-    NotSettled,
+    Ok(())
 }
 
 /// What a refund records: why, the processor's reference of it, and when.
@@ -194,25 +73,14 @@ pub struct RefundRecord<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Marks the settled payment refunded and books the reversing `entries`, with the
-/// idempotency record, in one transaction.
-pub async fn refund(
-    db: &DatabaseConnection,
-    k: Keyed<'_>,
+/// Marks the settled payment refunded and books the reversing `entries`; `false` (and
+/// nothing written) when the payment is not settled (any more).
+pub async fn record_refund(
+    db: &impl ConnectionTrait,
     payment_id: &str,
     record: RefundRecord<'_>,
     entries: &[Entry],
-) -> Result<RefundWrite, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    if let Err(err) =
-        idempotency::remember(&txn, REFUND_SCOPE, k.key, k.fingerprint, payment_id).await
-    {
-        txn.rollback().await?;
-        return match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(RefundWrite::KeyTaken),
-            _ => Err(err),
-        };
-    }
+) -> Result<bool, DbErr> {
     let updated = payment::Entity::update_many()
         .col_expr(
             payment::Column::Status,
@@ -226,59 +94,24 @@ pub async fn refund(
         )
         .filter(payment::Column::PaymentId.eq(payment_id))
         .filter(payment::Column::Status.eq(PaymentStatus::Settled.slug()))
-        .exec(&txn)
+        .exec(db)
         .await?;
     if updated.rows_affected != 1 {
-        txn.rollback().await?;
-        return Ok(RefundWrite::NotSettled);
+        return Ok(false);
     }
-    book(&txn, "refund", payment_id, record.at, entries).await?;
-    txn.commit().await?;
-    Ok(RefundWrite::Refunded)
+    book(db, "refund", payment_id, record.at, entries).await?;
+    Ok(true)
 }
 
-/// Whether a payout was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PayoutWrite {
-    /// Recorded with its ledger transaction and idempotency record.
-    Recorded,
-    /// The idempotency key was recorded meanwhile (a concurrent call with it); nothing
-    /// written.
-    KeyTaken,
-}
-
-/// Records `payout` with its balanced `entries` and the idempotency record, in one
-/// transaction. The ledger references payments, so the payout's transaction hangs off a
-/// payment row of method [`PAYOUT_METHOD`] with the same ID (never refundable).
+/// Records `p` with its balanced `entries`. The ledger references payments, so the
+/// payout's transaction hangs off a payment row of method [`PAYOUT_METHOD`] with the
+/// same ID (never refundable).
 pub async fn record_payout(
-    db: &DatabaseConnection,
-    k: Keyed<'_>,
+    db: &impl ConnectionTrait,
     p: &Payout,
     entries: &[Entry],
-) -> Result<PayoutWrite, DbErr> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    if let Err(err) =
-        idempotency::remember(&txn, PAYOUT_SCOPE, k.key, k.fingerprint, &p.payout_id).await
-    {
-        txn.rollback().await?;
-        return match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => Ok(PayoutWrite::KeyTaken),
-            _ => Err(err),
-        };
-    }
-    account::Entity::insert(account::ActiveModel {
-        account_id: Set(customer_account(&p.payee_id)),
-        name: Set(p.payee_id.clone()),
-        kind: Set("customer".to_owned()),
-        created_at: Set(p.created_at),
-    })
-    .on_conflict(
-        OnConflict::column(account::Column::AccountId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
+) -> Result<(), DbErr> {
+    open_customer_account(db, &p.payee_id, p.created_at).await?;
     payment::Entity::insert(payment::ActiveModel {
         payment_id: Set(p.payout_id.clone()),
         payer_id: Set(p.payee_id.clone()),
@@ -295,7 +128,7 @@ pub async fn record_payout(
         refund_reason: Set(String::new()),
         refund_reference: Set(None),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(db)
     .await?;
     payout::Entity::insert(payout::ActiveModel {
         payout_id: Set(p.payout_id.clone()),
@@ -305,25 +138,61 @@ pub async fn record_payout(
         reference: Set(p.reference.clone()),
         created_at: Set(p.created_at),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(db)
     .await?;
-    let lines = p
-        .lines
+    let lines = numbered(&p.lines).map(|(line_no, l)| payout_line::ActiveModel {
+        payout_id: Set(p.payout_id.clone()),
+        line_no: Set(line_no),
+        funder_account: Set(l.payee_account.clone()),
+        amount_minor: Set(l.amount_minor),
+        reference: Set(l.reference.clone()),
+    });
+    payout_line::Entity::insert_many(lines)
+        .exec_without_returning(db)
+        .await?;
+    book(db, "payout", &p.payout_id, p.created_at, entries).await
+}
+
+/// Opens the customer account of `customer_id` unless it is open.
+async fn open_customer_account(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    open_accounts(
+        db,
+        [account::ActiveModel {
+            account_id: Set(customer_account(customer_id)),
+            name: Set(customer_id.to_owned()),
+            kind: Set("customer".to_owned()),
+            created_at: Set(at),
+        }],
+    )
+    .await
+}
+
+/// Opens the `accounts` that are not open yet.
+pub(super) async fn open_accounts(
+    db: &impl ConnectionTrait,
+    accounts: impl IntoIterator<Item = account::ActiveModel>,
+) -> Result<(), DbErr> {
+    account::Entity::insert_many(accounts)
+        .on_conflict(
+            OnConflict::column(account::Column::AccountId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// `lines` with their 0-based positions, as stored.
+fn numbered(lines: &[Line]) -> impl Iterator<Item = (i32, &Line)> {
+    lines
         .iter()
         .enumerate()
-        .map(|(i, l)| payout_line::ActiveModel {
-            payout_id: Set(p.payout_id.clone()),
-            line_no: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            funder_account: Set(l.payee_account.clone()),
-            amount_minor: Set(l.amount_minor),
-            reference: Set(l.reference.clone()),
-        });
-    payout_line::Entity::insert_many(lines)
-        .exec_without_returning(&txn)
-        .await?;
-    book(&txn, "payout", &p.payout_id, p.created_at, entries).await?;
-    txn.commit().await?;
-    Ok(PayoutWrite::Recorded)
+        .map(|(i, l)| (i32::try_from(i).unwrap_or(i32::MAX), l))
 }
 
 /// Inserts one ledger transaction of `kind` with its entries.

@@ -2,6 +2,8 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use tandem_mesh::ServerConfig;
+use tandem_mesh::Service;
+pub use tandem_mesh::testing::ledger::{assert_sound, balance};
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
@@ -29,10 +31,13 @@ pub const REFUND_REFUSED: &str = "4000 0000 0000 0259";
 
 /// Opens `db`, loads the demo accounts and serves the settlement server on it.
 pub async fn start(db: &TestDb) -> (Running, Client) {
-    let conn = svc_settlement::open(&db.url).await.expect("open db");
-    svc_settlement::load_demo_data(&conn).await.expect("seed");
-    let server =
-        Running::start(|l, s| svc_settlement::serve(l, conn, ServerConfig::default(), s)).await;
+    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+        .await
+        .expect("open the database with the demo data");
+    let server = Running::start(|l, s| {
+        svc_settlement::AccountServer::serve(l, conn, (), ServerConfig::default(), s)
+    })
+    .await;
     let client = connect(&server).await;
     (server, client)
 }
@@ -116,32 +121,4 @@ pub async fn summary(client: &mut Client) -> GetLedgerSummaryResponse {
         .await
         .expect("ledger summary")
         .into_inner()
-}
-
-/// The USD balance of `account` (0 when it has no entries).
-pub fn balance(summary: &GetLedgerSummaryResponse, account: &str) -> i64 {
-    summary
-        .balances
-        .iter()
-        .filter(|b| b.account_id == account)
-        .filter_map(|b| b.balance.as_ref())
-        .filter(|m| m.currency == "USD")
-        .map(|m| m.minor_units)
-        .sum()
-}
-
-/// Fails unless the whole ledger sums to zero and every transaction balances.
-pub fn assert_sound(summary: &GetLedgerSummaryResponse) {
-    assert_eq!(summary.unbalanced_transactions, 0, "{summary:?}");
-    assert!(
-        summary.totals.iter().all(|t| t.minor_units == 0),
-        "{summary:?}"
-    );
-    let sum: i64 = summary
-        .balances
-        .iter()
-        .filter_map(|b| b.balance.as_ref())
-        .map(|m| m.minor_units)
-        .sum();
-    assert_eq!(sum, 0, "balances sum to zero: {summary:?}");
 }

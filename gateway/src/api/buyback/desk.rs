@@ -4,22 +4,13 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::Deserialize;
 use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::{self as pb, ApplicationState, Grade};
-use utoipa::IntoParams;
 
-use super::view::{Application, ApplicationList, InspectionBody};
 use super::{application, digest, fan_out};
-use crate::api::{AppState, JsonBody, PathId, call};
+use crate::api::{AppState, JsonBody, PathId, grpc};
+use crate::dto::buyback::{Application, ApplicationList, DeskQuery, InspectionBody};
 use crate::problem::{FieldError, Problem};
-
-/// Filter of the staff desk.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct DeskQuery {
-    /// Only applications in this state (default awaiting_item).
-    pub state: Option<String>,
-}
 
 /// Staff: applications in a state (default: awaiting the item). Needs
 /// `Authorization: Bearer <staff token>`.
@@ -65,16 +56,12 @@ pub async fn inspect(
         grade: grade as i32,
         note: body.note,
     };
-    let deadline = fan_out(&state);
-    let a = call(
+    let a = grpc!(
         "buyback",
         "InspectItem",
-        deadline,
-        state
-            .buyback
-            .inspection
-            .clone()
-            .inspect_item(tandem_mesh::client::request(request, deadline)),
+        fan_out(&state),
+        state.buyback.inspection,
+        inspect_item(request)
     )
     .await?;
     Ok(Json(application(a.application)?))

@@ -3,84 +3,30 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
-use utoipa::ToSchema;
 
-use crate::api::{AppState, JsonBody, PathId, call};
+use crate::api::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
+use crate::dto::sales::{Consent, ConsentBody, ConsentChanged, Consents};
 use crate::problem::Problem;
-
-/// One consent: the purpose, the standing decision and the wording to show.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Consent {
-    /// registration_updates, purchases or product_interest.
-    pub purpose: &'static str,
-    /// The standing decision (false when never asked).
-    pub granted: bool,
-    /// The wording to show.
-    pub wording: String,
-    /// Its version, to send back with a decision.
-    pub wording_version: String,
-    /// When the standing decision was made (RFC 3339), if ever.
-    pub recorded_at: Option<String>,
-}
-
-/// A consent as REST shows it.
-pub fn consent_of(s: leads::ConsentState) -> Consent {
-    Consent {
-        purpose: s.purpose().slug(),
-        granted: s.granted,
-        wording: s.wording,
-        wording_version: s.wording_version,
-        recorded_at: s.last.map(|l| l.recorded_at),
-    }
-}
 
 /// The customer's consents and their history, from svc-leads.
 pub async fn consent_states(
     state: &AppState,
     customer_id: &str,
 ) -> Result<leads::GetConsentsResponse, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::GetConsentsRequest {
         customer_id: customer_id.to_owned(),
     };
-    call(
+    grpc!(
         "leads",
         "GetConsents",
-        deadline,
-        state
-            .desk
-            .clone()
-            .get_consents(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        get_consents(request)
     )
     .await
-}
-
-/// The customer's consents and their history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Consents {
-    /// One per purpose.
-    pub consents: Vec<Consent>,
-    /// Every decision, newest first.
-    pub history: Vec<ConsentRecord>,
-}
-
-/// One recorded decision.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConsentRecord {
-    /// The purpose.
-    pub purpose: &'static str,
-    /// Given or withdrawn.
-    pub granted: bool,
-    /// The wording version shown.
-    pub wording_version: String,
-    /// When (RFC 3339).
-    pub recorded_at: String,
-    /// Where: settings, confirmation_page.
-    pub source: String,
 }
 
 /// What the customer agreed to forward to their salesperson, and when.
@@ -91,38 +37,7 @@ pub async fn consents(
     who: SignedIn,
 ) -> Result<Json<Consents>, Problem> {
     let all = consent_states(&state, &who.customer_id).await?;
-    Ok(Json(Consents {
-        consents: all.consents.into_iter().map(consent_of).collect(),
-        history: all
-            .history
-            .into_iter()
-            .map(|r| ConsentRecord {
-                purpose: r.purpose().slug(),
-                granted: r.granted,
-                wording_version: r.wording_version,
-                recorded_at: r.recorded_at,
-                source: r.source,
-            })
-            .collect(),
-    }))
-}
-
-/// A consent decision.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ConsentBody {
-    /// Give (true) or withdraw (false).
-    pub granted: bool,
-    /// The wording version shown.
-    pub wording_version: String,
-}
-
-/// The standing decision after a change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ConsentChanged {
-    /// The consent now.
-    pub consent: Consent,
-    /// E-mails to staff that were still queued and are now cancelled.
-    pub cancelled_messages: u32,
+    Ok(Json(all.into()))
 }
 
 /// Gives or withdraws one consent (`{id}`: registration_updates, purchases or
@@ -149,15 +64,12 @@ pub async fn set_consent(
         wording_version: body.wording_version,
         source: "settings".into(),
     };
-    let deadline = state.call_timeout;
-    let changed = call(
+    let changed = grpc!(
         "leads",
         "SetConsent",
-        deadline,
-        state
-            .desk
-            .clone()
-            .set_consent(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        set_consent(request)
     )
     .await?;
     let consent = consent_states(&state, &who.customer_id)
@@ -165,7 +77,7 @@ pub async fn set_consent(
         .consents
         .into_iter()
         .find(|c| c.purpose() == purpose)
-        .map(consent_of)
+        .map(Consent::from)
         .ok_or_else(Problem::internal)?;
     Ok(Json(ConsentChanged {
         consent,

@@ -4,49 +4,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
-use utoipa::ToSchema;
 
-use crate::api::{AppState, JsonBody, call};
+use crate::api::{AppState, JsonBody, grpc};
 use crate::auth::SignedIn;
+use crate::dto::sales::{ContactBody, ContactReceipt};
 use crate::problem::{FieldError, Problem};
-
-/// A contact request (FIG. 7).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ContactBody {
-    /// The product's model number (the form's hidden field).
-    pub model_number: String,
-    /// Phone to call back; empty for the registered one.
-    #[serde(default)]
-    pub phone: String,
-    /// E-mail to answer to; empty for the registered one.
-    #[serde(default)]
-    pub email: String,
-    /// Question or comment, at most 2,000 characters.
-    #[serde(default)]
-    pub comment: String,
-    /// send_information, visit, phone_call: at least one.
-    #[serde(default)]
-    pub actions: Vec<String>,
-    /// Optional: the same key sent twice (a double click) makes one request.
-    #[serde(default)]
-    pub idempotency_key: String,
-}
-
-/// What became of a contact request.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ContactReceipt {
-    /// The lead's ID.
-    pub lead_id: String,
-    /// The product.
-    pub product_name: String,
-    /// The salesperson who will get in touch (empty when the sales desk will).
-    pub staff_name: String,
-    /// What was asked for.
-    pub actions: Vec<String>,
-}
 
 /// "Contact sales staff": the salesperson in charge is e-mailed the request with the
 /// customer's details.
@@ -79,15 +43,12 @@ pub async fn contact(
         actions,
         idempotency_key: body.idempotency_key,
     };
-    let deadline = state.call_timeout;
-    let lead = call(
+    let lead = grpc!(
         "leads",
         "ContactStaff",
-        deadline,
-        state
-            .desk
-            .clone()
-            .contact_staff(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        contact_staff(request)
     )
     .await?
     .lead

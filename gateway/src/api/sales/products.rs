@@ -5,112 +5,13 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use serde::{Deserialize, Serialize};
-use tandem_proto::EnumSlug;
-use tandem_proto::common::v1::Money as ProtoMoney;
 use tandem_proto::leads::v1 as leads;
-use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{AppState, PathId, call};
+use crate::api::{AppState, PathId, grpc};
 use crate::auth;
+use crate::dto::sales::{Product, ProductList, ProductQuery};
 use crate::problem::Problem;
-
-/// An amount in minor units.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Money {
-    /// Minor units, e.g. 21900 = USD 219.00.
-    pub minor_units: i64,
-    /// ISO-4217 code.
-    pub currency: String,
-}
-
-impl From<ProtoMoney> for Money {
-    fn from(m: ProtoMoney) -> Self {
-        Self {
-            minor_units: m.minor_units,
-            currency: m.currency,
-        }
-    }
-}
-
-/// An item that goes with a product.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RelatedItem {
-    /// attachment, consumable or option.
-    pub kind: &'static str,
-    /// Its model number (may be empty).
-    pub model_number: String,
-    /// Name.
-    pub name: String,
-    /// Note.
-    pub note: String,
-}
-
-/// Product information (FIG. 10).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Product {
-    /// Model number: the key.
-    pub model_number: String,
-    /// Name.
-    pub name: String,
-    /// Maker.
-    pub maker: String,
-    /// Product line, e.g. "dashcam", "ev_charger".
-    pub product_line: String,
-    /// Catalogue / information number.
-    pub info_number: String,
-    /// Special note.
-    pub special_note: String,
-    /// Description.
-    pub description: String,
-    /// List price, when published.
-    pub list_price: Option<Money>,
-    /// The device's product ID when it can be bought online with an insurance plan.
-    pub product_id: Option<String>,
-    /// Options, consumables and attachments.
-    pub related: Vec<RelatedItem>,
-}
-
-impl From<leads::ProductInfo> for Product {
-    fn from(p: leads::ProductInfo) -> Self {
-        Self {
-            related: p
-                .related
-                .iter()
-                .map(|r| RelatedItem {
-                    kind: r.kind().slug(),
-                    model_number: r.model_number.clone(),
-                    name: r.name.clone(),
-                    note: r.note.clone(),
-                })
-                .collect(),
-            model_number: p.model_number,
-            name: p.name,
-            maker: p.maker,
-            product_line: p.product_line,
-            info_number: p.info_number,
-            special_note: p.special_note,
-            description: p.description,
-            list_price: p.list_price.map(Money::from),
-            product_id: (!p.product_id.is_empty()).then_some(p.product_id),
-        }
-    }
-}
-
-/// The product list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProductList {
-    /// By product line, then name.
-    pub products: Vec<Product>,
-}
-
-/// Filter of the product list.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ProductQuery {
-    /// Only this product line.
-    #[serde(default)]
-    pub product_line: String,
-}
+use crate::store::sessions::SessionKind;
 
 /// The product information list (FIG. 6 / 14B).
 #[utoipa::path(get, path = "/api/v1/products", tag = "sales", params(ProductQuery),
@@ -119,18 +20,15 @@ pub async fn list_products(
     State(state): State<AppState>,
     Query(query): Query<ProductQuery>,
 ) -> Result<Json<ProductList>, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::ListProductsRequest {
         product_line: query.product_line,
     };
-    let list = call(
+    let list = grpc!(
         "leads",
         "ListProducts",
-        deadline,
-        state
-            .desk
-            .clone()
-            .list_products(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.desk,
+        list_products(request)
     )
     .await?;
     Ok(Json(ProductList {
@@ -153,14 +51,12 @@ pub async fn get_product(
     let request = leads::GetProductRequest {
         model_number: model_number.clone(),
     };
-    let product = call(
+    let product = grpc!(
         "leads",
         "GetProduct",
         deadline,
-        state
-            .desk
-            .clone()
-            .get_product(tandem_mesh::client::request(request, deadline)),
+        state.desk,
+        get_product(request)
     )
     .await?
     .product
@@ -189,9 +85,6 @@ pub async fn get_product(
 
 /// The customer of the request's session, if any.
 async fn signed_in_customer(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let session = auth::cookie(headers, auth::SESSION_COOKIE)?;
-    crate::store::sessions::customer_of(&state.db, &session, chrono::Utc::now())
-        .await
-        .ok()
-        .flatten()
+    let session = auth::session(state, headers, SessionKind::Customer).await;
+    session.ok().flatten().map(|(_, customer_id)| customer_id)
 }

@@ -10,18 +10,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use tandem_proto::leads::v1 as leads;
-use tonic::Code;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::customers::db;
-use super::{AppState, JsonBody, call};
-use crate::auth::{self, STAFF_SESSION_COOKIE};
+use super::{AppState, JsonBody, grpc};
+use crate::auth;
+use crate::dto::staff::{StaffLogin, StaffSessionView};
 use crate::problem::Problem;
-use crate::store::{sessions, staff_sessions};
+use crate::store::sessions::SessionKind;
 
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -52,65 +49,11 @@ impl FromRequestParts<AppState> for SignedInStaff {
                 "Please log in to the staff page first.",
             )
         };
-        let id = auth::cookie(&parts.headers, STAFF_SESSION_COOKIE).ok_or_else(unauthenticated)?;
-        let staff_id = staff_sessions::staff_of(&state.db, &id, Utc::now())
-            .await
-            .map_err(db)?
+        let (_, staff_id) = auth::session(state, &parts.headers, SessionKind::Staff)
+            .await?
             .ok_or_else(unauthenticated)?;
         Ok(Self { staff_id })
     }
-}
-
-/// A salesperson.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffMember {
-    /// Staff ID.
-    pub staff_id: String,
-    /// Name.
-    pub name: String,
-    /// E-mail.
-    pub email: String,
-    /// Areas in charge (3-digit ZIP prefixes).
-    pub area_codes: Vec<String>,
-    /// Product lines in charge (empty: all).
-    pub product_lines: Vec<String>,
-    /// Most open leads; 0: no limit.
-    pub capacity: u32,
-    /// False while paused.
-    pub active: bool,
-    /// Leads open now.
-    pub open_leads: u32,
-}
-
-impl From<leads::Staff> for StaffMember {
-    fn from(s: leads::Staff) -> Self {
-        Self {
-            staff_id: s.staff_id,
-            name: s.name,
-            email: s.email,
-            area_codes: s.area_codes,
-            product_lines: s.product_lines,
-            capacity: s.capacity,
-            active: s.active,
-            open_leads: s.open_leads,
-        }
-    }
-}
-
-/// The signed-in salesperson.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffSessionView {
-    /// Who is signed in.
-    pub staff: StaffMember,
-}
-
-/// A staff login.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct StaffLogin {
-    /// Staff ID or e-mail.
-    pub login: String,
-    /// Password.
-    pub password: String,
 }
 
 /// Sign in to the staff page.
@@ -131,41 +74,26 @@ pub async fn login(
         password: body.password,
     };
     let deadline = state.fan_out_timeout();
-    match state
+    let outcome = state
         .staff_leads
         .clone()
         .authenticate_staff(tandem_mesh::client::request(request, deadline))
-        .await
-    {
-        Ok(reply) => {
-            sessions::clear_failures(&state.db, &key)
-                .await
-                .map_err(db)?;
-            let staff = reply.into_inner().staff.unwrap_or_default();
-            let session = staff_sessions::create(&state.db, &staff.staff_id, now)
-                .await
-                .map_err(db)?;
-            let mut response = Json(StaffSessionView {
-                staff: staff.into(),
-            })
-            .into_response();
-            auth::set_cookie(
-                &mut response,
-                &auth::session_cookie_named(STAFF_SESSION_COOKIE, &session),
-            );
-            Ok(response)
-        }
-        Err(status) if status.code() == Code::Unauthenticated => {
-            sessions::record_failure(&state.db, &key, now)
-                .await
-                .map_err(db)?;
-            Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "Wrong staff login or password.",
-            ))
-        }
-        Err(status) => Err(Problem::from_status("leads", &status)),
-    }
+        .await;
+    let reply = auth::login_outcome(
+        &state.db,
+        &key,
+        now,
+        outcome,
+        "Wrong staff login or password.",
+    )
+    .await?;
+    let staff = reply.staff.unwrap_or_default();
+    let staff_id = staff.staff_id.clone();
+    let response = Json(StaffSessionView {
+        staff: staff.into(),
+    })
+    .into_response();
+    auth::start_session(&state, SessionKind::Staff, &staff_id, response).await
 }
 
 /// The signed-in salesperson.
@@ -175,18 +103,15 @@ pub async fn me(
     State(state): State<AppState>,
     who: SignedInStaff,
 ) -> Result<Json<StaffSessionView>, Problem> {
-    let deadline = state.call_timeout;
     let request = leads::GetStaffRequest {
         staff_id: who.staff_id,
     };
-    let staff = call(
+    let staff = grpc!(
         "leads",
         "GetStaff",
-        deadline,
-        state
-            .staff_leads
-            .clone()
-            .get_staff(tandem_mesh::client::request(request, deadline)),
+        state.call_timeout,
+        state.staff_leads,
+        get_staff(request)
     )
     .await?
     .staff
@@ -202,13 +127,5 @@ pub async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if let Some(id) = auth::cookie(&headers, STAFF_SESSION_COOKIE) {
-        staff_sessions::delete(&state.db, &id).await.map_err(db)?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    auth::set_cookie(
-        &mut response,
-        &auth::cleared_session_cookie_named(STAFF_SESSION_COOKIE),
-    );
-    Ok(response)
+    auth::end_session(&state, &headers, SessionKind::Staff).await
 }

@@ -6,7 +6,7 @@
 pub mod consent_record;
 pub mod customer;
 pub mod lead;
-pub mod outbox_message;
+pub mod mail_message;
 pub mod possessed_product;
 pub mod product_info;
 pub mod related_item;

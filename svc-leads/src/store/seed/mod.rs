@@ -6,12 +6,13 @@
 use anyhow::Context;
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tandem_mesh::db::is_unique_violation;
 use tandem_proto::common::v1::Address;
 use tandem_proto::leads::v1::RegisterCustomerRequest;
 
 mod catalog;
 
-use super::{customer, is_unique_violation, product, staff};
+use super::{customer, product, staff};
 use crate::domain::{DEMO_CUSTOMER_ID, NewCustomer, Password, Staff, password};
 
 /// E-mail of the demo customer.

@@ -1,0 +1,62 @@
+//! ReserveOrder: units of a device held for a customer until paid, idempotent by the
+//! caller's key; the customer details are registered against the new order number.
+
+use chrono::Utc;
+use tandem_mesh::idempotency::{self, Done, Key};
+use tandem_proto::accessory::v1::ReserveOrderRequest;
+
+use super::App;
+use crate::domain::order::{self, Buyer, Order};
+use crate::domain::{InvalidField, OrderNumber};
+use crate::error::AccessoryError;
+use crate::store::{self, order as orders};
+
+impl App {
+    /// Reserves `request.quantity` of the device for the customer; a replay of the same
+    /// request answers the order it made.
+    pub async fn reserve_order(
+        &self,
+        request: ReserveOrderRequest,
+    ) -> Result<Order, AccessoryError> {
+        let key = Key::new(orders::RESERVE, &request.idempotency_key, &request)?;
+        let buyer = Buyer::parse(request.customer.as_ref())?;
+        let quantity = order::quantity(request.quantity)?;
+        if request.product_id.trim().is_empty() {
+            return Err(InvalidField::new("product_id", "required").into());
+        }
+        let device = store::product(&self.db, &request.product_id)
+            .await?
+            .ok_or_else(|| AccessoryError::ProductNotFound(request.product_id.clone()))?;
+        idempotency::once(
+            &self.db,
+            &key,
+            |txn| async move {
+                let amount_minor = order::amount(&device, quantity)?;
+                let number = OrderNumber::generate(random_bits());
+                let new = orders::NewOrder {
+                    number: &number,
+                    buyer: &buyer,
+                    device: &device,
+                    quantity,
+                    amount_minor,
+                };
+                let reserved = orders::reserve(&txn, new, Utc::now()).await?;
+                Ok(Done::new(txn, number.as_str(), reserved))
+            },
+            |number| async move {
+                orders::find(&self.db, &number)
+                    .await?
+                    .ok_or(AccessoryError::OrderNotFound)
+            },
+        )
+        .await
+    }
+}
+
+/// 64 random bits for a new order number.
+fn random_bits() -> u64 {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    u64::from_le_bytes([
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[9], bytes[10],
+    ])
+}

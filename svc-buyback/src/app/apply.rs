@@ -1,0 +1,282 @@
+//! Applying for buy-back (`SubmitApplication`): the sales center verifies the order
+//! number and personal data (claims 3, 5); the application is stored verified or
+//! rejected, with its history and the claim on its order, under the idempotency key.
+
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::DatabaseTransaction;
+use tandem_mesh::idempotency::{self, Done, Key, Seen};
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::{self as accessory, DeviceCategory, VerifyResult};
+use tandem_proto::buyback::v1::{
+    ApplicationState, BodyDamage, ScreenCondition, SubmitApplicationRequest,
+};
+use tonic::Code;
+
+use super::{App, ApplicationView, PeerFailure, Result, call_peer, now};
+use crate::domain::{self, InvalidField};
+use crate::error::BuybackError;
+use crate::store::{self, entity::application};
+
+/// Idempotency scope of `SubmitApplication`.
+const SUBMIT_SCOPE: &str = "buyback.submit";
+
+/// Why an application is rejected when its order already has a buy-back.
+const ORDER_TAKEN: &str = "A buy-back for this order is already under way or done: the benefit is given once per purchase.";
+
+/// A verified or rejected application, ready to store, with its history.
+struct Decided {
+    /// The row.
+    row: application::Model,
+    /// Its history: received, then verified or rejected.
+    history: [(ApplicationState, &'static str); 2],
+}
+
+impl App {
+    /// Applies for buy-back; see the contract. The sales center is asked within
+    /// `budget`.
+    pub async fn apply(
+        &self,
+        req: SubmitApplicationRequest,
+        budget: Duration,
+    ) -> Result<ApplicationView> {
+        // Personal data is forwarded for verification only: not stored, not even hashed.
+        let mut fingerprinted = req.clone();
+        fingerprinted.personal = None;
+        let key = Key::new(SUBMIT_SCOPE, &req.idempotency_key, &fingerprinted)?;
+        // Looked up before `once` (which looks again): a replay must not ask the sales
+        // center again — a replayed mismatch would count as one more failed attempt and
+        // lock the order — and the verification must not run inside the write
+        // transaction `once` opens for the work.
+        if let Seen::Replay(id) = idempotency::recall_key::<BuybackError>(&self.db, &key).await? {
+            return self.view(self.get(&id).await?).await;
+        }
+        let decided = self.verify(&req, budget).await?;
+        let stored = idempotency::once(
+            &self.db,
+            &key,
+            |txn| async move {
+                let row = store_decided(&txn, decided).await?;
+                Ok(Done::new(txn, row.application_id.clone(), row))
+            },
+            |id| async move { self.get(&id).await },
+        )
+        .await?;
+        self.view(stored).await
+    }
+
+    /// Checks the request, has the sales center verify the purchase and decides the
+    /// application; nothing is stored.
+    async fn verify(&self, req: &SubmitApplicationRequest, budget: Duration) -> Result<Decided> {
+        let customer = domain::required("customer_id", &req.customer_id, 100)?;
+        if req.order_number.trim().is_empty() {
+            return Err(InvalidField::new("order_number", "required").into());
+        }
+        let personal = req
+            .personal
+            .clone()
+            .ok_or_else(|| InvalidField::new("personal", "required"))?;
+        let item = domain::used_item(req.item.as_ref())?;
+        let answers = req
+            .answers
+            .ok_or_else(|| InvalidField::new("answers", "required"))?;
+        let grade = domain::grade_of(&answers)?;
+        let table = store::price_table(&self.db).await?;
+        let price = table
+            .price(&item, grade)
+            .ok_or_else(|| BuybackError::NotPriced(format!("{} {}", item.maker, item.model)))?
+            .clone();
+        let caller = if req.caller.trim().is_empty() {
+            format!("customer:{customer}")
+        } else {
+            req.caller.trim().to_owned()
+        };
+
+        // The sales center checks the order number and personal data (claims 3, 5).
+        let verify = accessory::VerifyPurchaseRequest {
+            order_number: req.order_number.clone(),
+            personal: Some(personal),
+            caller,
+            used_item: Some(accessory::UsedItem {
+                category: item.category as i32,
+                maker: item.maker.clone(),
+                model: item.model.clone(),
+            }),
+        };
+        let answer = call_peer(
+            budget,
+            self.sales_center
+                .clone()
+                .verify_purchase(tandem_mesh::client::request(verify, budget)),
+        )
+        .await
+        .map_err(|failure| match failure {
+            PeerFailure::Refused(status)
+                if matches!(
+                    status.code(),
+                    Code::InvalidArgument | Code::ResourceExhausted
+                ) =>
+            {
+                BuybackError::SalesCenter(status)
+            }
+            PeerFailure::Refused(status) => {
+                tracing::warn!(
+                    code = ?status.code(),
+                    message = status.message(),
+                    "sales center unavailable"
+                );
+                BuybackError::SalesCenterUnavailable
+            }
+            PeerFailure::TimedOut => BuybackError::SalesCenterUnavailable,
+        })?;
+
+        let now = now();
+        let goods = answer.goods.clone().unwrap_or_default();
+        let mut row = application::Model {
+            application_id: application_id(),
+            customer_id: customer.to_owned(),
+            order_number: if answer.order_number.is_empty() {
+                req.order_number.trim().chars().take(24).collect()
+            } else {
+                // The sales center's printed form.
+                answer.order_number.clone()
+            },
+            state: ApplicationState::Applied.slug().into(),
+            category: item.category.slug().into(),
+            maker: item.maker.clone(),
+            model: item.model.clone(),
+            powers_on: answers.powers_on,
+            screen: ScreenCondition::try_from(answers.screen)
+                .unwrap_or_default()
+                .slug()
+                .into(),
+            damage: BodyDamage::try_from(answers.damage)
+                .unwrap_or_default()
+                .slug()
+                .into(),
+            accessories_complete: answers.accessories_complete,
+            declared_grade: grade.slug().into(),
+            estimate_minor: price.price_minor,
+            inspected_grade: None,
+            offer_minor: None,
+            benefit_minor: 0,
+            benefit_description: String::new(),
+            purchased_product_id: String::new(),
+            purchased_name: String::new(),
+            purchased_maker: String::new(),
+            purchased_model: String::new(),
+            purchased_category: String::new(),
+            purchased_at: None,
+            currency: price.currency.clone(),
+            reason: String::new(),
+            inspection_note: String::new(),
+            payout_id: None,
+            total_paid_minor: 0,
+            paid_at: None,
+            reported_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let designation = answer.designation.clone().unwrap_or_default();
+        let (state, note) = if answer.result() != VerifyResult::Match {
+            row.reason = domain::MISMATCH.into();
+            (
+                ApplicationState::Rejected,
+                "not verified by the sales center",
+            )
+        } else {
+            row.purchased_product_id = clip(&goods.product_id, 40);
+            row.purchased_name = clip(&goods.name, 200);
+            row.purchased_maker = clip(&goods.maker, 80);
+            row.purchased_model = clip(&goods.model, 80);
+            row.purchased_category = DeviceCategory::try_from(goods.category)
+                .unwrap_or_default()
+                .slug()
+                .into();
+            row.purchased_at = instant(&goods.purchased_at);
+            if designation.targeted {
+                if let Some(benefit) = &answer.benefit {
+                    let amount = benefit.amount.clone().unwrap_or_default();
+                    if amount.currency == row.currency {
+                        row.benefit_minor = amount.minor_units.max(0);
+                        row.benefit_description = clip(&benefit.description, 200);
+                    }
+                }
+                if row.benefit_description.is_empty() {
+                    row.benefit_description = "No benefit applies to this used item".into();
+                }
+                (
+                    ApplicationState::Verified,
+                    "purchase verified by the sales center",
+                )
+            } else {
+                row.reason = format!(
+                    "The {} you bought is not targeted for buy-back, so the buy-back center cannot take an application with this order.",
+                    goods.name
+                )
+                .chars()
+                .take(300)
+                .collect();
+                (
+                    ApplicationState::Rejected,
+                    "the goods bought are not targeted",
+                )
+            }
+        };
+        domain::transition(ApplicationState::Applied, state)?;
+        row.state = state.slug().into();
+        Ok(Decided {
+            row,
+            history: [
+                (ApplicationState::Applied, "application received"),
+                (state, note),
+            ],
+        })
+    }
+}
+
+/// Stores `decided` in `txn`, claiming the order of a verified application: an order
+/// another application holds turns it into a rejection (one benefit per purchase).
+async fn store_decided(
+    txn: &DatabaseTransaction,
+    Decided {
+        mut row,
+        mut history,
+    }: Decided,
+) -> Result<application::Model> {
+    let verified = row.state == ApplicationState::Verified.slug();
+    if verified && !store::claim_order(txn, &row.order_number, &row.application_id).await? {
+        row.state = ApplicationState::Rejected.slug().into();
+        row.reason = ORDER_TAKEN.into();
+        row.benefit_minor = 0;
+        history[1] = (
+            ApplicationState::Rejected,
+            "order already bought back against",
+        );
+    }
+    store::insert_application(txn, row.clone(), &history).await?;
+    Ok(row)
+}
+
+/// A new application ID, e.g. `BB-3F2A9C41D07E`.
+fn application_id() -> String {
+    let hex = uuid::Uuid::new_v4()
+        .simple()
+        .to_string()
+        .to_ascii_uppercase();
+    format!("BB-{}", &hex[..12])
+}
+
+/// The instant an RFC 3339 answer of the sales center names, if it names one.
+fn instant(rfc3339: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
+}
+
+/// `text` cut to the `max` characters its column holds (the sales center's answers are
+/// bounded by its own tables; this keeps a peer's surprise from failing the insert).
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}

@@ -1,0 +1,83 @@
+//! From the center's records to the protobuf messages.
+
+use tandem_proto::EnumSlug;
+use tandem_proto::accessory::v1::{DeviceCategory, PurchasedGoods, UsedItem};
+use tandem_proto::buyback::v1::{
+    Application, ApplicationState, BodyDamage, Grade, PriceEntry, Questionnaire, ScreenCondition,
+    StateChange,
+};
+
+use crate::app::ApplicationView;
+use crate::domain::{self, Price};
+
+/// One row of the price table.
+pub(super) fn price_entry(p: &Price) -> PriceEntry {
+    PriceEntry {
+        item: Some(UsedItem {
+            category: p.item.category as i32,
+            maker: p.item.maker.clone(),
+            model: p.item.model.clone(),
+        }),
+        grade: p.grade as i32,
+        price: Some(domain::money(p.price_minor, &p.currency)),
+    }
+}
+
+/// An application with its history.
+pub(super) fn application(view: &ApplicationView) -> Application {
+    let a = &view.application;
+    let money = |minor_units: i64| Some(domain::money(minor_units, &a.currency));
+    let grade = |slug: &str| Grade::from_slug(slug).unwrap_or_default() as i32;
+    let state = |slug: &str| ApplicationState::from_slug(slug).unwrap_or_default() as i32;
+    let category = |slug: &str| DeviceCategory::from_slug(slug).unwrap_or_default() as i32;
+    Application {
+        application_id: a.application_id.clone(),
+        customer_id: a.customer_id.clone(),
+        order_number: a.order_number.clone(),
+        state: state(&a.state),
+        item: Some(UsedItem {
+            category: category(&a.category),
+            maker: a.maker.clone(),
+            model: a.model.clone(),
+        }),
+        answers: Some(Questionnaire {
+            powers_on: a.powers_on,
+            screen: ScreenCondition::from_slug(&a.screen).unwrap_or_default() as i32,
+            damage: BodyDamage::from_slug(&a.damage).unwrap_or_default() as i32,
+            accessories_complete: a.accessories_complete,
+        }),
+        declared_grade: grade(&a.declared_grade),
+        estimate: money(a.estimate_minor),
+        inspected_grade: a.inspected_grade.as_deref().map_or(0, grade),
+        offer: a.offer_minor.and_then(money),
+        benefit: money(a.benefit_minor),
+        benefit_description: a.benefit_description.clone(),
+        purchased: (!a.purchased_product_id.is_empty()).then(|| PurchasedGoods {
+            product_id: a.purchased_product_id.clone(),
+            maker: a.purchased_maker.clone(),
+            model: a.purchased_model.clone(),
+            name: a.purchased_name.clone(),
+            category: category(&a.purchased_category),
+            quantity: 1,
+            purchased_at: a.purchased_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        }),
+        reason: a.reason.clone(),
+        payout_id: a.payout_id.clone().unwrap_or_default(),
+        total_paid: (a.total_paid_minor > 0)
+            .then(|| money(a.total_paid_minor))
+            .flatten(),
+        inspection_note: a.inspection_note.clone(),
+        created_at: a.created_at.to_rfc3339(),
+        updated_at: a.updated_at.to_rfc3339(),
+        reported_at: a.reported_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        history: view
+            .history
+            .iter()
+            .map(|e| StateChange {
+                state: state(&e.state),
+                at: e.at.to_rfc3339(),
+                note: e.note.clone(),
+            })
+            .collect(),
+    }
+}

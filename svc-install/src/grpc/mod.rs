@@ -1,0 +1,6 @@
+//! The gRPC face of the installer server: one file per gRPC service, mapping requests to
+//! one use case each and results to replies.
+
+mod installers;
+
+pub use installers::InstallerService;
