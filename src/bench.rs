@@ -34,6 +34,10 @@ pub struct BenchArgs {
     /// Base URL of the gateway (scenarios `rest` and `checkout`).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub gateway: String,
+    /// Where the `developer` certificate of `tandem up` is: the gRPC scenario calls as
+    /// that partner over mutual TLS (plaintext when the directory has none).
+    #[arg(long, env = "TANDEM_PKI_DIR", default_value = "data/pki")]
+    pub pki_dir: std::path::PathBuf,
 }
 
 /// A benchmark scenario.
@@ -84,12 +88,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let report = match args.scenario {
         Scenario::Search => {
             let mut clients = Vec::new();
+            let developer = tandem_mesh::tls::TlsFiles {
+                ca: args.pki_dir.join("ca.pem"),
+                cert: args.pki_dir.join("developer.pem"),
+                key: args.pki_dir.join("developer-key.pem"),
+            };
+            let client = tandem_mesh::ClientConfig {
+                tls: developer
+                    .cert
+                    .exists()
+                    .then(|| tandem_mesh::tls::TlsMaterial::load(&developer))
+                    .transpose()?,
+                ..tandem_mesh::ClientConfig::default()
+            };
             for _ in 0..args.channels {
-                let channel = tonic::transport::Endpoint::from_shared(args.insurance.clone())?
-                    .tcp_nodelay(true)
-                    .connect()
-                    .await
-                    .with_context(|| format!("cannot connect to {}", args.insurance))?;
+                let channel = tandem_mesh::client::channel(&args.insurance, &client)?;
                 clients.push(InsurancePlansClient::new(channel));
             }
             drive(args.concurrency, duration, move |i, n| {

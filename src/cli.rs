@@ -3,13 +3,18 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use tandem_mesh::partner::Policy;
+use tandem_mesh::pki::LocalCa;
+use tandem_mesh::tls::TlsFiles;
 use tandem_mesh::{CancellationToken, RuntimeArgs};
 
 use crate::bench::BenchArgs;
 use crate::launch::{LaunchConfig, Mesh};
 use crate::target::Target;
 use crate::topology::{Overrides, TargetValue, resolve};
+use crate::trust::{LocalPki, Trust, default_policy};
 
 /// Tandem — a cooperative-sales mesh.
 #[derive(Debug, Parser)]
@@ -32,6 +37,116 @@ pub enum Command {
     Serve(ServeArgs),
     /// Measure throughput and latency against a running mesh.
     Bench(BenchArgs),
+    /// The local certificate authority of `tandem up`: issue certificates for partners.
+    #[command(subcommand)]
+    Pki(PkiCommand),
+}
+
+/// What `tandem pki` does.
+#[derive(Debug, Subcommand)]
+pub enum PkiCommand {
+    /// Issue a certificate (and key) for a new partner from the CA in the PKI directory;
+    /// its name goes into the certificate as spiffe://tandem/partner/<partner>.
+    Issue(IssueArgs),
+    /// Print the public key services check end-user assertions with (for
+    /// TANDEM_USER_ASSERTION_PUBLIC_KEY).
+    AssertionPublicKey(PkiDirArgs),
+}
+
+/// The PKI directory.
+#[derive(Debug, clap::Args)]
+pub struct PkiDirArgs {
+    /// Directory of the CA (`tandem up` makes it under its data directory).
+    #[arg(long, env = "TANDEM_PKI_DIR", default_value = "data/pki")]
+    pub dir: PathBuf,
+}
+
+/// Flags of `tandem pki issue`.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The partner's name: lower-case letters, digits and dashes (e.g. crm, acme-installers).
+    pub partner: String,
+    /// Host names or IP addresses the certificate is also valid for as a server.
+    #[arg(long = "host")]
+    pub hosts: Vec<String>,
+    /// Issue a new certificate even when the partner has one.
+    #[arg(long)]
+    pub renew: bool,
+    /// Where the CA is.
+    #[command(flatten)]
+    pub pki: PkiDirArgs,
+}
+
+/// How `tandem serve` proves who it is and whom it lets in.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// CA bundle (PEM) that issues partners' certificates.
+    #[arg(long, env = "TANDEM_TLS_CA")]
+    pub tls_ca: Option<PathBuf>,
+    /// This process's certificate (PEM; its URI SAN spiffe://tandem/partner/<name> names
+    /// it to the servers it calls).
+    #[arg(long, env = "TANDEM_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// This process's private key (PEM).
+    #[arg(long, env = "TANDEM_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve and call without TLS: every caller may call everything. For local
+    /// experiments only; a warning is logged at every start.
+    #[arg(long, env = "TANDEM_INSECURE_PLAINTEXT")]
+    pub insecure_plaintext: bool,
+    /// The partner policy (TOML: [partners.<name>] allow = ["package.Service/Method", …]);
+    /// the built-in one follows the mesh's call graph.
+    #[arg(long, env = "TANDEM_POLICY")]
+    pub policy: Option<PathBuf>,
+    /// The gateway's key for signing end-user assertions (made by `tandem up` as
+    /// data/pki/user-assertion.key).
+    #[arg(long, env = "TANDEM_USER_ASSERTION_KEY")]
+    pub user_assertion_key: Option<PathBuf>,
+    /// The public key the services check end-user assertions with (`tandem pki
+    /// assertion-public-key` prints it).
+    #[arg(long, env = "TANDEM_USER_ASSERTION_PUBLIC_KEY")]
+    pub user_assertion_public_key: Option<String>,
+}
+
+impl TlsArgs {
+    /// The trust settings, or an error naming the first missing setting.
+    pub fn trust(&self) -> anyhow::Result<Trust> {
+        let policy = match &self.policy {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the policy {}", path.display()))?;
+                Policy::from_toml(&text)?
+            }
+            None => default_policy(),
+        };
+        let files = if self.insecure_plaintext {
+            tracing::warn!(
+                "--insecure-plaintext: the gRPC servers speak plaintext and answer ANY caller; \
+                 partners are not authenticated and the policy is not enforced"
+            );
+            None
+        } else {
+            let required = |value: &Option<PathBuf>, flag: &str, env: &str| {
+                value.clone().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "mutual TLS needs {env} (--{flag}); set TANDEM_TLS_CA, TANDEM_TLS_CERT \
+                         and TANDEM_TLS_KEY, or pass --insecure-plaintext to run without TLS"
+                    )
+                })
+            };
+            Some(TlsFiles {
+                ca: required(&self.tls_ca, "tls-ca", "TANDEM_TLS_CA")?,
+                cert: required(&self.tls_cert, "tls-cert", "TANDEM_TLS_CERT")?,
+                key: required(&self.tls_key, "tls-key", "TANDEM_TLS_KEY")?,
+            })
+        };
+        Trust::from_files(
+            files.as_ref(),
+            policy,
+            self.user_assertion_key.as_deref(),
+            self.user_assertion_public_key.as_deref(),
+        )
+    }
 }
 
 /// Flags of `tandem up`.
@@ -83,6 +198,9 @@ pub struct ServeArgs {
     /// The sales desk's e-mail settings.
     #[command(flatten)]
     pub leads: LeadsArgs,
+    /// Certificates, policy and assertion keys.
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 /// Settings of the sales-staff support server (svc-leads): where its e-mail goes and who
@@ -156,8 +274,9 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, operator_token, banner, leads) = match cli.command {
+    let (targets, topology, demo_data, operator_token, banner, leads, trust) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
+        Command::Pki(command) => return pki(command),
         Command::Up(args) => {
             let topology = resolve(
                 &Target::ALL,
@@ -172,13 +291,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
             let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
+            let (trust, pki) =
+                Trust::local(&args.data_dir.join("pki"), &args.host, default_policy())?;
             (
                 Target::ALL.to_vec(),
                 topology,
                 !args.no_demo_data,
                 Some(token),
-                true,
+                Some(pki),
                 leads,
+                trust,
             )
         }
         Command::Serve(args) => {
@@ -192,7 +314,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             let token = args.operator_token.filter(|t| !t.trim().is_empty());
             let leads = args.leads.config(&args.data_dir, args.demo_data);
-            (args.targets, topology, args.demo_data, token, false, leads)
+            let trust = args.tls.trust()?;
+            (
+                args.targets,
+                topology,
+                args.demo_data,
+                token,
+                None,
+                leads,
+                trust,
+            )
         }
     };
     let started = Instant::now();
@@ -207,16 +338,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         demo_data,
         operator_token: operator_token.clone(),
         leads,
+        trust,
     };
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();
-    if banner {
+    if let Some(pki) = banner {
         print_banner(
             &mesh,
             elapsed,
             demo_data,
             mail.as_deref(),
             operator_token.as_deref().unwrap_or_default(),
+            &pki,
         );
     } else {
         let names: Vec<_> = targets.iter().map(|t| t.as_str()).collect();
@@ -234,6 +367,7 @@ fn print_banner(
     demo_data: bool,
     mail: Option<&std::path::Path>,
     operator_token: &str,
+    pki: &LocalPki,
 ) {
     let data = if demo_data {
         "demo data loaded"
@@ -261,5 +395,49 @@ fn print_banner(
     let example = mesh
         .addr(Target::Insurance)
         .map_or_else(|| "127.0.0.1:50051".to_owned(), |a| a.to_string());
-    println!("\nTry: grpcurl -plaintext {example} list      Press Ctrl-C to stop.\n");
+    println!(
+        "\n  mutual TLS: partners' certificates from the CA in {} (tandem pki issue <partner>)",
+        pki.dir.display()
+    );
+    let dev = &pki.developer;
+    println!(
+        "\nTry: grpcurl -cacert {} -cert {} -key {} {example} list",
+        dev.ca.display(),
+        dev.cert.display(),
+        dev.key.display()
+    );
+    println!("\nPress Ctrl-C to stop.\n");
+}
+
+/// Runs `tandem pki …`.
+fn pki(command: PkiCommand) -> anyhow::Result<()> {
+    match command {
+        PkiCommand::Issue(args) => {
+            let ca = LocalCa::open_or_create(&args.pki.dir)?;
+            let hosts: Vec<&str> = args.hosts.iter().map(String::as_str).collect();
+            let existed = ca.files(&args.partner).cert.exists();
+            let files = ca.issue(&args.partner, &hosts, args.renew)?;
+            let what = if existed && !args.renew {
+                "already has a certificate (--renew issues a new one)"
+            } else {
+                "certificate issued"
+            };
+            println!("partner {}: {what}", args.partner);
+            println!("  CA bundle    {}", files.ca.display());
+            println!("  certificate  {}", files.cert.display());
+            println!("  private key  {}", files.key.display());
+            println!(
+                "\nIt may call what the policy lists under [partners.{}].",
+                args.partner
+            );
+            Ok(())
+        }
+        PkiCommand::AssertionPublicKey(args) => {
+            let path = crate::trust::assertion_key_path(&args.dir);
+            let signer = tandem_mesh::assertion::Signer::open_or_create(&path)
+                .with_context(|| format!("the assertion key {}", path.display()))?;
+            println!("{}", signer.public_key());
+            Ok(())
+        }
+    }
 }

@@ -4,16 +4,16 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use tandem_mesh::Service;
 
 use anyhow::Context as _;
 use futures::future::BoxFuture;
-use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
+use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig, Service};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
 use crate::target::Target;
 use crate::topology::Topology;
+use crate::trust::Trust;
 
 /// Everything needed to start the targets of one process.
 #[derive(Clone, Debug)]
@@ -31,6 +31,8 @@ pub struct LaunchConfig {
     pub operator_token: Option<String>,
     /// The sales desk's e-mail and routing settings (svc-leads).
     pub leads: svc_leads::LeadsConfig,
+    /// Each target's certificate, the partner policy and the end-user assertion keys.
+    pub trust: Trust,
 }
 
 /// The running targets of this process.
@@ -159,9 +161,9 @@ async fn prepare(
     shutdown: CancellationToken,
 ) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
     let db_url = db_url.context("no database URL")?;
-    let server = config.server.clone();
+    let server = config.trust.server(target, &config.server);
     let demo = config.demo_data;
-    let client = || config.client.clone();
+    let client = || config.trust.client(target, &config.client);
     match target {
         Target::Insurance => {
             let peers = svc_insurance::Peers {

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod launch;
 pub mod target;
 pub mod topology;
+pub mod trust;
 
 pub use launch::{LaunchConfig, Mesh};
 pub use target::Target;

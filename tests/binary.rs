@@ -155,7 +155,13 @@ fn run_failing(args: &[&str], env: &[(&str, &str)]) -> String {
 #[test]
 fn bad_configuration_fails_fast_and_clearly() {
     let err = run_failing(
-        &["serve", "insurance", "--listen", "insurance=127.0.0.1:0"],
+        &[
+            "serve",
+            "insurance",
+            "--insecure-plaintext",
+            "--listen",
+            "insurance=127.0.0.1:0",
+        ],
         &[],
     );
     assert!(
@@ -167,7 +173,7 @@ fn bad_configuration_fails_fast_and_clearly() {
     assert!(err.contains("unknown target \"billing\""), "{err}");
 
     let err = run_failing(
-        &["serve", "accessory"],
+        &["serve", "accessory", "--insecure-plaintext"],
         &[("TANDEM_ACCESSORY_ADDR", "not-an-address")],
     );
     assert!(err.contains("TANDEM_ACCESSORY_ADDR"), "{err}");
@@ -176,6 +182,7 @@ fn bad_configuration_fails_fast_and_clearly() {
         &[
             "serve",
             "accessory",
+            "--insecure-plaintext",
             "--listen",
             "accessory=127.0.0.1:0",
             "--peer",
@@ -184,6 +191,23 @@ fn bad_configuration_fails_fast_and_clearly() {
         &[("TANDEM_ACCESSORY_DATABASE_URL", "mysql://root@localhost/x")],
     );
     assert!(err.contains("unsupported database URL"), "{err}");
+
+    // Without TLS material, serve refuses to start and names what is missing.
+    let data = temp_dir();
+    let err = run_failing(
+        &[
+            "serve",
+            "settlement",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "settlement=127.0.0.1:0",
+        ],
+        &[],
+    );
+    assert!(err.contains("TANDEM_TLS_CA"), "{err}");
+    assert!(err.contains("--insecure-plaintext"), "{err}");
+    std::fs::remove_dir_all(&data).ok();
 
     let err = run_failing(&["up", "--request-timeout-ms", "0"], &[]);
     assert!(err.contains("request-timeout-ms"), "{err}");
@@ -198,6 +222,7 @@ fn a_busy_port_is_reported_with_the_target() {
         &[
             "serve",
             "accessory",
+            "--insecure-plaintext",
             "--data-dir",
             data.to_str().unwrap(),
             "--listen",

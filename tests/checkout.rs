@@ -424,9 +424,7 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
     first.stop().await;
 
     // Meanwhile the seller cancels the reservation: the order cannot be confirmed.
-    AccessoryOrdersClient::connect(mesh.url(Target::Accessory))
-        .await
-        .unwrap()
+    AccessoryOrdersClient::new(mesh.channel(Target::Accessory))
         .cancel_order(CancelOrderRequest {
             order_number: String::new(),
             customer_id,

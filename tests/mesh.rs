@@ -23,12 +23,10 @@ const GRPC_TARGETS: [Target; 6] = [
     Target::Buyback,
 ];
 
-async fn health(url: &str, service: &str) -> Result<ServingStatus, tonic::Status> {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+async fn health(
+    channel: tonic::transport::Channel,
+    service: &str,
+) -> Result<ServingStatus, tonic::Status> {
     let reply = HealthClient::new(channel)
         .check(HealthCheckRequest {
             service: service.to_owned(),
@@ -39,15 +37,10 @@ async fn health(url: &str, service: &str) -> Result<ServingStatus, tonic::Status
 }
 
 /// Service names listed by server reflection v1 and v1alpha (they must agree).
-async fn reflected_services(url: &str) -> Vec<String> {
+async fn reflected_services(channel: tonic::transport::Channel) -> Vec<String> {
     use tokio_stream::StreamExt;
     use tonic_reflection::pb::v1 as r1;
     use tonic_reflection::pb::v1alpha as r1a;
-    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
 
     let request = r1::ServerReflectionRequest {
         host: String::new(),
@@ -97,20 +90,19 @@ async fn reflected_services(url: &str) -> Vec<String> {
 async fn every_server_answers_health_and_reflection() {
     let mesh = TestMesh::sqlite().await;
     for target in GRPC_TARGETS {
-        let url = mesh.url(target);
         assert_eq!(
-            health(&url, "").await.unwrap(),
+            health(mesh.channel(target), "").await.unwrap(),
             ServingStatus::Serving,
             "{target}"
         );
-        let services = reflected_services(&url).await;
+        let services = reflected_services(mesh.channel(target)).await;
         assert!(
             services.contains(&"grpc.health.v1.Health".to_owned()),
             "{target}: {services:?}"
         );
     }
     // Each server advertises what it serves, and only that.
-    let insurance = reflected_services(&mesh.url(Target::Insurance)).await;
+    let insurance = reflected_services(mesh.channel(Target::Insurance)).await;
     assert_eq!(
         insurance,
         [
@@ -119,7 +111,7 @@ async fn every_server_answers_health_and_reflection() {
             "tandem.insurance.v1.InsuranceSales"
         ]
     );
-    let accessory = reflected_services(&mesh.url(Target::Accessory)).await;
+    let accessory = reflected_services(mesh.channel(Target::Accessory)).await;
     assert_eq!(
         accessory,
         [
@@ -133,12 +125,12 @@ async fn every_server_answers_health_and_reflection() {
         (Target::Install, "tandem.install.v1.Installers"),
         (Target::Settlement, "tandem.settlement.v1.Settlement"),
     ] {
-        let listed = reflected_services(&mesh.url(target)).await;
+        let listed = reflected_services(mesh.channel(target)).await;
         assert_eq!(listed, ["grpc.health.v1.Health", service], "{target}");
     }
     // The sales-staff support server: the customer store, the sales desk, the staff's
     // side (a company's CRM pulls leads over it) and the sales company's maintenance.
-    let leads = reflected_services(&mesh.url(Target::Leads)).await;
+    let leads = reflected_services(mesh.channel(Target::Leads)).await;
     assert_eq!(
         leads,
         [
@@ -150,7 +142,7 @@ async fn every_server_answers_health_and_reflection() {
         ]
     );
     // The buy-back center and its staff's inspection service.
-    let buyback = reflected_services(&mesh.url(Target::Buyback)).await;
+    let buyback = reflected_services(mesh.channel(Target::Buyback)).await;
     assert_eq!(
         buyback,
         [
@@ -161,14 +153,14 @@ async fn every_server_answers_health_and_reflection() {
     );
     assert_eq!(
         health(
-            &mesh.url(Target::Insurance),
+            mesh.channel(Target::Insurance),
             "tandem.insurance.v1.InsurancePlans"
         )
         .await
         .unwrap(),
         ServingStatus::Serving
     );
-    let unknown = health(&mesh.url(Target::Insurance), "no.such.Service")
+    let unknown = health(mesh.channel(Target::Insurance), "no.such.Service")
         .await
         .unwrap_err();
     assert_eq!(unknown.code(), tonic::Code::NotFound);
@@ -306,12 +298,7 @@ async fn servers_report_not_serving_while_stopping() {
     let mesh = TestMesh::start(common::Engine::Sqlite, config)
         .await
         .unwrap();
-    let url = mesh.url(Target::Accessory);
-    let channel = tonic::transport::Endpoint::from_shared(url)
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = mesh.channel(Target::Accessory);
     let mut client = HealthClient::new(channel);
     let check = HealthCheckRequest {
         service: String::new(),

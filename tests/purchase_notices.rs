@@ -30,12 +30,14 @@ const DANA: &str = "dana.reyes@sales.tandem.example";
 /// svc-leads with the demo data on `db`, sending to `smtp`, at `addr` (a fresh port when
 /// `None`).
 async fn leads(
+    mesh: &TestMesh,
     db: &DatabaseConnection,
     smtp: &MailServer,
     addr: Option<std::net::SocketAddr>,
 ) -> Running {
     let (db, config) = (db.clone(), leads_config_with_smtp(smtp));
-    let serve = |l, s| svc_leads::SalesDesk::serve(l, db, config, ServerConfig::default(), s);
+    let server = mesh.server_config(Target::Leads);
+    let serve = |l, s| svc_leads::SalesDesk::serve(l, db, config, server, s);
     match addr {
         Some(addr) => Running::start_at(addr, serve).await,
         None => Running::start(serve).await,
@@ -85,7 +87,7 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
         let leads_conn = svc_leads::SalesDesk::open_demo(&leads_db.url)
             .await
             .expect("open the database with the demo data");
-        let desk = leads(&leads_conn, &smtp, None).await;
+        let desk = leads(&mesh, &leads_conn, &smtp, None).await;
         let desk_addr = desk.addr;
 
         let gateway_db = fresh_db(engine).await;
@@ -139,7 +141,7 @@ async fn a_checkout_completes_with_the_sales_desk_down_and_is_noticed_once_it_is
         );
 
         // svc-leads is back where the gateway expects it: the notice is delivered.
-        let desk = leads(&leads_conn, &smtp, Some(desk_addr)).await;
+        let desk = leads(&mesh, &leads_conn, &smtp, Some(desk_addr)).await;
         let sent = notice_until(&log, &id, "sent", |n| n.status == Status::Sent.as_str()).await;
         let receipts = smtp.wait_for(ALEX, 1, WAIT).await;
         assert!(

@@ -92,6 +92,14 @@ pub struct Signer {
     key: Ed25519KeyPair,
 }
 
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("public_key", &self.public_key())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Signer {
     /// Reads the PKCS#8 key (base64) at `path`, creating a new key there when missing.
     pub fn open_or_create(path: &Path) -> Result<Self, KeyError> {
@@ -118,6 +126,17 @@ impl Signer {
             .map_err(|_| KeyError::Bad(path.into()))?;
         let key = Ed25519KeyPair::from_pkcs8(&der).map_err(|_| KeyError::Bad(path.into()))?;
         Ok(Self { key })
+    }
+
+    /// Reads the key at `path`, which must exist (a server never makes its own).
+    pub fn open_existing(path: &Path) -> Result<Self, KeyError> {
+        if !path.exists() {
+            return Err(KeyError::Io {
+                path: path.to_owned(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        Self::open_or_create(path)
     }
 
     /// The public key verifiers need, base64 (what `verifier key` files hold).

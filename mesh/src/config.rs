@@ -89,6 +89,9 @@ pub struct ServerConfig {
     pub tls: Option<crate::tls::TlsMaterial>,
     /// Who may call what.
     pub access: crate::partner::Access,
+    /// The key end-user assertions are checked with (the gateway's public key); `None`
+    /// when this process acts for no end user.
+    pub user_assertions: Option<crate::assertion::Verifier>,
 }
 
 impl Default for ServerConfig {
@@ -102,6 +105,7 @@ impl Default for ServerConfig {
             idempotency_retention: crate::idempotency::DEFAULT_RETENTION,
             tls: None,
             access: crate::partner::Access::Open,
+            user_assertions: None,
         }
     }
 }

@@ -61,6 +61,11 @@ impl GrpcServer {
         }
     }
 
+    /// The settings the server runs with.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
     /// Runs `task(stop)` beside the server: started when the server starts; `stop` is
     /// cancelled once the server has stopped serving, and the server waits for the task
     /// (at most the drain timeout) before it returns.

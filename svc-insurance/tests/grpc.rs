@@ -37,6 +37,7 @@ fn peers(accessory_url: &str, call_timeout: Duration) -> svc_insurance::Peers {
         client: ClientConfig {
             connect_timeout: Duration::from_millis(300),
             call_timeout,
+            ..ClientConfig::default()
         },
     }
 }

@@ -75,6 +75,7 @@ async fn traceparent_and_deadline_are_passed_on() {
         client: ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(5),
+            ..ClientConfig::default()
         },
     };
     let insurance = Running::start(|l, s| {

@@ -7,14 +7,20 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use tandem::topology::Topology;
+use tandem::trust::Trust;
 use tandem::{LaunchConfig, Mesh, Target};
 use tandem_mesh::testing::TestDb;
+use tandem_mesh::tls::TlsMaterial;
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
 
 /// The buy-back staff token the test meshes' gateways accept.
 pub const OPERATOR_TOKEN: &str = "test-operator-token";
 
-/// The whole mesh, each service on its own fresh database.
+/// A partner the tests call the servers as: allowed every Tandem service.
+const TESTER: &str = "tester";
+
+/// The whole mesh, each service on its own fresh database, talking mutual TLS with
+/// certificates made for the test.
 pub struct TestMesh {
     /// The running targets.
     pub mesh: Mesh,
@@ -22,6 +28,12 @@ pub struct TestMesh {
     dbs: Vec<TestDb>,
     /// Database URL per running target.
     databases: BTreeMap<Target, String>,
+    /// The targets' certificates, the policy and the assertion keys.
+    trust: Trust,
+    /// The test's own partner certificate.
+    tester: TlsMaterial,
+    /// The PKI directory, removed afterwards.
+    pki_dir: std::path::PathBuf,
 }
 
 /// Which database engine the services use.
@@ -101,6 +113,7 @@ impl TestMesh {
                 .map(|t| (*t, "http://127.0.0.1:1".to_owned()))
                 .collect(),
         };
+        let (trust, tester, pki_dir) = test_trust();
         let config = LaunchConfig {
             topology,
             server,
@@ -108,6 +121,7 @@ impl TestMesh {
             demo_data: true,
             operator_token: Some(OPERATOR_TOKEN.to_owned()),
             leads,
+            trust: trust.clone(),
         };
         let mesh = Mesh::start(config, CancellationToken::new())
             .await
@@ -116,6 +130,9 @@ impl TestMesh {
             mesh,
             dbs,
             databases,
+            trust,
+            tester,
+            pki_dir,
         })
     }
 
@@ -134,9 +151,7 @@ impl TestMesh {
     pub async fn ledger(&self) -> tandem_proto::settlement::v1::GetLedgerSummaryResponse {
         use tandem_proto::settlement::v1::GetLedgerSummaryRequest;
         use tandem_proto::settlement::v1::settlement_client::SettlementClient;
-        let summary = SettlementClient::connect(self.url(Target::Settlement))
-            .await
-            .expect("connect to settlement")
+        let summary = SettlementClient::new(self.channel(Target::Settlement))
             .get_ledger_summary(GetLedgerSummaryRequest {})
             .await
             .expect("ledger summary")
@@ -154,10 +169,33 @@ impl TestMesh {
         };
         tandem::launch::gateway_config(
             &url,
-            test_client(),
+            self.trust.client(Target::Gateway, &test_client()),
             ServerConfig::default(),
             Some(OPERATOR_TOKEN.to_owned()),
         )
+    }
+
+    /// A channel to `target` as the test's own partner (allowed every service).
+    pub fn channel(&self, target: Target) -> tonic::transport::Channel {
+        let config = ClientConfig {
+            tls: Some(self.tester.clone()),
+            ..test_client()
+        };
+        tandem_mesh::client::channel(&self.url(target), &config).expect("channel")
+    }
+
+    /// The settings a server the test runs itself needs to be `target` in this mesh
+    /// (its certificate, the policy).
+    pub fn server_config(&self, target: Target) -> ServerConfig {
+        self.trust.server(target, &ServerConfig::default())
+    }
+
+    /// The settings for calling this mesh's servers as the test's own partner.
+    pub fn tester_client(&self) -> ClientConfig {
+        ClientConfig {
+            tls: Some(self.tester.clone()),
+            ..test_client()
+        }
     }
 
     /// Stops every server (failing the test if one failed) and removes the databases.
@@ -169,14 +207,54 @@ impl TestMesh {
         for db in self.dbs {
             db.cleanup().await;
         }
+        std::fs::remove_dir_all(&self.pki_dir).ok();
     }
 }
+
+/// Certificates for every target and for the tester, from a CA made for this mesh; the
+/// built-in policy plus the tester, allowed every service.
+fn test_trust() -> (Trust, TlsMaterial, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tandem-pki-{}", uuid::Uuid::new_v4().simple()));
+    let policy = format!(
+        "{}\n[partners.{TESTER}]\nallow = [{}]\n",
+        tandem::trust::DEFAULT_POLICY,
+        TESTER_ALLOW
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let policy = tandem_mesh::partner::Policy::from_toml(&policy).expect("test policy");
+    let (trust, _) = Trust::local(&dir, "127.0.0.1", policy).expect("test PKI");
+    let ca = tandem_mesh::pki::LocalCa::open_or_create(&dir).expect("test CA");
+    let tester = TlsMaterial::load(&ca.issue(TESTER, &[], false).expect("tester certificate"))
+        .expect("tester certificate");
+    (trust, tester, dir)
+}
+
+/// Every service of the mesh, for the tester.
+const TESTER_ALLOW: [&str; 13] = [
+    "tandem.insurance.v1.InsurancePlans/*",
+    "tandem.insurance.v1.InsuranceSales/*",
+    "tandem.accessory.v1.AccessoryCatalog/*",
+    "tandem.accessory.v1.AccessoryOrders/*",
+    "tandem.accessory.v1.SalesCenter/*",
+    "tandem.install.v1.Installers/*",
+    "tandem.settlement.v1.Settlement/*",
+    "tandem.leads.v1.Customers/*",
+    "tandem.leads.v1.SalesDesk/*",
+    "tandem.leads.v1.StaffLeads/*",
+    "tandem.leads.v1.SalesAdmin/*",
+    "tandem.buyback.v1.Buyback/*",
+    "tandem.buyback.v1.BuybackInspection/*",
+];
 
 /// Calls between servers in tests: a down server is noticed within half a second.
 fn test_client() -> ClientConfig {
     ClientConfig {
         connect_timeout: Duration::from_millis(500),
         call_timeout: Duration::from_secs(2),
+        tls: None,
     }
 }
 

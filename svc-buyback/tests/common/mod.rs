@@ -110,6 +110,7 @@ pub fn peers(accessory: SocketAddr, settlement: &str) -> svc_buyback::Peers {
         ClientConfig {
             connect_timeout: Duration::from_millis(300),
             call_timeout: Duration::from_secs(2),
+            ..ClientConfig::default()
         },
     );
     peers.retry = svc_buyback::Retry {
