@@ -58,6 +58,9 @@ pub struct GatewayConfig {
     /// Secret the buy-back center's staff send (`Authorization: Bearer …`) to record
     /// inspections through the gateway; `None` turns those endpoints off.
     pub operator_token: Option<String>,
+    /// The key it signs end-user assertions with: the services act for the customer or
+    /// staff member a call carries an assertion for, never for a user named in a field.
+    pub users: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
 }
 
 impl GatewayConfig {
@@ -71,7 +74,17 @@ impl GatewayConfig {
             recovery_every: Duration::from_secs(15),
             notices: notice_dispatcher(),
             operator_token: None,
+            users: None,
         }
+    }
+
+    /// The same settings signing end-user assertions with `signer`.
+    pub fn with_user_signer(
+        mut self,
+        signer: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
+    ) -> Self {
+        self.users = signer;
+        self
     }
 
     /// The same settings serving HTTP with `server`'s timeout, limit and shutdown timing.

@@ -173,6 +173,7 @@ impl TestMesh {
             ServerConfig::default(),
             Some(OPERATOR_TOKEN.to_owned()),
         )
+        .with_user_signer(self.trust.signer.clone())
     }
 
     /// A channel to `target` as the test's own partner (allowed every service).

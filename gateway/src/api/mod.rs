@@ -61,9 +61,34 @@ pub struct AppState {
     pub staff_leads: StaffLeadsClient<Channel>,
     /// Purchase notices owed to the sales desk.
     pub notices: crate::checkout::Notices,
+    /// Signs the end-user assertions calls made for a logged-in user carry.
+    pub users: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
+}
+
+/// How long an end-user assertion the gateway signs for one call is valid.
+pub const ASSERTION_TTL: Duration = Duration::from_secs(60);
+
+/// The end user a call is made for, as the assertion the gateway signs for it.
+#[derive(Clone, Debug, Default)]
+pub struct ActingFor(Option<String>);
+
+impl ActingFor {
+    /// The assertion, if the gateway signs assertions.
+    pub fn token(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
 }
 
 impl AppState {
+    /// The assertion that a call is made for `subject` in `role`.
+    pub fn acting_for(&self, subject: &str, role: tandem_mesh::assertion::Role) -> ActingFor {
+        ActingFor(
+            self.users
+                .as_ref()
+                .map(|signer| signer.sign(subject, role, ASSERTION_TTL)),
+        )
+    }
+
     /// Clients over lazily connected channels: building them never fails for a server
     /// that is down, only for a malformed URL.
     pub fn new(config: &GatewayConfig, db: sea_orm::DatabaseConnection) -> anyhow::Result<Self> {
@@ -100,6 +125,7 @@ impl AppState {
             desk: SalesDeskClient::new(leads.clone()),
             staff_leads: StaffLeadsClient::new(leads),
             notices,
+            users: config.users.clone(),
         })
     }
 
@@ -228,6 +254,18 @@ macro_rules! grpc {
             let deadline: std::time::Duration = $deadline;
             let mut client = $client.clone();
             let request = tandem_mesh::client::request($message, deadline);
+            $crate::api::call($service, $rpc, deadline, client.$method(request)).await
+        }
+    };
+    // A call made for an end user: it carries the assertion `$acting` (an `ActingFor`).
+    ($service:literal, $rpc:literal, $deadline:expr, $client:expr, $method:ident($message:expr), for $acting:expr) => {
+        async {
+            let deadline: std::time::Duration = $deadline;
+            let mut client = $client.clone();
+            let mut request = tandem_mesh::client::request($message, deadline);
+            if let Some(token) = $acting.token() {
+                tandem_mesh::assertion::attach(&mut request, token);
+            }
             $crate::api::call($service, $rpc, deadline, client.$method(request)).await
         }
     };

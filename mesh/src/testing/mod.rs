@@ -182,6 +182,46 @@ impl Running {
     }
 }
 
+/// The end-user assertion keys of the tests (one pair per test process): services under
+/// test check with the verifier, test clients sign with the signer.
+pub fn user_keys() -> (
+    std::sync::Arc<crate::assertion::Signer>,
+    crate::assertion::Verifier,
+) {
+    static KEYS: std::sync::OnceLock<std::sync::Arc<crate::assertion::Signer>> =
+        std::sync::OnceLock::new();
+    let signer = KEYS
+        .get_or_init(|| {
+            let path = std::env::temp_dir().join(format!(
+                "tandem-test-assertion-{}",
+                uuid::Uuid::new_v4().simple()
+            ));
+            let signer = crate::assertion::Signer::open_or_create(&path).expect("test key");
+            std::fs::remove_file(path).ok();
+            std::sync::Arc::new(signer)
+        })
+        .clone();
+    let verifier = crate::assertion::Verifier::new(&signer.public_key()).expect("test public key");
+    (signer, verifier)
+}
+
+/// Server settings of a service under test: plaintext, open to every caller, checking
+/// end-user assertions with the tests' key.
+pub fn server_config() -> crate::ServerConfig {
+    crate::ServerConfig {
+        user_assertions: Some(user_keys().1),
+        ..crate::ServerConfig::default()
+    }
+}
+
+/// `message` as a call made for `subject` in `role` (it carries the tests' assertion).
+pub fn as_user<T>(message: T, subject: &str, role: crate::assertion::Role) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    let token = user_keys().0.sign(subject, role, Duration::from_secs(300));
+    crate::assertion::attach(&mut request, &token);
+    request
+}
+
 /// `db` closed and connected again to `url`: a fresh pool, as a process that starts after
 /// a schema change has. PostgreSQL refuses to run a statement a connection prepared
 /// before a column it reads changed type ("cached plan must not change result type").
