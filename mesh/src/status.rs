@@ -26,6 +26,26 @@ impl InvalidField {
     }
 }
 
+/// `value` trimmed: required, at most `max` characters, none of them control characters
+/// (the check of every free-text request field).
+pub fn required_text<'a>(
+    field: &'static str,
+    value: &'a str,
+    max: usize,
+) -> Result<&'a str, InvalidField> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(InvalidField::new(field, "required"));
+    }
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            field,
+            format!("at most {max} printable characters"),
+        ));
+    }
+    Ok(value)
+}
+
 impl From<InvalidField> for Status {
     fn from(err: InvalidField) -> Self {
         invalid_argument(err.field, err.reason)
@@ -120,6 +140,22 @@ mod tests {
                 "must be between 16 and 99".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn free_text_is_trimmed_required_bounded_and_printable() {
+        assert_eq!(required_text("name", "  Ada ", 10), Ok("Ada"));
+        assert_eq!(
+            required_text("name", "  ", 10).unwrap_err().reason,
+            "required"
+        );
+        for bad in ["x".repeat(11), "a\u{7}b".to_owned()] {
+            let err = required_text("name", &bad, 10).unwrap_err();
+            assert_eq!(
+                (err.field, err.reason.as_str()),
+                ("name", "at most 10 printable characters")
+            );
+        }
     }
 
     #[test]

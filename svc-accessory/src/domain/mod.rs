@@ -62,24 +62,7 @@ impl Device {
     }
 }
 
-/// `value` trimmed: required, at most `max` printable characters.
-pub fn required_text<'a>(
-    field: &'static str,
-    value: &'a str,
-    max: usize,
-) -> Result<&'a str, InvalidField> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(InvalidField::new(field, "required"));
-    }
-    if value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(InvalidField::new(
-            field,
-            format!("at most {max} printable characters"),
-        ));
-    }
-    Ok(value)
-}
+pub use tandem_mesh::status::required_text;
 
 /// ID of the buy-back center this sales center designates (seed 004, claim 1).
 pub const BUYBACK_CENTER_ID: &str = "BBC-TANDEM";

@@ -69,7 +69,7 @@ impl App {
     /// Checks the request, has the sales center verify the purchase and decides the
     /// application; nothing is stored.
     async fn verify(&self, req: &SubmitApplicationRequest, budget: Duration) -> Result<Decided> {
-        let customer = domain::required("customer_id", &req.customer_id, 100)?;
+        let customer = domain::required_text("customer_id", &req.customer_id, 100)?;
         if req.order_number.trim().is_empty() {
             return Err(InvalidField::new("order_number", "required").into());
         }

@@ -61,26 +61,12 @@ pub fn used_item(item: Option<&accessory::UsedItem>) -> Result<UsedItem, Invalid
         .ok_or_else(|| InvalidField::new("item.category", "required"))?;
     Ok(UsedItem {
         category,
-        maker: required("item.maker", &item.maker, 80)?.to_owned(),
-        model: required("item.model", &item.model, 80)?.to_owned(),
+        maker: required_text("item.maker", &item.maker, 80)?.to_owned(),
+        model: required_text("item.model", &item.model, 80)?.to_owned(),
     })
 }
 
-/// `value` trimmed, if it is 1 to `max` printable characters.
-pub fn required<'a>(
-    field: &'static str,
-    value: &'a str,
-    max: usize,
-) -> Result<&'a str, InvalidField> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(InvalidField::new(
-            field,
-            format!("required, at most {max} printable characters"),
-        ));
-    }
-    Ok(value)
-}
+pub use tandem_mesh::status::required_text;
 
 /// The condition grade the questionnaire's answers give.
 pub fn grade_of(q: &Questionnaire) -> Result<Grade, InvalidField> {
