@@ -24,8 +24,22 @@ fn rand_suffix() -> u128 {
         .as_nanos()
 }
 
+/// What `tandem up`'s banner says: the gateway URL and the grpcurl command's arguments.
+struct Banner {
+    /// The web UI / REST base URL.
+    gateway: String,
+    /// The words of the printed `grpcurl …` command, without `grpcurl`.
+    grpcurl: Vec<String>,
+}
+
 /// `tandem up` on free ports; returns the child and the gateway URL from its banner.
 fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
+    let (child, banner) = spawn_up_with_banner(data_dir);
+    (child, banner.gateway)
+}
+
+/// `tandem up` on free ports; returns the child and what its banner says.
+fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Banner) {
     let mut cmd = Command::new(TANDEM);
     cmd.arg("up").arg("--data-dir").arg(data_dir);
     for target in [
@@ -46,8 +60,12 @@ fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
         .expect("run tandem");
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let mut gateway = None;
+    let mut grpcurl = Vec::new();
     for line in stdout.lines() {
         let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("Try: grpcurl ") {
+            grpcurl = rest.split_whitespace().map(str::to_owned).collect();
+        }
         if let Some(rest) = line.trim().strip_prefix("web UI + REST") {
             gateway = Some(
                 rest.split_whitespace()
@@ -61,7 +79,8 @@ fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
             break;
         }
     }
-    (child, gateway.expect("banner names the web UI URL"))
+    let gateway = gateway.expect("banner names the web UI URL");
+    (child, Banner { gateway, grpcurl })
 }
 
 fn interrupt(child: &std::process::Child) {
@@ -150,6 +169,86 @@ fn run_failing(args: &[&str], env: &[(&str, &str)]) -> String {
     let out = cmd.output().expect("run tandem");
     assert!(!out.status.success(), "expected failure for {args:?}");
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The value after `flag` in the grpcurl arguments.
+fn flag<'a>(args: &'a [String], flag: &str) -> &'a str {
+    let at = args
+        .iter()
+        .position(|a| a == flag)
+        .unwrap_or_else(|| panic!("no {flag} in {args:?}"));
+    &args[at + 1]
+}
+
+#[tokio::test]
+async fn the_printed_grpcurl_command_reaches_the_services_and_a_call_without_it_is_refused() {
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_client::HealthClient;
+    let data = temp_dir();
+    let (mut child, banner) = spawn_up_with_banner(&data);
+    let args = &banner.grpcurl;
+    assert_eq!(args.last().map(String::as_str), Some("list"), "{args:?}");
+    let address = &args[args.len() - 2];
+    // With the certificate the banner names (what grpcurl does with -cacert/-cert/-key).
+    let files = tandem_mesh::tls::TlsFiles {
+        ca: flag(args, "-cacert").into(),
+        cert: flag(args, "-cert").into(),
+        key: flag(args, "-key").into(),
+    };
+    let material = tandem_mesh::tls::TlsMaterial::load(&files).expect("the printed files");
+    assert_eq!(material.partner(), Some("developer"));
+    let config = tandem_mesh::ClientConfig {
+        tls: Some(material),
+        ..tandem_mesh::ClientConfig::default()
+    };
+    let url = format!("http://{address}");
+    let channel = tandem_mesh::client::channel(&url, &config).unwrap();
+    let served = HealthClient::new(channel.clone())
+        .check(HealthCheckRequest::default())
+        .await
+        .expect("health with the developer certificate");
+    assert_eq!(served.into_inner().status, 1, "SERVING");
+    use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
+    let plan = InsurancePlansClient::new(channel)
+        .get_plan(tandem_proto::insurance::v1::GetPlanRequest {
+            plan_id: "PLN-SAFE-DRIVER".into(),
+            conditions: None,
+        })
+        .await;
+    assert!(
+        !matches!(plan, Err(ref s) if matches!(s.code(), tonic::Code::Unauthenticated | tonic::Code::PermissionDenied)),
+        "the developer may call the plan catalogue: {plan:?}"
+    );
+    // The same call without the certificate is refused.
+    let plain = tandem_mesh::client::channel(&url, &tandem_mesh::ClientConfig::default()).unwrap();
+    assert!(
+        HealthClient::new(plain)
+            .check(HealthCheckRequest::default())
+            .await
+            .is_err(),
+        "plaintext to a TLS server"
+    );
+    let no_cert = tonic::transport::Endpoint::from_shared(format!("https://{address}"))
+        .unwrap()
+        .tls_config(
+            tonic::transport::ClientTlsConfig::new()
+                .ca_certificate(tonic::transport::Certificate::from_pem(
+                    std::fs::read(&files.ca).unwrap(),
+                ))
+                .domain_name("localhost"),
+        )
+        .unwrap()
+        .connect()
+        .await
+        .expect("TLS without a client certificate");
+    let refused = HealthClient::new(no_cert)
+        .check(HealthCheckRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    interrupt(&child);
+    assert!(wait_exit(&mut child, Duration::from_secs(15)).success());
+    std::fs::remove_dir_all(&data).ok();
 }
 
 #[test]
