@@ -202,7 +202,8 @@ async fn prepare(
         }
         Target::Gateway => {
             let db = tandem_gateway::open(db_url).await?;
-            let gateway = gateway_config(peer_url, client(), server, config.operator_token.clone());
+            let gateway = gateway_config(peer_url, client(), server, config.operator_token.clone())
+                .with_user_signer(config.trust.signer.clone());
             Ok(Box::pin(tandem_gateway::run(
                 listener, gateway, db, shutdown,
             )))

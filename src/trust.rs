@@ -137,7 +137,8 @@ impl Trust {
         }
     }
 
-    /// `target`'s server settings: `base` with its certificate and the partner policy.
+    /// `target`'s server settings: `base` with its certificate, the partner policy and
+    /// the key that checks end-user assertions.
     pub fn server(&self, target: Target, base: &ServerConfig) -> ServerConfig {
         let tls = self.identity(target).cloned();
         let access = match tls {
@@ -147,6 +148,7 @@ impl Trust {
         ServerConfig {
             tls,
             access,
+            user_assertions: self.verifier.clone(),
             ..base.clone()
         }
     }
