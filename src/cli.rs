@@ -40,6 +40,9 @@ pub enum Command {
     /// The local certificate authority of `tandem up`: issue certificates for partners.
     #[command(subcommand)]
     Pki(PkiCommand),
+    /// Ask a gRPC server of this host whether it is serving, over mutual TLS (the
+    /// Kubernetes exec probe); exit status 0 when it is.
+    Probe(crate::probe::ProbeArgs),
 }
 
 /// What `tandem pki` does.
@@ -277,6 +280,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let (targets, topology, demo_data, operator_token, banner, leads, trust) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Pki(command) => return pki(command),
+        Command::Probe(args) => return crate::probe::run(args).await,
         Command::Up(args) => {
             let topology = resolve(
                 &Target::ALL,

@@ -3,12 +3,13 @@
 //! <targets>…` is the shape one Kubernetes Deployment runs.
 //!
 //! `target` names the parts, `topology` resolves their addresses and databases from
-//! flags and environment, `launch` starts them on one runtime, `cli` is the command line
-//! and `bench` the load generator.
+//! flags and environment, `launch` starts them on one runtime, `cli` is the command line,
+//! `probe` the health check of the Kubernetes manifests and `bench` the load generator.
 
 pub mod bench;
 pub mod cli;
 pub mod launch;
+pub mod probe;
 pub mod target;
 pub mod topology;
 pub mod trust;

@@ -246,6 +246,45 @@ async fn the_printed_grpcurl_command_reaches_the_services_and_a_call_without_it_
         .await
         .unwrap_err();
     assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+
+    // `tandem probe` (the Kubernetes exec probe) with the target's own certificate, which
+    // names the target, answers SERVING; with a certificate of another CA it fails.
+    let pki = files.ca.parent().unwrap();
+    let own = [
+        ("TANDEM_TLS_CA", files.ca.clone()),
+        ("TANDEM_TLS_CERT", pki.join("insurance.pem")),
+        ("TANDEM_TLS_KEY", pki.join("insurance-key.pem")),
+    ];
+    let probe = |env: &[(&str, std::path::PathBuf)]| {
+        Command::new(TANDEM)
+            .args(["probe", "insurance", "--addr", address])
+            .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
+            .output()
+            .expect("run tandem probe")
+    };
+    let ok = probe(&own);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stranger = tandem_mesh::pki::LocalCa::open_or_create(&data.join("other-ca"))
+        .unwrap()
+        .issue("insurance", &["insurance"], false)
+        .unwrap();
+    let foreign = probe(&[
+        ("TANDEM_TLS_CA", stranger.ca),
+        ("TANDEM_TLS_CERT", stranger.cert),
+        ("TANDEM_TLS_KEY", stranger.key),
+    ]);
+    assert!(
+        !foreign.status.success(),
+        "a foreign CA's certificate passed the probe"
+    );
+    assert!(
+        !String::from_utf8_lossy(&foreign.stderr).is_empty(),
+        "the probe says why it failed"
+    );
     interrupt(&child);
     assert!(wait_exit(&mut child, Duration::from_secs(15)).success());
     std::fs::remove_dir_all(&data).ok();

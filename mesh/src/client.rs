@@ -13,6 +13,24 @@ use crate::config::ClientConfig;
 /// the call is mutual TLS: this partner's certificate is presented and the server's is
 /// verified against the CA bundle for the URL's host.
 pub fn channel(url: &str, config: &ClientConfig) -> anyhow::Result<Channel> {
+    channel_to(url, None, config)
+}
+
+/// A channel like [`channel`] whose server certificate must name `server_name` instead
+/// of the URL's host (e.g. a pod asking its own server at 127.0.0.1).
+pub fn channel_named(
+    url: &str,
+    server_name: &str,
+    config: &ClientConfig,
+) -> anyhow::Result<Channel> {
+    channel_to(url, Some(server_name), config)
+}
+
+fn channel_to(
+    url: &str,
+    server_name: Option<&str>,
+    config: &ClientConfig,
+) -> anyhow::Result<Channel> {
     let invalid =
         |err: &dyn std::fmt::Display| anyhow::anyhow!("invalid server URL {url:?}: {err}");
     let mut endpoint = match &config.tls {
@@ -23,11 +41,14 @@ pub fn channel(url: &str, config: &ClientConfig) -> anyhow::Result<Channel> {
                 None => url.to_owned(),
             };
             let endpoint = Endpoint::from_shared(https).map_err(|e| invalid(&e))?;
-            let host = endpoint
-                .uri()
-                .host()
-                .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
-                .ok_or_else(|| invalid(&"no host"))?;
+            let host = match server_name {
+                Some(name) => name.to_owned(),
+                None => endpoint
+                    .uri()
+                    .host()
+                    .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned())
+                    .ok_or_else(|| invalid(&"no host"))?,
+            };
             endpoint
                 .tls_config(tls.client_config(&host))
                 .map_err(|e| invalid(&e))?
