@@ -44,6 +44,10 @@ TARGET_RS = HERE.parent / "src" / "target.rs"
 EXPECTED_TARGETS = ["insurance", "accessory", "install", "settlement", "leads", "buyback", "gateway"]
 NAMESPACE = "tandem"
 DB_SECRET = "tandem-db"
+# Every target's certificate (ca.crt, tls.crt, tls.key) comes from this Secret.
+TLS_SECRET = "tandem-tls-{}"
+ASSERTION_SECRET = "tandem-user-assertion"
+PROBE = ["/usr/local/bin/tandem", "probe"]
 IMAGE = "tandem"
 UID = 65532
 # Seconds a server may spend draining after the shutdown grace (mesh ServerConfig /
@@ -212,12 +216,14 @@ def check_target(c, name, spec, targets, objs, secret_keys):
             c.check(get.get("path") == path and get.get("port") in (port, (cport or {}).get("name")),
                     f"{where}: {kind}Probe must be httpGet {path} on {port}")
     else:
-        c.check((ready.get("grpc") or {}).get("port") == port,
-                f"{where}: readinessProbe must be grpc on port {port}")
+        # kubelet's gRPC probe cannot present a client certificate: `tandem probe` asks
+        # over mutual TLS with the container's own.
+        c.check((ready.get("exec") or {}).get("command") == PROBE + [name],
+                f"{where}: readinessProbe must exec {PROBE + [name]}")
         startup = ctr.get("startupProbe")
         if startup is not None:
-            c.check((startup.get("grpc") or {}).get("port") == port,
-                    f"{where}: startupProbe must be grpc on port {port}")
+            c.check((startup.get("exec") or {}).get("command") == PROBE + [name],
+                    f"{where}: startupProbe must exec {PROBE + [name]}")
         handler = next((live[k] for k in ("grpc", "tcpSocket", "httpGet") if k in live), None)
         c.check(handler is not None and handler.get("port") in (port, (cport or {}).get("name")),
                 f"{where}: livenessProbe missing or not on port {port}")
@@ -259,6 +265,8 @@ def check_target(c, name, spec, targets, objs, secret_keys):
     c.check(data_dir and data_dir in mounts and "emptyDir" in volumes.get(mounts[data_dir], {}),
             f"{where}: TANDEM_DATA_DIR must be a mounted emptyDir")
 
+    check_trust(c, where, name, env, mounts, volumes, ctr)
+
     # Database URL from the operator's Secret.
     db = env.get(f"TANDEM_{name.upper()}_DATABASE_URL")
     if spec["database"]:
@@ -288,6 +296,53 @@ def check_target(c, name, spec, targets, objs, secret_keys):
     for peer in spec["peers"]:
         c.check(f"TANDEM_{peer.upper()}_URL" in env,
                 f"{where}: calls {peer} but TANDEM_{peer.upper()}_URL is not set (serve would refuse to start)")
+
+
+def check_trust(c, where, name, env, mounts, volumes, ctr):
+    """Mutual TLS from the target's certificate Secret, mounted read-only; the assertion
+    key for the gateway, the public key for the services."""
+    c.check(str((env.get("TANDEM_INSECURE_PLAINTEXT") or {}).get("value", "")).lower() in ("", "false", "0"),
+            f"{where}: TANDEM_INSECURE_PLAINTEXT must not be set")
+    c.check("--insecure-plaintext" not in (ctr.get("args") or []), f"{where}: --insecure-plaintext in args")
+    read_only = {m.get("mountPath"): m for m in ctr.get("volumeMounts") or []}
+
+    def secret_file(var, secret, key):
+        path = str((env.get(var) or {}).get("value", ""))
+        folder, _, file = path.rpartition("/")
+        volume = volumes.get(mounts.get(folder), {})
+        ref = volume.get("secret") or {}
+        items = {i.get("path"): i.get("key") for i in ref.get("items") or []}
+        ok = (ref.get("secretName") == secret and (items.get(file, file) == key)
+              and (read_only.get(folder) or {}).get("readOnly") is True)
+        c.check(ok, f"{where}: {var} must be {key} of Secret {secret} mounted read-only (is {path!r})")
+
+    secret = TLS_SECRET.format(name)
+    for var, key in (("TANDEM_TLS_CA", "ca.crt"), ("TANDEM_TLS_CERT", "tls.crt"), ("TANDEM_TLS_KEY", "tls.key")):
+        secret_file(var, secret, key)
+    if name == "gateway":
+        secret_file("TANDEM_USER_ASSERTION_KEY", ASSERTION_SECRET, "signing-key")
+    else:
+        ref = ((env.get("TANDEM_USER_ASSERTION_PUBLIC_KEY") or {}).get("valueFrom") or {}).get("secretKeyRef") or {}
+        c.check(ref.get("name") == ASSERTION_SECRET and ref.get("key") == "public-key",
+                f"{where}: TANDEM_USER_ASSERTION_PUBLIC_KEY must come from Secret {ASSERTION_SECRET} key public-key")
+
+
+def check_certificates(c, targets, objs):
+    """The cert-manager component issues every target's Secret with its partner identity."""
+    certs = {name: doc for (kind, name), doc in objs.items() if kind == "Certificate"}
+    if not c.check(certs, "components/cert-manager: no Certificate found"):
+        return
+    for name in targets:
+        cert = certs.get(TLS_SECRET.format(name)) or {}
+        spec = cert.get("spec") or {}
+        c.check(spec.get("secretName") == TLS_SECRET.format(name),
+                f"cert-manager: no Certificate with secretName {TLS_SECRET.format(name)}")
+        c.check(f"spiffe://tandem/partner/{name}" in (spec.get("uris") or []),
+                f"cert-manager: {name}'s Certificate must carry the URI SAN spiffe://tandem/partner/{name}")
+        c.check(name in (spec.get("dnsNames") or []), f"cert-manager: {name}'s Certificate must name DNS {name}")
+        usages = spec.get("usages") or []
+        c.check("client auth" in usages and "server auth" in usages,
+                f"cert-manager: {name}'s Certificate needs the usages client auth and server auth")
 
 
 # --- network policies -------------------------------------------------------------------
@@ -445,6 +500,7 @@ def main():
         for t in targets if ("Deployment", t) in objs
     }
     check_network_policies(c, targets, policies, pod_labels)
+    check_certificates(c, targets, objs)
     check_kustomizations(c, root)
     check_render(c, root)
 
