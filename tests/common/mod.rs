@@ -199,6 +199,22 @@ impl TestMesh {
         }
     }
 
+    /// The mesh CA's certificate (PEM file).
+    pub fn ca_path(&self) -> std::path::PathBuf {
+        self.pki_dir.join("ca.pem")
+    }
+
+    /// The settings for calling this mesh's servers as partner `name`, with a certificate
+    /// the mesh's CA issues now.
+    pub fn partner_client(&self, name: &str) -> ClientConfig {
+        let ca = tandem_mesh::pki::LocalCa::open_or_create(&self.pki_dir).expect("test CA");
+        let files = ca.issue(name, &[], false).expect("partner certificate");
+        ClientConfig {
+            tls: Some(TlsMaterial::load(&files).expect("partner certificate")),
+            ..test_client()
+        }
+    }
+
     /// Stops every server (failing the test if one failed) and removes the databases.
     pub async fn stop(self) {
         tokio::time::timeout(Duration::from_secs(20), self.mesh.stop())
