@@ -41,30 +41,54 @@ pub enum DbSetupError {
 
 /// Connects to `url` and brings its schema up to date with `M`'s migrations.
 ///
-/// On PostgreSQL the migrations run on a pool of their own, closed before the pool that is
-/// returned is opened: no statement prepared before a schema change is reused after it
-/// (PostgreSQL refuses a cached plan whose result type changed; SQLite re-prepares by
+/// On PostgreSQL the migrations run on a connection of their own that holds an advisory
+/// lock ([`MIGRATION_LOCK`]) meanwhile, so replicas starting at once migrate one after
+/// the other (the later ones find nothing left to do); it is closed before the pool that
+/// is returned is opened, so no statement prepared before a schema change is reused after
+/// it (PostgreSQL refuses a cached plan whose result type changed; SQLite re-prepares by
 /// itself, and an in-memory SQLite database lives only as long as its pool).
 pub async fn connect_and_migrate<M: MigratorTrait>(
     url: &str,
 ) -> Result<DatabaseConnection, DbSetupError> {
-    let db = connect(url).await?;
-    let migrated = M::up(&db, None)
-        .await
-        .map_err(|source| DbSetupError::Migrate {
-            url: redact(url),
-            source,
-        });
+    let failed = |source| DbSetupError::Migrate {
+        url: redact(url),
+        source,
+    };
     if sqlite_path(url).is_some() {
-        return migrated.map(|()| db);
+        let db = connect(url).await?;
+        M::up(&db, None).await.map_err(failed)?;
+        return Ok(db);
     }
-    db.close().await.ok();
-    migrated?;
+    let lock = connect_with(url, 1).await?;
+    let migrated = migrate_locked::<M>(&lock).await;
+    lock.close().await.ok();
+    migrated.map_err(failed)?;
     connect(url).await
+}
+
+/// The PostgreSQL advisory-lock key held while a process migrates its database (advisory
+/// locks are per database, and each service has its own).
+pub const MIGRATION_LOCK: i64 = 0x7461_6e64_656d; // "tandem"
+
+async fn migrate_locked<M: MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = M::up(db, None).await;
+    // Closing the connection releases the lock too; unlocking says so explicitly.
+    db.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+        .await
+        .ok();
+    migrated
 }
 
 /// Connects to `url` (creating a SQLite file's directory when needed).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    connect_with(url, 16).await
+}
+
+/// Connects with a pool of at most `pg_connections` on PostgreSQL (one on SQLite).
+async fn connect_with(url: &str, pg_connections: u32) -> Result<DatabaseConnection, DbSetupError> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         // Every statement at DEBUG (`RUST_LOG=sqlx::query=debug` shows them), slow ones
@@ -103,7 +127,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
                     .foreign_keys(true)
             });
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        options.max_connections(16);
+        options.max_connections(pg_connections);
     } else {
         return Err(DbSetupError::UnsupportedUrl(redact(url)));
     }
