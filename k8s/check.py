@@ -421,8 +421,8 @@ def check_kustomizations(c, root):
     for r in listed:
         c.check((base / r).exists(), f"base/kustomization.yaml lists missing {r}")
     c.check(kust.get("namespace") == NAMESPACE, f"base/kustomization.yaml namespace must be {NAMESPACE}")
-    c.check(any(i.get("name") == IMAGE for i in kust.get("images") or []),
-            f"base/kustomization.yaml needs an images: entry named {IMAGE}")
+    c.check(not any(i.get("newTag") for i in kust.get("images") or []),
+            "base/kustomization.yaml must not set the image tag (each overlay does)")
 
     for kpath in sorted(root.glob("components/*/kustomization.yaml")):
         k = yaml.safe_load(kpath.read_text()) or {}
@@ -433,6 +433,34 @@ def check_kustomizations(c, root):
         k = yaml.safe_load(kpath.read_text()) or {}
         for r in (k.get("resources") or []) + (k.get("components") or []):
             c.check((kpath.parent / r).exists(), f"{kpath}: refers to missing {r}")
+
+
+def check_overlay(c, d, docs):
+    """A rendered overlay deploys a pinned image; the production one is highly available."""
+    deployments = {x["metadata"]["name"]: x for x in docs if x.get("kind") == "Deployment"}
+    for name, dep in deployments.items():
+        for ctr in dep["spec"]["template"]["spec"].get("containers") or []:
+            image = str(ctr.get("image", ""))
+            tag = image.rsplit("/", 1)[-1].partition(":")[2]
+            c.check(tag and tag != "latest" or "@sha256:" in image,
+                    f"{d}: {name} runs image {image!r}; an overlay must pin a tag other than latest")
+    if d.name != "production":
+        return
+    by_kind = lambda kind: [x for x in docs if x.get("kind") == kind]
+    for name, dep in deployments.items():
+        labels = dep["spec"]["template"]["metadata"].get("labels", {})
+        c.check((dep["spec"].get("replicas") or 1) >= 2, f"{d}: {name} needs at least 2 replicas")
+        c.check(any(labels_match((p["spec"].get("selector") or {}).get("matchLabels"), labels)
+                    and (p["spec"].get("minAvailable") or p["spec"].get("maxUnavailable"))
+                    for p in by_kind("PodDisruptionBudget")),
+                f"{d}: no PodDisruptionBudget selects {name}")
+        c.check(any((h["spec"].get("scaleTargetRef") or {}).get("name") == name
+                    and (h["spec"].get("minReplicas") or 1) >= 2
+                    for h in by_kind("HorizontalPodAutoscaler")),
+                f"{d}: no HorizontalPodAutoscaler with minReplicas >= 2 scales {name}")
+        spread = dep["spec"]["template"]["spec"].get("topologySpreadConstraints") or []
+        c.check(any(t.get("topologyKey") == "kubernetes.io/hostname" for t in spread),
+                f"{d}: {name} does not spread its pods over nodes")
 
 
 def check_render(c, root):
@@ -454,6 +482,8 @@ def check_render(c, root):
         if not c.check(out.returncode == 0, f"{d}: {' '.join(tool)} failed: {out.stderr.strip()}"):
             continue
         docs = [x for x in yaml.safe_load_all(out.stdout) if x]
+        if d.parent.name == "overlays":
+            check_overlay(c, d, docs)
         for doc in docs:
             meta = doc.get("metadata", {})
             if doc.get("kind") != "Namespace":
