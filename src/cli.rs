@@ -6,7 +6,6 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use tandem_mesh::partner::Policy;
-use tandem_mesh::pki::LocalCa;
 use tandem_mesh::tls::TlsFiles;
 use tandem_mesh::{CancellationToken, RuntimeArgs};
 
@@ -39,45 +38,10 @@ pub enum Command {
     Bench(BenchArgs),
     /// The local certificate authority of `tandem up`: issue certificates for partners.
     #[command(subcommand)]
-    Pki(PkiCommand),
+    Pki(crate::pki_command::PkiCommand),
     /// Ask a gRPC server of this host whether it is serving, over mutual TLS (the
     /// Kubernetes exec probe); exit status 0 when it is.
     Probe(crate::probe::ProbeArgs),
-}
-
-/// What `tandem pki` does.
-#[derive(Debug, Subcommand)]
-pub enum PkiCommand {
-    /// Issue a certificate (and key) for a new partner from the CA in the PKI directory;
-    /// its name goes into the certificate as spiffe://tandem/partner/<partner>.
-    Issue(IssueArgs),
-    /// Print the public key services check end-user assertions with (for
-    /// TANDEM_USER_ASSERTION_PUBLIC_KEY).
-    AssertionPublicKey(PkiDirArgs),
-}
-
-/// The PKI directory.
-#[derive(Debug, clap::Args)]
-pub struct PkiDirArgs {
-    /// Directory of the CA (`tandem up` makes it under its data directory).
-    #[arg(long, env = "TANDEM_PKI_DIR", default_value = "data/pki")]
-    pub dir: PathBuf,
-}
-
-/// Flags of `tandem pki issue`.
-#[derive(Debug, clap::Args)]
-pub struct IssueArgs {
-    /// The partner's name: lower-case letters, digits and dashes (e.g. crm, acme-installers).
-    pub partner: String,
-    /// Host names or IP addresses the certificate is also valid for as a server.
-    #[arg(long = "host")]
-    pub hosts: Vec<String>,
-    /// Issue a new certificate even when the partner has one.
-    #[arg(long)]
-    pub renew: bool,
-    /// Where the CA is.
-    #[command(flatten)]
-    pub pki: PkiDirArgs,
 }
 
 /// How `tandem serve` proves who it is and whom it lets in.
@@ -279,7 +243,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let (targets, topology, demo_data, operator_token, banner, leads, trust) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
-        Command::Pki(command) => return pki(command),
+        Command::Pki(command) => return crate::pki_command::run(command),
         Command::Probe(args) => return crate::probe::run(args).await,
         Command::Up(args) => {
             let topology = resolve(
@@ -411,37 +375,4 @@ fn print_banner(
         dev.key.display()
     );
     println!("\nPress Ctrl-C to stop.\n");
-}
-
-/// Runs `tandem pki …`.
-fn pki(command: PkiCommand) -> anyhow::Result<()> {
-    match command {
-        PkiCommand::Issue(args) => {
-            let ca = LocalCa::open_or_create(&args.pki.dir)?;
-            let hosts: Vec<&str> = args.hosts.iter().map(String::as_str).collect();
-            let existed = ca.files(&args.partner).cert.exists();
-            let files = ca.issue(&args.partner, &hosts, args.renew)?;
-            let what = if existed && !args.renew {
-                "already has a certificate (--renew issues a new one)"
-            } else {
-                "certificate issued"
-            };
-            println!("partner {}: {what}", args.partner);
-            println!("  CA bundle    {}", files.ca.display());
-            println!("  certificate  {}", files.cert.display());
-            println!("  private key  {}", files.key.display());
-            println!(
-                "\nIt may call what the policy lists under [partners.{}].",
-                args.partner
-            );
-            Ok(())
-        }
-        PkiCommand::AssertionPublicKey(args) => {
-            let path = crate::trust::assertion_key_path(&args.dir);
-            let signer = tandem_mesh::assertion::Signer::open_or_create(&path)
-                .with_context(|| format!("the assertion key {}", path.display()))?;
-            println!("{}", signer.public_key());
-            Ok(())
-        }
-    }
 }

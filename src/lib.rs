@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod cli;
 pub mod launch;
+pub mod pki_command;
 pub mod probe;
 pub mod target;
 pub mod topology;

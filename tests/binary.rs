@@ -376,3 +376,42 @@ fn a_busy_port_is_reported_with_the_target() {
     );
     std::fs::remove_dir_all(&data).ok();
 }
+
+#[test]
+fn pki_user_assertion_prints_an_assertion_the_services_accept() {
+    let dir = temp_dir();
+    let pki = |args: &[&str]| {
+        let out = Command::new(TANDEM)
+            .arg("pki")
+            .args(args)
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .expect("run tandem pki");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // No key yet: refused, naming the file (a server never signs with a key it made up).
+    let (ok, _, err) = pki(&["user-assertion", "customer", "CUS-9"]);
+    assert!(!ok && err.contains("user-assertion.key"), "{err}");
+    let (ok, public, _) = pki(&["assertion-public-key"]);
+    assert!(ok);
+    let (ok, token, err) = pki(&[
+        "user-assertion",
+        "sales-staff",
+        "STF-DANA",
+        "--ttl-secs",
+        "60",
+    ]);
+    assert!(ok, "{err}");
+    let verifier = tandem_mesh::assertion::Verifier::new(&public).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let assertion = verifier.verify(&token, now).expect("a valid assertion");
+    assert_eq!(assertion.subject, "STF-DANA");
+    assert_eq!(assertion.role, tandem_mesh::assertion::Role::SalesStaff);
+    assert!(assertion.expires_at <= now + 60 && assertion.expires_at > now);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -123,6 +123,11 @@ impl Policy {
     pub fn partners(&self) -> impl Iterator<Item = &str> {
         self.partners.keys().map(String::as_str)
     }
+
+    /// What `partner` may call, as the policy lists it (`package.Service/Method|*`).
+    pub fn rules(&self, partner: &str) -> &[String] {
+        self.partners.get(partner).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// How a server treats callers.
