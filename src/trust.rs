@@ -219,7 +219,11 @@ mod tests {
             ("admin", "/tandem.leads.v1.SalesAdmin/AssignStaff", true),
             ("admin", "/tandem.leads.v1.StaffLeads/ListLeads", false),
             ("admin", "/tandem.leads.v1.Customers/GetCustomer", false),
-            ("gateway", "/tandem.leads.v1.StaffLeads/AcknowledgeLead", true),
+            (
+                "gateway",
+                "/tandem.leads.v1.StaffLeads/AcknowledgeLead",
+                true,
+            ),
             ("gateway", "/tandem.leads.v1.SalesDesk/NotifyPurchase", true),
             ("gateway", "/tandem.leads.v1.Customers/UpdateCustomer", true),
             ("developer", "/tandem.leads.v1.SalesDesk/ListProducts", true),
