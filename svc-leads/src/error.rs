@@ -1,9 +1,8 @@
 //! The leads server's errors and their gRPC status codes.
 
 use sea_orm::DbErr;
-use tonic::Status;
-
 use tandem_mesh::assertion::AssertionError;
+use tonic::Status;
 
 use crate::domain::InvalidField;
 use crate::domain::acting::{ActingError, NotTheSubject};
