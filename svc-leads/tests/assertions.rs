@@ -45,8 +45,9 @@ enum Bearer {
     Forged,
     /// The right subject in the wrong role.
     WrongRole,
-    /// A valid assertion for someone else (same role).
-    Other(String),
+    /// A valid assertion (same role) for this user: refused when it is not the user the
+    /// call names.
+    For(String),
 }
 
 impl Bearer {
@@ -54,7 +55,7 @@ impl Bearer {
     fn refusal(&self) -> Code {
         match self {
             Bearer::Nothing | Bearer::Expired | Bearer::Forged => Code::Unauthenticated,
-            Bearer::WrongRole | Bearer::Other(_) => Code::PermissionDenied,
+            Bearer::WrongRole | Bearer::For(_) => Code::PermissionDenied,
         }
     }
 }
@@ -78,7 +79,7 @@ fn carrying<T>(bearer: &Bearer, subject: &str, role: Role, message: T) -> Reques
             };
             user_keys().0.sign(subject, other, Duration::from_secs(300))
         }
-        Bearer::Other(who) => user_keys().0.sign(who, role, Duration::from_secs(300)),
+        Bearer::For(who) => user_keys().0.sign(who, role, Duration::from_secs(300)),
     };
     tandem_mesh::assertion::attach(&mut request, &token);
     request
@@ -257,7 +258,7 @@ async fn customer_calls_act_only_for_the_customer_of_a_valid_assertion() {
             Bearer::Expired,
             Bearer::Forged,
             Bearer::WrongRole,
-            Bearer::Other(other.clone()),
+            Bearer::For(other.clone()),
         ];
         for rpc in CUSTOMER_RPCS {
             for bearer in &bearers {
@@ -286,7 +287,7 @@ async fn customer_calls_act_only_for_the_customer_of_a_valid_assertion() {
         // The same calls with the demo customer's own assertion are served; an empty
         // customer_id means the customer of the assertion.
         for rpc in CUSTOMER_RPCS {
-            customer_call(server, rpc, &Bearer::Other(DEMO.into()))
+            customer_call(server, rpc, &Bearer::For(DEMO.into()))
                 .await
                 .unwrap_or_else(|e| panic!("{rpc} for the demo customer: {e:?}"));
         }
@@ -429,7 +430,7 @@ async fn a_salesperson_sees_and_handles_only_their_own_leads() {
                 Bearer::Expired,
                 Bearer::Forged,
                 Bearer::WrongRole,
-                Bearer::Other(SAM.into()),
+                Bearer::For(SAM.into()),
             ] {
                 let feed_read = matches!(rpc, "ListLeads" | "GetLead");
                 if feed_read && matches!(bearer, Bearer::Nothing) {
