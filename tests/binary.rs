@@ -352,6 +352,25 @@ fn bad_configuration_fails_fast_and_clearly() {
 }
 
 #[test]
+fn the_sales_desk_does_not_start_without_the_assertion_key() {
+    let data = temp_dir();
+    let err = run_failing(
+        &[
+            "serve",
+            "leads",
+            "--insecure-plaintext",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "leads=127.0.0.1:0",
+        ],
+        &[],
+    );
+    assert!(err.contains("TANDEM_USER_ASSERTION_PUBLIC_KEY"), "{err}");
+    std::fs::remove_dir_all(&data).ok();
+}
+
+#[test]
 fn a_busy_port_is_reported_with_the_target() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap();

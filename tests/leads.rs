@@ -210,6 +210,79 @@ async fn contact_registration_and_purchase_reach_the_right_staff() {
         // A customer session is not a staff session.
         let (status, _) = alex.get("/api/v1/staff/leads").await;
         assert_eq!(status, 401);
+
+        // Sam sees none of Dana's leads, and cannot act on them.
+        let mut sam = Shopper::visit(&gateway).await;
+        let (status, _) = sam
+            .post(
+                "/api/v1/staff/session",
+                json!({"login": "STF-SAM", "password": "tandem-staff-2026"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, theirs) = sam.get("/api/v1/staff/leads?status=all").await;
+        let danas: Vec<&str> = list["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["lead_id"].as_str().unwrap())
+            .collect();
+        assert!(
+            theirs["leads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|l| !danas.contains(&l["lead_id"].as_str().unwrap())),
+            "{theirs}"
+        );
+        let (status, _) = sam
+            .post(
+                &format!("/api/v1/staff/leads/{}/acknowledgement", danas[1]),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 404);
+
+        // Straight to svc-leads over mutual TLS, as a partner allowed every method but
+        // without the gateway's assertion (or with a forged one): refused.
+        no_assertion_no_answer(&mesh).await;
         mesh.stop().await;
     }
+}
+
+/// Customer and staff calls to svc-leads without an end-user assertion, or with one the
+/// gateway did not sign, are UNAUTHENTICATED even for a partner the policy allows them.
+async fn no_assertion_no_answer(mesh: &TestMesh) {
+    use tandem_proto::leads::v1::customers_client::CustomersClient;
+    use tandem_proto::leads::v1::staff_leads_client::StaffLeadsClient;
+    use tandem_proto::leads::v1::{GetCustomerRequest, ListLeadsRequest};
+    let channel = mesh.channel(Target::Leads);
+    let get = || GetCustomerRequest {
+        customer_id: "CUS-DEMO00000001".into(),
+    };
+    let err = CustomersClient::new(channel.clone())
+        .get_customer(get())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated, "{err:?}");
+    let err = StaffLeadsClient::new(channel.clone())
+        .list_leads(ListLeadsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        tonic::Code::Unauthenticated,
+        "no feed but the crm's"
+    );
+    // The tests' own key is not the mesh's gateway key.
+    let forged = tandem_mesh::testing::as_user(
+        get(),
+        "CUS-DEMO00000001",
+        tandem_mesh::assertion::Role::Customer,
+    );
+    let err = CustomersClient::new(channel)
+        .get_customer(forged)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated, "{err:?}");
 }

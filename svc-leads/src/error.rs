@@ -1,9 +1,11 @@
 //! The leads server's errors and their gRPC status codes.
 
 use sea_orm::DbErr;
+use tandem_mesh::assertion::AssertionError;
 use tonic::Status;
 
 use crate::domain::InvalidField;
+use crate::domain::acting::{ActingError, NotTheSubject};
 
 /// The one answer to a failed login, whatever failed.
 pub const WRONG_LOGIN: &str = "wrong login or password";
@@ -49,6 +51,21 @@ pub enum LeadsError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// The end-user assertion is missing, expired, forged or for another kind of user.
+    #[error(transparent)]
+    Assertion(#[from] AssertionError),
+    /// A request field names another user than the one the call is for.
+    #[error(transparent)]
+    NotTheSubject(#[from] NotTheSubject),
+}
+
+impl From<ActingError> for LeadsError {
+    fn from(err: ActingError) -> Self {
+        match err {
+            ActingError::Invalid(e) => e.into(),
+            ActingError::NotTheSubject(e) => e.into(),
+        }
+    }
 }
 
 impl From<LeadsError> for Status {
@@ -65,6 +82,8 @@ impl From<LeadsError> for Status {
             LeadsError::WrongLogin => Status::unauthenticated(WRONG_LOGIN),
             LeadsError::Hashing(_) | LeadsError::Task(_) => tandem_mesh::status::internal(&err),
             LeadsError::Db(e) => tandem_mesh::status::from_db(&e),
+            LeadsError::Assertion(e) => e.into(),
+            LeadsError::NotTheSubject(_) => Status::permission_denied(err.to_string()),
         }
     }
 }

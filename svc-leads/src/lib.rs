@@ -7,8 +7,10 @@
 //! (FIG. 3B), and leads — contact requests, registration updates forwarded with consent,
 //! purchases and product interest — each routed to the right salesperson by
 //! `StaffRouter` and e-mailed through a durable outbox that a dispatcher delivers over
-//! SMTP (or, in `tandem up`, writes as `.eml` files). Staff and a company's CRM read,
-//! acknowledge and close leads over `StaffLeads`.
+//! SMTP (or, in `tandem up`, writes as `.eml` files). Staff read, acknowledge and close
+//! their leads over `StaffLeads`; a company's CRM (the `crm` partner) reads them all.
+//! Calls made for a customer or a salesperson act on the gateway's verified end-user
+//! assertion, never on a request field naming the user.
 //!
 //! `grpc` maps requests to the use cases of `app` (one file each; `app::mail` renders
 //! the e-mails and delivers the outbox's); `domain` holds the rules (pure, unit tested);
@@ -123,12 +125,20 @@ impl Service for SalesDesk {
     }
 
     /// The customer store, the sales desk and the staff services, with the e-mail
-    /// dispatcher in the background.
+    /// dispatcher in the background. Refuses without the key that checks end-user
+    /// assertions (`ServerConfig::user_assertions`): the server acts only on them.
     fn build(
         db: DatabaseConnection,
         leads: LeadsConfig,
         server: GrpcServer,
     ) -> anyhow::Result<GrpcServer> {
+        let users = server.config().user_assertions.clone().ok_or_else(|| {
+            anyhow::anyhow!(
+                "svc-leads acts for customers and salespeople and needs the key that checks \
+                 the gateway's end-user assertions: set TANDEM_USER_ASSERTION_PUBLIC_KEY \
+                 (--user-assertion-public-key; `tandem pki assertion-public-key` prints it)"
+            )
+        })?;
         let transport = leads.transport()?;
         if leads.desk.default_owner.is_none() {
             tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
@@ -136,7 +146,7 @@ impl Service for SalesDesk {
         let mail_wake = Arc::new(tokio::sync::Notify::new());
         let dispatcher =
             mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
-        let api = LeadsApi::new(App::new(db, leads.desk, mail_wake));
+        let api = LeadsApi::new(App::new(db, leads.desk, mail_wake), users);
         Ok(server
             .add_service(CustomersServer::new(api.clone()))
             .add_service(SalesDeskServer::new(api.clone()))

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, outbox_drained, with_demo_desk, with_demo_desk_configured};
+use common::{Server, as_customer, outbox_drained, with_demo_desk, with_demo_desk_configured};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::eventually;
 use tandem_proto::common::v1::Money;
@@ -90,7 +90,7 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
 
         let done = server
             .desk
-            .update_registration(update("+1 415 555 0111", false))
+            .update_registration(as_customer(DEMO, update("+1 415 555 0111", false)))
             .await
             .expect("update")
             .into_inner();
@@ -110,7 +110,7 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
         // Now with consent: this one must arrive — and be the only one.
         let done = server
             .desk
-            .update_registration(update("+1 415 555 0122", true))
+            .update_registration(as_customer(DEMO, update("+1 415 555 0122", true)))
             .await
             .expect("update with consent")
             .into_inner();
@@ -152,13 +152,16 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
         // Nor does a later lead of another kind carry it.
         let contact = server
             .desk
-            .contact_staff(ContactStaffRequest {
-                customer_id: DEMO.into(),
-                model_number: "RL-2 Duo".into(),
-                comment: "Parking mode?".into(),
-                actions: vec![RequestedAction::PhoneCall as i32],
-                ..Default::default()
-            })
+            .contact_staff(as_customer(
+                DEMO,
+                ContactStaffRequest {
+                    customer_id: DEMO.into(),
+                    model_number: "RL-2 Duo".into(),
+                    comment: "Parking mode?".into(),
+                    actions: vec![RequestedAction::PhoneCall as i32],
+                    ..Default::default()
+                },
+            ))
             .await
             .expect("contact")
             .into_inner()
@@ -184,9 +187,12 @@ async fn without_consent_the_update_is_saved_and_no_staff_email_is_sent() {
 
         let consents = server
             .desk
-            .get_consents(GetConsentsRequest {
-                customer_id: DEMO.into(),
-            })
+            .get_consents(as_customer(
+                DEMO,
+                GetConsentsRequest {
+                    customer_id: DEMO.into(),
+                },
+            ))
             .await
             .unwrap()
             .into_inner();
@@ -214,7 +220,7 @@ async fn withdrawing_consent_stops_emails_still_queued() {
         smtp.refuse(true);
         let done = server
             .desk
-            .update_registration(update("+1 415 555 0133", true))
+            .update_registration(as_customer(DEMO, update("+1 415 555 0133", true)))
             .await
             .unwrap()
             .into_inner();
@@ -229,13 +235,16 @@ async fn withdrawing_consent_stops_emails_still_queued() {
         .await;
         let withdrawn = server
             .desk
-            .set_consent(SetConsentRequest {
-                customer_id: DEMO.into(),
-                purpose: ConsentPurpose::RegistrationUpdates as i32,
-                granted: false,
-                wording_version: WORDING.into(),
-                source: "settings".into(),
-            })
+            .set_consent(as_customer(
+                DEMO,
+                SetConsentRequest {
+                    customer_id: DEMO.into(),
+                    purpose: ConsentPurpose::RegistrationUpdates as i32,
+                    granted: false,
+                    wording_version: WORDING.into(),
+                    source: "settings".into(),
+                },
+            ))
             .await
             .expect("withdraw")
             .into_inner();
@@ -244,12 +253,15 @@ async fn withdrawing_consent_stops_emails_still_queued() {
         // Something else that may go: a contact request (its own purpose).
         server
             .desk
-            .contact_staff(ContactStaffRequest {
-                customer_id: DEMO.into(),
-                model_number: "RL-1".into(),
-                actions: vec![RequestedAction::Visit as i32],
-                ..Default::default()
-            })
+            .contact_staff(as_customer(
+                DEMO,
+                ContactStaffRequest {
+                    customer_id: DEMO.into(),
+                    model_number: "RL-1".into(),
+                    actions: vec![RequestedAction::Visit as i32],
+                    ..Default::default()
+                },
+            ))
             .await
             .unwrap();
         smtp.wait_for("dana.reyes@sales.tandem.example", 1, WAIT)
@@ -268,32 +280,41 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
     with_demo_desk(async |server, _smtp, _kind| {
         let err = server
             .desk
-            .update_registration(UpdateRegistrationRequest {
-                consent_wording_version: "registration-updates/0".into(),
-                ..update("+1 415 555 0144", true)
-            })
+            .update_registration(as_customer(
+                DEMO,
+                UpdateRegistrationRequest {
+                    consent_wording_version: "registration-updates/0".into(),
+                    ..update("+1 415 555 0144", true)
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
         assert_eq!(field_violations(&err)[0].0, "consent_wording_version");
         let err = server
             .desk
-            .update_registration(UpdateRegistrationRequest {
-                email: "alex@example.com\r\nBcc: x@evil.example".into(),
-                ..update("", true)
-            })
+            .update_registration(as_customer(
+                DEMO,
+                UpdateRegistrationRequest {
+                    email: "alex@example.com\r\nBcc: x@evil.example".into(),
+                    ..update("", true)
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(field_violations(&err)[0].0, "email");
         let err = server
             .desk
-            .set_consent(SetConsentRequest {
-                customer_id: DEMO.into(),
-                purpose: 0,
-                granted: true,
-                wording_version: "purchases/1".into(),
-                source: String::new(),
-            })
+            .set_consent(as_customer(
+                DEMO,
+                SetConsentRequest {
+                    customer_id: DEMO.into(),
+                    purpose: 0,
+                    granted: true,
+                    wording_version: "purchases/1".into(),
+                    source: String::new(),
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(field_violations(&err)[0].0, "purpose");
@@ -301,9 +322,12 @@ async fn consent_needs_the_wording_shown_and_a_purpose() {
         assert_eq!(stored.phone, "+1 415 555 0134", "nothing changed");
         let consents = server
             .desk
-            .get_consents(GetConsentsRequest {
-                customer_id: DEMO.into(),
-            })
+            .get_consents(as_customer(
+                DEMO,
+                GetConsentsRequest {
+                    customer_id: DEMO.into(),
+                },
+            ))
             .await
             .unwrap()
             .into_inner();

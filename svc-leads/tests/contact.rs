@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Server, outbox_drained, pending_mail, with_demo_desk};
+use common::{Server, as_customer, as_staff, outbox_drained, pending_mail, with_demo_desk};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::eventually;
 use tandem_proto::leads::v1::{
@@ -36,9 +36,10 @@ fn contact(model: &str) -> ContactStaffRequest {
 
 /// The lead a contact request opened.
 async fn contacted(server: &mut Server, request: ContactStaffRequest) -> Lead {
+    let customer_id = request.customer_id.clone();
     server
         .desk
-        .contact_staff(request)
+        .contact_staff(as_customer(&customer_id, request))
         .await
         .expect("contact")
         .into_inner()
@@ -109,10 +110,13 @@ async fn a_contact_request_reaches_the_salesperson_in_charge_by_email() {
             let id = lead.lead_id.clone();
             async move {
                 staff
-                    .get_lead(GetLeadRequest {
-                        lead_id: id,
-                        staff_id: "STF-DANA".into(),
-                    })
+                    .get_lead(as_staff(
+                        "STF-DANA",
+                        GetLeadRequest {
+                            lead_id: id,
+                            staff_id: "STF-DANA".into(),
+                        },
+                    ))
                     .await
                     .unwrap()
                     .into_inner()
@@ -213,7 +217,11 @@ async fn a_retried_contact_request_is_one_lead_and_one_email() {
             comment: "something else".into(),
             ..request
         };
-        let err = server.desk.contact_staff(other).await.unwrap_err();
+        let err = server
+            .desk
+            .contact_staff(as_customer(DEMO, other))
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);
         assert_eq!(leads_stored(server).await, 1);
         outbox_drained(&server.db, WAIT).await;
@@ -293,17 +301,24 @@ async fn bad_contact_requests_are_refused_and_nothing_is_stored_or_sent() {
             ),
         ];
         for (what, request, field) in cases {
-            let err = server.desk.contact_staff(request).await.unwrap_err();
+            let err = server
+                .desk
+                .contact_staff(as_customer(DEMO, request))
+                .await
+                .unwrap_err();
             assert_eq!(err.code(), Code::InvalidArgument, "{what}: {err:?}");
             let fields: Vec<String> = field_violations(&err).into_iter().map(|(f, _)| f).collect();
             assert_eq!(fields, vec![field.to_owned()], "{what}: {}", err.message());
         }
         let err = server
             .desk
-            .contact_staff(ContactStaffRequest {
-                customer_id: "CUS-NOBODY000000".into(),
-                ..contact("RL-1")
-            })
+            .contact_staff(as_customer(
+                "CUS-NOBODY000000",
+                ContactStaffRequest {
+                    customer_id: "CUS-NOBODY000000".into(),
+                    ..contact("RL-1")
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::NotFound);

@@ -11,7 +11,7 @@ use std::time::Duration;
 use tandem_mesh::Service;
 
 use common::smtp::MailServer;
-use common::{Server, fast_dispatcher, leads_config, pending_mail};
+use common::{Server, as_customer, fast_dispatcher, leads_config, pending_mail};
 use svc_leads::store::outbox::{self, Status};
 use tandem_mesh::outbox::Dispatcher;
 use tandem_mesh::testing::{TestDb, eventually};
@@ -79,7 +79,7 @@ async fn smtp_refusing_for_a_while_then_accepting_gets_every_message_once() {
         for (i, model) in models.iter().enumerate() {
             server
                 .desk
-                .contact_staff(contact(model, &format!("request {i}")))
+                .contact_staff(as_customer(DEMO, contact(model, &format!("request {i}"))))
                 .await
                 .expect("contact");
         }

@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::smtp::MailServer;
-use common::{Server, leads_config, outbox_drained, with_demo_desk};
+use common::{Server, as_customer, leads_config, outbox_drained, with_demo_desk};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
@@ -80,7 +80,7 @@ fn view(model: &str) -> NoteProductViewRequest {
 async fn viewed(server: &mut Server, model: &str) -> NoteProductViewResponse {
     server
         .desk
-        .note_product_view(view(model))
+        .note_product_view(as_customer(DEMO, view(model)))
         .await
         .expect("view")
         .into_inner()
@@ -89,13 +89,16 @@ async fn viewed(server: &mut Server, model: &str) -> NoteProductViewResponse {
 async fn consent(server: &mut Server, purpose: ConsentPurpose, version: &str, granted: bool) {
     server
         .desk
-        .set_consent(SetConsentRequest {
-            customer_id: DEMO.into(),
-            purpose: purpose as i32,
-            granted,
-            wording_version: version.into(),
-            source: "settings".into(),
-        })
+        .set_consent(as_customer(
+            DEMO,
+            SetConsentRequest {
+                customer_id: DEMO.into(),
+                purpose: purpose as i32,
+                granted,
+                wording_version: version.into(),
+                source: "settings".into(),
+            },
+        ))
         .await
         .expect("consent");
 }
@@ -219,7 +222,7 @@ async fn interest_notices_follow_the_setting_ownership_and_consent() {
         assert!(noted.reason.contains("owns"), "{}", noted.reason);
         let err = server
             .desk
-            .note_product_view(view("NOPE-1"))
+            .note_product_view(as_customer(DEMO, view("NOPE-1")))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Code::NotFound);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{PASSWORD, Server, assert_no_secret, registration};
+use common::{PASSWORD, Server, as_customer, assert_no_secret, registration};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Address;
@@ -43,9 +43,12 @@ async fn registers_and_gets_a_customer() {
 
         let got = server
             .client
-            .get_customer(GetCustomerRequest {
-                customer_id: id.to_lowercase(),
-            })
+            .get_customer(as_customer(
+                &id,
+                GetCustomerRequest {
+                    customer_id: id.to_lowercase(),
+                },
+            ))
             .await
             .expect("get")
             .into_inner();
@@ -264,17 +267,25 @@ async fn bad_input_names_the_field_and_stores_nothing() {
         }
         assert_eq!(server.customers().await, 0, "{}", db.kind);
 
-        let empty = server
+        let malformed = server
             .client
-            .get_customer(GetCustomerRequest::default())
+            .get_customer(as_customer(
+                "CUS-AAAAAAAAAAAA",
+                GetCustomerRequest {
+                    customer_id: "42".into(),
+                },
+            ))
             .await
             .unwrap_err();
-        assert_eq!(field_violations(&empty)[0].0, "customer_id");
+        assert_eq!(field_violations(&malformed)[0].0, "customer_id");
         let missing = server
             .client
-            .get_customer(GetCustomerRequest {
-                customer_id: "CUS-AAAAAAAAAAAA".into(),
-            })
+            .get_customer(as_customer(
+                "CUS-AAAAAAAAAAAA",
+                GetCustomerRequest {
+                    customer_id: "CUS-AAAAAAAAAAAA".into(),
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(missing.code(), Code::NotFound);

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Server, with_demo_desk};
+use common::{Server, as_customer, as_staff, with_demo_desk};
 use tandem_proto::common::v1::PageRequest;
 use tandem_proto::leads::v1::{
     AuthenticateStaffRequest, ContactStaffRequest, Lead, LeadActionRequest, LeadKind, LeadStatus,
@@ -17,15 +17,20 @@ use tonic::{Code, Status};
 
 const DEMO: &str = "CUS-DEMO00000001";
 
-/// The lead as acknowledging it answered.
+/// The lead as acknowledging it answered, for the salesperson `req` names.
 async fn acknowledge(server: &mut Server, req: LeadActionRequest) -> Result<Lead, Status> {
-    let reply = server.staff.acknowledge_lead(req).await?;
+    let staff_id = req.staff_id.clone();
+    let reply = server
+        .staff
+        .acknowledge_lead(as_staff(&staff_id, req))
+        .await?;
     Ok(reply.into_inner().lead.expect("lead"))
 }
 
-/// The lead as closing it answered.
+/// The lead as closing it answered, for the salesperson `req` names.
 async fn close(server: &mut Server, req: LeadActionRequest) -> Result<Lead, Status> {
-    let reply = server.staff.close_lead(req).await?;
+    let staff_id = req.staff_id.clone();
+    let reply = server.staff.close_lead(as_staff(&staff_id, req)).await?;
     Ok(reply.into_inner().lead.expect("lead"))
 }
 
@@ -35,13 +40,16 @@ async fn staff_see_acknowledge_and_close_their_leads() {
         for model in ["RL-1", "NX-700", "FCW-3"] {
             server
                 .desk
-                .contact_staff(ContactStaffRequest {
-                    customer_id: DEMO.into(),
-                    model_number: model.into(),
-                    comment: format!("about {model}"),
-                    actions: vec![RequestedAction::Visit as i32],
-                    ..Default::default()
-                })
+                .contact_staff(as_customer(
+                    DEMO,
+                    ContactStaffRequest {
+                        customer_id: DEMO.into(),
+                        model_number: model.into(),
+                        comment: format!("about {model}"),
+                        actions: vec![RequestedAction::Visit as i32],
+                        ..Default::default()
+                    },
+                ))
                 .await
                 .unwrap();
         }
@@ -82,7 +90,7 @@ async fn staff_see_acknowledge_and_close_their_leads() {
         };
         let mine = server
             .staff
-            .list_leads(list("STF-DANA"))
+            .list_leads(as_staff("STF-DANA", list("STF-DANA")))
             .await
             .unwrap()
             .into_inner();
@@ -113,14 +121,17 @@ async fn staff_see_acknowledge_and_close_their_leads() {
 
         let open = server
             .staff
-            .list_leads(ListLeadsRequest {
-                statuses: vec![
-                    LeadStatus::New as i32,
-                    LeadStatus::Emailed as i32,
-                    LeadStatus::Acknowledged as i32,
-                ],
-                ..list("STF-DANA")
-            })
+            .list_leads(as_staff(
+                "STF-DANA",
+                ListLeadsRequest {
+                    statuses: vec![
+                        LeadStatus::New as i32,
+                        LeadStatus::Emailed as i32,
+                        LeadStatus::Acknowledged as i32,
+                    ],
+                    ..list("STF-DANA")
+                },
+            ))
             .await
             .unwrap()
             .into_inner();
@@ -136,12 +147,15 @@ async fn a_crm_pulls_every_lead_changed_since_page_by_page() {
         for i in 0..5 {
             server
                 .desk
-                .contact_staff(ContactStaffRequest {
-                    customer_id: DEMO.into(),
-                    model_number: if i % 2 == 0 { "RL-1" } else { "VB-11H" }.into(),
-                    actions: vec![RequestedAction::PhoneCall as i32],
-                    ..Default::default()
-                })
+                .contact_staff(as_customer(
+                    DEMO,
+                    ContactStaffRequest {
+                        customer_id: DEMO.into(),
+                        model_number: if i % 2 == 0 { "RL-1" } else { "VB-11H" }.into(),
+                        actions: vec![RequestedAction::PhoneCall as i32],
+                        ..Default::default()
+                    },
+                ))
                 .await
                 .unwrap();
         }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{PASSWORD, Server, assert_no_secret};
+use common::{PASSWORD, Server, as_customer, assert_no_secret};
 use tandem_mesh::status::field_violations;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Address;
@@ -26,14 +26,17 @@ async fn updates_contact_data_and_keeps_the_rest() {
         };
         let reply = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: id.clone(),
-                name: "Kim Park".into(),
-                email: String::new(),
-                phone: "+1 408 555 0199".into(),
-                address: Some(new_address),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                &id,
+                UpdateCustomerRequest {
+                    customer_id: id.clone(),
+                    name: "Kim Park".into(),
+                    email: String::new(),
+                    phone: "+1 408 555 0199".into(),
+                    address: Some(new_address),
+                    ..Default::default()
+                },
+            ))
             .await
             .expect("update")
             .into_inner();
@@ -60,10 +63,13 @@ async fn updates_contact_data_and_keeps_the_rest() {
         // An update with nothing in it changes nothing.
         let same = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: id.clone(),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                &id,
+                UpdateCustomerRequest {
+                    customer_id: id.clone(),
+                    ..Default::default()
+                },
+            ))
             .await
             .expect("empty update")
             .into_inner()
@@ -74,11 +80,14 @@ async fn updates_contact_data_and_keeps_the_rest() {
         // A new e-mail is a new login; the old one no longer works.
         let moved = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: id.clone(),
-                email: "Kim.Park@Example.org".into(),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                &id,
+                UpdateCustomerRequest {
+                    customer_id: id.clone(),
+                    email: "Kim.Park@Example.org".into(),
+                    ..Default::default()
+                },
+            ))
             .await
             .expect("change e-mail")
             .into_inner()
@@ -121,12 +130,15 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
 
         let clash = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: ids[1].clone(),
-                name: "Renamed Too".into(),
-                email: "FIRST@example.com".into(),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                &ids[1],
+                UpdateCustomerRequest {
+                    customer_id: ids[1].clone(),
+                    name: "Renamed Too".into(),
+                    email: "FIRST@example.com".into(),
+                    ..Default::default()
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(clash.code(), Code::AlreadyExists, "{}", db.kind);
@@ -138,11 +150,14 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
         // Keeping one's own e-mail (in another case) is not a clash.
         let own = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: ids[0].clone(),
-                email: "First@Example.com".into(),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                &ids[0],
+                UpdateCustomerRequest {
+                    customer_id: ids[0].clone(),
+                    email: "First@Example.com".into(),
+                    ..Default::default()
+                },
+            ))
             .await
             .expect("own e-mail");
         assert_eq!(
@@ -152,11 +167,14 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
 
         let unknown = server
             .client
-            .update_customer(UpdateCustomerRequest {
-                customer_id: "CUS-AAAAAAAAAAAA".into(),
-                name: "Ghost".into(),
-                ..Default::default()
-            })
+            .update_customer(as_customer(
+                "CUS-AAAAAAAAAAAA",
+                UpdateCustomerRequest {
+                    customer_id: "CUS-AAAAAAAAAAAA".into(),
+                    name: "Ghost".into(),
+                    ..Default::default()
+                },
+            ))
             .await
             .unwrap_err();
         assert_eq!(unknown.code(), Code::NotFound);
@@ -200,7 +218,11 @@ async fn refuses_a_taken_email_unknown_customers_and_bad_fields() {
             ),
         ];
         for (field, req) in cases {
-            let err = server.client.update_customer(req).await.unwrap_err();
+            let err = server
+                .client
+                .update_customer(as_customer(&ids[1], req))
+                .await
+                .unwrap_err();
             assert_eq!(err.code(), Code::InvalidArgument, "{field}");
             assert_eq!(field_violations(&err)[0].0, field);
         }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use tandem_mesh::assertion::Role;
 use tandem_proto::leads::v1 as leads;
 
 use super::{AppState, JsonBody, grpc};
@@ -95,7 +96,8 @@ pub async fn logout(
     auth::end_session(&state, &headers, SessionKind::Customer).await
 }
 
-/// The customer record from the customer store.
+/// The customer record from the customer store, read for the signed-in customer
+/// `customer_id` (the call carries their assertion).
 pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Customer, Problem> {
     let request = leads::GetCustomerRequest {
         customer_id: customer_id.to_owned(),
@@ -105,7 +107,8 @@ pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Cust
         "GetCustomer",
         state.call_timeout,
         state.customers,
-        get_customer(request)
+        get_customer(request),
+        for state.acting_for(customer_id, Role::Customer)
     )
     .await?
     .customer

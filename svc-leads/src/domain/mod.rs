@@ -1,9 +1,10 @@
-//! Pure rules of the sales-staff support server: what a customer record may contain
-//! (`customer`, `contact`) and how credentials are kept (`password`); sales staff
-//! (`staff`) and who gets a lead (`routing`); leads and contact requests (`lead`);
-//! product information (`product`); consent purposes and their wording (`consent`); and
-//! the free-text rules that keep e-mail headers clean (`text`).
+//! Pure rules of the sales-staff support server: whom a call acts for (`acting`); what a
+//! customer record may contain (`customer`, `contact`) and how credentials are kept
+//! (`password`); sales staff (`staff`) and who gets a lead (`routing`); leads and contact
+//! requests (`lead`); product information (`product`); consent purposes and their
+//! wording (`consent`); and the free-text rules that keep e-mail headers clean (`text`).
 
+pub mod acting;
 pub mod consent;
 mod contact;
 pub mod customer;

@@ -1,4 +1,6 @@
-//! The `Customers` gRPC service: the customer-information store's contract.
+//! The `Customers` gRPC service: the customer-information store's contract. Registering
+//! and logging in need no assertion; reading and changing a customer act for the
+//! customer of the call's assertion.
 
 use tandem_proto::leads::v1 as pb;
 use tandem_proto::leads::v1::customers_server::Customers;
@@ -33,10 +35,8 @@ impl Customers for LeadsApi {
         &self,
         request: Request<pb::GetCustomerRequest>,
     ) -> Result<Response<pb::GetCustomerResponse>, Status> {
-        let (customer, owned) = self
-            .app
-            .get_customer(&request.get_ref().customer_id)
-            .await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let (customer, owned) = self.app.get_customer(&customer_id).await?;
         Ok(Response::new(pb::GetCustomerResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))
@@ -46,7 +46,12 @@ impl Customers for LeadsApi {
         &self,
         request: Request<pb::UpdateCustomerRequest>,
     ) -> Result<Response<pb::UpdateCustomerResponse>, Status> {
-        let (customer, owned) = self.app.update_customer(request.get_ref()).await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let update = pb::UpdateCustomerRequest {
+            customer_id,
+            ..request.into_inner()
+        };
+        let (customer, owned) = self.app.update_customer(&update).await?;
         Ok(Response::new(pb::UpdateCustomerResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))

@@ -1,5 +1,7 @@
 //! The `SalesDesk` gRPC service: product information, contact requests, registration
-//! updates with consent, purchase and interest notices.
+//! updates with consent, purchase and interest notices. Product information is public;
+//! contact, registration, consent and interest notices act for the customer of the
+//! call's assertion; purchase notices are the gateway's (partner) call.
 
 use tandem_proto::leads::v1 as pb;
 use tandem_proto::leads::v1::sales_desk_server::SalesDesk;
@@ -39,7 +41,12 @@ impl SalesDesk for LeadsApi {
         &self,
         request: Request<pb::ContactStaffRequest>,
     ) -> Result<Response<pb::ContactStaffResponse>, Status> {
-        let lead = self.app.contact_staff(request.get_ref()).await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let contact = pb::ContactStaffRequest {
+            customer_id,
+            ..request.into_inner()
+        };
+        let lead = self.app.contact_staff(&contact).await?;
         Ok(Response::new(pb::ContactStaffResponse {
             lead: Some(mapping::lead(&lead)),
         }))
@@ -49,7 +56,12 @@ impl SalesDesk for LeadsApi {
         &self,
         request: Request<pb::UpdateRegistrationRequest>,
     ) -> Result<Response<pb::UpdateRegistrationResponse>, Status> {
-        let done = self.app.update_registration(request.get_ref()).await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let update = pb::UpdateRegistrationRequest {
+            customer_id,
+            ..request.into_inner()
+        };
+        let done = self.app.update_registration(&update).await?;
         Ok(Response::new(pb::UpdateRegistrationResponse {
             customer: Some(mapping::customer(&done.customer, &done.possessed)),
             changed_fields: done.changed.iter().map(|f| (*f).to_owned()).collect(),
@@ -62,10 +74,8 @@ impl SalesDesk for LeadsApi {
         &self,
         request: Request<pb::GetConsentsRequest>,
     ) -> Result<Response<pb::GetConsentsResponse>, Status> {
-        let overview = self
-            .app
-            .get_consents(&request.get_ref().customer_id)
-            .await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let overview = self.app.get_consents(&customer_id).await?;
         Ok(Response::new(mapping::consents(&overview)))
     }
 
@@ -73,7 +83,12 @@ impl SalesDesk for LeadsApi {
         &self,
         request: Request<pb::SetConsentRequest>,
     ) -> Result<Response<pb::SetConsentResponse>, Status> {
-        let (record, cancelled) = self.app.set_consent(request.get_ref()).await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let change = pb::SetConsentRequest {
+            customer_id,
+            ..request.into_inner()
+        };
+        let (record, cancelled) = self.app.set_consent(&change).await?;
         Ok(Response::new(pb::SetConsentResponse {
             consent: Some(mapping::consent(&record)),
             cancelled_messages: u32::try_from(cancelled).unwrap_or(u32::MAX),
@@ -96,7 +111,12 @@ impl SalesDesk for LeadsApi {
         &self,
         request: Request<pb::NoteProductViewRequest>,
     ) -> Result<Response<pb::NoteProductViewResponse>, Status> {
-        let noted = self.app.note_product_view(request.get_ref()).await?;
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let view = pb::NoteProductViewRequest {
+            customer_id,
+            ..request.into_inner()
+        };
+        let noted = self.app.note_product_view(&view).await?;
         Ok(Response::new(pb::NoteProductViewResponse {
             notified: noted.lead.is_some(),
             reason: noted.reason.to_owned(),

@@ -1,4 +1,7 @@
-//! The `StaffLeads` gRPC service: the staff page and a company's CRM.
+//! The `StaffLeads` gRPC service: the staff page and a company's CRM. Logging in needs no
+//! assertion; a salesperson acts through their SalesStaff assertion, on their own leads
+//! only; the `crm` partner reads every lead (read-only; the policy keeps it from
+//! acknowledging or closing).
 
 use tandem_proto::common::v1::PageResponse;
 use tandem_proto::leads::v1 as pb;
@@ -24,7 +27,8 @@ impl StaffLeads for LeadsApi {
         &self,
         request: Request<pb::GetStaffRequest>,
     ) -> Result<Response<pb::GetStaffResponse>, Status> {
-        let view = self.app.get_staff(&request.get_ref().staff_id).await?;
+        let staff_id = self.salesperson(&request, &request.get_ref().staff_id)?;
+        let view = self.app.get_staff(&staff_id).await?;
         Ok(Response::new(pb::GetStaffResponse {
             staff: Some(mapping::staff(&view)),
         }))
@@ -34,7 +38,13 @@ impl StaffLeads for LeadsApi {
         &self,
         request: Request<pb::ListLeadsRequest>,
     ) -> Result<Response<pb::ListLeadsResponse>, Status> {
-        let page = self.app.list_leads(request.get_ref()).await?;
+        let reader = self.lead_reader(&request, &request.get_ref().staff_id)?;
+        let query = request.into_inner();
+        let query = pb::ListLeadsRequest {
+            staff_id: reader.staff_filter(&query.staff_id).to_owned(),
+            ..query
+        };
+        let page = self.app.list_leads(&query).await?;
         Ok(Response::new(pb::ListLeadsResponse {
             leads: page.leads.iter().map(mapping::lead).collect(),
             page: Some(PageResponse {
@@ -48,8 +58,12 @@ impl StaffLeads for LeadsApi {
         &self,
         request: Request<pb::GetLeadRequest>,
     ) -> Result<Response<pb::GetLeadResponse>, Status> {
+        let reader = self.lead_reader(&request, &request.get_ref().staff_id)?;
         let r = request.get_ref();
-        let lead = self.app.get_lead(&r.lead_id, &r.staff_id).await?;
+        let lead = self
+            .app
+            .get_lead(&r.lead_id, reader.staff_filter(&r.staff_id))
+            .await?;
         Ok(Response::new(pb::GetLeadResponse {
             lead: Some(mapping::lead(&lead)),
         }))
@@ -59,8 +73,11 @@ impl StaffLeads for LeadsApi {
         &self,
         request: Request<pb::LeadActionRequest>,
     ) -> Result<Response<pb::LeadActionResponse>, Status> {
-        let r = request.get_ref();
-        let lead = self.app.acknowledge_lead(&r.lead_id, &r.staff_id).await?;
+        let staff_id = self.salesperson(&request, &request.get_ref().staff_id)?;
+        let lead = self
+            .app
+            .acknowledge_lead(&request.get_ref().lead_id, &staff_id)
+            .await?;
         Ok(Response::new(mapping::lead_action(&lead)))
     }
 
@@ -68,8 +85,11 @@ impl StaffLeads for LeadsApi {
         &self,
         request: Request<pb::LeadActionRequest>,
     ) -> Result<Response<pb::LeadActionResponse>, Status> {
-        let r = request.get_ref();
-        let lead = self.app.close_lead(&r.lead_id, &r.staff_id).await?;
+        let staff_id = self.salesperson(&request, &request.get_ref().staff_id)?;
+        let lead = self
+            .app
+            .close_lead(&request.get_ref().lead_id, &staff_id)
+            .await?;
         Ok(Response::new(mapping::lead_action(&lead)))
     }
 }

@@ -11,6 +11,7 @@ use prost::Message;
 use sea_orm::DatabaseConnection;
 use smtp::MailServer;
 use tandem_mesh::ServerConfig;
+use tandem_mesh::assertion::Role;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::common::v1::Address;
 use tandem_proto::leads::v1::customers_client::CustomersClient;
@@ -46,8 +47,19 @@ impl Server {
         Self::start_with(db, demo, svc_leads::LeadsConfig::new(mail)).await
     }
 
-    /// Like [`Server::start`], with the sales desk's settings.
+    /// Like [`Server::start`], with the sales desk's settings (plaintext, open to every
+    /// caller, checking end-user assertions with the tests' key).
     pub async fn start_with(db: &TestDb, demo: bool, leads: svc_leads::LeadsConfig) -> Self {
+        Self::start_configured(db, demo, leads, tandem_mesh::testing::server_config()).await
+    }
+
+    /// Like [`Server::start_with`], with the server settings `server` (e.g. mutual TLS).
+    pub async fn start_configured(
+        db: &TestDb,
+        demo: bool,
+        leads: svc_leads::LeadsConfig,
+        server: ServerConfig,
+    ) -> Self {
         let conn = svc_leads::SalesDesk::open(&db.url).await.expect("open db");
         if demo {
             svc_leads::SalesDesk::load_demo_data(&conn)
@@ -55,15 +67,11 @@ impl Server {
                 .expect("demo data");
         }
         let served = conn.clone();
-        let running = Running::start(|l, s| {
-            svc_leads::SalesDesk::serve(l, served, leads, ServerConfig::default(), s)
-        })
-        .await;
+        let running =
+            Running::start(|l, s| svc_leads::SalesDesk::serve(l, served, leads, server, s)).await;
         let channel = tonic::transport::Endpoint::from_shared(running.url.clone())
             .expect("url")
-            .connect()
-            .await
-            .expect("connect");
+            .connect_lazy();
         Self {
             running,
             client: CustomersClient::new(channel.clone()),
@@ -92,12 +100,15 @@ impl Server {
             .expect("customer")
     }
 
-    /// The customer `customer_id`, as `GetCustomer` answers.
+    /// The customer `customer_id`, as `GetCustomer` answers them.
     pub async fn customer(&mut self, customer_id: &str) -> Customer {
         self.client
-            .get_customer(GetCustomerRequest {
-                customer_id: customer_id.into(),
-            })
+            .get_customer(as_customer(
+                customer_id,
+                GetCustomerRequest {
+                    customer_id: customer_id.into(),
+                },
+            ))
             .await
             .expect("get")
             .into_inner()
@@ -132,6 +143,16 @@ pub async fn with_demo_desk_configured(
         server.stop().await;
         db.cleanup().await;
     }
+}
+
+/// `message` as a call made for customer `customer_id` (it carries the tests' assertion).
+pub fn as_customer<T>(customer_id: &str, message: T) -> tonic::Request<T> {
+    tandem_mesh::testing::as_user(message, customer_id, Role::Customer)
+}
+
+/// `message` as a call made for salesperson `staff_id` (it carries the tests' assertion).
+pub fn as_staff<T>(staff_id: &str, message: T) -> tonic::Request<T> {
+    tandem_mesh::testing::as_user(message, staff_id, Role::SalesStaff)
 }
 
 /// A valid registration for `email`.

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use tandem_mesh::assertion::Role;
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
 
@@ -11,7 +12,8 @@ use crate::auth::SignedIn;
 use crate::dto::sales::{Consent, ConsentBody, ConsentChanged, Consents};
 use crate::problem::Problem;
 
-/// The customer's consents and their history, from svc-leads.
+/// The customer's consents and their history, from svc-leads (read for the signed-in
+/// customer `customer_id`).
 pub async fn consent_states(
     state: &AppState,
     customer_id: &str,
@@ -24,7 +26,8 @@ pub async fn consent_states(
         "GetConsents",
         state.call_timeout,
         state.desk,
-        get_consents(request)
+        get_consents(request),
+        for state.acting_for(customer_id, Role::Customer)
     )
     .await
 }
@@ -69,7 +72,8 @@ pub async fn set_consent(
         "SetConsent",
         state.call_timeout,
         state.desk,
-        set_consent(request)
+        set_consent(request),
+        for state.acting_for(&who.customer_id, Role::Customer)
     )
     .await?;
     let consent = consent_states(&state, &who.customer_id)

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tandem_mesh::assertion::Role;
 use tandem_proto::EnumSlug;
 use tandem_proto::leads::v1 as leads;
 
@@ -34,6 +35,7 @@ pub async fn contact(
         })?;
         actions.push(action as i32);
     }
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = leads::ContactStaffRequest {
         customer_id: who.customer_id,
         model_number: body.model_number,
@@ -48,7 +50,8 @@ pub async fn contact(
         "ContactStaff",
         state.call_timeout,
         state.desk,
-        contact_staff(request)
+        contact_staff(request),
+        for acting
     )
     .await?
     .lead

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use tandem_mesh::assertion::Role;
 use tandem_proto::leads::v1 as leads;
 
 use crate::api::{AppState, PathId, grpc};
@@ -62,6 +63,7 @@ pub async fn get_product(
     .product
     .unwrap_or_default();
     if let Some(customer_id) = signed_in_customer(&state, &headers).await {
+        let acting = state.acting_for(&customer_id, Role::Customer);
         let view = leads::NoteProductViewRequest {
             customer_id,
             model_number: product.model_number.clone(),
@@ -69,10 +71,11 @@ pub async fn get_product(
         // Best effort: the page does not wait for the salesperson.
         let mut desk = state.desk.clone();
         tokio::spawn(async move {
-            match desk
-                .note_product_view(tandem_mesh::client::request(view, deadline))
-                .await
-            {
+            let mut request = tandem_mesh::client::request(view, deadline);
+            if let Some(token) = acting.token() {
+                tandem_mesh::assertion::attach(&mut request, token);
+            }
+            match desk.note_product_view(request).await {
                 Ok(r) => {
                     tracing::debug!(notified = r.get_ref().notified, reason = %r.get_ref().reason, "product view noted")
                 }

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use tandem_mesh::assertion::Role;
 use tandem_proto::leads::v1 as leads;
 
 use super::consents::consent_states;
@@ -61,7 +62,8 @@ pub async fn update_registration(
         "UpdateRegistration",
         state.call_timeout,
         state.desk,
-        update_registration(request)
+        update_registration(request),
+        for state.acting_for(&who.customer_id, Role::Customer)
     )
     .await?;
     let consent = registration_consent(&state, &who.customer_id).await?;

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use tandem_mesh::assertion::Role;
 use tandem_proto::leads::v1 as leads;
 
 use super::SignedInStaff;
@@ -30,6 +31,7 @@ pub async fn list_leads(
             )]));
         }
     };
+    let acting = state.acting_for(&who.staff_id, Role::SalesStaff);
     let request = leads::ListLeadsRequest {
         staff_id: who.staff_id,
         statuses: statuses.into_iter().map(|s| s as i32).collect(),
@@ -45,7 +47,8 @@ pub async fn list_leads(
         "ListLeads",
         state.call_timeout,
         state.staff_leads,
-        list_leads(request)
+        list_leads(request),
+        for acting
     )
     .await?;
     Ok(Json(LeadList {
@@ -60,13 +63,17 @@ async fn act(
     lead_id: String,
     close: bool,
 ) -> Result<Json<LeadView>, Problem> {
+    let acting = state.acting_for(&who.staff_id, Role::SalesStaff);
     let request = leads::LeadActionRequest {
         lead_id,
         staff_id: who.staff_id,
     };
     let deadline = state.call_timeout;
     let mut client = state.staff_leads.clone();
-    let request = tandem_mesh::client::request(request, deadline);
+    let mut request = tandem_mesh::client::request(request, deadline);
+    if let Some(token) = acting.token() {
+        tandem_mesh::assertion::attach(&mut request, token);
+    }
     let lead = if close {
         call("leads", "CloseLead", deadline, client.close_lead(request)).await?
     } else {

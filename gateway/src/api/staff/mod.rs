@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use tandem_mesh::assertion::Role;
 use tandem_proto::leads::v1 as leads;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -103,6 +104,7 @@ pub async fn me(
     State(state): State<AppState>,
     who: SignedInStaff,
 ) -> Result<Json<StaffSessionView>, Problem> {
+    let acting = state.acting_for(&who.staff_id, Role::SalesStaff);
     let request = leads::GetStaffRequest {
         staff_id: who.staff_id,
     };
@@ -111,7 +113,8 @@ pub async fn me(
         "GetStaff",
         state.call_timeout,
         state.staff_leads,
-        get_staff(request)
+        get_staff(request),
+        for acting
     )
     .await?
     .staff
