@@ -201,6 +201,12 @@ async fn prepare(
                 .await
         }
         Target::Gateway => {
+            // Without it the services refuse every call made for a signed-in user.
+            anyhow::ensure!(
+                config.trust.signer.is_some(),
+                "the gateway signs end-user assertions: set TANDEM_USER_ASSERTION_KEY \
+                 (--user-assertion-key; `tandem pki assertion-public-key` makes one)"
+            );
             let db = tandem_gateway::open(db_url).await?;
             let gateway = gateway_config(peer_url, client(), server, config.operator_token.clone())
                 .with_user_signer(config.trust.signer.clone());

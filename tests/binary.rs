@@ -352,7 +352,7 @@ fn bad_configuration_fails_fast_and_clearly() {
 }
 
 #[test]
-fn the_sales_desk_does_not_start_without_the_assertion_key() {
+fn the_sales_desk_and_the_gateway_do_not_start_without_their_assertion_keys() {
     let data = temp_dir();
     let err = run_failing(
         &[
@@ -367,6 +367,32 @@ fn the_sales_desk_does_not_start_without_the_assertion_key() {
         &[],
     );
     assert!(err.contains("TANDEM_USER_ASSERTION_PUBLIC_KEY"), "{err}");
+    // Nor the gateway without the key it signs them with.
+    let err = run_failing(
+        &[
+            "serve",
+            "gateway",
+            "--insecure-plaintext",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "gateway=127.0.0.1:0",
+            "--peer",
+            "insurance=http://127.0.0.1:1",
+            "--peer",
+            "accessory=http://127.0.0.1:1",
+            "--peer",
+            "install=http://127.0.0.1:1",
+            "--peer",
+            "settlement=http://127.0.0.1:1",
+            "--peer",
+            "leads=http://127.0.0.1:1",
+            "--peer",
+            "buyback=http://127.0.0.1:1",
+        ],
+        &[],
+    );
+    assert!(err.contains("TANDEM_USER_ASSERTION_KEY"), "{err}");
     std::fs::remove_dir_all(&data).ok();
 }
 
