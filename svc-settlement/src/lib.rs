@@ -37,8 +37,8 @@ impl Service for AccountServer {
     type Settings = ();
 
     /// Opens the demo merchant accounts (idempotent).
-    async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
-        store::seed::demo_accounts(db).await?;
+    /// No demo data: the merchant and clearing accounts come with the schema.
+    async fn load_demo_data(_db: &DatabaseConnection) -> anyhow::Result<()> {
         Ok(())
     }
 

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_ledger;
 mod m20261210_000001_create_payouts;
 mod m20261211_000001_add_refund_reference;
+mod m20261212_000001_open_merchant_accounts;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_ledger::Migration) as Box<dyn MigrationTrait>,
             Box::new(m20261210_000001_create_payouts::Migration),
             Box::new(m20261211_000001_add_refund_reference::Migration),
+            Box::new(m20261212_000001_open_merchant_accounts::Migration),
         ]);
         migrations
     }

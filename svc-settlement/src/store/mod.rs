@@ -4,7 +4,6 @@
 mod claim;
 pub mod entity;
 mod query;
-pub mod seed;
 mod write;
 
 pub use claim::{claim, release, take_over, try_claim};

@@ -29,11 +29,12 @@ pub const TIMEOUT: &str = "4000000000000119";
 /// Charged; the processor refuses to refund it.
 pub const REFUND_REFUSED: &str = "4000 0000 0000 0259";
 
-/// Opens `db`, loads the demo accounts and serves the settlement server on it.
+/// Opens `db` (no demo data: the schema opens the merchant accounts) and serves the
+/// settlement server on it.
 pub async fn start(db: &TestDb) -> (Running, Client) {
-    let conn = svc_settlement::AccountServer::open_demo(&db.url)
+    let conn = svc_settlement::AccountServer::open(&db.url)
         .await
-        .expect("open the database with the demo data");
+        .expect("open the database");
     let server = Running::start(|l, s| {
         svc_settlement::AccountServer::serve(l, conn, (), ServerConfig::default(), s)
     })
