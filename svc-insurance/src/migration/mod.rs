@@ -5,6 +5,8 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_plan;
 mod m20261122_000002_create_sales;
 mod m20261231_000001_one_discount_per_order;
+#[cfg(test)]
+mod tests;
 
 /// Applies the insurance server's migrations in order.
 pub struct Migrator;
