@@ -168,6 +168,7 @@ async fn prepare(
         Target::Insurance => {
             let peers = svc_insurance::Peers {
                 accessory_url: peer_url(Target::Accessory),
+                settlement_url: peer_url(Target::Settlement),
                 client: client(),
             };
             start::<svc_insurance::Insurer>(listener, db_url, demo, peers, server, shutdown).await
@@ -175,6 +176,7 @@ async fn prepare(
         Target::Accessory => {
             let peers = svc_accessory::Peers {
                 install_url: peer_url(Target::Install),
+                settlement_url: peer_url(Target::Settlement),
                 client: client(),
             };
             start::<svc_accessory::Seller>(listener, db_url, demo, peers, server, shutdown).await

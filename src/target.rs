@@ -27,9 +27,9 @@ impl Target {
     /// Every target, in start order.
     pub const ALL: [Target; 7] = [
         Target::Install,
+        Target::Settlement,
         Target::Accessory,
         Target::Insurance,
-        Target::Settlement,
         Target::Leads,
         Target::Buyback,
         Target::Gateway,
@@ -64,8 +64,8 @@ impl Target {
     /// The servers this target calls.
     pub fn peers(self) -> &'static [Target] {
         match self {
-            Target::Insurance => &[Target::Accessory],
-            Target::Accessory => &[Target::Install],
+            Target::Insurance => &[Target::Accessory, Target::Settlement],
+            Target::Accessory => &[Target::Install, Target::Settlement],
             Target::Buyback => &[Target::Accessory, Target::Settlement],
             Target::Gateway => &[
                 Target::Insurance,

@@ -230,6 +230,27 @@ mod tests {
             peer: vec!["accessory=http://accessory:50052".parse().unwrap()],
             ..Default::default()
         };
+        let err = resolve(
+            &[Target::Insurance],
+            "0.0.0.0",
+            Path::new("d"),
+            &flags,
+            &env,
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "insurance calls settlement, which this process does not run: set TANDEM_SETTLEMENT_URL or --peer settlement=URL",
+            "the insurer checks payments with the account server"
+        );
+        let flags = Overrides {
+            peer: vec![
+                "accessory=http://accessory:50052".parse().unwrap(),
+                "settlement=http://settlement:50054".parse().unwrap(),
+            ],
+            ..Default::default()
+        };
         let t = resolve(
             &[Target::Insurance],
             "0.0.0.0",
@@ -245,6 +266,10 @@ mod tests {
         );
         assert_eq!(t.databases[&Target::Insurance], "postgres://db/ins");
         assert_eq!(t.remote_peers[&Target::Accessory], "http://accessory:50052");
+        assert_eq!(
+            t.remote_peers[&Target::Settlement],
+            "http://settlement:50054"
+        );
     }
 
     #[test]

@@ -198,6 +198,36 @@ mod tests {
             ("buyback", "/tandem.settlement.v1.Settlement/Payout", true),
             ("buyback", "/tandem.settlement.v1.Settlement/Refund", false),
             (
+                "accessory",
+                "/tandem.settlement.v1.Settlement/CheckPayment",
+                true,
+            ),
+            (
+                "accessory",
+                "/tandem.settlement.v1.Settlement/GetPayment",
+                false,
+            ),
+            (
+                "insurance",
+                "/tandem.settlement.v1.Settlement/CheckPayment",
+                true,
+            ),
+            (
+                "insurance",
+                "/tandem.settlement.v1.Settlement/GetPayment",
+                false,
+            ),
+            (
+                "insurance",
+                "/tandem.settlement.v1.Settlement/Refund",
+                false,
+            ),
+            (
+                "gateway",
+                "/tandem.settlement.v1.Settlement/CheckPayment",
+                false,
+            ),
+            (
                 "insurance",
                 "/tandem.accessory.v1.AccessoryOrders/VerifyOrder",
                 true,

@@ -325,6 +325,8 @@ fn bad_configuration_fails_fast_and_clearly() {
             "accessory=127.0.0.1:0",
             "--peer",
             "install=http://127.0.0.1:1",
+            "--peer",
+            "settlement=http://127.0.0.1:1",
         ],
         &[("TANDEM_ACCESSORY_DATABASE_URL", "mysql://root@localhost/x")],
     );
@@ -412,6 +414,8 @@ fn a_busy_port_is_reported_with_the_target() {
             &format!("accessory={addr}"),
             "--peer",
             "install=http://127.0.0.1:1",
+            "--peer",
+            "settlement=http://127.0.0.1:1",
         ],
         &[],
     );

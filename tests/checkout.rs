@@ -182,7 +182,21 @@ async fn out_of_stock_unknown_zip_and_guards() {
         checkout["discount"]["target"], "device",
         "theft tracker: $50 off the device"
     );
-    shopper.pay(id, PAYS).await;
+    let (status, paid) = shopper.pay(id, PAYS).await;
+    assert_eq!(
+        (status, &paid["state"]),
+        (200, &json!("completed")),
+        "{paid}"
+    );
+    // The insurer funds its device discount: the seller is paid the order's full total
+    // (as it checks with the account server), the insurer the premium less the $50.
+    assert_eq!(
+        ledger(&mesh).await,
+        (
+            minor(&checkout["premium_due"]) - minor(&checkout["discount"]["amount"]),
+            minor(&checkout["device_price"])
+        )
+    );
     let (status, problem) = shopper
         .get(&format!("/api/v1/checkouts/{id}/installers"))
         .await;

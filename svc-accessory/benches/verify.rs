@@ -25,12 +25,20 @@ async fn main() {
     let db = TestDb::sqlite();
     let server = svc_accessory::testing::start(&db).await;
     let channel = connect(&server.url).await;
+    let settlement = connect(&svc_settlement::testing::shared()).await;
     let mut center = SalesCenterClient::new(channel.clone());
 
     let mut numbers = Vec::with_capacity(ORDERS);
     for i in 0..ORDERS {
         let buyer = alex_morgan(&format!("CUS-{i}"), "alex@example.com");
-        let paid = buy(&channel, buyer, "DEV-DC-1001", &format!("bench-{i}")).await;
+        let paid = buy(
+            &channel,
+            &settlement,
+            buyer,
+            "DEV-DC-1001",
+            &format!("bench-{i}"),
+        )
+        .await;
         numbers.push(paid.order.expect("order").order_number);
     }
 

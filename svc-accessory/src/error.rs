@@ -28,6 +28,28 @@ pub enum AccessoryError {
     /// opens again after this long.
     #[error("{}", throttle::refusal(*.0))]
     Throttled(chrono::Duration),
+    /// The payment named does not pay this order: unknown, another payee's, not settled,
+    /// refunded, or for another order or amount (the account server's verdict).
+    #[error("payment {payment_id} {why}: order {order_number} is not confirmed")]
+    PaymentNotValid {
+        /// The payment named.
+        payment_id: String,
+        /// The order.
+        order_number: String,
+        /// The verdict, in words.
+        why: &'static str,
+    },
+    /// The account server could not be asked about the payment (down, too slow):
+    /// nothing changed, the caller may retry.
+    #[error(
+        "the account server could not check the payment ({}); nothing changed, retry",
+        .0.message()
+    )]
+    SettlementUnavailable(Status),
+    /// The account server refused to answer the check (e.g. this seller's certificate is
+    /// not allowed CheckPayment): a configuration problem of the mesh.
+    #[error("the account server refused the payment check: {}", .0.message())]
+    SettlementRefused(Status),
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
@@ -36,15 +58,35 @@ pub enum AccessoryError {
     Db(#[from] DbErr),
 }
 
+impl AccessoryError {
+    /// The account server's failure to answer a payment check, as transient or not.
+    pub fn settlement(status: Status) -> Self {
+        use tonic::Code;
+        match status.code() {
+            Code::Unavailable
+            | Code::DeadlineExceeded
+            | Code::Cancelled
+            | Code::Aborted
+            | Code::ResourceExhausted
+            | Code::Unknown => AccessoryError::SettlementUnavailable(status),
+            _ => AccessoryError::SettlementRefused(status),
+        }
+    }
+}
+
 impl From<AccessoryError> for Status {
     fn from(err: AccessoryError) -> Self {
         match err {
             AccessoryError::Invalid(e) => e.into(),
             AccessoryError::ProductNotFound(_) => Status::not_found(err.to_string()),
-            AccessoryError::OutOfStock(_) | AccessoryError::NotAllowed(_) => {
+            AccessoryError::OutOfStock(_)
+            | AccessoryError::NotAllowed(_)
+            | AccessoryError::PaymentNotValid { .. } => {
                 Status::failed_precondition(err.to_string())
             }
             AccessoryError::OrderNotFound => Status::not_found(err.to_string()),
+            AccessoryError::SettlementUnavailable(_) => Status::unavailable(err.to_string()),
+            AccessoryError::SettlementRefused(_) => tandem_mesh::status::internal(&err),
             AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
             // The installer's own answer (e.g. a taken slot) is passed on with its code.
             AccessoryError::Installer(status) => {

@@ -40,6 +40,9 @@ pub use grpc::{CatalogService, OrderService, SalesCenterService};
 pub struct Peers {
     /// URL of the installer server, e.g. `http://127.0.0.1:50053`.
     pub install_url: String,
+    /// URL of the account server, which confirms the payment of an order, e.g.
+    /// `http://127.0.0.1:50054`.
+    pub settlement_url: String,
     /// Connect timeout and per-call deadline.
     pub client: ClientConfig,
 }
@@ -71,7 +74,8 @@ impl Service for Seller {
         server: GrpcServer,
     ) -> anyhow::Result<GrpcServer> {
         let install = tandem_mesh::client::channel(&peers.install_url, &peers.client)?;
-        let app = app::App::new(db, CATALOG_TTL, install, peers.client);
+        let settlement = tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?;
+        let app = app::App::new(db, CATALOG_TTL, install, settlement, peers.client);
         let sweeping = app.clone();
         Ok(server
             .add_service(AccessoryCatalogServer::new(CatalogService::new(

@@ -1,10 +1,16 @@
 //! Test helpers (feature `testing`): the accessory seller with its demo catalogue, on a
 //! loopback port, for this crate's tests and for the servers that call it (the insurer,
 //! buy-back). No installer is reachable: installations fail as the installer being down.
+//! The account server, which confirmations ask about the payment, is the one at the URL
+//! given to [`serve_with`], else the process-wide `svc_settlement::testing::shared` one
+//! (pay there, e.g. with `tandem_mesh::testing::orders::buy`).
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_mesh::{ServerConfig, Service};
+
+/// A URL where nothing listens (the installer).
+const DOWN: &str = "http://127.0.0.1:1";
 
 /// The accessory database at `url`, migrated, with the demo catalogue and benefit table.
 ///
@@ -16,10 +22,18 @@ pub async fn open_demo(url: &str) -> DatabaseConnection {
         .expect("open the accessory db with the demo catalogue")
 }
 
-/// The seller serving `db` on a fresh loopback port.
+/// The seller serving `db` on a fresh loopback port, checking payments with the shared
+/// account server.
 pub async fn serve(db: DatabaseConnection) -> Running {
+    serve_with(db, &svc_settlement::testing::shared()).await
+}
+
+/// The seller serving `db` on a fresh loopback port, checking payments with the account
+/// server at `settlement_url`.
+pub async fn serve_with(db: DatabaseConnection, settlement_url: &str) -> Running {
     let peers = crate::Peers {
-        install_url: "http://127.0.0.1:1".into(),
+        install_url: DOWN.into(),
+        settlement_url: settlement_url.into(),
         client: Default::default(),
     };
     Running::start(|listener, shutdown| {
@@ -28,7 +42,14 @@ pub async fn serve(db: DatabaseConnection) -> Running {
     .await
 }
 
-/// The seller with the demo data on `db`, on a fresh loopback port.
+/// The seller with the demo data on `db`, on a fresh loopback port, checking payments
+/// with the shared account server.
 pub async fn start(db: &TestDb) -> Running {
     serve(open_demo(&db.url).await).await
+}
+
+/// The seller with the demo data on `db`, on a fresh loopback port, checking payments
+/// with the account server at `settlement_url`.
+pub async fn start_with(db: &TestDb, settlement_url: &str) -> Running {
+    serve_with(open_demo(&db.url).await, settlement_url).await
 }

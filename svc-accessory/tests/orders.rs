@@ -1,8 +1,9 @@
 //! Orders over real gRPC on SQLite and PostgreSQL: reservation holds stock exactly once,
 //! replays are idempotent, order numbers cannot be probed, confirmation and cancellation
-//! follow the rules and stock is never lost or created.
+//! follow the rules and stock is never lost or created. Confirmations are paid at a real
+//! account server (SQLite), which the seller asks before it confirms.
 
-use tandem_mesh::testing::orders::alex_morgan;
+use tandem_mesh::testing::orders::{alex_morgan, pay_order};
 use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
@@ -15,17 +16,25 @@ struct Seller {
     orders: AccessoryOrdersClient<Channel>,
     catalog: AccessoryCatalogClient<Channel>,
     db: sea_orm::DatabaseConnection,
+    /// The account server the seller checks payments with, and its database.
+    settlement: (Running, TestDb),
+    /// A channel to it, to pay.
+    pay: Channel,
 }
 
 async fn start(db: &TestDb) -> Seller {
+    let settlement_db = TestDb::sqlite();
+    let settlement = svc_settlement::testing::start(&settlement_db).await;
     let conn = svc_accessory::testing::open_demo(&db.url).await;
-    let server = svc_accessory::testing::serve(conn.clone()).await;
+    let server = svc_accessory::testing::serve_with(conn.clone(), &settlement.url).await;
     let channel = connect(&server.url).await;
     Seller {
         server,
         orders: AccessoryOrdersClient::new(channel.clone()),
         catalog: AccessoryCatalogClient::new(channel),
         db: conn,
+        pay: connect(&settlement.url).await,
+        settlement: (settlement, settlement_db),
     }
 }
 
@@ -68,6 +77,8 @@ impl Seller {
 
     async fn stop(self, db: TestDb) {
         self.server.stop().await;
+        self.settlement.0.stop().await;
+        self.settlement.1.cleanup().await;
         db.cleanup().await;
     }
 }
@@ -264,6 +275,10 @@ async fn confirmation_and_cancellation_rules() {
         let mut s = start(&db).await;
         let before = stock(&mut s, "DEV-CW-1001").await;
         let order = s.reserved(reserve("k", "CUS-A", "DEV-CW-1001", 1)).await;
+        let (pay_1, pay_2) = (
+            pay_order(&s.pay, &order, "1").await,
+            pay_order(&s.pay, &order, "2").await,
+        );
         let confirm = |payment: &str| ConfirmOrderRequest {
             order_number: order.order_number.clone(),
             customer_id: "CUS-A".into(),
@@ -271,7 +286,7 @@ async fn confirmation_and_cancellation_rules() {
         };
         let paid = s
             .orders
-            .confirm_order(confirm("PAY-1"))
+            .confirm_order(confirm(&pay_1))
             .await
             .unwrap()
             .into_inner()
@@ -279,13 +294,13 @@ async fn confirmation_and_cancellation_rules() {
             .unwrap();
         assert_eq!(
             (paid.status, paid.payment_id.as_str()),
-            (OrderStatus::Confirmed as i32, "PAY-1")
+            (OrderStatus::Confirmed as i32, pay_1.as_str())
         );
         assert!(
-            s.orders.confirm_order(confirm("PAY-1")).await.is_ok(),
+            s.orders.confirm_order(confirm(&pay_1)).await.is_ok(),
             "replay"
         );
-        let other = s.orders.confirm_order(confirm("PAY-2")).await.unwrap_err();
+        let other = s.orders.confirm_order(confirm(&pay_2)).await.unwrap_err();
         assert_eq!(other.code(), Code::FailedPrecondition);
         assert_eq!(stock(&mut s, "DEV-CW-1001").await, before - 1);
 
@@ -300,7 +315,7 @@ async fn confirmation_and_cancellation_rules() {
             .await
             .unwrap();
         assert_eq!(stock(&mut s, "DEV-CW-1001").await, before);
-        let late = s.orders.confirm_order(confirm("PAY-1")).await.unwrap_err();
+        let late = s.orders.confirm_order(confirm(&pay_1)).await.unwrap_err();
         assert_eq!(late.code(), Code::FailedPrecondition);
 
         // Installation needs a paid order.

@@ -23,10 +23,12 @@ async fn open(db: &TestDb) -> sea_orm::DatabaseConnection {
     svc_accessory::testing::open_demo(&db.url).await
 }
 
-/// Buys `product` as Alex Morgan (CUS-A) and pays; returns the confirmation.
+/// Buys `product` as Alex Morgan (CUS-A) and pays at the shared account server (which
+/// the seller of `testing::serve` asks); returns the confirmation.
 async fn buy_as_alex(channel: &Channel, product: &str, key: &str) -> ConfirmOrderResponse {
     let alex = alex_morgan("CUS-A", "Alex.Morgan@example.com");
-    buy(channel, alex, product, key).await
+    let settlement = connect(&svc_settlement::testing::shared()).await;
+    buy(channel, &settlement, alex, product, key).await
 }
 
 /// The number of a paid order of an RL-2 Duo dashcam (targeted for buy-back) by Alex.

@@ -28,6 +28,9 @@ pub use grpc::{PlanService, SalesService};
 pub struct Peers {
     /// URL of the accessory server, e.g. `http://127.0.0.1:50052`.
     pub accessory_url: String,
+    /// URL of the account server, which confirms the payment of a policy, e.g.
+    /// `http://127.0.0.1:50054`.
+    pub settlement_url: String,
     /// Connect timeout and per-call deadline.
     pub client: ClientConfig,
 }
@@ -46,14 +49,16 @@ impl Service for Insurer {
         Ok(())
     }
 
-    /// The plan catalogue and sales, verifying device orders with the accessory seller.
+    /// The plan catalogue and sales, verifying device orders with the accessory seller
+    /// and payments with the account server.
     fn build(
         db: DatabaseConnection,
         peers: Peers,
         server: GrpcServer,
     ) -> anyhow::Result<GrpcServer> {
         let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
-        let app = app::App::new(db, accessory, peers.client);
+        let settlement = tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?;
+        let app = app::App::new(db, accessory, settlement, peers.client);
         Ok(server
             .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
             .add_service(InsuranceSalesServer::new(SalesService::new(app))))

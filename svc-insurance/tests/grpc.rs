@@ -34,6 +34,8 @@ fn current_year() -> u32 {
 fn peers(accessory_url: &str, call_timeout: Duration) -> svc_insurance::Peers {
     svc_insurance::Peers {
         accessory_url: accessory_url.to_owned(),
+        // These tests contract no policy: no account server.
+        settlement_url: "http://127.0.0.1:1".into(),
         client: ClientConfig {
             connect_timeout: Duration::from_millis(300),
             call_timeout,

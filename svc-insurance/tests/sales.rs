@@ -1,131 +1,15 @@
 //! Quotes, the bundle discount and policies over real gRPC, with a real accessory seller
-//! that the insurer asks to confirm each device order; SQLite and PostgreSQL.
+//! that the insurer asks to confirm each device order and a real account server that it
+//! asks whether a policy's payment pays it; SQLite and PostgreSQL.
 
-use chrono::Datelike;
-use tandem_mesh::Service;
-use tandem_mesh::testing::orders::{alex_morgan, reserve};
-use tandem_mesh::testing::{Running, TestDb, connect};
-use tandem_mesh::{ClientConfig, ServerConfig};
+mod common;
+
+use common::{World, minor, quote_req, world};
+use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::accessory::v1::CancelOrderRequest;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
-use tandem_proto::common::v1::VehicleClass;
-use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
 use tandem_proto::insurance::v1::*;
 use tonic::Code;
-use tonic::transport::Channel;
-
-struct World {
-    insurance: Running,
-    accessory: Running,
-    sales: InsuranceSalesClient<Channel>,
-    seller: Channel,
-    dbs: Vec<TestDb>,
-}
-
-async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
-    let accessory = svc_accessory::testing::start(&acc_db).await;
-    let ins = svc_insurance::Insurer::open_demo(&ins_db.url)
-        .await
-        .expect("open the database with the demo data");
-    let peers = svc_insurance::Peers {
-        accessory_url: accessory.url.clone(),
-        client: ClientConfig::default(),
-    };
-    let insurance = Running::start(|l, s| {
-        svc_insurance::Insurer::serve(l, ins, peers, ServerConfig::default(), s)
-    })
-    .await;
-    let sales = InsuranceSalesClient::new(connect(&insurance.url).await);
-    let seller = connect(&accessory.url).await;
-    World {
-        insurance,
-        accessory,
-        sales,
-        seller,
-        dbs: vec![ins_db, acc_db],
-    }
-}
-
-impl World {
-    /// The insurer and the seller, each on a fresh SQLite database.
-    async fn on_sqlite() -> World {
-        world(TestDb::sqlite(), TestDb::sqlite()).await
-    }
-
-    async fn stop(self) {
-        self.insurance.stop().await;
-        self.accessory.stop().await;
-        for db in self.dbs {
-            db.cleanup().await;
-        }
-    }
-
-    /// Reserves `product` for `customer` at the seller; the order number.
-    async fn order(&mut self, customer: &str, product: &str) -> String {
-        let buyer = alex_morgan(customer, "alex@example.com");
-        let key = format!("{customer}-{product}");
-        reserve(&self.seller, buyer, product, &key)
-            .await
-            .order_number
-    }
-
-    async fn quote(&mut self, key: &str, customer: &str, plan: &str) -> Quote {
-        self.sales
-            .create_quote(quote_req(key, customer, plan))
-            .await
-            .unwrap()
-            .into_inner()
-            .quote
-            .unwrap()
-    }
-
-    /// The quote as `customer` reads it.
-    async fn get(&mut self, quote: &Quote, customer: &str) -> Result<Quote, tonic::Status> {
-        self.sales
-            .get_quote(GetQuoteRequest {
-                quote_id: quote.quote_id.clone(),
-                customer_id: customer.into(),
-            })
-            .await
-            .map(|r| r.into_inner().quote.unwrap())
-    }
-
-    async fn discount(
-        &mut self,
-        quote: &Quote,
-        customer: &str,
-        order: &str,
-    ) -> Result<Quote, tonic::Status> {
-        self.sales
-            .apply_bundle_discount(ApplyBundleDiscountRequest {
-                quote_id: quote.quote_id.clone(),
-                customer_id: customer.into(),
-                order_number: order.into(),
-            })
-            .await
-            .map(|r| r.into_inner().quote.unwrap())
-    }
-}
-
-fn quote_req(key: &str, customer: &str, plan: &str) -> CreateQuoteRequest {
-    CreateQuoteRequest {
-        idempotency_key: key.into(),
-        customer_id: customer.into(),
-        plan_id: plan.into(),
-        conditions: Some(RatingConditions {
-            driver_age: 35,
-            vehicle_class: VehicleClass::Sedan as i32,
-            vehicle_year: u32::try_from(chrono::Utc::now().year()).unwrap() - 5,
-            annual_mileage: 12_000,
-            postal_code: "94103".into(),
-            options: vec![],
-        }),
-    }
-}
-
-fn minor(m: &Option<tandem_proto::common::v1::Money>) -> i64 {
-    m.as_ref().unwrap().minor_units
-}
 
 #[tokio::test]
 async fn the_bundle_discount_is_granted_only_for_the_customers_own_device_order() {
@@ -223,7 +107,12 @@ async fn device_discounts_cancelled_orders_and_policies() {
         Code::FailedPrecondition
     );
 
-    // Contract: a policy for a year, replay-safe; another payment is refused.
+    // Contract: a policy for a year, replay-safe; another payment is refused. The insurer
+    // funds the device discount: it charges the premium due less the $50.
+    let charge = minor(&discounted.premium_due) - 5_000;
+    let id = quote.quote_id.as_str();
+    let pay_1 = w.pay(&[("merchant:insurance", charge, id)], "p1").await;
+    let pay_2 = w.pay(&[("merchant:insurance", charge, id)], "p2").await;
     let contract = |payment: &str| ContractPolicyRequest {
         quote_id: quote.quote_id.clone(),
         customer_id: "CUS-A".into(),
@@ -232,7 +121,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
     };
     let contracted = w
         .sales
-        .contract_policy(contract("PAY-1"))
+        .contract_policy(contract(&pay_1))
         .await
         .unwrap()
         .into_inner()
@@ -244,7 +133,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
     assert!(!policy.cancelled);
     assert_eq!(
         w.sales
-            .contract_policy(contract("PAY-1"))
+            .contract_policy(contract(&pay_1))
             .await
             .unwrap()
             .into_inner()
@@ -254,7 +143,7 @@ async fn device_discounts_cancelled_orders_and_policies() {
     );
     assert_eq!(
         w.sales
-            .contract_policy(contract("PAY-2"))
+            .contract_policy(contract(&pay_2))
             .await
             .unwrap_err()
             .code(),

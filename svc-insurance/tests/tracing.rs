@@ -72,6 +72,8 @@ async fn traceparent_and_deadline_are_passed_on() {
         .expect("open the database with the demo data");
     let peers = svc_insurance::Peers {
         accessory_url: peer.url.clone(),
+        // This test contracts no policy: no account server.
+        settlement_url: "http://127.0.0.1:1".into(),
         client: ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(5),

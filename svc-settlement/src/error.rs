@@ -8,6 +8,7 @@ use tandem_proto::settlement::v1::{
 };
 use tonic::{Code, Status};
 
+use crate::domain::check::{CheckRefused, ForeignAccount};
 use crate::domain::{InvalidField, NotRefundable, Unbalanced};
 
 /// What can go wrong answering a settlement call.
@@ -16,6 +17,9 @@ pub enum SettlementError {
     /// A request field is invalid (nothing was written).
     #[error(transparent)]
     Invalid(#[from] InvalidField),
+    /// A partner asked about another partner's merchant account.
+    #[error(transparent)]
+    ForeignAccount(#[from] ForeignAccount),
     /// No payment has this ID.
     #[error("no payment with ID {0:?}")]
     PaymentNotFound(String),
@@ -60,10 +64,20 @@ pub enum SettlementError {
     Db(#[from] DbErr),
 }
 
+impl From<CheckRefused> for SettlementError {
+    fn from(err: CheckRefused) -> Self {
+        match err {
+            CheckRefused::Invalid(e) => e.into(),
+            CheckRefused::Foreign(e) => e.into(),
+        }
+    }
+}
+
 impl From<SettlementError> for Status {
     fn from(err: SettlementError) -> Self {
         match err {
             SettlementError::Invalid(e) => e.into(),
+            SettlementError::ForeignAccount(_) => Status::permission_denied(err.to_string()),
             SettlementError::PaymentNotFound(_) | SettlementError::PayoutNotFound(_) => {
                 Status::not_found(err.to_string())
             }

@@ -5,7 +5,8 @@
 //! expiry, CVC) and only their brand and last four digits are stored, and the card
 //! processor is a port with a built-in test processor, so the server runs alone. It also
 //! pays users from merchant accounts (seed 004's buy-back price and benefit) in one
-//! transaction.
+//! transaction, and answers payees whether a payment pays them (`CheckPayment`) without
+//! telling them anything else of it.
 //!
 //! `grpc` maps requests to the use cases in `app` (pay, refund, payout, the reads; the
 //! card-processor port in `app::processor`), `domain` holds the card, request and
@@ -18,6 +19,8 @@ mod error;
 mod grpc;
 pub mod migration;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::{GrpcServer, Service};

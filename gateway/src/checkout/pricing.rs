@@ -22,7 +22,12 @@ pub(super) fn apply_discount(row: &mut Row, quote: &insurance::Quote) {
     }
 }
 
-/// One payment line per payee with something due: the insurer and the seller.
+/// One payment line per payee, as each checks it with the account server before it acts
+/// (CheckPayment): the insurer's referenced by the quote ID, paying what the insurer
+/// charges — the premium due less a device discount, which the insurer funds — and the
+/// seller's referenced by the order number, paying the order's full total. The customer
+/// pays the same total either way (premium due + device due); a line with nothing to pay
+/// is left out.
 pub(super) fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
     let money = |minor_units: i64| {
         Some(Money {
@@ -30,19 +35,24 @@ pub(super) fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
             currency: row.currency.clone(),
         })
     };
+    let device_discount = match row.discount_target.as_deref() {
+        Some("device") => row.discount_minor,
+        _ => 0,
+    };
+    let insurer = row.premium_due_minor - device_discount;
     let mut lines = Vec::new();
-    if row.premium_due_minor > 0 {
+    if insurer > 0 {
         lines.push(settlement::PaymentLine {
             payee_account: "merchant:insurance".into(),
-            amount: money(row.premium_due_minor),
-            reference: format!("quote {}", row.quote_id.as_deref().unwrap_or_default()),
+            amount: money(insurer),
+            reference: row.quote_id.clone().unwrap_or_default(),
         });
     }
-    if row.device_due_minor > 0 {
+    if row.device_price_minor > 0 {
         lines.push(settlement::PaymentLine {
             payee_account: "merchant:accessory".into(),
-            amount: money(row.device_due_minor),
-            reference: format!("order {}", row.order_number.as_deref().unwrap_or_default()),
+            amount: money(row.device_price_minor),
+            reference: row.order_number.clone().unwrap_or_default(),
         });
     }
     lines
@@ -159,9 +169,35 @@ mod tests {
                 ("merchant:accessory", 20_000)
             ]
         );
-        assert_eq!(lines[1].reference, "order TA-1");
+        assert_eq!(
+            (lines[0].reference.as_str(), lines[1].reference.as_str()),
+            ("QUO-1", "TA-1"),
+            "each payee's line carries its own reference, as it checks it"
+        );
         let free_device = payment_lines(&priced(51_000, 0));
         assert_eq!(free_device.len(), 1);
         assert_eq!(key(&priced(1, 1), "pay"), "CHK-1:pay");
+    }
+
+    #[test]
+    fn a_device_discount_comes_off_the_insurers_line_and_the_seller_gets_its_total() {
+        let mut row = priced(60_000, 20_000);
+        apply_discount(&mut row, &quote(DiscountTarget::Device, 5_000, 60_000));
+        let paid: Vec<_> = payment_lines(&row)
+            .iter()
+            .map(|l| (l.payee_account.clone(), minor(&l.amount)))
+            .collect();
+        assert_eq!(
+            paid,
+            [
+                ("merchant:insurance".to_owned(), 55_000),
+                ("merchant:accessory".to_owned(), 20_000)
+            ]
+        );
+        assert_eq!(
+            55_000 + 20_000,
+            row.premium_due_minor + row.device_due_minor,
+            "the customer pays what the checkout shows"
+        );
     }
 }

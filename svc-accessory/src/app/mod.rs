@@ -23,6 +23,7 @@ use sea_orm::DatabaseConnection;
 use tandem_mesh::ClientConfig;
 use tandem_mesh::cache::Snapshot;
 use tandem_proto::install::v1::installers_client::InstallersClient;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 
 use crate::domain::benefit::Designation;
@@ -46,7 +47,9 @@ pub struct App {
     catalog: Arc<Snapshot<CatalogSnapshot>>,
     /// The installer server, to which confirmed orders are handed for fitting.
     installers: InstallersClient<Channel>,
-    /// Deadlines for calls to the installer server.
+    /// The account server, asked whether the payment that confirms an order pays it.
+    settlement: SettlementClient<Channel>,
+    /// Deadlines for calls to the installer and account servers.
     client: ClientConfig,
 }
 
@@ -63,17 +66,20 @@ pub struct DesignatedOrder {
 
 impl App {
     /// The seller over `db`, whose association lookups see catalogue changes within
-    /// `catalog_ttl`, booking installations on `install` within the deadlines of `client`.
+    /// `catalog_ttl`, booking installations on `install` and checking payments on
+    /// `settlement` within the deadlines of `client`.
     pub fn new(
         db: DatabaseConnection,
         catalog_ttl: Duration,
         install: Channel,
+        settlement: Channel,
         client: ClientConfig,
     ) -> Self {
         Self {
             db,
             catalog: Arc::new(Snapshot::new(catalog_ttl)),
             installers: InstallersClient::new(install),
+            settlement: SettlementClient::new(settlement),
             client,
         }
     }

@@ -69,7 +69,8 @@ impl AccessoryOrders for OrderService {
         &self,
         request: Request<ConfirmOrderRequest>,
     ) -> Reply<ConfirmOrderResponse> {
-        let confirmed = self.app.confirm_order(request.into_inner()).await?;
+        let budget = caller_budget(&request);
+        let confirmed = self.app.confirm_order(request.into_inner(), budget).await?;
         Ok(Response::new(ConfirmOrderResponse {
             order: Some(mapping::order(&confirmed.order)),
             buyback: Some(mapping::designation(confirmed.designation)),

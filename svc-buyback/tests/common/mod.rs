@@ -52,6 +52,8 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
     let shutdown = CancellationToken::new();
     let peers = svc_accessory::Peers {
         install_url: "http://127.0.0.1:1".into(),
+        // Purchases are paid at the shared account server, outside this test's ledger.
+        settlement_url: svc_settlement::testing::shared(),
         client: ClientConfig::default(),
     };
     let task = tokio::spawn(svc_accessory::Seller::serve(
@@ -192,13 +194,20 @@ impl World {
 
     /// Buys `product` as customer `CUS-{who}` (Alex Morgan) and pays; the order number.
     pub async fn buy(&mut self, product: &str, who: &str) -> String {
+        let settlement = channel(svc_settlement::testing::shared()).await;
         let channel = channel(format!("http://{}", self.accessory_addr)).await;
         let customer = alex_morgan(&format!("CUS-{who}"), "alex.morgan@example.com");
-        buy(&channel, customer, product, &format!("{who}-{product}"))
-            .await
-            .order
-            .expect("confirmed order")
-            .order_number
+        buy(
+            &channel,
+            &settlement,
+            customer,
+            product,
+            &format!("{who}-{product}"),
+        )
+        .await
+        .order
+        .expect("confirmed order")
+        .order_number
     }
 
     /// Customer `CUS-A` buys an RL-2 Duo, applies to sell back a used RL-1 (declared

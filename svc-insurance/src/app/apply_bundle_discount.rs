@@ -1,17 +1,20 @@
 //! ApplyBundleDiscount: a discount for a plan bought together with a device — granted
 //! only after the insurer itself asked the seller that the customer holds the device
-//! order (seed 000, claims 10, 13, 14, 24), once per quote.
+//! order (seed 000, claims 10, 13, 14, 24), once per quote, and one device order gives it
+//! to one quote only: the insurer's database holds a unique index on the order number of
+//! granted discounts, so of two quotes racing for the same order exactly one wins.
 
 use std::time::Duration;
 
 use chrono::Utc;
+use tandem_mesh::db::is_unique_violation;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{DeviceCategory, Order, OrderStatus, VerifyOrderRequest};
 use tandem_proto::insurance::v1::ApplyBundleDiscountRequest;
 use tonic::Code;
 
 use super::{App, QuoteWithPlan};
-use crate::domain::discount::{Target, best_rule, same_order};
+use crate::domain::discount::{Target, best_rule, fundable, same_order};
 use crate::domain::quote::{self, Quote, Refused};
 use crate::error::InsuranceError;
 use crate::store::sales;
@@ -111,9 +114,9 @@ impl App {
         })?;
         let amount = match rule.target {
             Target::Premium => rule.amount_off(current.premium_minor),
-            Target::Device => rule.amount_off(device_price),
+            Target::Device => fundable(rule.amount_off(device_price), current.premium_due_minor),
         };
-        let applied = sales::set_discount(
+        let applied = match sales::set_discount(
             &self.db,
             current,
             rule,
@@ -121,7 +124,17 @@ impl App {
             &order.order_number,
             Utc::now(),
         )
-        .await?;
+        .await
+        {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(Refused(format!(
+                    "device order {} already gave its bundle discount to another quote",
+                    order.order_number
+                ))
+                .into());
+            }
+            applied => applied?,
+        };
         match applied {
             Some(quote) => Ok(quote),
             None => sales::find_for(&self.db, &current.quote_id, &current.customer_id).await,

@@ -25,6 +25,7 @@ use tandem_proto::accessory::v1::Product;
 use tandem_proto::accessory::v1::accessory_catalog_client::AccessoryCatalogClient;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::insurance::v1::RatingConditions;
+use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 
 use crate::domain::discount::DiscountRule;
@@ -68,7 +69,9 @@ pub struct App {
     catalog: AccessoryCatalogClient<Channel>,
     /// The accessory seller's orders, asked to confirm a device order before a discount.
     orders: AccessoryOrdersClient<Channel>,
-    /// Deadlines for calls to the accessory seller.
+    /// The account server, asked whether the payment that contracts a policy pays it.
+    settlement: SettlementClient<Channel>,
+    /// Deadlines for calls to the accessory seller and the account server.
     client: ClientConfig,
 }
 
@@ -82,9 +85,14 @@ pub struct QuoteWithPlan {
 }
 
 impl App {
-    /// The insurer over `db`, calling the accessory seller on `accessory` within the
-    /// deadlines of `client`.
-    pub fn new(db: DatabaseConnection, accessory: Channel, client: ClientConfig) -> Self {
+    /// The insurer over `db`, calling the accessory seller on `accessory` and the account
+    /// server on `settlement` within the deadlines of `client`.
+    pub fn new(
+        db: DatabaseConnection,
+        accessory: Channel,
+        settlement: Channel,
+        client: ClientConfig,
+    ) -> Self {
         Self {
             db,
             plans: Arc::new(Snapshot::new(PLANS_TTL)),
@@ -92,6 +100,7 @@ impl App {
             recent_devices: Arc::new(Recent::new(DEVICES_TTL, DEVICES_KEPT)),
             catalog: AccessoryCatalogClient::new(accessory.clone()),
             orders: AccessoryOrdersClient::new(accessory),
+            settlement: SettlementClient::new(settlement),
             client,
         }
     }
@@ -120,7 +129,7 @@ impl App {
         Ok(QuoteWithPlan { quote, plan })
     }
 
-    /// The deadline of a call to the accessory seller: the configured one, or less when
+    /// The deadline of a call to a peer: the configured one, or less when
     /// the caller has less time left (`caller_budget`).
     fn budget(&self, caller_budget: Duration) -> Duration {
         self.client.call_timeout.min(caller_budget)

@@ -97,6 +97,13 @@ pub fn best_rule<'a>(
         })
 }
 
+/// The part of `off` (a DEVICE discount) the insurer can fund from a premium due of
+/// `premium_due`: it comes off the insurer's own payment line, which must stay more than 0
+/// (the seller is paid its full order total), so at most `premium_due - 1`.
+pub fn fundable(off: i64, premium_due: i64) -> i64 {
+    off.min(premium_due - 1).max(0)
+}
+
 /// Whether two device order numbers are the same order: compared without case, dashes or
 /// spaces.
 pub fn same_order(a: &str, b: &str) -> bool {

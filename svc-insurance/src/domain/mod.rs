@@ -1,6 +1,7 @@
 //! Pure rules of the insurer: who may buy which plan (`Plan::eligibility`), what it
 //! costs (`rating`, `offer`), which bundle discount applies (`discount`) and how a quote
-//! and its policy may change (`quote`). No I/O; unit-tested in `tests.rs`.
+//! and its policy may change, and what the insurer charges for it (`quote`). No I/O;
+//! unit-tested in `tests.rs` and `charge_tests.rs`.
 
 pub mod discount;
 pub mod offer;
@@ -41,5 +42,7 @@ pub struct Plan {
     pub max_annual_mileage: u32,
 }
 
+#[cfg(test)]
+mod charge_tests;
 #[cfg(test)]
 mod tests;

@@ -72,6 +72,19 @@ pub struct Quote {
     pub policy: Option<Policy>,
 }
 
+impl Quote {
+    /// What the insurer charges for this quote in the customer's payment: the premium
+    /// due, less a DEVICE discount — the insurer funds its bundle discount, so the seller
+    /// is paid its order's full total and the device discount comes off the insurer's line
+    /// (capped when granted so this stays more than 0; see `discount::fundable`).
+    pub fn charge_minor(&self) -> i64 {
+        match &self.discount {
+            Some(d) if d.target == Target::Device => self.premium_due_minor - d.amount_minor,
+            _ => self.premium_due_minor,
+        }
+    }
+}
+
 /// A bundle discount granted on a quote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantedDiscount {

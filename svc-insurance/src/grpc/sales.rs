@@ -57,7 +57,11 @@ impl InsuranceSales for SalesService {
         &self,
         request: Request<ContractPolicyRequest>,
     ) -> Reply<ContractPolicyResponse> {
-        let quote = self.app.contract_policy(request.into_inner()).await?;
+        let budget = caller_budget(&request);
+        let quote = self
+            .app
+            .contract_policy(request.into_inner(), budget)
+            .await?;
         Ok(Response::new(ContractPolicyResponse {
             quote: Some(mapping::quote(quote)),
         }))

@@ -4,6 +4,9 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_plan;
 mod m20261122_000002_create_sales;
+mod m20261231_000001_one_discount_per_order;
+#[cfg(test)]
+mod tests;
 
 /// Applies the insurance server's migrations in order.
 pub struct Migrator;
@@ -14,6 +17,7 @@ impl MigratorTrait for Migrator {
             vec![Box::new(m20261122_000001_create_plan::Migration)];
         migrations.extend(tandem_mesh::idempotency::record::migrations());
         migrations.push(Box::new(m20261122_000002_create_sales::Migration));
+        migrations.push(Box::new(m20261231_000001_one_discount_per_order::Migration));
         migrations
     }
 }

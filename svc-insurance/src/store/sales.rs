@@ -99,7 +99,9 @@ pub async fn quoted_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<
 }
 
 /// Records a granted discount, only if the quote has none yet and is still open; returns
-/// the quote as updated, or `None` when it was not.
+/// the quote as updated, or `None` when it was not. A unique-key clash
+/// (`tandem_mesh::db::is_unique_violation`) means the device order already discounts
+/// another quote: the index on `discount_order_number` decides races, nothing is written.
 pub async fn set_discount(
     db: &impl ConnectionTrait,
     current: &Quote,

@@ -1,9 +1,13 @@
-//! The reads: one payment (by ID or by its `Pay` key), one payout, the ledger summary.
+//! The reads: one payment (by ID or by its `Pay` key), a payee's check of a payment, one
+//! payout, the ledger summary.
 
 use tandem_mesh::idempotency;
 
 use super::App;
 use super::pay::PAY_SCOPE;
+use tandem_proto::settlement::v1::CheckPaymentRequest;
+
+use crate::domain::check::{self, Verdict};
 use crate::domain::{self, LedgerSummary, Payment, Payout};
 use crate::error::SettlementError;
 use crate::store;
@@ -22,6 +26,19 @@ impl App {
             .await?
             .ok_or_else(|| SettlementError::PaymentNotFound(format!("under key {key}")))?;
         self.payment(&payment_id).await
+    }
+
+    /// The verdict on the payment `request` names for the payee account of `partner`
+    /// (the caller's certificate; `None` without TLS): see `domain::check`.
+    pub async fn check_payment(
+        &self,
+        request: &CheckPaymentRequest,
+        partner: Option<&str>,
+    ) -> Result<Verdict, SettlementError> {
+        let account = check::payee_account(partner, &request.payee_account)?;
+        let command = check::parse_check(request, account)?;
+        let payment = store::payment(&self.db, &command.payment_id).await?;
+        Ok(check::verdict(payment.as_ref(), &command))
     }
 
     /// The payout with the ID `raw_id` names.

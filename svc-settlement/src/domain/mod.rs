@@ -1,8 +1,9 @@
 //! Pure rules of the account server: card checks (`card`), what a payment, refund or
-//! payout may ask for (`pay`, `payout`), when a payment may be refunded, and the
+//! payout may ask for (`pay`, `payout`), what a payee may learn of a payment (`check`), when a payment may be refunded, and the
 //! double-entry bookkeeping of payments, refunds and payouts (`ledger`).
 
 pub mod card;
+pub mod check;
 pub mod ledger;
 pub mod pay;
 pub mod payout;

@@ -2,12 +2,14 @@
 //! encodes the reply. Errors come from `SettlementError` through `?`.
 
 use chrono::SecondsFormat;
+use tandem_mesh::partner::Partner;
 use tandem_proto::common::v1::Money;
 use tandem_proto::settlement::v1 as pb;
 use tandem_proto::settlement::v1::settlement_server::Settlement;
 use tonic::{Request, Response, Status};
 
 use crate::app::App;
+use crate::domain::check::Verdict;
 use crate::domain::{self, LedgerSummary, PaymentStatus};
 
 /// The `Settlement` service over the account server's use cases.
@@ -54,6 +56,24 @@ impl Settlement for SettlementService {
         let payment = self.app.get_payment(&request.get_ref().payment_id).await?;
         Ok(Response::new(pb::GetPaymentResponse {
             payment: Some(to_proto(&payment)),
+        }))
+    }
+
+    async fn check_payment(
+        &self,
+        request: Request<pb::CheckPaymentRequest>,
+    ) -> Result<Response<pb::CheckPaymentResponse>, Status> {
+        let partner = Partner::of(&request).map(Partner::name);
+        let verdict = self.app.check_payment(request.get_ref(), partner).await?;
+        let verdict = match verdict {
+            Verdict::Valid => pb::PaymentVerdict::Valid,
+            Verdict::NotFound => pb::PaymentVerdict::NotFound,
+            Verdict::NotSettled => pb::PaymentVerdict::NotSettled,
+            Verdict::Refunded => pb::PaymentVerdict::Refunded,
+            Verdict::Mismatch => pb::PaymentVerdict::Mismatch,
+        };
+        Ok(Response::new(pb::CheckPaymentResponse {
+            verdict: verdict as i32,
         }))
     }
 

@@ -1,5 +1,5 @@
 //! Helpers shared by the settlement gRPC tests.
-#![allow(dead_code)] // each test file uses its own subset
+#![allow(dead_code, unused_imports)] // each test file uses its own subset
 
 use tandem_mesh::ServerConfig;
 use tandem_mesh::Service;
