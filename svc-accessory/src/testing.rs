@@ -3,8 +3,8 @@
 //! buy-back). No installer is reachable: installations fail as the installer being down.
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::testing::{Running, TestDb};
-use tandem_mesh::{ServerConfig, Service};
+use tandem_mesh::Service;
+use tandem_mesh::testing::{Running, TestDb, server_config};
 
 /// The accessory database at `url`, migrated, with the demo catalogue and benefit table.
 ///
@@ -16,14 +16,15 @@ pub async fn open_demo(url: &str) -> DatabaseConnection {
         .expect("open the accessory db with the demo catalogue")
 }
 
-/// The seller serving `db` on a fresh loopback port.
+/// The seller serving `db` on a fresh loopback port, checking end-user assertions with
+/// the tests' key.
 pub async fn serve(db: DatabaseConnection) -> Running {
     let peers = crate::Peers {
         install_url: "http://127.0.0.1:1".into(),
         client: Default::default(),
     };
     Running::start(|listener, shutdown| {
-        crate::Seller::serve(listener, db, peers, ServerConfig::default(), shutdown)
+        crate::Seller::serve(listener, db, peers, server_config(), shutdown)
     })
     .await
 }

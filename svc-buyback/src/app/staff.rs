@@ -1,0 +1,63 @@
+//! The center's staff: logging in (`AuthenticateStaff`) with a staff ID or e-mail and a
+//! password, and the active staff member an assertion names. Every login failure is the
+//! same [`BuybackError::WrongLogin`], and an unknown login is checked against a dummy
+//! hash, so it takes as long as a wrong password.
+
+use super::{App, Result};
+use crate::domain::InvalidField;
+use crate::domain::password::{self, DUMMY_HASH, PASSWORD_CHARS};
+use crate::error::BuybackError;
+use crate::store::{entity::staff_member, staff};
+
+/// Password hashes verified at once. Each argon2id hash holds 19 MiB for its duration, so
+/// a burst of logins would otherwise take memory without bound.
+const MAX_HASHING: usize = 4;
+
+/// Permits for [`MAX_HASHING`] hashes at a time.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HASHING);
+
+impl App {
+    /// The active staff member whose staff ID or e-mail is `login` and whose password is
+    /// `password`.
+    pub async fn authenticate_staff(
+        &self,
+        login: &str,
+        password: String,
+    ) -> Result<staff_member::Model> {
+        let login = login.trim();
+        if login.is_empty() {
+            return Err(InvalidField::new("login", "required").into());
+        }
+        if password.is_empty() {
+            return Err(InvalidField::new("password", "required").into());
+        }
+        // Longer than any stored password: wrong at once, sparing the hashing.
+        if password.chars().count() > *PASSWORD_CHARS.end() {
+            return Err(BuybackError::WrongLogin);
+        }
+        let found = staff::by_login(&self.db, login).await?;
+        let hash = found
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.to_owned(), |s| s.password_hash.clone());
+        let matched = {
+            // The semaphore is never closed, so acquiring only waits.
+            let _permit = HASHING.acquire().await.ok();
+            tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+                .await
+                .map_err(|e| BuybackError::Inconsistent(format!("password check failed: {e}")))?
+        };
+        match found {
+            Some(member) if matched && member.active => Ok(member),
+            _ => Err(BuybackError::WrongLogin),
+        }
+    }
+
+    /// Staff member `staff_id`, who must be active: an assertion for someone no longer
+    /// on the staff (or never on it) acts for nobody.
+    pub async fn staff_member(&self, staff_id: &str) -> Result<staff_member::Model> {
+        staff::by_id(&self.db, staff_id)
+            .await?
+            .filter(|s| s.active)
+            .ok_or(BuybackError::NotStaff)
+    }
+}
