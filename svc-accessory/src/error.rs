@@ -28,6 +28,10 @@ pub enum AccessoryError {
     /// opens again after this long.
     #[error("{}", throttle::refusal(*.0))]
     Throttled(chrono::Duration),
+    /// This server was given no key to check end-user assertions, so it cannot tell who
+    /// a purchase verification is for.
+    #[error("this sales center checks no end-user assertions, so it verifies no purchases")]
+    NoUserAssertions,
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
@@ -46,6 +50,7 @@ impl From<AccessoryError> for Status {
             }
             AccessoryError::OrderNotFound => Status::not_found(err.to_string()),
             AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
+            AccessoryError::NoUserAssertions => Status::failed_precondition(err.to_string()),
             // The installer's own answer (e.g. a taken slot) is passed on with its code.
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())

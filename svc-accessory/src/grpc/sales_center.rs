@@ -13,6 +13,7 @@ use tonic::{Request, Response, Status};
 use super::mapping;
 use crate::app::{App, PurchaseMatch, Verification};
 use crate::domain::throttle::Caller;
+use crate::error::AccessoryError;
 
 /// The sales center of buy-back over gRPC.
 pub struct SalesCenterService {
@@ -31,11 +32,10 @@ impl SalesCenterService {
     /// Who calls `VerifyPurchase`: the authenticated partner and the customer of the
     /// forwarded assertion.
     fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
-        let users = self.users.as_ref().ok_or_else(|| {
-            Status::failed_precondition(
-                "this sales center checks no end-user assertions, so it verifies no purchases",
-            )
-        })?;
+        let users = self
+            .users
+            .as_ref()
+            .ok_or(AccessoryError::NoUserAssertions)?;
         let user = users.of(request, &[Role::Customer])?;
         Ok(Caller {
             partner: Partner::of(request).map_or("-", Partner::name).to_owned(),

@@ -37,6 +37,7 @@ use crate::error::BuybackError;
 use crate::store::{self, entity::application};
 
 pub use queries::{ApplicationView, Viewer};
+pub use staff::StaffView;
 
 /// The customer a call acts for: the subject of its verified end-user assertion, and the
 /// assertion itself (forwarded to the sales center with the verification).

@@ -9,6 +9,30 @@ use crate::domain::password::{self, DUMMY_HASH, PASSWORD_CHARS};
 use crate::error::BuybackError;
 use crate::store::{entity::staff_member, staff};
 
+/// A member of the center's staff as the API shows them (never the password hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffView {
+    /// E.g. "BBS-KAI".
+    pub staff_id: String,
+    /// Their name.
+    pub name: String,
+    /// Their e-mail (lower case).
+    pub email: String,
+    /// False: can no longer log in or inspect.
+    pub active: bool,
+}
+
+impl From<staff_member::Model> for StaffView {
+    fn from(m: staff_member::Model) -> Self {
+        Self {
+            staff_id: m.staff_id,
+            name: m.name,
+            email: m.email,
+            active: m.active,
+        }
+    }
+}
+
 /// Password hashes verified at once. Each argon2id hash holds 19 MiB for its duration, so
 /// a burst of logins would otherwise take memory without bound.
 const MAX_HASHING: usize = 4;
@@ -19,11 +43,7 @@ static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_H
 impl App {
     /// The active staff member whose staff ID or e-mail is `login` and whose password is
     /// `password`.
-    pub async fn authenticate_staff(
-        &self,
-        login: &str,
-        password: String,
-    ) -> Result<staff_member::Model> {
+    pub async fn authenticate_staff(&self, login: &str, password: String) -> Result<StaffView> {
         let login = login.trim();
         if login.is_empty() {
             return Err(InvalidField::new("login", "required").into());
@@ -47,17 +67,18 @@ impl App {
                 .map_err(|e| BuybackError::Inconsistent(format!("password check failed: {e}")))?
         };
         match found {
-            Some(member) if matched && member.active => Ok(member),
+            Some(member) if matched && member.active => Ok(member.into()),
             _ => Err(BuybackError::WrongLogin),
         }
     }
 
     /// Staff member `staff_id`, who must be active: an assertion for someone no longer
     /// on the staff (or never on it) acts for nobody.
-    pub async fn staff_member(&self, staff_id: &str) -> Result<staff_member::Model> {
+    pub async fn staff_member(&self, staff_id: &str) -> Result<StaffView> {
         staff::by_id(&self.db, staff_id)
             .await?
             .filter(|s| s.active)
+            .map(StaffView::from)
             .ok_or(BuybackError::NotStaff)
     }
 }

@@ -7,9 +7,8 @@ use tandem_proto::buyback::v1::{
     Staff, StateChange,
 };
 
-use crate::app::ApplicationView;
+use crate::app::{ApplicationView, StaffView};
 use crate::domain::{self, Price};
-use crate::store::entity::staff_member;
 
 /// One row of the price table.
 pub(super) fn price_entry(p: &Price) -> PriceEntry {
@@ -85,7 +84,7 @@ pub(super) fn application(view: &ApplicationView) -> Application {
 }
 
 /// A staff member, without their password hash.
-pub(super) fn staff(member: &staff_member::Model) -> Staff {
+pub(super) fn staff(member: &StaffView) -> Staff {
     Staff {
         staff_id: member.staff_id.clone(),
         name: member.name.clone(),
