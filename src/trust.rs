@@ -210,6 +210,17 @@ mod tests {
             ("crm", "/tandem.leads.v1.StaffLeads/ListLeads", true),
             ("crm", "/tandem.leads.v1.StaffLeads/CloseLead", false),
             ("admin", "/tandem.leads.v1.SalesAdmin/UpsertStaff", true),
+            ("admin", "/tandem.buyback.v1.BuybackAdmin/UpsertStaff", true),
+            (
+                "gateway",
+                "/tandem.buyback.v1.BuybackAdmin/UpsertStaff",
+                false,
+            ),
+            (
+                "gateway",
+                "/tandem.buyback.v1.BuybackInspection/AuthenticateStaff",
+                true,
+            ),
             (
                 "developer",
                 "/tandem.insurance.v1.InsurancePlans/SearchPlans",

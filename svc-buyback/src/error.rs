@@ -34,6 +34,9 @@ pub enum BuybackError {
     /// The asserted staff member is not an active member of the center's staff.
     #[error("not an active member of the buy-back center's staff")]
     NotStaff,
+    /// Another staff member has this e-mail.
+    #[error("another staff member has this e-mail")]
+    EmailTaken,
     /// A request field names another customer than the asserted one.
     #[error("{0} names another customer than the one this call is made for")]
     OtherCustomer(&'static str),
@@ -68,6 +71,7 @@ impl From<BuybackError> for Status {
             },
             BuybackError::SalesCenterUnavailable => Status::unavailable(err.to_string()),
             BuybackError::WrongLogin => Status::unauthenticated(err.to_string()),
+            BuybackError::EmailTaken => Status::already_exists(err.to_string()),
             BuybackError::NotStaff | BuybackError::OtherCustomer(_) => {
                 Status::permission_denied(err.to_string())
             }

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::{ClientConfig, GrpcServer, Service};
+use tandem_proto::buyback::v1::buyback_admin_server::BuybackAdminServer;
 use tandem_proto::buyback::v1::buyback_inspection_server::BuybackInspectionServer;
 use tandem_proto::buyback::v1::buyback_server::BuybackServer;
 
@@ -119,7 +120,8 @@ impl Service for BuybackCenter {
         let service = BuybackService::new(app, users);
         Ok(server
             .add_service(BuybackServer::new(service.clone()))
-            .add_service(BuybackInspectionServer::new(service))
+            .add_service(BuybackInspectionServer::new(service.clone()))
+            .add_service(BuybackAdminServer::new(service))
             .with_background("outbox dispatchers", move |stop| async move {
                 dispatching.run_dispatchers(stop).await;
             }))

@@ -3,7 +3,8 @@
 //! their own applications; staff calls need a buy-back staff member's, who logs in with
 //! their own password and is recorded as the inspector; missing, expired, forged and
 //! wrong-role assertions are refused and change nothing; the price table and estimate are
-//! public; and the server refuses to start without a verifier.
+//! public; the administration adds, changes and retires staff members; and the server
+//! refuses to start without a verifier.
 
 mod common;
 
@@ -432,4 +433,131 @@ async fn the_center_refuses_to_start_without_an_assertion_verifier() {
         "{err:#}"
     );
     db.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_administration_adds_changes_and_retires_staff_members() {
+    use tandem_proto::buyback::v1::buyback_admin_client::BuybackAdminClient;
+    for kind in World::kinds().await {
+        let mut w = World::start(kind).await.unwrap();
+        let mut admin =
+            BuybackAdminClient::new(tandem_mesh::testing::connect(&w.buyback.url).await);
+        let upsert = |id: &str, email: &str, password: &str, active: bool| UpsertStaffRequest {
+            staff_id: id.into(),
+            name: "Noor Haddad".into(),
+            email: email.into(),
+            password: password.into(),
+            active,
+        };
+        let login = |password: &str| AuthenticateStaffRequest {
+            login: "noor@buyback.example".into(),
+            password: password.into(),
+        };
+
+        // Bad input names the field; a new member needs a password.
+        for (request, field) in [
+            (
+                upsert("BBS NOOR", "noor@buyback.example", "noor-password-1", true),
+                "staff_id",
+            ),
+            (upsert("BBS-NOOR", "noor", "noor-password-1", true), "email"),
+            (
+                upsert("BBS-NOOR", "noor@buyback.example", "short", true),
+                "password",
+            ),
+            (
+                upsert("BBS-NOOR", "noor@buyback.example", "", true),
+                "password",
+            ),
+        ] {
+            let err = admin.upsert_staff(request).await.unwrap_err();
+            assert_eq!(err.code(), Code::InvalidArgument, "{kind} {field}: {err:?}");
+            assert_eq!(tandem_mesh::status::field_violations(&err)[0].0, field);
+        }
+
+        // Added (twice: idempotent), then logs in.
+        for _ in 0..2 {
+            let noor = admin
+                .upsert_staff(upsert(
+                    "BBS-NOOR",
+                    "Noor@Buyback.example",
+                    "noor-password-1",
+                    true,
+                ))
+                .await
+                .unwrap()
+                .into_inner()
+                .staff
+                .unwrap();
+            assert_eq!(
+                (noor.email.as_str(), noor.active),
+                ("noor@buyback.example", true)
+            );
+        }
+        w.staff
+            .authenticate_staff(login("noor-password-1"))
+            .await
+            .unwrap();
+        // Another member's e-mail is refused.
+        let taken = admin
+            .upsert_staff(upsert("BBS-KAI", "noor@buyback.example", "", true))
+            .await
+            .unwrap_err();
+        assert_eq!(taken.code(), Code::AlreadyExists, "{taken:?}");
+        // A new password replaces the old one; none given keeps it.
+        admin
+            .upsert_staff(upsert(
+                "BBS-NOOR",
+                "noor@buyback.example",
+                "noor-password-2",
+                true,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            w.staff
+                .authenticate_staff(login("noor-password-1"))
+                .await
+                .unwrap_err()
+                .code(),
+            Code::Unauthenticated
+        );
+        admin
+            .upsert_staff(upsert("BBS-NOOR", "noor@buyback.example", "", true))
+            .await
+            .unwrap();
+        w.staff
+            .authenticate_staff(login("noor-password-2"))
+            .await
+            .unwrap();
+        // Retired: no login, no inspection.
+        admin
+            .upsert_staff(upsert("BBS-NOOR", "noor@buyback.example", "", false))
+            .await
+            .unwrap();
+        assert_eq!(
+            w.staff
+                .authenticate_staff(login("noor-password-2"))
+                .await
+                .unwrap_err()
+                .code(),
+            Code::Unauthenticated
+        );
+        let (_, id) = w.item_on_its_way().await;
+        let refused = w
+            .staff
+            .inspect_item(as_user(
+                InspectItemRequest {
+                    application_id: id,
+                    grade: Grade::B as i32,
+                    note: String::new(),
+                },
+                "BBS-NOOR",
+                Role::BuybackStaff,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), Code::PermissionDenied);
+        w.stop().await;
+    }
 }

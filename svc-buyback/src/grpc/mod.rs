@@ -1,7 +1,8 @@
-//! The `Buyback` and `BuybackInspection` gRPC services: each call checks who it acts for
+//! The `Buyback`, `BuybackInspection` and `BuybackAdmin` gRPC services: each call checks who it acts for
 //! (the verified end-user assertion), decodes its request, runs one use case of [`App`]
 //! and encodes the reply; errors come from [`crate::BuybackError`].
 
+mod admin;
 mod buyback;
 mod inspection;
 mod mapping;

@@ -57,6 +57,32 @@ pub async fn insert_new(
     Ok(inserted == 1)
 }
 
+/// Changes staff member `staff_id`'s name, e-mail, whether they are active and, when
+/// given, their password hash; `false` when there is no such member.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    (staff_id, name, email): (&str, &str, &str),
+    active: bool,
+    password_hash: Option<&str>,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let mut update = staff_member::Entity::update_many()
+        .col_expr(staff_member::Column::Name, Expr::value(name))
+        .col_expr(
+            staff_member::Column::Email,
+            Expr::value(email.to_lowercase()),
+        )
+        .col_expr(staff_member::Column::Active, Expr::value(active));
+    if let Some(hash) = password_hash {
+        update = update.col_expr(staff_member::Column::PasswordHash, Expr::value(hash));
+    }
+    let updated = update
+        .filter(staff_member::Column::StaffId.eq(staff_id))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 /// Sets whether staff member `staff_id` is active; `false` when there is none.
 pub async fn set_active(
     db: &impl ConnectionTrait,
