@@ -261,7 +261,8 @@
 
   // ---- staff desk ---------------------------------------------------------------------
 
-  /** A staff call: the desk's session cookie goes with it (and, as every call, the CSRF token). */
+  /** A staff call: the desk's own session cookie goes with it (and, as every call, the
+   *  CSRF token). */
   function staffApi(method, url, body) {
     return T.api(method, url, body);
   }
