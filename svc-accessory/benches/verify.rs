@@ -12,7 +12,8 @@ use tandem_mesh::testing::{TestDb, connect};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
 
-/// Orders made; each takes four wrong guesses (the fifth failure would lock it).
+/// Orders made; each takes four wrong guesses, each by another customer (under every
+/// throttle limit).
 const ORDERS: usize = 100;
 const GUESSES_PER_ORDER: usize = 4;
 
