@@ -128,10 +128,6 @@ pub struct UpArgs {
     /// Start with empty catalogues.
     #[arg(long)]
     pub no_demo_data: bool,
-    /// Token the buy-back center's staff use in the web UI to record inspections; a
-    /// random one is made (and printed) when not given.
-    #[arg(long, env = "TANDEM_OPERATOR_TOKEN", hide_env_values = true)]
-    pub operator_token: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -155,10 +151,6 @@ pub struct ServeArgs {
     /// Insert the demo catalogues (idempotent).
     #[arg(long, env = "TANDEM_DEMO_DATA")]
     pub demo_data: bool,
-    /// Token the buy-back center's staff give the gateway to record inspections; without
-    /// it the gateway's staff endpoints are off.
-    #[arg(long, env = "TANDEM_OPERATOR_TOKEN", hide_env_values = true)]
-    pub operator_token: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -241,7 +233,7 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, operator_token, banner, leads, trust) = match cli.command {
+    let (targets, topology, demo_data, banner, leads, trust) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Pki(command) => return crate::pki_command::run(command),
         Command::Probe(args) => return crate::probe::run(args).await,
@@ -254,10 +246,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 true,
             )?;
-            let token = args
-                .operator_token
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
             let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
             let (trust, pki) =
                 Trust::local(&args.data_dir.join("pki"), &args.host, default_policy())?;
@@ -265,7 +253,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Target::ALL.to_vec(),
                 topology,
                 !args.no_demo_data,
-                Some(token),
                 Some(pki),
                 leads,
                 trust,
@@ -280,18 +267,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 &env,
                 false,
             )?;
-            let token = args.operator_token.filter(|t| !t.trim().is_empty());
             let leads = args.leads.config(&args.data_dir, args.demo_data);
             let trust = args.tls.trust()?;
-            (
-                args.targets,
-                topology,
-                args.demo_data,
-                token,
-                None,
-                leads,
-                trust,
-            )
+            (args.targets, topology, args.demo_data, None, leads, trust)
         }
     };
     let started = Instant::now();
@@ -304,21 +282,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         server: cli.runtime.server(),
         client: cli.runtime.client(),
         demo_data,
-        operator_token: operator_token.clone(),
         leads,
         trust,
     };
     let mesh = Mesh::start(config, shutdown).await?;
     let elapsed = started.elapsed().as_millis();
     if let Some(pki) = banner {
-        print_banner(
-            &mesh,
-            elapsed,
-            demo_data,
-            mail.as_deref(),
-            operator_token.as_deref().unwrap_or_default(),
-            &pki,
-        );
+        print_banner(&mesh, elapsed, demo_data, mail.as_deref(), &pki);
     } else {
         let names: Vec<_> = targets.iter().map(|t| t.as_str()).collect();
         tracing::info!(targets = %names.join(","), ms = elapsed, "ready");
@@ -328,13 +298,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// What `tandem up` prints once everything listens: where to point a browser, where the
 /// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), each
-/// server's address, and the buy-back staff token.
+/// server's address, and the demo buy-back staff logins.
 fn print_banner(
     mesh: &Mesh,
     elapsed_ms: u128,
     demo_data: bool,
     mail: Option<&std::path::Path>,
-    operator_token: &str,
     pki: &LocalPki,
 ) {
     let data = if demo_data {
@@ -359,7 +328,17 @@ fn print_banner(
             println!("  {:<15} grpc {addr}", target.as_str());
         }
     }
-    println!("\n  buy-back staff token (web UI: Buy-back → Staff desk): {operator_token}");
+    if demo_data {
+        let logins: Vec<&str> = svc_buyback::store::seed::DEMO_STAFF
+            .iter()
+            .map(|(id, _, _)| *id)
+            .collect();
+        println!(
+            "\n  buy-back staff desk (web UI: Buy-back → Staff desk): log in as {} with password {}",
+            logins.join(" or "),
+            svc_buyback::store::seed::DEMO_STAFF_PASSWORD
+        );
+    }
     let example = mesh
         .addr(Target::Insurance)
         .map_or_else(|| "127.0.0.1:50051".to_owned(), |a| a.to_string());

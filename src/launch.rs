@@ -26,9 +26,6 @@ pub struct LaunchConfig {
     pub client: ClientConfig,
     /// Whether to insert the demo catalogue (idempotent).
     pub demo_data: bool,
-    /// Secret the buy-back center's staff give the gateway to record inspections; `None`
-    /// turns the gateway's staff endpoints off.
-    pub operator_token: Option<String>,
     /// The sales desk's e-mail and routing settings (svc-leads).
     pub leads: svc_leads::LeadsConfig,
     /// Each target's certificate, the partner policy and the end-user assertion keys.
@@ -210,7 +207,7 @@ async fn prepare(
                  (--user-assertion-key; `tandem pki assertion-public-key` makes one)"
             );
             let db = tandem_gateway::open(db_url).await?;
-            let gateway = gateway_config(peer_url, client(), server, config.operator_token.clone())
+            let gateway = gateway_config(peer_url, client(), server)
                 .with_user_signer(config.trust.signer.clone());
             Ok(Box::pin(tandem_gateway::run(
                 listener, gateway, db, shutdown,
@@ -237,12 +234,11 @@ async fn start<S: Service>(
 }
 
 /// The gateway's settings, given the URL of each server it calls, how it calls them,
-/// how it serves HTTP, and the buy-back staff token (`None`: the staff desk is off).
+/// and how it serves HTTP.
 pub fn gateway_config(
     peer_url: &dyn Fn(Target) -> String,
     client: ClientConfig,
     server: ServerConfig,
-    operator_token: Option<String>,
 ) -> tandem_gateway::GatewayConfig {
     let peers = tandem_gateway::GatewayPeers {
         insurance: peer_url(Target::Insurance),
@@ -252,9 +248,7 @@ pub fn gateway_config(
         leads: peer_url(Target::Leads),
         buyback: peer_url(Target::Buyback),
     };
-    tandem_gateway::GatewayConfig::new(peers, client)
-        .with_server(server)
-        .with_operator_token(operator_token)
+    tandem_gateway::GatewayConfig::new(peers, client).with_server(server)
 }
 
 /// An address a client on this machine can connect to: the wildcard becomes loopback.

@@ -258,6 +258,17 @@ mod tests {
             ("gateway", "/tandem.leads.v1.Customers/UpdateCustomer", true),
             ("developer", "/tandem.leads.v1.SalesDesk/ListProducts", true),
             ("developer", "/tandem.leads.v1.StaffLeads/ListLeads", false),
+            ("admin", "/tandem.buyback.v1.BuybackAdmin/UpsertStaff", true),
+            (
+                "gateway",
+                "/tandem.buyback.v1.BuybackAdmin/UpsertStaff",
+                false,
+            ),
+            (
+                "gateway",
+                "/tandem.buyback.v1.BuybackInspection/AuthenticateStaff",
+                true,
+            ),
             (
                 "developer",
                 "/tandem.insurance.v1.InsurancePlans/SearchPlans",

@@ -349,6 +349,27 @@ fn bad_configuration_fails_fast_and_clearly() {
     assert!(err.contains("--insecure-plaintext"), "{err}");
     std::fs::remove_dir_all(&data).ok();
 
+    // The buy-back center acts only on end-user assertions: no key to check them, no start.
+    let data = temp_dir();
+    let err = run_failing(
+        &[
+            "serve",
+            "buyback",
+            "--insecure-plaintext",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "buyback=127.0.0.1:0",
+            "--peer",
+            "accessory=http://127.0.0.1:1",
+            "--peer",
+            "settlement=http://127.0.0.1:1",
+        ],
+        &[],
+    );
+    assert!(err.contains("TANDEM_USER_ASSERTION_PUBLIC_KEY"), "{err}");
+    std::fs::remove_dir_all(&data).ok();
+
     let err = run_failing(&["up", "--request-timeout-ms", "0"], &[]);
     assert!(err.contains("request-timeout-ms"), "{err}");
 }

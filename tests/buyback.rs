@@ -2,16 +2,17 @@
 //! who bought a dashcam sees the designated buy-back center on the order, gets an instant
 //! estimate, applies with the order number and the personal data given at purchase, is
 //! verified by the sales center, sends the item, is inspected by the center's staff
-//! (a counteroffer, accepted), is paid price + benefit in one ledger transaction, and the
-//! sales center shows the result. A stranger with a guessed order number learns nothing
-//! and is throttled. On SQLite and PostgreSQL; the ledger is balanced throughout.
+//! (a staff member logged in to the desk with their own password, recorded as the
+//! inspector; a counteroffer, accepted), is paid price + benefit in one ledger
+//! transaction, and the sales center shows the result. A stranger with a guessed order
+//! number learns nothing and is throttled — without locking the owner out. On SQLite and PostgreSQL; the ledger is balanced throughout.
 
 mod common;
 
 use std::time::Duration;
 
 use common::shopper::Shopper;
-use common::{OPERATOR_TOKEN, TestMesh};
+use common::{DESK_LOGIN, TestMesh};
 use serde_json::{Value, json};
 use tandem::Target;
 use tandem_mesh::ServerConfig;
@@ -42,32 +43,6 @@ fn application(order: &str, name: &str, email: &str) -> Value {
         "item": {"category": "dashcam", "maker": "Roadlens", "model": "RL-1"},
         "answers": {"powers_on": true, "screen": "scratched", "damage": "none", "accessories_complete": true}
     })
-}
-
-async fn staff(
-    shopper: &Shopper,
-    base: &str,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let _ = shopper;
-    let http = reqwest::Client::new();
-    let csrf = "staff-csrf";
-    let mut request = http
-        .request(method, format!("{base}{path}"))
-        .header("cookie", format!("tandem_csrf={csrf}"))
-        .header("x-csrf-token", csrf);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -196,29 +171,50 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
             "{shipped}"
         );
 
-        // Staff inspect it: a cracked screen, grade C — a counteroffer.
+        // Staff inspect it: a cracked screen, grade C — a counteroffer. The desk needs a
+        // staff member's own login; a customer's session is not one.
         let desk = "/api/v1/buyback/desk/applications";
+        let mut kai = Shopper::visit(&base).await;
+        assert_eq!(kai.get(desk).await.0, 401);
         assert_eq!(
-            staff(&sam, &base, reqwest::Method::GET, desk, None, None)
-                .await
-                .0,
-            401
+            sam.get(desk).await.0,
+            401,
+            "a customer session is not a desk one"
         );
+        let session = "/api/v1/buyback/desk/session";
+        let (status, wrong) = kai
+            .post(
+                session,
+                json!({"login": DESK_LOGIN.0, "password": "not-the-password"}),
+            )
+            .await;
+        assert_eq!(status, 401, "{wrong}");
+        let (status, unknown) = kai
+            .post(
+                session,
+                json!({"login": "BBS-NOBODY", "password": "not-the-password"}),
+            )
+            .await;
+        assert_eq!((status, &unknown["detail"]), (401, &wrong["detail"]));
+        assert_eq!(kai.get(desk).await.0, 401);
+        let (status, me) = kai
+            .post(
+                session,
+                json!({"login": DESK_LOGIN.0, "password": DESK_LOGIN.1}),
+            )
+            .await;
         assert_eq!(
-            staff(&sam, &base, reqwest::Method::GET, desk, Some("guess"), None)
-                .await
-                .0,
-            403
+            (status, me["staff"]["staff_id"].as_str()),
+            (200, Some("BBS-KAI")),
+            "{me}"
         );
-        let (status, waiting) = staff(
-            &sam,
-            &base,
-            reqwest::Method::GET,
-            desk,
-            Some(OPERATOR_TOKEN),
-            None,
-        )
-        .await;
+        let (status, me) = kai.get(session).await;
+        assert_eq!(
+            (status, me["staff"]["name"].as_str()),
+            (200, Some("Kai Nakamura")),
+            "{me}"
+        );
+        let (status, waiting) = kai.get(desk).await;
         assert_eq!(status, 200, "{waiting}");
         assert!(
             waiting["applications"]
@@ -227,20 +223,22 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
                 .iter()
                 .any(|a| a["application_id"] == id.as_str())
         );
-        let (status, offered) = staff(
-            &sam,
-            &base,
-            reqwest::Method::POST,
-            &format!("{desk}/{id}/inspection"),
-            Some(OPERATOR_TOKEN),
-            Some(json!({"grade": "C", "note": "screen cracked"})),
-        )
-        .await;
+        let inspection = format!("{desk}/{id}/inspection");
+        let grade_c = json!({"grade": "C", "note": "screen cracked"});
+        assert_eq!(sam.post(&inspection, grade_c.clone()).await.0, 401);
+        let (status, offered) = kai.post(&inspection, grade_c).await;
         assert_eq!(
             (status, offered["state"].as_str()),
             (200, Some("counteroffered")),
             "{offered}"
         );
+        assert_eq!(offered["inspected_by"], "BBS-KAI");
+        // Logged out, the desk is closed again.
+        assert_eq!(
+            kai.send(reqwest::Method::DELETE, session, None).await.0,
+            204
+        );
+        assert_eq!(kai.get(desk).await.0, 401);
         assert_eq!(offered["offer"]["minor_units"], 2_000);
         assert_eq!(credited(&mesh, &customer_id).await, 0, "nothing paid yet");
 
@@ -320,6 +318,22 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
                 .as_str()
                 .unwrap()
                 .contains("too many verification attempts")
+        );
+        // The owner is not locked out by the stranger's guesses: verified again (and told
+        // the order was already bought back against).
+        let (status, again) = sam
+            .post(
+                "/api/v1/buyback/applications",
+                application(&order, "Sam Rivera", &email),
+            )
+            .await;
+        assert_eq!(status, 201, "{again}");
+        assert!(
+            again["reason"]
+                .as_str()
+                .unwrap()
+                .contains("already under way or done"),
+            "{again}"
         );
 
         // A device that is not targeted: the application says so.

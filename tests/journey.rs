@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{OPERATOR_TOKEN, TestMesh, browser};
+use common::{DESK_LOGIN, TestMesh, browser};
 use tandem::Target;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,7 +37,7 @@ async fn a_customer_sells_back_a_used_device_in_the_browser() {
     tools
         .run_with(
             "buyback.mjs",
-            &[&mesh.url(Target::Gateway), OPERATOR_TOKEN],
+            &[&mesh.url(Target::Gateway), DESK_LOGIN.0, DESK_LOGIN.1],
             "buyback steps: 11 passed, 0 failed",
         )
         .await;

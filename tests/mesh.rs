@@ -141,13 +141,14 @@ async fn every_server_answers_health_and_reflection() {
             "tandem.leads.v1.StaffLeads"
         ]
     );
-    // The buy-back center and its staff's inspection service.
+    // The buy-back center, its staff's inspection service and its administration.
     let buyback = reflected_services(mesh.channel(Target::Buyback)).await;
     assert_eq!(
         buyback,
         [
             "grpc.health.v1.Health",
             "tandem.buyback.v1.Buyback",
+            "tandem.buyback.v1.BuybackAdmin",
             "tandem.buyback.v1.BuybackInspection"
         ]
     );

@@ -1,9 +1,9 @@
 //! Browser sessions and CSRF protection.
 //!
 //! The session cookie carries an opaque random ID (never the customer ID), HttpOnly and
-//! SameSite=Strict; the table stores only its SHA-256. Customers and sales staff have a
-//! cookie each and sessions of their own kind (`store::sessions`), so neither can act as
-//! the other. Login attempts are throttled per login. Every state-changing API request
+//! SameSite=Strict; the table stores only its SHA-256. Customers, sales staff and buy-back
+//! staff have a cookie each and sessions of their own kind (`store::sessions`), so none
+//! can act as another. Login attempts are throttled per login. Every state-changing API request
 //! must echo the readable `tandem_csrf` cookie in an `X-CSRF-Token` header (double-submit
 //! cookie), which a page on another site cannot do.
 
@@ -24,6 +24,8 @@ pub const SESSION_COOKIE: &str = "tandem_session";
 /// Name of the staff page's session cookie: apart from customers', so neither session can
 /// act as the other.
 pub const STAFF_SESSION_COOKIE: &str = "tandem_staff_session";
+/// Name of the buy-back staff desk's session cookie, apart from the other two.
+pub const BUYBACK_STAFF_SESSION_COOKIE: &str = "tandem_buyback_staff_session";
 /// Name of the CSRF cookie.
 pub const CSRF_COOKIE: &str = "tandem_csrf";
 /// Header that must repeat the CSRF cookie.
@@ -136,6 +138,7 @@ pub fn cookie_name(kind: SessionKind) -> &'static str {
     match kind {
         SessionKind::Customer => SESSION_COOKIE,
         SessionKind::Staff => STAFF_SESSION_COOKIE,
+        SessionKind::BuybackStaff => BUYBACK_STAFF_SESSION_COOKIE,
     }
 }
 

@@ -55,9 +55,6 @@ pub struct GatewayConfig {
     pub recovery_every: Duration,
     /// Pacing of the purchase notices' delivery to the sales desk (outbox dispatcher).
     pub notices: DispatcherConfig,
-    /// Secret the buy-back center's staff send (`Authorization: Bearer …`) to record
-    /// inspections through the gateway; `None` turns those endpoints off.
-    pub operator_token: Option<String>,
     /// The key it signs end-user assertions with: the services act for the customer or
     /// staff member a call carries an assertion for, never for a user named in a field.
     pub users: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
@@ -73,7 +70,6 @@ impl GatewayConfig {
             recover_after: Duration::from_secs(30),
             recovery_every: Duration::from_secs(15),
             notices: notice_dispatcher(),
-            operator_token: None,
             users: None,
         }
     }
@@ -90,12 +86,6 @@ impl GatewayConfig {
     /// The same settings serving HTTP with `server`'s timeout, limit and shutdown timing.
     pub fn with_server(mut self, server: ServerConfig) -> Self {
         self.server = server;
-        self
-    }
-
-    /// The same settings with the buy-back staff's token (blank or `None`: desk off).
-    pub fn with_operator_token(mut self, operator_token: Option<String>) -> Self {
-        self.operator_token = operator_token.filter(|t| !t.trim().is_empty());
         self
     }
 }

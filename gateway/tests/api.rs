@@ -103,6 +103,7 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             "/api/v1/buyback/applications/{id}/shipment",
             "/api/v1/buyback/desk/applications",
             "/api/v1/buyback/desk/applications/{id}/inspection",
+            "/api/v1/buyback/desk/session",
             "/api/v1/buyback/estimates",
             "/api/v1/buyback/orders/{id}",
             "/api/v1/buyback/prices",

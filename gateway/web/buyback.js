@@ -8,7 +8,8 @@
 //                            condition, with an instant estimate
 //   #/buyback/app/ID         one application: state, benefit, total, the next step, history
 //   #/buyback/mine           your applications
-//   #/buyback/desk           the buy-back center staff's desk (staff token): inspections
+//   #/buyback/desk           the buy-back center staff's desk (each staff member logs in):
+//                            inspections
 // The order confirmation shows the designated buy-back center (offer()).
 'use strict';
 
@@ -29,7 +30,6 @@
   };
   /** States that change without the user: polled while shown. */
   const MOVING = ['applied', 'inspected', 'paid'];
-  const STAFF_TOKEN = 'tandem_staff_token';
 
   let models = null;
   let seq = 0;
@@ -261,10 +261,23 @@
 
   // ---- staff desk ---------------------------------------------------------------------
 
-  /** A staff call: the staff token as a Bearer token (and, as every call, the CSRF token). */
+  /** A staff call: the desk's own session cookie goes with it (and, as every call, the
+   *  CSRF token). */
   function staffApi(method, url, body) {
-    const token = sessionStorage.getItem(STAFF_TOKEN) || '';
-    return T.api(method, url, body, { headers: { Authorization: `Bearer ${token}` } });
+    return T.api(method, url, body);
+  }
+
+  /** Shows the login form, or who is signed in with the items awaiting inspection. */
+  function deskSignedIn(staff) {
+    $('desk-form').hidden = !!staff;
+    $('desk-signed-in').hidden = !staff;
+    if (staff) {
+      $('desk-staff-name').textContent = staff.name;
+      $('desk-staff-id').textContent = staff.staff_id;
+    } else {
+      $('desk-applications').replaceChildren();
+      delete $('bb-desk').dataset.loaded;
+    }
   }
 
   function deskItem(a) {
@@ -302,7 +315,14 @@
     showPart('bb-desk', 'desk');
     document.title = 'Buy-back staff desk — Tandem';
     T.setState('done');
-    if (sessionStorage.getItem(STAFF_TOKEN)) {
+    let me = null;
+    try {
+      me = await staffApi('GET', '/api/v1/buyback/desk/session');
+    } catch (err) {
+      if (err.status !== 401) T.showError(T.sentence(err.message));
+    }
+    deskSignedIn(me && me.staff);
+    if (me) {
       try { await loadDesk(); } catch (err) { T.showError(T.sentence(err.message)); }
     }
   }
@@ -310,15 +330,24 @@
   async function deskLogin(event) {
     event.preventDefault();
     T.clearError();
-    sessionStorage.setItem(STAFF_TOKEN, $('desk-token').value.trim());
-    $('desk-token').value = '';
+    $('desk-load').disabled = true;
     try {
+      const me = await staffApi('POST', '/api/v1/buyback/desk/session',
+        { login: $('desk-login').value.trim(), password: $('desk-password').value });
+      $('desk-password').value = '';
+      deskSignedIn(me.staff);
       await loadDesk();
     } catch (err) {
-      sessionStorage.removeItem(STAFF_TOKEN);
-      delete $('bb-desk').dataset.loaded;
       T.showError(T.sentence(err.message));
+    } finally {
+      $('desk-load').disabled = false;
     }
+  }
+
+  async function deskLogout() {
+    T.clearError();
+    await staffApi('DELETE', '/api/v1/buyback/desk/session').catch(() => null);
+    deskSignedIn(null);
   }
 
   // ---- the order confirmation -----------------------------------------------------------
@@ -362,6 +391,7 @@
     $('bb-accept').addEventListener('click', () => act('counteroffer', { accept: true }));
     $('bb-decline').addEventListener('click', () => act('counteroffer', { accept: false }));
     $('desk-form').addEventListener('submit', deskLogin);
+    $('desk-logout').addEventListener('click', deskLogout);
   }
 
   T.buyback = { show, offer };

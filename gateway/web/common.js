@@ -263,8 +263,8 @@ window.Tandem = (function () {
   }
 
   /** Calls the API; answers the JSON body (null for 204) or throws an ApiError. Every
-   *  state-changing request carries the CSRF token; `options.headers` are added (such as
-   *  a staff Bearer token). `retried` is internal: one more try after a CSRF refusal. */
+   *  state-changing request carries the CSRF token; `options.headers` are added.
+   *  `retried` is internal: one more try after a CSRF refusal. */
   async function api(method, url, body, options, retried) {
     const headers = { Accept: 'application/json', ...((options && options.headers) || {}) };
     const init = { method, headers, credentials: 'same-origin' };

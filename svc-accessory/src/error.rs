@@ -50,6 +50,10 @@ pub enum AccessoryError {
     /// not allowed CheckPayment): a configuration problem of the mesh.
     #[error("the account server refused the payment check: {}", .0.message())]
     SettlementRefused(Status),
+    /// This server was given no key to check end-user assertions, so it cannot tell who
+    /// a purchase verification is for.
+    #[error("this sales center checks no end-user assertions, so it verifies no purchases")]
+    NoUserAssertions,
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
@@ -88,6 +92,7 @@ impl From<AccessoryError> for Status {
             AccessoryError::SettlementUnavailable(_) => Status::unavailable(err.to_string()),
             AccessoryError::SettlementRefused(_) => tandem_mesh::status::internal(&err),
             AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
+            AccessoryError::NoUserAssertions => Status::failed_precondition(err.to_string()),
             // The installer's own answer (e.g. a taken slot) is passed on with its code.
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())

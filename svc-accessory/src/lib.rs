@@ -77,12 +77,15 @@ impl Service for Seller {
         let settlement = tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?;
         let app = app::App::new(db, CATALOG_TTL, install, settlement, peers.client);
         let sweeping = app.clone();
+        // VerifyPurchase acts for the end user whose assertion the buy-back center
+        // forwards.
+        let users = server.config().user_assertions.clone();
         Ok(server
             .add_service(AccessoryCatalogServer::new(CatalogService::new(
                 app.clone(),
             )))
             .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
-            .add_service(SalesCenterServer::new(SalesCenterService::new(app)))
+            .add_service(SalesCenterServer::new(SalesCenterService::new(app, users)))
             .with_background("reservation sweeper", move |stop| {
                 app::sweep_expired::run(sweeping, stop)
             }))

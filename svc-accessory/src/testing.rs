@@ -6,8 +6,8 @@
 //! (pay there, e.g. with `tandem_mesh::testing::orders::buy`).
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::testing::{Running, TestDb};
-use tandem_mesh::{ServerConfig, Service};
+use tandem_mesh::Service;
+use tandem_mesh::testing::{Running, TestDb, server_config};
 
 /// A URL where nothing listens (the installer).
 const DOWN: &str = "http://127.0.0.1:1";
@@ -23,7 +23,7 @@ pub async fn open_demo(url: &str) -> DatabaseConnection {
 }
 
 /// The seller serving `db` on a fresh loopback port, checking payments with the shared
-/// account server.
+/// account server and end-user assertions with the tests' key.
 pub async fn serve(db: DatabaseConnection) -> Running {
     serve_with(db, &svc_settlement::testing::shared()).await
 }
@@ -37,7 +37,7 @@ pub async fn serve_with(db: DatabaseConnection, settlement_url: &str) -> Running
         client: Default::default(),
     };
     Running::start(|listener, shutdown| {
-        crate::Seller::serve(listener, db, peers, ServerConfig::default(), shutdown)
+        crate::Seller::serve(listener, db, peers, server_config(), shutdown)
     })
     .await
 }

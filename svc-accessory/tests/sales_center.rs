@@ -1,12 +1,15 @@
 //! The sales center's side of buy-back over real gRPC, on SQLite and PostgreSQL: the
 //! order confirmation designates the buy-back center; VerifyPurchase answers match or
 //! no-match only, with normalised matching, the same reply for an unknown order number
-//! as for wrong data, and throttling per order number and per caller that holds across
-//! restarts and replicas; RecordBuybackResult is idempotent and shown with the order.
+//! as for wrong data, only for an asserted customer, and throttling per caller (partner
+//! and end user) and order, per caller and per order number that holds across restarts
+//! and replicas and never lets a stranger lock the owner out; RecordBuybackResult is
+//! idempotent and shown with the order.
 
 use prost::Message;
+use tandem_mesh::assertion::{Role, UserAssertion};
 use tandem_mesh::testing::orders::{alex_morgan, buy};
-use tandem_mesh::testing::{Running, TestDb, connect};
+use tandem_mesh::testing::{Running, TestDb, as_user, connect, user_keys};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
 use tandem_proto::common::v1::Money;
@@ -49,17 +52,23 @@ fn alex() -> PersonalData {
     }
 }
 
-fn verify(order_number: &str, personal: PersonalData, caller: &str) -> VerifyPurchaseRequest {
-    VerifyPurchaseRequest {
+/// A verification made for customer `caller` (it carries the tests' assertion for them).
+fn verify(
+    order_number: &str,
+    personal: PersonalData,
+    caller: &str,
+) -> tonic::Request<VerifyPurchaseRequest> {
+    let request = VerifyPurchaseRequest {
         order_number: order_number.into(),
         personal: Some(personal),
-        caller: caller.into(),
         used_item: Some(UsedItem {
             category: DeviceCategory::Dashcam as i32,
             maker: "Roadlens".into(),
             model: "RL-1".into(),
         }),
-    }
+        ..Default::default()
+    };
+    as_user(request, caller, Role::Customer)
 }
 
 /// A well-formed order number that no order has.
@@ -206,7 +215,8 @@ async fn attempt(
 }
 
 #[tokio::test]
-async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_replicas() {
+async fn guessing_is_throttled_per_caller_and_order_per_caller_and_per_order_across_restarts_and_replicas()
+ {
     for db in TestDb::all().await {
         let conn = open(&db).await;
         let (first, channel) = serve(conn.clone()).await;
@@ -226,18 +236,20 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
                 VerifyResult::Match
             );
         }
-        // Five failures on one order number, spread over two replicas and callers...
+        // A stranger's five failures on the order, spread over two replicas...
         for i in 0..5 {
             let center = if i % 2 == 0 { &mut a } else { &mut b };
             assert_eq!(
-                attempt(center, &number, wrong.clone(), &format!("x{i}"))
+                attempt(center, &number, wrong.clone(), "stranger")
                     .await
                     .unwrap(),
                 VerifyResult::NoMatch
             );
         }
-        // ...lock it for everyone, even with the right data.
-        let locked = attempt(&mut b, &number, alex(), "owner").await.unwrap_err();
+        // ...lock the stranger out of it, even with the right data...
+        let locked = attempt(&mut b, &number, alex(), "stranger")
+            .await
+            .unwrap_err();
         assert_eq!(locked.code(), Code::ResourceExhausted, "{}", db.kind);
         assert!(
             locked
@@ -245,23 +257,37 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
                 .starts_with("too many verification attempts"),
             "{locked:?}"
         );
+        // ...and not the owner, whatever the stranger claimed to be in the request.
+        let mut claiming = verify(&number, wrong.clone(), "stranger");
+        #[allow(deprecated)]
+        {
+            claiming.get_mut().caller = "owner".into();
+        }
+        assert_eq!(
+            a.verify_purchase(claiming).await.unwrap_err().code(),
+            Code::ResourceExhausted
+        );
+        assert_eq!(
+            attempt(&mut b, &number, alex(), "owner").await.unwrap(),
+            VerifyResult::Match,
+            "the owner still verifies"
+        );
 
         // An unknown order number locks the same way, with the same message.
         let unknown = unknown_number(7);
-        for i in 0..5 {
+        for _ in 0..5 {
             assert_eq!(
-                attempt(&mut a, &unknown, alex(), &format!("y{i}"))
-                    .await
-                    .unwrap(),
+                attempt(&mut a, &unknown, alex(), "y").await.unwrap(),
                 VerifyResult::NoMatch
             );
         }
-        let locked_unknown = attempt(&mut a, &unknown, alex(), "y9").await.unwrap_err();
+        let locked_unknown = attempt(&mut a, &unknown, alex(), "y").await.unwrap_err();
         assert_eq!(locked_unknown.code(), Code::ResourceExhausted);
         assert_eq!(locked_unknown.message(), locked.message());
 
-        // Per caller: ten failures over different order numbers, then refused anywhere.
-        for seed in 100..110 {
+        // Per caller: twenty failures over different order numbers, then refused
+        // anywhere.
+        for seed in 100..120 {
             assert_eq!(
                 attempt(&mut b, &unknown_number(seed), alex(), "prober")
                     .await
@@ -277,12 +303,37 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
             Code::ResourceExhausted
         );
 
-        // Concurrent guesses at a fresh order number never get more than five tries.
+        // Per order: fifty failures by ten callers on one order reach the ceiling, for
+        // everyone.
+        let crowded = dashcam_order(&channel, "g2").await;
+        for n in 0..50 {
+            let center = if n % 2 == 0 { &mut a } else { &mut b };
+            assert_eq!(
+                attempt(center, &crowded, wrong.clone(), &format!("crowd-{}", n / 5))
+                    .await
+                    .unwrap(),
+                VerifyResult::NoMatch,
+                "attempt {n}"
+            );
+        }
+        for who in ["crowd-new", "owner"] {
+            assert_eq!(
+                attempt(&mut a, &crowded, alex(), who)
+                    .await
+                    .unwrap_err()
+                    .code(),
+                Code::ResourceExhausted,
+                "{who}"
+            );
+        }
+
+        // Concurrent guesses by one caller at a fresh order number never get more than
+        // five tries.
         let fresh = unknown_number(300);
         let calls = (0..16).map(|i| {
             let mut c = if i % 2 == 0 { a.clone() } else { b.clone() };
             let fresh = fresh.clone();
-            async move { attempt(&mut c, &fresh, alex(), &format!("z{i}")).await }
+            async move { attempt(&mut c, &fresh, alex(), "racer").await }
         });
         let results = futures::future::join_all(calls).await;
         let tried = results.iter().filter(|r| r.is_ok()).count();
@@ -297,8 +348,11 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
         second.stop().await;
         let (restarted, channel) = serve(open(&db).await).await;
         let mut c = SalesCenterClient::new(channel);
-        for (locked_number, caller) in [(number.clone(), "owner"), (unknown_number(201), "prober")]
-        {
+        for (locked_number, caller) in [
+            (number.clone(), "stranger"),
+            (unknown_number(201), "prober"),
+            (crowded.clone(), "owner"),
+        ] {
             assert_eq!(
                 attempt(&mut c, &locked_number, alex(), caller)
                     .await
@@ -321,10 +375,74 @@ async fn guessing_is_throttled_per_order_and_per_caller_across_restarts_and_repl
                 > 0
         );
         assert_eq!(
-            attempt(&mut c, &number, alex(), "owner").await.unwrap(),
+            attempt(&mut c, &crowded, alex(), "owner").await.unwrap(),
             VerifyResult::Match
         );
         restarted.stop().await;
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn verification_needs_a_valid_customer_assertion_and_counts_nothing_without_one() {
+    for db in TestDb::all().await {
+        let (server, channel) = serve(open(&db).await).await;
+        let mut center = SalesCenterClient::new(channel.clone());
+        let number = dashcam_order(&channel, "a1").await;
+        let bare = verify(&number, alex(), "owner").into_inner();
+
+        let missing = center.verify_purchase(bare.clone()).await.unwrap_err();
+        assert_eq!(missing.code(), Code::Unauthenticated, "{missing:?}");
+
+        let expired = user_keys().0.sign_assertion(&UserAssertion {
+            subject: "owner".into(),
+            role: Role::Customer,
+            expires_at: chrono::Utc::now().timestamp() - 1,
+        });
+        let foreign_key =
+            std::env::temp_dir().join(format!("tandem-foreign-{}", std::process::id()));
+        let foreign = tandem_mesh::assertion::Signer::open_or_create(&foreign_key).unwrap();
+        std::fs::remove_file(&foreign_key).ok();
+        let forged = foreign.sign("owner", Role::Customer, std::time::Duration::from_secs(60));
+        for (token, code) in [
+            (expired, Code::Unauthenticated),
+            (forged, Code::Unauthenticated),
+            ("v1.junk.junk".to_owned(), Code::Unauthenticated),
+        ] {
+            let mut request = tonic::Request::new(bare.clone());
+            tandem_mesh::assertion::attach(&mut request, &token);
+            assert_eq!(
+                center.verify_purchase(request).await.unwrap_err().code(),
+                code
+            );
+        }
+        let staff = as_user(bare.clone(), "BBS-1", Role::BuybackStaff);
+        assert_eq!(
+            center.verify_purchase(staff).await.unwrap_err().code(),
+            Code::PermissionDenied
+        );
+
+        // None of those counted: five failures are still allowed to the owner.
+        let wrong = PersonalData {
+            name: "Someone Else".into(),
+            ..alex()
+        };
+        for _ in 0..5 {
+            assert_eq!(
+                attempt(&mut center, &number, wrong.clone(), "owner")
+                    .await
+                    .unwrap(),
+                VerifyResult::NoMatch
+            );
+        }
+        assert_eq!(
+            attempt(&mut center, &number, alex(), "owner")
+                .await
+                .unwrap_err()
+                .code(),
+            Code::ResourceExhausted
+        );
+        server.stop().await;
         db.cleanup().await;
     }
 }

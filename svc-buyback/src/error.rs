@@ -28,6 +28,18 @@ pub enum BuybackError {
         "the sales center could not be reached to verify the purchase; nothing was stored; retry with the same idempotency_key"
     )]
     SalesCenterUnavailable,
+    /// A staff login or password is wrong (the same answer for an unknown login).
+    #[error("wrong staff login or password")]
+    WrongLogin,
+    /// The asserted staff member is not an active member of the center's staff.
+    #[error("not an active member of the buy-back center's staff")]
+    NotStaff,
+    /// Another staff member has this e-mail.
+    #[error("another staff member has this e-mail")]
+    EmailTaken,
+    /// A request field names another customer than the asserted one.
+    #[error("{0} names another customer than the one this call is made for")]
+    OtherCustomer(&'static str),
     /// A stored row is not what the code expects.
     #[error("inconsistent buy-back data: {0}")]
     Inconsistent(String),
@@ -58,6 +70,11 @@ impl From<BuybackError> for Status {
                 code => Status::new(code, status.message().to_owned()),
             },
             BuybackError::SalesCenterUnavailable => Status::unavailable(err.to_string()),
+            BuybackError::WrongLogin => Status::unauthenticated(err.to_string()),
+            BuybackError::EmailTaken => Status::already_exists(err.to_string()),
+            BuybackError::NotStaff | BuybackError::OtherCustomer(_) => {
+                Status::permission_denied(err.to_string())
+            }
             BuybackError::Inconsistent(_) => tandem_mesh::status::internal(&err),
             BuybackError::Db(e) => tandem_mesh::status::from_db(&e),
         }

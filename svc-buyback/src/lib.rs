@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::{ClientConfig, GrpcServer, Service};
+use tandem_proto::buyback::v1::buyback_admin_server::BuybackAdminServer;
 use tandem_proto::buyback::v1::buyback_inspection_server::BuybackInspectionServer;
 use tandem_proto::buyback::v1::buyback_server::BuybackServer;
 
@@ -85,20 +86,29 @@ impl Service for BuybackCenter {
     type Migrator = migration::Migrator;
     type Settings = Peers;
 
-    /// Inserts the demo price table (idempotent).
+    /// Inserts the demo price table and staff (idempotent).
     async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
         store::seed::demo_prices(db).await?;
+        store::seed::demo_staff(db).await?;
         Ok(())
     }
 
     /// The buy-back services, paying and reporting through the outbox in the
     /// background (a delivery in progress at shutdown is finished and recorded, so its
-    /// lease does not hold the message at the next start).
+    /// lease does not hold the message at the next start). Refuses to start without a
+    /// verifier of end-user assertions: every application and inspection acts for one.
     fn build(
         db: DatabaseConnection,
         peers: Peers,
         server: GrpcServer,
     ) -> anyhow::Result<GrpcServer> {
+        let users = server.config().user_assertions.clone().ok_or_else(|| {
+            anyhow::anyhow!(
+                "the buy-back center needs the public key that checks end-user assertions \
+                 (--user-assertion-public-key / TANDEM_USER_ASSERTION_PUBLIC_KEY): it acts \
+                 for customers and staff only on the gateway's signed assertion"
+            )
+        })?;
         let app = App::new(
             db,
             tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?,
@@ -107,10 +117,11 @@ impl Service for BuybackCenter {
             peers.retry,
         );
         let dispatching = app.clone();
-        let service = BuybackService::new(app);
+        let service = BuybackService::new(app, users);
         Ok(server
             .add_service(BuybackServer::new(service.clone()))
-            .add_service(BuybackInspectionServer::new(service))
+            .add_service(BuybackInspectionServer::new(service.clone()))
+            .add_service(BuybackAdminServer::new(service))
             .with_background("outbox dispatchers", move |stop| async move {
                 dispatching.run_dispatchers(stop).await;
             }))

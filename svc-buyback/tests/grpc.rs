@@ -42,7 +42,11 @@ async fn a_verified_buyback_is_inspected_paid_in_one_payout_and_reported() {
         let mut other = application("k1", "A", &order, alex());
         other.item.as_mut().unwrap().model = "RL-2 Duo".into();
         assert_eq!(
-            w.center.submit_application(other).await.unwrap_err().code(),
+            w.center
+                .submit_application(by_applicant(other))
+                .await
+                .unwrap_err()
+                .code(),
             Code::InvalidArgument
         );
 
@@ -233,7 +237,11 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
             (unpriced, Code::NotFound, None),
         ];
         for (request, code, field) in refused {
-            let err = w.center.submit_application(request).await.unwrap_err();
+            let err = w
+                .center
+                .submit_application(by_applicant(request))
+                .await
+                .unwrap_err();
             assert_eq!(err.code(), code, "{err:?}");
             if let Some(field) = field {
                 assert_eq!(tandem_mesh::status::field_violations(&err)[0].0, field);
@@ -244,7 +252,8 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
         assert_eq!(plain.state(), ApplicationState::Rejected);
         assert!(plain.reason.contains("not targeted"), "{}", plain.reason);
 
-        // The stranger keeps guessing this order (one failure above): after five it is locked.
+        // The stranger keeps guessing this order (one failure above): after five they
+        // are locked out of it...
         for i in 2..=5 {
             let guess = PersonalData {
                 name: format!("Guess {i}"),
@@ -257,11 +266,28 @@ async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessin
         }
         let locked = w
             .center
-            .submit_application(application("g9", "A", &order, alex()))
+            .submit_application(by_applicant(application("g9", "S", &order, alex())))
             .await
             .unwrap_err();
         assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
         assert!(locked.message().contains("too many verification attempts"));
+        // ...whatever caller they claim to be...
+        let mut claiming = application("g10", "S", &order, alex());
+        #[allow(deprecated)]
+        {
+            claiming.caller = "customer:CUS-A".into();
+        }
+        assert_eq!(
+            w.center
+                .submit_application(by_applicant(claiming))
+                .await
+                .unwrap_err()
+                .code(),
+            Code::ResourceExhausted
+        );
+        // ...and the owner still applies.
+        let owner = w.submit(application("o1", "A", &order, alex())).await;
+        assert_eq!(owner.state(), ApplicationState::Verified, "{owner:?}");
         assert_eq!(w.ledger().await.transactions, 0);
         w.stop().await;
     }

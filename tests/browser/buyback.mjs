@@ -3,11 +3,12 @@
 //
 //   register → buy a plan with a targeted dashcam → the confirmation designates the
 //   buy-back center → "Sell back your old device" → instant estimate → a mistyped order
-//   number, a mismatch → verified with the benefit → send the device → the staff desk
-//   inspects it (grade C: a counteroffer) → accept → paid → recorded by the seller;
-//   a non-targeted purchase; too many attempts.
+//   number, a mismatch → verified with the benefit → send the device → a staff member
+//   logs in to the staff desk (a wrong password first) and inspects it (grade C: a
+//   counteroffer), then logs out → accept → paid → recorded by the seller; a
+//   non-targeted purchase; too many attempts.
 //
-// Usage: node buyback.mjs http://127.0.0.1:8080 STAFF_TOKEN
+// Usage: node buyback.mjs http://127.0.0.1:8080 STAFF_LOGIN STAFF_PASSWORD
 // Prints one line per step and exits non-zero on the first failure, leaving a screenshot
 // in /tmp. CHROMIUM=<path> overrides /usr/bin/chromium.
 
@@ -16,9 +17,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const base = (process.argv[2] || '').replace(/\/+$/, '');
-const staffToken = process.argv[3] || '';
-if (!/^http:\/\/[^/]+$/.test(base) || !staffToken) {
-  console.error('usage: node buyback.mjs http://HOST:PORT STAFF_TOKEN');
+const staffLogin = process.argv[3] || '';
+const staffPassword = process.argv[4] || '';
+if (!/^http:\/\/[^/]+$/.test(base) || !staffLogin || !staffPassword) {
+  console.error('usage: node buyback.mjs http://HOST:PORT STAFF_LOGIN STAFF_PASSWORD');
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -211,18 +213,24 @@ async function main() {
   await step('the staff desk inspects it: grade C, a counteroffer', async () => {
     await page.click('#buyback a[data-tab="desk"]');
     await visible('#desk-form');
-    await page.fill('#desk-token', 'wrong-token');
+    await page.fill('#desk-login', staffLogin);
+    await page.fill('#desk-password', 'not-the-password');
     await page.click('#desk-load');
     await visible('#error');
-    expect(/staff token is wrong/i.test(await alertText()), 'a wrong token is refused');
-    await page.fill('#desk-token', staffToken);
+    expect(/wrong staff login or password/i.test(await alertText()), 'a wrong password is refused');
+    await page.fill('#desk-password', staffPassword);
     await page.click('#desk-load');
+    await visible('#desk-signed-in');
+    expect((await text('#desk-staff-id')) === staffLogin, 'signed in as the staff member');
     const row = page.locator(`#desk-applications li[data-application-id="${id}"]`);
     await row.waitFor({ state: 'visible' });
     await row.locator('select.desk-grade').selectOption('C');
     await row.locator('input.desk-note').fill('screen cracked');
     await row.locator('button.desk-inspect').click();
     await row.waitFor({ state: 'detached' });
+    await page.click('#desk-logout');
+    await visible('#desk-form');
+    return `inspected by ${staffLogin}`;
   });
 
   await step('accept the counteroffer: price and benefit paid, recorded by the seller', async () => {

@@ -13,8 +13,8 @@ use tandem_mesh::testing::TestDb;
 use tandem_mesh::tls::TlsMaterial;
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
 
-/// The buy-back staff token the test meshes' gateways accept.
-pub const OPERATOR_TOKEN: &str = "test-operator-token";
+/// A demo buy-back staff member's login and password (the meshes start with demo data).
+pub const DESK_LOGIN: (&str, &str) = ("BBS-KAI", svc_buyback::store::seed::DEMO_STAFF_PASSWORD);
 
 /// A partner the tests call the servers as: allowed every Tandem service.
 const TESTER: &str = "tester";
@@ -119,7 +119,6 @@ impl TestMesh {
             server,
             client: test_client(),
             demo_data: true,
-            operator_token: Some(OPERATOR_TOKEN.to_owned()),
             leads,
             trust: trust.clone(),
         };
@@ -171,7 +170,6 @@ impl TestMesh {
             &url,
             self.trust.client(Target::Gateway, &test_client()),
             ServerConfig::default(),
-            Some(OPERATOR_TOKEN.to_owned()),
         )
         .with_user_signer(self.trust.signer.clone())
     }

@@ -16,6 +16,8 @@ pub struct Shopper {
     session: Option<String>,
     /// The staff session cookie's value, once logged in to the staff page.
     staff_session: Option<String>,
+    /// The buy-back staff desk's session cookie's value, once logged in there.
+    desk_session: Option<String>,
 }
 
 impl Shopper {
@@ -34,6 +36,7 @@ impl Shopper {
             csrf,
             session: None,
             staff_session: None,
+            desk_session: None,
         }
     }
 
@@ -51,6 +54,9 @@ impl Shopper {
         if let Some(s) = &self.staff_session {
             cookies.push_str(&format!("; tandem_staff_session={s}"));
         }
+        if let Some(s) = &self.desk_session {
+            cookies.push_str(&format!("; tandem_buyback_staff_session={s}"));
+        }
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -65,6 +71,9 @@ impl Shopper {
         }
         if let Some(session) = cookie(&response, "tandem_staff_session") {
             self.staff_session = Some(session);
+        }
+        if let Some(session) = cookie(&response, "tandem_buyback_staff_session") {
+            self.desk_session = Some(session);
         }
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();

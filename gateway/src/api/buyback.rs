@@ -2,14 +2,15 @@
 //! center's designation for the customer's order, applying with the order number and the
 //! personal data given at purchase (svc-buyback has svc-accessory verify them), following
 //! an application, sending the item, answering a counteroffer; the buy-back center
-//! staff's desk (inspections, guarded by a Bearer token) is in `desk`.
+//! staff's desk (each staff member logs in; inspections) is in `desk`. Every call made
+//! for the signed-in customer carries their end-user assertion.
 
 pub mod desk;
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use sha2::{Digest, Sha256};
+use tandem_mesh::assertion::Role;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::{self as accessory, GetBuybackDesignationRequest};
@@ -26,7 +27,7 @@ use crate::dto::buyback::{
 };
 use crate::problem::{FieldError, Problem};
 
-/// Clients of the servers buy-back involves, and the staff token's digest.
+/// Clients of the servers buy-back involves.
 #[derive(Clone)]
 pub struct Clients {
     /// The buy-back center.
@@ -35,13 +36,6 @@ pub struct Clients {
     pub inspection: BuybackInspectionClient<Channel>,
     /// The sales center (svc-accessory).
     pub sales_center: SalesCenterClient<Channel>,
-    /// SHA-256 of the staff token; `None` = staff endpoints off.
-    pub operator_digest: Option<[u8; 32]>,
-}
-
-/// SHA-256 of a staff token.
-pub fn digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.trim().as_bytes()).into()
 }
 
 /// Longest wait for calls that make the buy-back center call another server in turn.
@@ -113,6 +107,7 @@ pub async fn designation(
     who: SignedIn,
     PathId(order_number): PathId,
 ) -> Result<Json<Designation>, Problem> {
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = GetBuybackDesignationRequest {
         order_number,
         customer_id: who.customer_id,
@@ -122,7 +117,8 @@ pub async fn designation(
         "GetBuybackDesignation",
         state.call_timeout,
         state.buyback.sales_center,
-        get_buyback_designation(request)
+        get_buyback_designation(request),
+        for acting
     )
     .await?;
     Ok(Json(d.into()))
@@ -168,14 +164,15 @@ pub async fn apply(
         }),
         item: Some(item_to_proto(&body.item, "item")?),
         answers: Some(answers_to_proto(&body.answers)?),
-        caller: format!("customer:{}", who.customer_id),
+        ..Default::default()
     };
     let a = grpc!(
         "buyback",
         "SubmitApplication",
         fan_out(&state),
         state.buyback.center,
-        submit_application(request)
+        submit_application(request),
+        for state.acting_for(&who.customer_id, Role::Customer)
     )
     .await?;
     Ok((StatusCode::CREATED, Json(application(a.application)?)))
@@ -188,25 +185,29 @@ pub async fn list(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Json<ApplicationList>, Problem> {
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = pb::ListApplicationsRequest {
         customer_id: who.customer_id,
         state: 0,
         limit: 50,
     };
-    Ok(Json(applications(&state, request).await?))
+    Ok(Json(applications(&state, request, &acting).await?))
 }
 
-/// The applications `request` asks the buy-back center for, as the API shows them.
+/// The applications `request` asks the buy-back center for, for the end user of
+/// `acting`, as the API shows them.
 async fn applications(
     state: &AppState,
     request: pb::ListApplicationsRequest,
+    acting: &crate::api::ActingFor,
 ) -> Result<ApplicationList, Problem> {
     let list = grpc!(
         "buyback",
         "ListApplications",
         state.call_timeout,
         state.buyback.center,
-        list_applications(request)
+        list_applications(request),
+        for acting
     )
     .await?;
     Ok(ApplicationList {
@@ -226,6 +227,7 @@ pub async fn get(
     who: SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Application>, Problem> {
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = pb::GetApplicationRequest {
         application_id: id,
         customer_id: who.customer_id,
@@ -235,7 +237,8 @@ pub async fn get(
         "GetApplication",
         state.call_timeout,
         state.buyback.center,
-        get_application(request)
+        get_application(request),
+        for acting
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -249,6 +252,7 @@ pub async fn ship(
     who: SignedIn,
     PathId(id): PathId,
 ) -> Result<Json<Application>, Problem> {
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = pb::ShipItemRequest {
         application_id: id,
         customer_id: who.customer_id,
@@ -258,7 +262,8 @@ pub async fn ship(
         "ShipItem",
         state.call_timeout,
         state.buyback.center,
-        ship_item(request)
+        ship_item(request),
+        for acting
     )
     .await?;
     Ok(Json(application(a.application)?))
@@ -274,6 +279,7 @@ pub async fn counteroffer(
     PathId(id): PathId,
     JsonBody(body): JsonBody<CounterofferBody>,
 ) -> Result<Json<Application>, Problem> {
+    let acting = state.acting_for(&who.customer_id, Role::Customer);
     let request = pb::RespondToCounterofferRequest {
         application_id: id,
         customer_id: who.customer_id,
@@ -284,7 +290,8 @@ pub async fn counteroffer(
         "RespondToCounteroffer",
         fan_out(&state),
         state.buyback.center,
-        respond_to_counteroffer(request)
+        respond_to_counteroffer(request),
+        for acting
     )
     .await?;
     Ok(Json(application(a.application)?))

@@ -53,7 +53,7 @@ pub struct AppState {
     /// The checkout orchestration.
     pub flow: crate::checkout::Flow,
     /// The buy-back center (svc-buyback), its staff service, and the sales center side
-    /// of the accessory seller; the staff token's digest.
+    /// of the accessory seller.
     pub buyback: buyback::Clients,
     /// The sales desk (svc-leads): products, contact, registration, consent.
     pub desk: SalesDeskClient<Channel>,
@@ -120,7 +120,6 @@ impl AppState {
                 center: BuybackClient::new(channel(&config.peers.buyback)?),
                 inspection: BuybackInspectionClient::new(channel(&config.peers.buyback)?),
                 sales_center: SalesCenterClient::new(accessory.clone()),
-                operator_digest: config.operator_token.as_deref().map(buyback::digest),
             },
             desk: SalesDeskClient::new(leads.clone()),
             staff_leads: StaffLeadsClient::new(leads),
@@ -151,7 +150,7 @@ impl AppState {
         (name = "customers", description = "Registration and sessions"),
         (name = "checkout", description = "Buying a plan and a device together"),
         (name = "buyback", description = "Selling a used device back, verified by the order number of a purchase"),
-        (name = "buyback-staff", description = "The buy-back center's staff desk (Bearer token)"),
+        (name = "buyback-staff", description = "The buy-back center's staff desk: each staff member logs in"),
         (name = "sales", description = "Product information, contacting sales staff, registration updates and consent"),
         (name = "staff", description = "The sales staff's page: their leads, acknowledged and closed")
     ),
@@ -180,6 +179,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(buyback::get))
         .routes(routes!(buyback::ship))
         .routes(routes!(buyback::counteroffer))
+        .routes(routes!(
+            buyback::desk::login,
+            buyback::desk::me,
+            buyback::desk::logout
+        ))
         .routes(routes!(buyback::desk::applications))
         .routes(routes!(buyback::desk::inspect))
         .merge(sales::routes())

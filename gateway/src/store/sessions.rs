@@ -1,4 +1,4 @@
-//! Browser sessions, customers' and sales staff's alike: a session is of a kind and for a
+//! Browser sessions, customers', sales staff's and buy-back staff's alike: a session is of a kind and for a
 //! subject (the customer or the staff member). The cookie holds an opaque random ID; the
 //! table keeps only its SHA-256. A session is only ever looked up as the kind it was
 //! made for, so a customer session can never act as staff or the other way round.
@@ -19,6 +19,9 @@ pub enum SessionKind {
     Customer,
     /// A salesperson's on the staff page (the subject is their staff ID).
     Staff,
+    /// A buy-back staff member's on the buy-back staff desk (the subject is their staff
+    /// ID at the buy-back center).
+    BuybackStaff,
 }
 
 impl SessionKind {
@@ -27,6 +30,7 @@ impl SessionKind {
         match self {
             Self::Customer => "customer",
             Self::Staff => "staff",
+            Self::BuybackStaff => "buyback_staff",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! VerifyPurchase (seed 004): the buy-back center asks whether personal data matches the
 //! registration of a paid order — match or no match, nothing else. Attempts are counted
-//! per order number and per caller before comparing (RESOURCE_EXHAUSTED past the limit),
-//! and an unknown order number does the same work as a known one, against a decoy.
+//! before comparing, per caller (the authenticated partner and the asserted end user) and
+//! order number, per caller and per order number (RESOURCE_EXHAUSTED past a limit; see
+//! [`throttle`]), and an unknown order number does the same work as a known one, against
+//! a decoy.
 
 use chrono::Utc;
 use tandem_proto::accessory::v1::VerifyPurchaseRequest;
@@ -10,13 +12,9 @@ use super::{App, DesignatedOrder};
 use crate::domain::benefit::{BenefitRule, UsedItem};
 use crate::domain::matching::{self, PersonalData};
 use crate::domain::order::OrderStatus;
-use crate::domain::required_text;
-use crate::domain::throttle::{self, MAX_PER_CALLER, MAX_PER_ORDER};
+use crate::domain::throttle::{self, Caller};
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
-
-/// Longest accepted caller ID.
-const MAX_CALLER: usize = 120;
 
 /// The answer to a purchase verification.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,14 +36,15 @@ pub struct PurchaseMatch {
 }
 
 impl App {
-    /// Compares `request.personal` with the registration of the paid order it names.
+    /// Compares `request.personal` with the registration of the paid order it names, for
+    /// `caller` (the request's own `caller` field is ignored).
     pub async fn verify_purchase(
         &self,
         request: VerifyPurchaseRequest,
+        caller: &Caller,
     ) -> Result<Verification, AccessoryError> {
         let number = super::order_number(&request.order_number)?;
         let entered = PersonalData::parse(request.personal.as_ref())?;
-        let caller = required_text("caller", &request.caller, MAX_CALLER)?;
         let used = request
             .used_item
             .as_ref()
@@ -53,10 +52,7 @@ impl App {
             .transpose()?;
 
         let now = Utc::now();
-        let keys = [
-            (throttle::caller_key(caller), MAX_PER_CALLER),
-            (throttle::order_key(number.as_str()), MAX_PER_ORDER),
-        ];
+        let keys = throttle::counters(caller, number.as_str());
         if let Some(reopens) = buyback::reserve_attempt(&self.db, &keys, now).await? {
             return Err(AccessoryError::Throttled(reopens - now));
         }

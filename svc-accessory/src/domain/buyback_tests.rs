@@ -306,3 +306,35 @@ fn the_refusal_says_when_to_try_again_without_naming_the_order() {
     );
     assert_eq!(throttle::order_key("TA-1"), "order:TA-1");
 }
+
+#[test]
+fn throttle_keys_separate_partners_users_and_orders_and_fit_the_column() {
+    let caller = |partner: &str, user: &str| throttle::Caller {
+        partner: partner.into(),
+        user: user.into(),
+    };
+    let a = caller("buyback", "CUS-A");
+    let keys = throttle::counters(&a, "TA-1");
+    assert!(keys.iter().all(|(k, _)| k.len() <= 160), "{keys:?}");
+    assert_ne!(
+        keys[0].0,
+        throttle::counters(&caller("buyback", "CUS-B"), "TA-1")[0].0
+    );
+    assert_ne!(
+        keys[0].0,
+        throttle::counters(&caller("other", "CUS-A"), "TA-1")[0].0
+    );
+    assert_ne!(keys[0].0, throttle::counters(&a, "TA-2")[0].0);
+    assert_eq!(keys[1].0, throttle::counters(&a, "TA-2")[1].0, "per caller");
+    assert_eq!(
+        keys[2].0,
+        throttle::counters(&caller("x", "y"), "TA-1")[2].0,
+        "per order"
+    );
+    // No ambiguity from concatenation.
+    assert_ne!(
+        throttle::caller_key(&caller("ab", "c")),
+        throttle::caller_key(&caller("a", "bc"))
+    );
+    const { assert!(throttle::MAX_PER_ORDER >= 10 * throttle::MAX_PER_CALLER_AND_ORDER) };
+}

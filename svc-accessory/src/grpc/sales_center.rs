@@ -1,6 +1,8 @@
 //! The `SalesCenter` gRPC service (seed 004), the sales center's side of buy-back:
 //! decodes each request, calls one use case of [`App`], encodes the reply.
 
+use tandem_mesh::assertion::{Role, Verifier};
+use tandem_mesh::partner::Partner;
 use tandem_proto::accessory::v1::sales_center_server::SalesCenter;
 use tandem_proto::accessory::v1::{
     GetBuybackDesignationRequest, GetBuybackDesignationResponse, RecordBuybackResultRequest,
@@ -10,17 +12,35 @@ use tonic::{Request, Response, Status};
 
 use super::mapping;
 use crate::app::{App, PurchaseMatch, Verification};
+use crate::domain::throttle::Caller;
+use crate::error::AccessoryError;
 
 /// The sales center of buy-back over gRPC.
 pub struct SalesCenterService {
     /// The use cases.
     app: App,
+    /// Checks the end-user assertions `VerifyPurchase` needs; `None` refuses it.
+    users: Option<Verifier>,
 }
 
 impl SalesCenterService {
-    /// The service of `app`.
-    pub fn new(app: App) -> Self {
-        Self { app }
+    /// The service of `app`, checking end-user assertions with `users`.
+    pub fn new(app: App, users: Option<Verifier>) -> Self {
+        Self { app, users }
+    }
+
+    /// Who calls `VerifyPurchase`: the authenticated partner and the customer of the
+    /// forwarded assertion.
+    fn caller<T>(&self, request: &Request<T>) -> Result<Caller, Status> {
+        let users = self
+            .users
+            .as_ref()
+            .ok_or(AccessoryError::NoUserAssertions)?;
+        let user = users.of(request, &[Role::Customer])?;
+        Ok(Caller {
+            partner: Partner::of(request).map_or("-", Partner::name).to_owned(),
+            user: user.subject,
+        })
     }
 }
 
@@ -49,7 +69,12 @@ impl SalesCenter for SalesCenterService {
         &self,
         request: Request<VerifyPurchaseRequest>,
     ) -> Reply<VerifyPurchaseResponse> {
-        let reply = match self.app.verify_purchase(request.into_inner()).await? {
+        let caller = self.caller(&request)?;
+        let reply = match self
+            .app
+            .verify_purchase(request.into_inner(), &caller)
+            .await?
+        {
             Verification::NoMatch => VerifyPurchaseResponse {
                 result: VerifyResult::NoMatch as i32,
                 ..Default::default()

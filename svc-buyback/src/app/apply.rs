@@ -14,7 +14,7 @@ use tandem_proto::buyback::v1::{
 };
 use tonic::Code;
 
-use super::{App, ApplicationView, PeerFailure, Result, call_peer, now};
+use super::{App, ApplicationView, Customer, PeerFailure, Result, call_peer, now};
 use crate::domain::{self, InvalidField};
 use crate::error::BuybackError;
 use crate::store::{self, entity::application};
@@ -34,13 +34,22 @@ struct Decided {
 }
 
 impl App {
-    /// Applies for buy-back; see the contract. The sales center is asked within
-    /// `budget`.
+    /// Applies for buy-back for `customer` (a `customer_id` in the request must be
+    /// theirs); see the contract. The sales center is asked within `budget`, for the
+    /// customer (their assertion is forwarded; it throttles failures per caller).
     pub async fn apply(
         &self,
-        req: SubmitApplicationRequest,
+        mut req: SubmitApplicationRequest,
+        customer: &Customer,
         budget: Duration,
     ) -> Result<ApplicationView> {
+        let named = req.customer_id.trim();
+        if !named.is_empty() && named != customer.id {
+            return Err(BuybackError::OtherCustomer("customer_id"));
+        }
+        req.customer_id.clone_from(&customer.id);
+        #[allow(deprecated)] // ignored: the sales center knows who calls
+        req.caller.clear();
         // Personal data is forwarded for verification only: not stored, not even hashed.
         let mut fingerprinted = req.clone();
         fingerprinted.personal = None;
@@ -52,7 +61,7 @@ impl App {
         if let Seen::Replay(id) = idempotency::recall_key::<BuybackError>(&self.db, &key).await? {
             return self.view(self.get(&id).await?).await;
         }
-        let decided = self.verify(&req, budget).await?;
+        let decided = self.verify(&req, &customer.assertion, budget).await?;
         let stored = idempotency::once(
             &self.db,
             &key,
@@ -66,9 +75,14 @@ impl App {
         self.view(stored).await
     }
 
-    /// Checks the request, has the sales center verify the purchase and decides the
-    /// application; nothing is stored.
-    async fn verify(&self, req: &SubmitApplicationRequest, budget: Duration) -> Result<Decided> {
+    /// Checks the request, has the sales center verify the purchase (for the customer
+    /// whose `assertion` it forwards) and decides the application; nothing is stored.
+    async fn verify(
+        &self,
+        req: &SubmitApplicationRequest,
+        assertion: &str,
+        budget: Duration,
+    ) -> Result<Decided> {
         let customer = domain::required_text("customer_id", &req.customer_id, 100)?;
         if req.order_number.trim().is_empty() {
             return Err(InvalidField::new("order_number", "required").into());
@@ -87,49 +101,40 @@ impl App {
             .price(&item, grade)
             .ok_or_else(|| BuybackError::NotPriced(format!("{} {}", item.maker, item.model)))?
             .clone();
-        let caller = if req.caller.trim().is_empty() {
-            format!("customer:{customer}")
-        } else {
-            req.caller.trim().to_owned()
-        };
-
         // The sales center checks the order number and personal data (claims 3, 5).
         let verify = accessory::VerifyPurchaseRequest {
             order_number: req.order_number.clone(),
             personal: Some(personal),
-            caller,
             used_item: Some(accessory::UsedItem {
                 category: item.category as i32,
                 maker: item.maker.clone(),
                 model: item.model.clone(),
             }),
+            ..Default::default()
         };
-        let answer = call_peer(
-            budget,
-            self.sales_center
-                .clone()
-                .verify_purchase(tandem_mesh::client::request(verify, budget)),
-        )
-        .await
-        .map_err(|failure| match failure {
-            PeerFailure::Refused(status)
-                if matches!(
-                    status.code(),
-                    Code::InvalidArgument | Code::ResourceExhausted
-                ) =>
-            {
-                BuybackError::SalesCenter(status)
-            }
-            PeerFailure::Refused(status) => {
-                tracing::warn!(
-                    code = ?status.code(),
-                    message = status.message(),
-                    "sales center unavailable"
-                );
-                BuybackError::SalesCenterUnavailable
-            }
-            PeerFailure::TimedOut => BuybackError::SalesCenterUnavailable,
-        })?;
+        let mut verify = tandem_mesh::client::request(verify, budget);
+        tandem_mesh::assertion::attach(&mut verify, assertion);
+        let answer = call_peer(budget, self.sales_center.clone().verify_purchase(verify))
+            .await
+            .map_err(|failure| match failure {
+                PeerFailure::Refused(status)
+                    if matches!(
+                        status.code(),
+                        Code::InvalidArgument | Code::ResourceExhausted
+                    ) =>
+                {
+                    BuybackError::SalesCenter(status)
+                }
+                PeerFailure::Refused(status) => {
+                    tracing::warn!(
+                        code = ?status.code(),
+                        message = status.message(),
+                        "sales center unavailable"
+                    );
+                    BuybackError::SalesCenterUnavailable
+                }
+                PeerFailure::TimedOut => BuybackError::SalesCenterUnavailable,
+            })?;
 
         let now = now();
         let goods = answer.goods.clone().unwrap_or_default();
@@ -171,6 +176,7 @@ impl App {
             currency: price.currency.clone(),
             reason: String::new(),
             inspection_note: String::new(),
+            inspected_by: None,
             payout_id: None,
             total_paid_minor: 0,
             paid_at: None,

@@ -1,6 +1,6 @@
 //! Inspection (`InspectItem`): staff record the grade found. As declared or better, the
 //! estimate stands and is paid at once; a worse grade makes a counteroffer at that
-//! grade's price.
+//! grade's price. The staff member who inspected is recorded with it.
 
 use sea_orm::ActiveValue::Set;
 use tandem_proto::EnumSlug;
@@ -11,15 +11,23 @@ use crate::domain::{self, Inspection, InvalidField};
 use crate::store::{self, entity::application};
 
 impl App {
-    /// Records the inspected grade: the estimate stands (and is paid) or a counteroffer
-    /// is made. A replay with the same grade returns the application as it is.
-    pub async fn inspect(&self, id: &str, grade: Grade, note: &str) -> Result<ApplicationView> {
+    /// Records the inspected grade found by staff member `staff_id` (who must be active):
+    /// the estimate stands (and is paid) or a counteroffer is made. A replay with the
+    /// same grade returns the application as it is.
+    pub async fn inspect(
+        &self,
+        id: &str,
+        grade: Grade,
+        note: &str,
+        staff_id: &str,
+    ) -> Result<ApplicationView> {
         if grade == Grade::Unspecified {
             return Err(InvalidField::new("grade", "required: A, B, C or D").into());
         }
         if note.chars().count() > 500 {
             return Err(InvalidField::new("note", "at most 500 characters").into());
         }
+        let inspector = self.staff_member(staff_id).await?;
         let app = self.get(id).await?;
         if state(&app)? != ApplicationState::AwaitingItem
             && app.inspected_grade.as_deref() == Some(grade.slug())
@@ -34,12 +42,17 @@ impl App {
         let inspected = |price_minor| application::ActiveModel {
             inspected_grade: Set(Some(grade.slug().into())),
             inspection_note: Set(note.trim().into()),
+            inspected_by: Set(Some(inspector.staff_id.clone())),
             offer_minor: Set(Some(price_minor)),
             ..Default::default()
         };
         let app = match domain::inspect(declared, app.estimate_minor, grade, found_price) {
             Inspection::Confirmed { price_minor } => {
-                let note = format!("inspected: grade {} as declared or better", grade.slug());
+                let note = format!(
+                    "inspected by {}: grade {} as declared or better",
+                    inspector.staff_id,
+                    grade.slug()
+                );
                 let step = Step::to(ApplicationState::Inspected, note)
                     .setting(inspected(price_minor))
                     .queueing(pay::payout_message(&app.application_id));
@@ -48,7 +61,8 @@ impl App {
             }
             Inspection::Counteroffer { price_minor } => {
                 let note = format!(
-                    "inspected: grade {} (declared {}); counteroffer made",
+                    "inspected by {}: grade {} (declared {}); counteroffer made",
+                    inspector.staff_id,
                     grade.slug(),
                     declared.slug()
                 );

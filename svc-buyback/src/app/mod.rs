@@ -2,7 +2,10 @@
 //! verification (`apply`), sending the item (`ship`), inspection (`inspect`), the answer
 //! to a counteroffer (`respond`), paying price + benefit in one payout (`pay`, also the
 //! "buyback-payout" outbox topic), reporting the result to the sales center (`report`,
-//! the "buyback-result" topic) and the reads (`queries`).
+//! the "buyback-result" topic), the reads (`queries`) and the staff's logins (`staff`).
+//! Every use case acting for an end user takes who it is from the caller's verified
+//! assertion: a [`Customer`] acts only on their own applications (another's reads as
+//! unknown), staff are named by their staff ID.
 
 mod apply;
 mod inspect;
@@ -11,6 +14,7 @@ mod queries;
 mod report;
 mod respond;
 mod ship;
+mod staff;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +36,18 @@ use crate::domain::{self, UsedItem};
 use crate::error::BuybackError;
 use crate::store::{self, entity::application};
 
-pub use queries::ApplicationView;
+pub use queries::{ApplicationView, Viewer};
+pub use staff::StaffView;
+
+/// The customer a call acts for: the subject of its verified end-user assertion, and the
+/// assertion itself (forwarded to the sales center with the verification).
+#[derive(Clone, Debug)]
+pub struct Customer {
+    /// The customer ID.
+    pub id: String,
+    /// The gateway's signed assertion, as received.
+    pub assertion: String,
+}
 
 type Result<T> = std::result::Result<T, BuybackError>;
 
@@ -128,7 +143,7 @@ impl App {
         get(&self.db, id).await
     }
 
-    /// One application of `customer` (another's reads as unknown).
+    /// One application of customer `customer` (another's reads as unknown).
     async fn mine(&self, id: &str, customer: &str) -> Result<application::Model> {
         let app = self.get(id).await?;
         if customer.is_empty() || app.customer_id != customer {

@@ -14,6 +14,15 @@ use crate::store::{
     entity::{application, application_event},
 };
 
+/// Who reads applications.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    /// A customer, by customer ID: only their own applications.
+    Customer(String),
+    /// A member of the center's staff, by staff ID: every application.
+    Staff(String),
+}
+
 /// An application as the API shows it.
 #[derive(Clone, Debug)]
 pub struct ApplicationView {
@@ -50,25 +59,30 @@ impl App {
         Ok((grade, price.clone()))
     }
 
-    /// Application `id` of `customer`, or any customer's when `customer` is empty (staff).
-    pub async fn application(&self, id: &str, customer: &str) -> Result<ApplicationView> {
-        let app = if customer.is_empty() {
-            self.get(id).await?
-        } else {
-            self.mine(id, customer).await?
+    /// Application `id` as `viewer` may see it: a customer only their own (another's
+    /// reads as unknown), staff any.
+    pub async fn application(&self, id: &str, viewer: &Viewer) -> Result<ApplicationView> {
+        let app = match viewer {
+            Viewer::Customer(customer) => self.mine(id, customer).await?,
+            Viewer::Staff(_) => self.get(id).await?,
         };
         self.view(app).await
     }
 
-    /// The applications of `customer` (everyone's when empty) in `state` (any when
-    /// `None`), newest first, at most `limit` (default 50, at most 200).
+    /// The applications `viewer` may see — a customer's own; for staff everyone's, or
+    /// `customer`'s when not empty — in `state` (any when `None`), newest first, at most
+    /// `limit` (default 50, at most 200).
     pub async fn applications(
         &self,
+        viewer: &Viewer,
         customer: &str,
         state: Option<ApplicationState>,
         limit: u32,
     ) -> Result<Vec<ApplicationView>> {
-        let customer = (!customer.is_empty()).then_some(customer);
+        let customer = match viewer {
+            Viewer::Customer(own) => Some(own.as_str()),
+            Viewer::Staff(_) => (!customer.trim().is_empty()).then_some(customer.trim()),
+        };
         let rows = store::list(&self.db, customer, state, domain::page_size(limit)).await?;
         let mut history: HashMap<String, Vec<application_event::Model>> = HashMap::new();
         let ids = rows.iter().map(|a| a.application_id.as_str());

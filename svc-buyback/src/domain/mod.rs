@@ -1,7 +1,11 @@
 //! Pure rules of the buy-back center: what a request must hold (`used_item`,
 //! `required`), the condition grade from the questionnaire (`grade_of`), the price table
 //! (`PriceTable`), what an inspection leads to (`inspect`), and the application states
-//! and their allowed transitions (`transition`).
+//! and their allowed transitions (`transition`); staff passwords (`password`) and records
+//! (`staff`).
+
+pub mod password;
+pub mod staff;
 
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{self as accessory, DeviceCategory};

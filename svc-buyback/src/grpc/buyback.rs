@@ -1,4 +1,5 @@
-//! `tandem.buyback.v1.Buyback`: prices, estimates and the customer's applications.
+//! `tandem.buyback.v1.Buyback`: prices and estimates (public), and the applications of
+//! the asserted customer (or, for reads, of every customer for staff).
 
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::buyback::v1::buyback_server::Buyback;
@@ -43,8 +44,12 @@ impl Buyback for BuybackService {
         &self,
         request: Request<SubmitApplicationRequest>,
     ) -> Reply<SubmitApplicationResponse> {
+        let customer = self.customer(&request, &request.get_ref().customer_id)?;
         let budget = tandem_mesh::client::budget(request.metadata(), self.app.call_timeout());
-        let view = self.app.apply(request.into_inner(), budget).await?;
+        let view = self
+            .app
+            .apply(request.into_inner(), &customer, budget)
+            .await?;
         Ok(Response::new(SubmitApplicationResponse {
             application: Some(mapping::application(&view)),
         }))
@@ -54,11 +59,9 @@ impl Buyback for BuybackService {
         &self,
         request: Request<GetApplicationRequest>,
     ) -> Reply<GetApplicationResponse> {
+        let viewer = self.viewer(&request, &request.get_ref().customer_id)?;
         let req = request.into_inner();
-        let view = self
-            .app
-            .application(&req.application_id, &req.customer_id)
-            .await?;
+        let view = self.app.application(&req.application_id, &viewer).await?;
         Ok(Response::new(GetApplicationResponse {
             application: Some(mapping::application(&view)),
         }))
@@ -68,13 +71,14 @@ impl Buyback for BuybackService {
         &self,
         request: Request<ListApplicationsRequest>,
     ) -> Reply<ListApplicationsResponse> {
+        let viewer = self.viewer(&request, &request.get_ref().customer_id)?;
         let req = request.into_inner();
         let state = ApplicationState::try_from(req.state)
             .ok()
             .filter(|s| *s != ApplicationState::Unspecified);
         let views = self
             .app
-            .applications(&req.customer_id, state, req.limit)
+            .applications(&viewer, &req.customer_id, state, req.limit)
             .await?;
         Ok(Response::new(ListApplicationsResponse {
             applications: views.iter().map(mapping::application).collect(),
@@ -82,8 +86,9 @@ impl Buyback for BuybackService {
     }
 
     async fn ship_item(&self, request: Request<ShipItemRequest>) -> Reply<ShipItemResponse> {
+        let customer = self.customer(&request, &request.get_ref().customer_id)?;
         let req = request.into_inner();
-        let view = self.app.ship(&req.application_id, &req.customer_id).await?;
+        let view = self.app.ship(&req.application_id, &customer.id).await?;
         Ok(Response::new(ShipItemResponse {
             application: Some(mapping::application(&view)),
         }))
@@ -93,10 +98,11 @@ impl Buyback for BuybackService {
         &self,
         request: Request<RespondToCounterofferRequest>,
     ) -> Reply<RespondToCounterofferResponse> {
+        let customer = self.customer(&request, &request.get_ref().customer_id)?;
         let req = request.into_inner();
         let view = self
             .app
-            .respond(&req.application_id, &req.customer_id, req.accept)
+            .respond(&req.application_id, &customer.id, req.accept)
             .await?;
         Ok(Response::new(RespondToCounterofferResponse {
             application: Some(mapping::application(&view)),

@@ -4,10 +4,10 @@ use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{DeviceCategory, PurchasedGoods, UsedItem};
 use tandem_proto::buyback::v1::{
     Application, ApplicationState, BodyDamage, Grade, PriceEntry, Questionnaire, ScreenCondition,
-    StateChange,
+    Staff, StateChange,
 };
 
-use crate::app::ApplicationView;
+use crate::app::{ApplicationView, StaffView};
 use crate::domain::{self, Price};
 
 /// One row of the price table.
@@ -67,6 +67,7 @@ pub(super) fn application(view: &ApplicationView) -> Application {
             .then(|| money(a.total_paid_minor))
             .flatten(),
         inspection_note: a.inspection_note.clone(),
+        inspected_by: a.inspected_by.clone().unwrap_or_default(),
         created_at: a.created_at.to_rfc3339(),
         updated_at: a.updated_at.to_rfc3339(),
         reported_at: a.reported_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
@@ -79,5 +80,15 @@ pub(super) fn application(view: &ApplicationView) -> Application {
                 note: e.note.clone(),
             })
             .collect(),
+    }
+}
+
+/// A staff member, without their password hash.
+pub(super) fn staff(member: &StaffView) -> Staff {
+    Staff {
+        staff_id: member.staff_id.clone(),
+        name: member.name.clone(),
+        email: member.email.clone(),
+        active: member.active,
     }
 }

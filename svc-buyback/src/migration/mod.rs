@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261210_000001_create_buyback;
 mod m20261220_000001_results_and_payouts_in_outbox;
 mod m20261220_000002_purchased_at_instant;
+mod m20261230_000001_staff_members;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             m20261220_000001_results_and_payouts_in_outbox::Migration,
         ));
         migrations.push(Box::new(m20261220_000002_purchased_at_instant::Migration));
+        migrations.push(Box::new(m20261230_000001_staff_members::Migration));
         migrations
     }
 }

@@ -1,6 +1,7 @@
 //! The migrations that move data, from a database as the first release left it: results
 //! not delivered and payouts not made go to the shared outbox, `result_outbox` goes, and
-//! `purchased_at` becomes an instant — and back down.
+//! `purchased_at` becomes an instant — and back down (with the staff members' table and
+//! `application.inspected_by`, which move no data).
 
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
@@ -186,9 +187,26 @@ async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_inst
         );
         assert_eq!(purchased_at(&db, "BB-REJECTED").await, None, "{kind}");
 
-        // Down: the results wait in `result_outbox` again, purchased_at is text again.
+        assert!(manager.has_table("staff_member").await.unwrap(), "{kind}");
+        assert!(
+            manager
+                .has_column("application", "inspected_by")
+                .await
+                .unwrap()
+        );
+
+        // Down: the staff go, the results wait in `result_outbox` again, purchased_at is
+        // text again.
         let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
-        Migrator::down(&db, Some(2)).await.unwrap();
+        Migrator::down(&db, Some(3)).await.unwrap();
+        let manager = SchemaManager::new(&db);
+        assert!(!manager.has_table("staff_member").await.unwrap(), "{kind}");
+        assert!(
+            !manager
+                .has_column("application", "inspected_by")
+                .await
+                .unwrap()
+        );
         assert_eq!(pending_results(&db).await, ["BB-PAID"], "{kind}");
         assert!(outbox::find(&db, "BB-PAID").await.unwrap().is_none());
         let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;

@@ -72,6 +72,8 @@ pub mod application {
         /// Why it was rejected or returned.
         pub reason: String,
         pub inspection_note: String,
+        /// The staff member who recorded the inspection.
+        pub inspected_by: Option<String>,
         pub payout_id: Option<String>,
         pub total_paid_minor: i64,
         pub paid_at: Option<DateTimeUtc>,
@@ -122,6 +124,34 @@ pub mod order_claim {
         #[sea_orm(primary_key, auto_increment = false)]
         pub order_number: String,
         pub application_id: String,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A member of the buy-back center's staff (`staff_member` table).
+pub mod staff_member {
+    use sea_orm::entity::prelude::*;
+
+    /// One staff member.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_member")]
+    pub struct Model {
+        /// E.g. "BBS-KAI".
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub staff_id: String,
+        pub name: String,
+        /// Lower case; unique.
+        pub email: String,
+        /// PHC string of the argon2id hash; never leaves the store layer but to verify.
+        pub password_hash: String,
+        /// False: can no longer log in or inspect.
+        pub active: bool,
+        pub created_at: DateTimeUtc,
     }
 
     /// No relations.

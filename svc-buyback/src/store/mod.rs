@@ -1,10 +1,12 @@
 //! The buy-back server's database: entities, the price table, applications with their
-//! history, and the claim that lets one order be bought back against once at a time.
+//! history, the claim that lets one order be bought back against once at a time, and the
+//! staff members (`staff`).
 //! Every query takes `&impl ConnectionTrait`, so it runs inside the use case's
 //! transaction or on its own.
 
 pub mod entity;
 pub mod seed;
+pub mod staff;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;

@@ -1,9 +1,48 @@
-//! The demo price table, inserted idempotently (existing rows are left as they are).
+//! The demo data: the price table and the center's staff with a known password (printed
+//! by `tandem up`), inserted idempotently (existing rows are left as they are).
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use super::entity::price_entry;
+use super::staff;
+use crate::domain::password::{self, Password};
+
+/// Password of every demo staff member (public: it is demo data).
+pub const DEMO_STAFF_PASSWORD: &str = "buyback-demo-2026";
+
+/// The demo staff: (staff ID, name, e-mail).
+pub const DEMO_STAFF: &[(&str, &str, &str)] = &[
+    (
+        "BBS-KAI",
+        "Kai Nakamura",
+        "kai.nakamura@buyback.tandem.example",
+    ),
+    ("BBS-MIA", "Mia Chen", "mia.chen@buyback.tandem.example"),
+];
+
+/// Adds the demo staff members that are not there yet, with [`DEMO_STAFF_PASSWORD`]
+/// (hashed off the async runtime, once).
+pub async fn demo_staff(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let mut missing = Vec::new();
+    for &member in DEMO_STAFF {
+        if staff::by_id(db, member.0).await?.is_none() {
+            missing.push(member);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let pw = Password::parse(DEMO_STAFF_PASSWORD)?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await?
+        .map_err(|e| anyhow::anyhow!("hashing the demo staff password: {e}"))?;
+    let now = chrono::Utc::now();
+    for member in missing {
+        staff::insert_new(db, member, &hash, now).await?;
+    }
+    Ok(())
+}
 
 /// (category, maker, model, prices in cents for grades A, B, C, D)
 const PRICES: &[(&str, &str, &str, [i64; 4])] = &[

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tandem_mesh::Service;
 
+use tandem_mesh::assertion::Role;
+#[allow(unused_imports)] // not every test file checks the ledger
 pub use tandem_mesh::testing::ledger::{assert_sound, balance};
 use tandem_mesh::testing::orders::{alex_morgan, buy};
-use tandem_mesh::testing::{Running, TestDb};
+use tandem_mesh::testing::{Running, TestDb, as_user, server_config};
 use tandem_mesh::{CancellationToken, ClientConfig, ServerConfig};
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::accessory::v1::*;
@@ -60,7 +62,7 @@ pub async fn sales_center(db: &TestDb, addr: SocketAddr) -> Fixed {
         listener,
         conn,
         peers,
-        ServerConfig::default(),
+        server_config(),
         shutdown.clone(),
     ));
     Fixed {
@@ -137,7 +139,7 @@ pub async fn start_buyback(
         .expect("open the database with the demo data");
     let peers = peers(accessory, settlement);
     let server = Running::start(|l, s| {
-        svc_buyback::BuybackCenter::serve(l, conn, peers, ServerConfig::default(), s)
+        svc_buyback::BuybackCenter::serve(l, conn, peers, server_config(), s)
     })
     .await;
     let ch = channel(server.url.clone()).await;
@@ -219,10 +221,10 @@ impl World {
         (order, app.application_id)
     }
 
-    /// Submits `request`, which must be answered with an application.
+    /// Submits `request` for its customer, which must be answered with an application.
     pub async fn submit(&mut self, request: SubmitApplicationRequest) -> Application {
         self.center
-            .submit_application(request)
+            .submit_application(by_applicant(request))
             .await
             .expect("submit")
             .into_inner()
@@ -234,23 +236,27 @@ impl World {
     pub async fn ship(&mut self, id: &str, customer: &str) -> Result<Application, Status> {
         let reply = self
             .center
-            .ship_item(ShipItemRequest {
-                application_id: id.into(),
-                customer_id: customer.into(),
-            })
+            .ship_item(as_user(
+                ShipItemRequest {
+                    application_id: id.into(),
+                    customer_id: String::new(),
+                },
+                customer,
+                Role::Customer,
+            ))
             .await?;
         Ok(reply.into_inner().application.expect("application"))
     }
 
-    /// Staff's `InspectItem` of application `id`: found in `grade`.
+    /// Staff's ([`INSPECTOR`]'s) `InspectItem` of application `id`: found in `grade`.
     pub async fn inspect(&mut self, id: &str, grade: Grade) -> Result<Application, Status> {
         let reply = self
             .staff
-            .inspect_item(InspectItemRequest {
+            .inspect_item(as_staff(InspectItemRequest {
                 application_id: id.into(),
                 grade: grade as i32,
                 note: "checked".into(),
-            })
+            }))
             .await?;
         Ok(reply.into_inner().application.expect("application"))
     }
@@ -264,11 +270,15 @@ impl World {
     ) -> Result<Application, Status> {
         let reply = self
             .center
-            .respond_to_counteroffer(RespondToCounterofferRequest {
-                application_id: id.into(),
-                customer_id: customer.into(),
-                accept,
-            })
+            .respond_to_counteroffer(as_user(
+                RespondToCounterofferRequest {
+                    application_id: id.into(),
+                    customer_id: String::new(),
+                    accept,
+                },
+                customer,
+                Role::Customer,
+            ))
             .await?;
         Ok(reply.into_inner().application.expect("application"))
     }
@@ -343,8 +353,22 @@ pub fn application(
             damage: BodyDamage::None as i32,
             accessories_complete: true,
         }),
-        caller: String::new(),
+        ..Default::default()
     }
+}
+
+/// The demo staff member the tests inspect as.
+pub const INSPECTOR: &str = "BBS-KAI";
+
+/// `message` as a call of staff member [`INSPECTOR`].
+pub fn as_staff<T>(message: T) -> tonic::Request<T> {
+    as_user(message, INSPECTOR, Role::BuybackStaff)
+}
+
+/// `request` made for the customer it names (it carries their assertion).
+pub fn by_applicant(request: SubmitApplicationRequest) -> tonic::Request<SubmitApplicationRequest> {
+    let who = request.customer_id.clone();
+    as_user(request, &who, Role::Customer)
 }
 
 /// Waits (up to 10 s) until the application reaches `state`; returns it.
@@ -356,10 +380,10 @@ pub async fn wait_for(
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let app = center
-            .get_application(GetApplicationRequest {
+            .get_application(as_staff(GetApplicationRequest {
                 application_id: id.into(),
                 customer_id: String::new(),
-            })
+            }))
             .await
             .unwrap()
             .into_inner()

@@ -124,6 +124,7 @@ impl From<pb::Application> for Application {
             payout_id: (!a.payout_id.is_empty()).then_some(a.payout_id),
             total_paid: a.total_paid.map(Money::from),
             inspection_note: a.inspection_note,
+            inspected_by: (!a.inspected_by.is_empty()).then_some(a.inspected_by),
             created_at: a.created_at,
             reported_at: (!a.reported_at.is_empty()).then_some(a.reported_at),
             history: a

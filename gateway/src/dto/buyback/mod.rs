@@ -122,6 +122,45 @@ pub struct CounterofferBody {
     pub accept: bool,
 }
 
+/// A buy-back staff login.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DeskLogin {
+    /// Staff ID or e-mail.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A member of the buy-back center's staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeskStaff {
+    /// Staff ID, e.g. "BBS-KAI".
+    pub staff_id: String,
+    /// Name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+}
+
+/// The signed-in buy-back staff member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeskSessionView {
+    /// Who is signed in.
+    pub staff: DeskStaff,
+}
+
+impl From<tandem_proto::buyback::v1::Staff> for DeskSessionView {
+    fn from(s: tandem_proto::buyback::v1::Staff) -> Self {
+        Self {
+            staff: DeskStaff {
+                staff_id: s.staff_id,
+                name: s.name,
+                email: s.email,
+            },
+        }
+    }
+}
+
 /// The staff's inspection of an arrived item.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InspectionBody {
@@ -194,6 +233,8 @@ pub struct Application {
     pub total_paid: Option<Money>,
     /// The inspector's note.
     pub inspection_note: String,
+    /// The staff ID of who inspected the item (absent until inspected).
+    pub inspected_by: Option<String>,
     /// Applied at (RFC 3339).
     pub created_at: String,
     /// When the sales center recorded the result.
