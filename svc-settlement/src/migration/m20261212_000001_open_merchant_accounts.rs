@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
+#[allow(clippy::enum_variant_names)] // variants are the SQL column names
 enum Account {
     Table,
     AccountId,
