@@ -44,9 +44,9 @@ pub enum Command {
     Probe(crate::probe::ProbeArgs),
 }
 
-/// How `tandem serve` proves who it is and whom it lets in.
+/// This process's certificate and the CA its peers' certificates are checked against.
 #[derive(Debug, Clone, clap::Args)]
-pub struct TlsArgs {
+pub struct TlsFileArgs {
     /// CA bundle (PEM) that issues partners' certificates.
     #[arg(long, env = "TANDEM_TLS_CA")]
     pub tls_ca: Option<PathBuf>,
@@ -61,6 +61,37 @@ pub struct TlsArgs {
     /// experiments only; a warning is logged at every start.
     #[arg(long, env = "TANDEM_INSECURE_PLAINTEXT")]
     pub insecure_plaintext: bool,
+}
+
+impl TlsFileArgs {
+    /// The files, `None` with `--insecure-plaintext`, or an error naming the first
+    /// missing setting.
+    pub fn files(&self) -> anyhow::Result<Option<TlsFiles>> {
+        if self.insecure_plaintext {
+            return Ok(None);
+        }
+        let required = |value: &Option<PathBuf>, flag: &str, env: &str| {
+            value.clone().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "mutual TLS needs {env} (--{flag}); set TANDEM_TLS_CA, TANDEM_TLS_CERT \
+                     and TANDEM_TLS_KEY, or pass --insecure-plaintext to run without TLS"
+                )
+            })
+        };
+        Ok(Some(TlsFiles {
+            ca: required(&self.tls_ca, "tls-ca", "TANDEM_TLS_CA")?,
+            cert: required(&self.tls_cert, "tls-cert", "TANDEM_TLS_CERT")?,
+            key: required(&self.tls_key, "tls-key", "TANDEM_TLS_KEY")?,
+        }))
+    }
+}
+
+/// How `tandem serve` proves who it is and whom it lets in.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// Certificate, key and CA.
+    #[command(flatten)]
+    pub files: TlsFileArgs,
     /// The partner policy (TOML: [partners.<name>] allow = ["package.Service/Method", …]);
     /// the built-in one follows the mesh's call graph.
     #[arg(long, env = "TANDEM_POLICY")]
@@ -86,27 +117,13 @@ impl TlsArgs {
             }
             None => default_policy(),
         };
-        let files = if self.insecure_plaintext {
+        let files = self.files.files()?;
+        if files.is_none() {
             tracing::warn!(
                 "--insecure-plaintext: the gRPC servers speak plaintext and answer ANY caller; \
                  partners are not authenticated and the policy is not enforced"
             );
-            None
-        } else {
-            let required = |value: &Option<PathBuf>, flag: &str, env: &str| {
-                value.clone().ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "mutual TLS needs {env} (--{flag}); set TANDEM_TLS_CA, TANDEM_TLS_CERT \
-                         and TANDEM_TLS_KEY, or pass --insecure-plaintext to run without TLS"
-                    )
-                })
-            };
-            Some(TlsFiles {
-                ca: required(&self.tls_ca, "tls-ca", "TANDEM_TLS_CA")?,
-                cert: required(&self.tls_cert, "tls-cert", "TANDEM_TLS_CERT")?,
-                key: required(&self.tls_key, "tls-key", "TANDEM_TLS_KEY")?,
-            })
-        };
+        }
         Trust::from_files(
             files.as_ref(),
             policy,

@@ -4,12 +4,11 @@
 //! answers SERVING and 1 otherwise, with the reason on stderr.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use tandem_mesh::ClientConfig;
-use tandem_mesh::tls::{TlsFiles, TlsMaterial};
+use tandem_mesh::tls::TlsMaterial;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -28,18 +27,10 @@ pub struct ProbeArgs {
     /// Seconds to wait for the answer.
     #[arg(long, default_value_t = 2)]
     pub timeout_secs: u64,
-    /// CA bundle (PEM) the server's certificate is checked against.
-    #[arg(long, env = "TANDEM_TLS_CA")]
-    pub tls_ca: Option<PathBuf>,
-    /// The certificate to present (PEM).
-    #[arg(long, env = "TANDEM_TLS_CERT")]
-    pub tls_cert: Option<PathBuf>,
-    /// Its private key (PEM).
-    #[arg(long, env = "TANDEM_TLS_KEY")]
-    pub tls_key: Option<PathBuf>,
-    /// Ask over plaintext (a server started with --insecure-plaintext).
-    #[arg(long, env = "TANDEM_INSECURE_PLAINTEXT")]
-    pub insecure_plaintext: bool,
+    /// The certificate to present and the CA to check the server's against (the
+    /// container's own, from the same settings as `tandem serve`).
+    #[command(flatten)]
+    pub tls: crate::cli::TlsFileArgs,
 }
 
 /// Runs the probe: `Ok` when the target answers SERVING.
@@ -56,7 +47,11 @@ pub async fn run(args: ProbeArgs) -> anyhow::Result<()> {
     let client = ClientConfig {
         connect_timeout: timeout,
         call_timeout: timeout,
-        tls: tls(&args)?,
+        tls: args
+            .tls
+            .files()?
+            .map(|f| TlsMaterial::load(&f))
+            .transpose()?,
     };
     // The server's certificate is checked for the target's name, as its partners do.
     let url = format!("http://{addr}");
@@ -97,30 +92,6 @@ fn default_addr(
         None => target.default_port(),
     };
     Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port))
-}
-
-fn tls(args: &ProbeArgs) -> anyhow::Result<Option<TlsMaterial>> {
-    if args.insecure_plaintext {
-        return Ok(None);
-    }
-    let missing = |env: &str| {
-        anyhow::anyhow!("the probe needs {env} (or --insecure-plaintext for a plaintext server)")
-    };
-    let files = TlsFiles {
-        ca: args
-            .tls_ca
-            .clone()
-            .ok_or_else(|| missing("TANDEM_TLS_CA"))?,
-        cert: args
-            .tls_cert
-            .clone()
-            .ok_or_else(|| missing("TANDEM_TLS_CERT"))?,
-        key: args
-            .tls_key
-            .clone()
-            .ok_or_else(|| missing("TANDEM_TLS_KEY"))?,
-    };
-    Ok(Some(TlsMaterial::load(&files)?))
 }
 
 #[cfg(test)]

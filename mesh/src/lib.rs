@@ -15,6 +15,7 @@ pub mod hex;
 pub mod idempotency;
 pub mod outbox;
 pub mod partner;
+pub mod password;
 pub mod pki;
 pub mod server;
 pub mod service;

@@ -35,13 +35,6 @@ impl From<staff_member::Model> for StaffView {
     }
 }
 
-/// Password hashes verified at once. Each argon2id hash holds 19 MiB for its duration, so
-/// a burst of logins would otherwise take memory without bound.
-const MAX_HASHING: usize = 4;
-
-/// Permits for [`MAX_HASHING`] hashes at a time.
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_HASHING);
-
 impl App {
     /// The active staff member whose staff ID or e-mail is `login` and whose password is
     /// `password`.
@@ -128,12 +121,9 @@ impl App {
     }
 }
 
-/// Runs CPU-heavy password work off the async runtime, at most [`MAX_HASHING`] at once
-/// (the rest wait their turn).
+/// Runs CPU-heavy password work off the async runtime, a few at a time.
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    // The semaphore is never closed, so acquiring only waits.
-    let _permit = HASHING.acquire().await.ok();
-    tokio::task::spawn_blocking(work)
+    tandem_mesh::password::off_runtime(work)
         .await
         .map_err(|e| BuybackError::Inconsistent(format!("password work failed: {e}")))
 }

@@ -7,7 +7,7 @@ use tandem_proto::leads::v1 as pb;
 
 use super::hashing::hashing;
 use super::{App, StaffView};
-use crate::domain::password::{self, Password};
+use crate::domain::password;
 use crate::domain::staff::parse_staff_id;
 use crate::domain::text::required;
 use crate::domain::{Customer, InvalidField, ProductInfo, Staff, parse_customer_id};
@@ -25,7 +25,7 @@ impl App {
         let hash = if req.password.is_empty() {
             None
         } else {
-            let pw = Password::parse(&req.password, &s.email)?;
+            let pw = password::parse(&req.password, &s.email)?;
             Some(hashing(move || password::hash(&pw)).await??)
         };
         staff::upsert(&self.db, &s, hash.as_deref(), Utc::now())

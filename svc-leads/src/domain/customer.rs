@@ -9,7 +9,7 @@ use tandem_proto::leads::v1::{RegisterCustomerRequest, UpdateCustomerRequest};
 pub use super::contact::Address;
 use super::contact::MAX_NAME_CHARS;
 use super::contact::{parse_date_of_birth, parse_email, parse_name, parse_phone};
-use super::password::Password;
+use super::password::{self, Password};
 use super::text::optional_line;
 
 /// Prefix of every customer ID.
@@ -75,7 +75,7 @@ impl NewCustomer {
         let phone = parse_phone(&req.phone)?;
         let address = Address::parse(req.address.as_ref())?;
         let date_of_birth = parse_date_of_birth(&req.date_of_birth, today)?;
-        let password = Password::parse(&req.password, &email)?;
+        let password = password::parse(&req.password, &email)?;
         Ok(Self {
             name,
             email,

@@ -1,83 +1,11 @@
-//! Customer passwords: the rules a new password must meet, and argon2id hashing and
-//! verification. Only the PHC string of the hash is stored; the password itself is never
-//! stored, logged or returned. Hashing is deliberately slow (tens of milliseconds): call
-//! [`hash`] and [`verify`] off the async runtime (`tokio::task::spawn_blocking`).
+//! Customer and sales-staff passwords: the mesh's rules ([`tandem_mesh::password`]), and
+//! a customer's may not be their e-mail address.
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+pub use tandem_mesh::password::{DUMMY_HASH, PASSWORD_CHARS, Password, hash, verify};
 use tandem_mesh::status::InvalidField;
 
-/// Shortest and longest password, in characters.
-pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 10..=128;
-/// argon2 memory cost in KiB (19 MiB, OWASP's argon2id minimum).
-pub const M_COST_KIB: u32 = 19_456;
-/// argon2 passes over memory.
-pub const T_COST: u32 = 2;
-/// argon2 lanes.
-pub const P_COST: u32 = 1;
-
-/// The argon2id parameters every new hash uses.
-const PARAMS: Params = match Params::new(M_COST_KIB, T_COST, P_COST, None) {
-    Ok(params) => params,
-    Err(_) => panic!("invalid argon2 parameters"),
-};
-
-/// A hash of a random, discarded password with the same parameters: verified against
-/// when a login names no customer, so an unknown login costs as much time as a wrong
-/// password and the two cannot be told apart.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Af35gNuvp8TlKQkCPwh5SQ$IixWcfS/VbMZxJ5vhFtHYRpTyMQZ0qzVlPwPO4q0XY8";
-
-/// A password that meets the rules; its `Debug` output does not show it.
-#[derive(Clone)]
-pub struct Password(String);
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(***)")
-    }
-}
-
-impl Password {
-    /// Checks a new password for the customer with (lower-case) `email`: 10–128
-    /// characters, not one character repeated, not the e-mail address.
-    pub fn parse(raw: &str, email: &str) -> Result<Self, InvalidField> {
-        let bad = |reason: &str| InvalidField::new("password", reason.to_owned());
-        let chars = raw.chars().count();
-        if chars < *PASSWORD_CHARS.start() {
-            return Err(bad("at least 10 characters"));
-        }
-        if chars > *PASSWORD_CHARS.end() {
-            return Err(bad("at most 128 characters"));
-        }
-        let mut all = raw.chars();
-        let first = all.next();
-        if all.all(|c| Some(c) == first) {
-            return Err(bad("must not be one character repeated"));
-        }
-        if raw.trim().to_lowercase() == email {
-            return Err(bad("must not be the e-mail address"));
-        }
-        Ok(Self(raw.to_owned()))
-    }
-
-    /// The password itself, for hashing.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The hasher: argon2id, version 0x13, the parameters above.
-fn argon2() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, PARAMS)
-}
-
-/// The PHC string of a fresh argon2id hash of `password` with a random salt.
-pub fn hash(password: &Password) -> Result<String, argon2::password_hash::Error> {
-    Ok(argon2()
-        .hash_password(password.expose().as_bytes())?
-        .to_string())
-}
-
-/// Whether `password` matches the PHC string `phc` (false for a malformed hash too).
-pub fn verify(password: &str, phc: &str) -> bool {
-    argon2().verify_password(password.as_bytes(), phc).is_ok()
+/// Checks a new password for the person with (lower-case) `email`: 10–128 characters,
+/// not one character repeated, not the e-mail address.
+pub fn parse(raw: &str, email: &str) -> Result<Password, InvalidField> {
+    Password::parse(raw)?.differs_from(email, "the e-mail address")
 }

@@ -13,7 +13,7 @@ use tandem_proto::leads::v1::RegisterCustomerRequest;
 mod catalog;
 
 use super::{customer, product, staff};
-use crate::domain::{DEMO_CUSTOMER_ID, NewCustomer, Password, Staff, password};
+use crate::domain::{DEMO_CUSTOMER_ID, NewCustomer, Staff, password};
 
 /// E-mail of the demo customer.
 pub const DEMO_EMAIL: &str = "alex@example.com";
@@ -148,7 +148,7 @@ pub async fn demo_sales_desk(db: &DatabaseConnection) -> anyhow::Result<()> {
         let hash = match &hash {
             Some(h) => h,
             None => {
-                let pw = Password::parse(DEMO_STAFF_PASSWORD, "")
+                let pw = password::parse(DEMO_STAFF_PASSWORD, "")
                     .context("demo staff password fails the rules")?;
                 let h = tokio::task::spawn_blocking(move || password::hash(&pw))
                     .await?
