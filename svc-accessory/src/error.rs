@@ -54,6 +54,9 @@ pub enum AccessoryError {
     /// a purchase verification is for.
     #[error("this sales center checks no end-user assertions, so it verifies no purchases")]
     NoUserAssertions,
+    /// The request names another customer than the one the call is for.
+    #[error("this call is for customer {0}; it cannot act for another customer")]
+    OtherCustomer(String),
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
@@ -93,6 +96,7 @@ impl From<AccessoryError> for Status {
             AccessoryError::SettlementRefused(_) => tandem_mesh::status::internal(&err),
             AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
             AccessoryError::NoUserAssertions => Status::failed_precondition(err.to_string()),
+            AccessoryError::OtherCustomer(_) => Status::permission_denied(err.to_string()),
             // The installer's own answer (e.g. a taken slot) is passed on with its code.
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())

@@ -501,24 +501,42 @@ async fn results_are_recorded_once_and_shown_with_the_order() {
             assert_eq!(err.code(), code);
         }
 
+        // The designation, for the customer of the assertion only.
+        let asking = |customer_id: &str, for_whom: &str| {
+            as_user(
+                GetBuybackDesignationRequest {
+                    order_number: number.clone(),
+                    customer_id: customer_id.into(),
+                },
+                for_whom,
+                Role::Customer,
+            )
+        };
         let shown = center
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: number.clone(),
-                customer_id: "CUS-A".into(),
-            })
+            .get_buyback_designation(asking("", "CUS-A"))
             .await
             .unwrap()
             .into_inner();
         assert!(shown.designation.unwrap().targeted);
         assert_eq!(shown.results, vec![first]);
         let not_yours = center
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: number,
-                customer_id: "CUS-B".into(),
-            })
+            .get_buyback_designation(asking("", "CUS-B"))
             .await
             .unwrap_err();
         assert_eq!(not_yours.code(), Code::NotFound);
+        let named_other = center
+            .get_buyback_designation(asking("CUS-A", "CUS-B"))
+            .await
+            .unwrap_err();
+        assert_eq!(named_other.code(), Code::PermissionDenied);
+        let unasserted = center
+            .get_buyback_designation(GetBuybackDesignationRequest {
+                order_number: number.clone(),
+                customer_id: "CUS-A".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(unasserted.code(), Code::Unauthenticated);
         server.stop().await;
         db.cleanup().await;
     }

@@ -52,10 +52,15 @@ impl SalesCenter for SalesCenterService {
         &self,
         request: Request<GetBuybackDesignationRequest>,
     ) -> Reply<GetBuybackDesignationResponse> {
-        let status = self
-            .app
-            .get_buyback_designation(request.into_inner())
-            .await?;
+        // For the customer of the assertion: an empty customer_id means them.
+        let caller = self.caller(&request)?;
+        let mut message = request.into_inner();
+        if message.customer_id.is_empty() {
+            message.customer_id.clone_from(&caller.user);
+        } else if message.customer_id != caller.user {
+            return Err(AccessoryError::OtherCustomer(caller.user).into());
+        }
+        let status = self.app.get_buyback_designation(message).await?;
         let designated = status.designated;
         Ok(Response::new(GetBuybackDesignationResponse {
             order_number: designated.order.order_number.clone(),
