@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod outbox;
 pub mod partner;
 pub mod password;
+pub mod payments;
 pub mod pki;
 pub mod server;
 pub mod service;

@@ -28,28 +28,15 @@ pub enum AccessoryError {
     /// opens again after this long.
     #[error("{}", throttle::refusal(*.0))]
     Throttled(chrono::Duration),
-    /// The payment named does not pay this order: unknown, another payee's, not settled,
-    /// refunded, or for another order or amount (the account server's verdict).
-    #[error("payment {payment_id} {why}: order {order_number} is not confirmed")]
-    PaymentNotValid {
-        /// The payment named.
-        payment_id: String,
+    /// The account server did not confirm that the payment pays this order, or could
+    /// not be asked: nothing changed.
+    #[error("{refusal}: order {order_number} is not confirmed")]
+    Payment {
+        /// Why.
+        refusal: tandem_mesh::payments::PaymentRefusal,
         /// The order.
         order_number: String,
-        /// The verdict, in words.
-        why: &'static str,
     },
-    /// The account server could not be asked about the payment (down, too slow):
-    /// nothing changed, the caller may retry.
-    #[error(
-        "the account server could not check the payment ({}); nothing changed, retry",
-        .0.message()
-    )]
-    SettlementUnavailable(Status),
-    /// The account server refused to answer the check (e.g. this seller's certificate is
-    /// not allowed CheckPayment): a configuration problem of the mesh.
-    #[error("the account server refused the payment check: {}", .0.message())]
-    SettlementRefused(Status),
     /// This server was given no key to check end-user assertions, so it cannot tell who
     /// a purchase verification is for.
     #[error("this sales center checks no end-user assertions, so it verifies no purchases")]
@@ -65,35 +52,19 @@ pub enum AccessoryError {
     Db(#[from] DbErr),
 }
 
-impl AccessoryError {
-    /// The account server's failure to answer a payment check, as transient or not.
-    pub fn settlement(status: Status) -> Self {
-        use tonic::Code;
-        match status.code() {
-            Code::Unavailable
-            | Code::DeadlineExceeded
-            | Code::Cancelled
-            | Code::Aborted
-            | Code::ResourceExhausted
-            | Code::Unknown => AccessoryError::SettlementUnavailable(status),
-            _ => AccessoryError::SettlementRefused(status),
-        }
-    }
-}
-
 impl From<AccessoryError> for Status {
     fn from(err: AccessoryError) -> Self {
         match err {
             AccessoryError::Invalid(e) => e.into(),
             AccessoryError::ProductNotFound(_) => Status::not_found(err.to_string()),
-            AccessoryError::OutOfStock(_)
-            | AccessoryError::NotAllowed(_)
-            | AccessoryError::PaymentNotValid { .. } => {
+            AccessoryError::OutOfStock(_) | AccessoryError::NotAllowed(_) => {
                 Status::failed_precondition(err.to_string())
             }
             AccessoryError::OrderNotFound => Status::not_found(err.to_string()),
-            AccessoryError::SettlementUnavailable(_) => Status::unavailable(err.to_string()),
-            AccessoryError::SettlementRefused(_) => tandem_mesh::status::internal(&err),
+            AccessoryError::Payment { ref refusal, .. } => match refusal.code() {
+                tonic::Code::Internal => tandem_mesh::status::internal(&err),
+                code => Status::new(code, err.to_string()),
+            },
             AccessoryError::Throttled(_) => Status::resource_exhausted(err.to_string()),
             AccessoryError::NoUserAssertions => Status::failed_precondition(err.to_string()),
             AccessoryError::OtherCustomer(_) => Status::permission_denied(err.to_string()),

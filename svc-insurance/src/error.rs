@@ -23,50 +23,21 @@ pub enum InsuranceError {
     /// The quote's state does not allow the change.
     #[error(transparent)]
     Refused(#[from] crate::domain::quote::Refused),
-    /// The payment named does not pay this quote: unknown, another payee's, not settled,
-    /// refunded, or for another quote or amount (the account server's verdict).
-    #[error("payment {payment_id} {why}: quote {quote_id} is not contracted")]
-    PaymentNotValid {
-        /// The payment named.
-        payment_id: String,
+    /// The account server did not confirm that the payment pays this quote, or could
+    /// not be asked: nothing changed.
+    #[error("{refusal}: quote {quote_id} is not contracted")]
+    Payment {
+        /// Why.
+        refusal: tandem_mesh::payments::PaymentRefusal,
         /// The quote.
         quote_id: String,
-        /// The verdict, in words.
-        why: &'static str,
     },
-    /// The account server could not be asked about the payment (down, too slow):
-    /// nothing changed, the caller may retry.
-    #[error(
-        "the account server could not check the payment ({}); nothing changed, retry",
-        .0.message()
-    )]
-    SettlementUnavailable(Status),
-    /// The account server refused to answer the check (e.g. this insurer's certificate
-    /// is not allowed CheckPayment): a configuration problem of the mesh.
-    #[error("the account server refused the payment check: {}", .0.message())]
-    SettlementRefused(Status),
     /// The accessory seller refused or failed to answer.
     #[error("accessory seller: {}", .0.message())]
     Accessory(Status),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-impl InsuranceError {
-    /// The account server's failure to answer a payment check, as transient or not.
-    pub fn settlement(status: Status) -> Self {
-        use tonic::Code;
-        match status.code() {
-            Code::Unavailable
-            | Code::DeadlineExceeded
-            | Code::Cancelled
-            | Code::Aborted
-            | Code::ResourceExhausted
-            | Code::Unknown => InsuranceError::SettlementUnavailable(status),
-            _ => InsuranceError::SettlementRefused(status),
-        }
-    }
 }
 
 impl From<InsuranceError> for Status {
@@ -76,11 +47,11 @@ impl From<InsuranceError> for Status {
             InsuranceError::PlanNotFound(_) => Status::not_found(err.to_string()),
             InsuranceError::Ineligible(e) => Status::failed_precondition(e.to_string()),
             InsuranceError::QuoteNotFound(_) => Status::not_found(err.to_string()),
-            InsuranceError::Refused(_) | InsuranceError::PaymentNotValid { .. } => {
-                Status::failed_precondition(err.to_string())
-            }
-            InsuranceError::SettlementUnavailable(_) => Status::unavailable(err.to_string()),
-            InsuranceError::SettlementRefused(_) => tandem_mesh::status::internal(&err),
+            InsuranceError::Refused(_) => Status::failed_precondition(err.to_string()),
+            InsuranceError::Payment { ref refusal, .. } => match refusal.code() {
+                tonic::Code::Internal => tandem_mesh::status::internal(&err),
+                code => Status::new(code, err.to_string()),
+            },
             InsuranceError::Accessory(status) => Status::new(
                 status.code(),
                 format!("accessory seller: {}", status.message()),

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use tandem_mesh::payments::{self, Expected};
 use tandem_proto::accessory::v1::ConfirmOrderRequest;
 use tandem_proto::common::v1::Money;
-use tandem_proto::settlement::v1::{CheckPaymentRequest, PaymentVerdict};
 
 use super::{App, DesignatedOrder};
 use crate::domain::InvalidField;
@@ -62,36 +62,22 @@ impl App {
         order: &Order,
         caller_budget: Duration,
     ) -> Result<(), AccessoryError> {
-        let check = CheckPaymentRequest {
-            payment_id: payment_id.to_owned(),
-            reference: order.order_number.clone(),
-            amount: Some(Money {
+        let expected = Expected {
+            payee_account: MERCHANT_ACCOUNT,
+            reference: &order.order_number,
+            amount: Money {
                 minor_units: order.amount_minor,
                 currency: order.currency.clone(),
-            }),
-            payee_account: MERCHANT_ACCOUNT.to_owned(),
+            },
+            payee: "seller",
+            what: "this order's total",
         };
         let budget = self.client.call_timeout.min(caller_budget);
-        let verdict = self
-            .settlement
-            .clone()
-            .check_payment(tandem_mesh::client::request(check, budget))
+        payments::check(self.settlement.clone(), payment_id, expected, budget)
             .await
-            .map_err(AccessoryError::settlement)?
-            .into_inner()
-            .verdict();
-        let why = match verdict {
-            PaymentVerdict::Valid => return Ok(()),
-            PaymentVerdict::NotFound => "is not a payment to this seller",
-            PaymentVerdict::NotSettled => "was not settled (declined)",
-            PaymentVerdict::Refunded => "was refunded",
-            PaymentVerdict::Mismatch => "does not pay this order's total",
-            PaymentVerdict::Unspecified => "could not be verified",
-        };
-        Err(AccessoryError::PaymentNotValid {
-            payment_id: payment_id.to_owned(),
-            order_number: order.order_number.clone(),
-            why,
-        })
+            .map_err(|refusal| AccessoryError::Payment {
+                refusal,
+                order_number: order.order_number.clone(),
+            })
     }
 }

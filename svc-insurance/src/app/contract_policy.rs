@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, Utc};
+use tandem_mesh::payments::{self, Expected};
 use tandem_proto::common::v1::Money;
 use tandem_proto::insurance::v1::ContractPolicyRequest;
-use tandem_proto::settlement::v1::{CheckPaymentRequest, PaymentVerdict};
 
 use super::{App, QuoteWithPlan};
 use crate::domain::quote::{self, Quote};
@@ -60,39 +60,23 @@ impl App {
         quote: &Quote,
         caller_budget: Duration,
     ) -> Result<(), InsuranceError> {
-        let check = CheckPaymentRequest {
-            payment_id: payment_id.to_owned(),
-            reference: quote.quote_id.clone(),
-            amount: Some(Money {
+        let expected = Expected {
+            payee_account: MERCHANT_ACCOUNT,
+            reference: &quote.quote_id,
+            amount: Money {
                 minor_units: quote.charge_minor(),
                 currency: quote.currency.clone(),
-            }),
-            payee_account: MERCHANT_ACCOUNT.to_owned(),
+            },
+            payee: "insurer",
+            what: "this quote's premium",
         };
-        let verdict = self
-            .settlement
-            .clone()
-            .check_payment(tandem_mesh::client::request(
-                check,
-                self.budget(caller_budget),
-            ))
+        let budget = self.budget(caller_budget);
+        payments::check(self.settlement.clone(), payment_id, expected, budget)
             .await
-            .map_err(InsuranceError::settlement)?
-            .into_inner()
-            .verdict();
-        let why = match verdict {
-            PaymentVerdict::Valid => return Ok(()),
-            PaymentVerdict::NotFound => "is not a payment to this insurer",
-            PaymentVerdict::NotSettled => "was not settled (declined)",
-            PaymentVerdict::Refunded => "was refunded",
-            PaymentVerdict::Mismatch => "does not pay this quote's premium",
-            PaymentVerdict::Unspecified => "could not be verified",
-        };
-        Err(InsuranceError::PaymentNotValid {
-            payment_id: payment_id.to_owned(),
-            quote_id: quote.quote_id.clone(),
-            why,
-        })
+            .map_err(|refusal| InsuranceError::Payment {
+                refusal,
+                quote_id: quote.quote_id.clone(),
+            })
     }
 }
 
