@@ -13,6 +13,7 @@ Prints one FAIL line per problem and ends with "k8s: N checks passed" (exit 0) o
 "k8s: N checks passed, M failed" (exit 1). Needs PyYAML (Debian: python3-yaml).
 """
 
+import json
 import os
 import re
 import shutil
@@ -41,6 +42,8 @@ except ImportError:
 
 HERE = Path(__file__).resolve().parent
 TARGET_RS = HERE.parent / "src" / "target.rs"
+# Where the binary's metrics are defined (names, kinds and units).
+METRICS_RS = HERE.parent / "mesh" / "src" / "metrics" / "mod.rs"
 EXPECTED_TARGETS = ["insurance", "accessory", "install", "settlement", "leads", "buyback", "gateway"]
 NAMESPACE = "tandem"
 DB_SECRET = "tandem-db"
@@ -48,6 +51,8 @@ DB_SECRET = "tandem-db"
 TLS_SECRET = "tandem-tls-{}"
 ASSERTION_SECRET = "tandem-user-assertion"
 PROBE = ["/usr/local/bin/tandem", "probe"]
+# The admin port of every process: GET /metrics (src/admin.rs).
+METRICS_PORT = 9464
 IMAGE = "tandem"
 UID = 65532
 # Seconds a server may spend draining after the shutdown grace (mesh ServerConfig /
@@ -183,10 +188,15 @@ def check_target(c, name, spec, targets, objs, secret_keys):
     c.check(image_name(ctr.get("image", "")).rsplit("/", 1)[-1] == IMAGE,
             f"{where}: image {ctr.get('image')!r} is not the `{IMAGE}` image")
 
-    # Ports.
+    # Ports: the target's own, and the admin port Prometheus scrapes.
     cports = ctr.get("ports") or []
     cport = next((p for p in cports if p.get("containerPort") == port), None)
     c.check(cport, f"{where}: no containerPort {port}")
+    c.check(any(p.get("containerPort") == METRICS_PORT and p.get("name") == "metrics" for p in cports),
+            f"{where}: no containerPort {METRICS_PORT} named metrics (/metrics)")
+    notes = template.get("metadata", {}).get("annotations") or {}
+    c.check(notes.get("prometheus.io/scrape") == "true" and notes.get("prometheus.io/port") == str(METRICS_PORT),
+            f"{where}: pod template lacks prometheus.io/scrape and prometheus.io/port {METRICS_PORT}")
     env = env_map(ctr)
     c.check(len(env) == len(ctr.get("env") or []), f"{where}: an env variable is set twice")
     addr = env.get(f"TANDEM_{name.upper()}_ADDR")
@@ -463,6 +473,53 @@ def check_overlay(c, d, docs):
                 f"{d}: {name} does not spread its pods over nodes")
 
 
+def exported_metrics(source):
+    """The series names the binary exports, as Prometheus sees them: counters get
+    `_total`, histograms `_bucket`/`_sum`/`_count`, and a unit of seconds `_seconds`."""
+    names = set()
+    for kind, name, rest in re.findall(r'\.(\w+)\("(tandem_\w+)"\)(.*?)\.build\(\)', source, re.S):
+        base = name + ("_seconds" if '.with_unit("s")' in rest else "")
+        if kind.endswith("_counter"):
+            names.add(base + "_total")
+        elif kind.endswith("_histogram"):
+            names |= {base + "_bucket", base + "_sum", base + "_count"}
+        else:
+            names.add(base)
+    return names
+
+
+def check_monitoring(c, root, targets):
+    """The PodMonitor scrapes every target's metrics port; the dashboard queries only
+    series the binary exports, and every kind of metric it exports has a panel."""
+    d = root / "monitoring"
+    try:
+        monitor = yaml.safe_load((d / "podmonitor.yaml").read_text())
+        dashboard = json.loads((d / "grafana-dashboard.json").read_text())
+        exported = exported_metrics(METRICS_RS.read_text())
+    except (OSError, ValueError, yaml.YAMLError) as e:
+        c.fail(f"monitoring: cannot read the PodMonitor, the dashboard or {METRICS_RS}: {e}")
+        return
+    c.check(len(exported) >= 10, f"{METRICS_RS}: found only {sorted(exported)}")
+    spec = monitor.get("spec", {})
+    selected = set()
+    for expr in spec.get("selector", {}).get("matchExpressions", []):
+        if expr.get("key") == "app.kubernetes.io/name" and expr.get("operator") == "In":
+            selected |= set(expr.get("values", []))
+    c.check(selected == set(targets), f"monitoring/podmonitor.yaml selects {sorted(selected)}, not every target")
+    ports = [e.get("port") for e in spec.get("podMetricsEndpoints", [])]
+    c.check(ports == ["metrics"], f"monitoring/podmonitor.yaml scrapes ports {ports}, not metrics")
+    queried = set()
+    for panel in dashboard.get("panels", []):
+        for target in panel.get("targets", []):
+            queried |= set(re.findall(r"tandem_\w+", target.get("expr", "")))
+    for name in sorted(queried - exported):
+        c.fail(f"monitoring/grafana-dashboard.json queries {name}, which the binary does not export")
+    families = {re.sub(r"(_seconds)?(_total|_bucket|_sum|_count)?$", "", n) for n in exported}
+    shown = {re.sub(r"(_seconds)?(_total|_bucket|_sum|_count)?$", "", n) for n in queried}
+    for name in sorted(families - shown):
+        c.fail(f"monitoring/grafana-dashboard.json has no panel for {name}")
+
+
 def check_render(c, root):
     """Renders base and each overlay with kubectl/kustomize when one is installed."""
     if shutil.which("kustomize"):
@@ -532,6 +589,7 @@ def main():
     check_network_policies(c, targets, policies, pod_labels)
     check_certificates(c, targets, objs)
     check_kustomizations(c, root)
+    check_monitoring(c, root, targets)
     check_render(c, root)
 
     for f in c.failures:

@@ -145,6 +145,9 @@ pub struct UpArgs {
     /// Start with empty catalogues.
     #[arg(long)]
     pub no_demo_data: bool,
+    /// Where `/metrics` is served (default: the host, port 9464).
+    #[arg(long = "admin-listen", env = "TANDEM_ADMIN_ADDR")]
+    pub admin: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -168,6 +171,9 @@ pub struct ServeArgs {
     /// Insert the demo catalogues (idempotent).
     #[arg(long, env = "TANDEM_DEMO_DATA")]
     pub demo_data: bool,
+    /// Where `/metrics` is served (default: the host, port 9464).
+    #[arg(long = "admin-listen", env = "TANDEM_ADMIN_ADDR")]
+    pub admin: Option<String>,
     /// Address overrides.
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -250,7 +256,7 @@ impl From<OverrideArgs> for Overrides {
 /// Runs the parsed command line to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
-    let (targets, topology, demo_data, banner, leads, trust) = match cli.command {
+    let (targets, topology, demo_data, banner, leads, trust, admin) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
         Command::Pki(command) => return crate::pki_command::run(command),
         Command::Probe(args) => return crate::probe::run(args).await,
@@ -266,6 +272,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let leads = args.leads.config(&args.data_dir, !args.no_demo_data);
             let (trust, pki) =
                 Trust::local(&args.data_dir.join("pki"), &args.host, default_policy())?;
+            // The zero-setup command starts without /metrics when the default admin
+            // port is taken; an address given explicitly must be free.
+            let admin = admin_addr(args.admin.as_deref(), &args.host, args.admin.is_none());
             (
                 Target::ALL.to_vec(),
                 topology,
@@ -273,6 +282,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(pki),
                 leads,
                 trust,
+                admin,
             )
         }
         Command::Serve(args) => {
@@ -286,7 +296,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             let leads = args.leads.config(&args.data_dir, args.demo_data);
             let trust = args.tls.trust()?;
-            (args.targets, topology, args.demo_data, None, leads, trust)
+            let admin = admin_addr(args.admin.as_deref(), &args.host, false);
+            (
+                args.targets,
+                topology,
+                args.demo_data,
+                None,
+                leads,
+                trust,
+                admin,
+            )
         }
     };
     let started = Instant::now();
@@ -302,10 +321,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         leads,
         trust,
     };
-    let mesh = Mesh::start(config, shutdown).await?;
+    let mesh = Mesh::start(config, shutdown.clone()).await?;
+    let metrics_url = match tokio::net::TcpListener::bind(&admin.addr).await {
+        Ok(listener) => {
+            let url = format!(
+                "http://{}/metrics   (Prometheus text format)",
+                listener.local_addr()?
+            );
+            tokio::spawn(crate::admin::serve(listener, shutdown));
+            url
+        }
+        Err(err) if admin.optional => {
+            tracing::warn!(addr = %admin.addr, %err, "no /metrics: the admin port is taken (choose one with --admin-listen)");
+            format!("not served: {} is taken (--admin-listen)", admin.addr)
+        }
+        Err(err) => {
+            return Err(err).with_context(|| {
+                format!(
+                    "cannot listen on {} for /metrics (--admin-listen)",
+                    admin.addr
+                )
+            });
+        }
+    };
     let elapsed = started.elapsed().as_millis();
     if let Some(pki) = banner {
-        print_banner(&mesh, elapsed, demo_data, mail.as_deref(), &pki);
+        print_banner(
+            &mesh,
+            elapsed,
+            demo_data,
+            mail.as_deref(),
+            &pki,
+            &metrics_url,
+        );
     } else {
         let names: Vec<_> = targets.iter().map(|t| t.as_str()).collect();
         tracing::info!(targets = %names.join(","), ms = elapsed, "ready");
@@ -313,15 +361,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     mesh.wait().await
 }
 
+/// Where `/metrics` is to be served.
+struct AdminAddr {
+    /// The address to listen on.
+    addr: String,
+    /// Whether the process starts without `/metrics` when the address is taken.
+    optional: bool,
+}
+
+/// The admin address: `given`, else `host` with the default admin port.
+fn admin_addr(given: Option<&str>, host: &str, optional: bool) -> AdminAddr {
+    let addr = given.map_or_else(
+        || format!("{host}:{}", crate::admin::DEFAULT_PORT),
+        str::to_owned,
+    );
+    AdminAddr { addr, optional }
+}
+
 /// What `tandem up` prints once everything listens: where to point a browser, where the
 /// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), each
-/// server's address, and the demo buy-back staff logins.
+/// server's address, the metrics URL, and the demo buy-back staff logins.
 fn print_banner(
     mesh: &Mesh,
     elapsed_ms: u128,
     demo_data: bool,
     mail: Option<&std::path::Path>,
     pki: &LocalPki,
+    metrics_url: &str,
 ) {
     let data = if demo_data {
         "demo data loaded"
@@ -345,6 +411,7 @@ fn print_banner(
             println!("  {:<15} grpc {addr}", target.as_str());
         }
     }
+    println!("  metrics         {metrics_url}");
     if demo_data {
         let logins: Vec<&str> = svc_buyback::store::seed::DEMO_STAFF
             .iter()

@@ -207,6 +207,7 @@ async fn prepare(
                  (--user-assertion-key; `tandem pki assertion-public-key` makes one)"
             );
             let db = tandem_gateway::open(db_url).await?;
+            tandem_mesh::metrics::global().watch_pool("gateway", &db);
             let gateway = gateway_config(peer_url, client(), server)
                 .with_user_signer(config.trust.signer.clone());
             Ok(Box::pin(tandem_gateway::run(
@@ -227,6 +228,7 @@ async fn start<S: Service>(
     shutdown: CancellationToken,
 ) -> anyhow::Result<BoxFuture<'static, anyhow::Result<()>>> {
     let db = S::open(db_url).await?;
+    tandem_mesh::metrics::global().watch_pool(S::NAME, &db);
     if demo {
         S::load_demo_data(&db).await?;
     }

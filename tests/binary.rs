@@ -30,6 +30,8 @@ struct Banner {
     gateway: String,
     /// The words of the printed `grpcurl …` command, without `grpcurl`.
     grpcurl: Vec<String>,
+    /// The URL of `/metrics`.
+    metrics: String,
 }
 
 /// `tandem up` on free ports; returns the child and the gateway URL from its banner.
@@ -53,6 +55,7 @@ fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Ban
     ] {
         cmd.arg("--listen").arg(format!("{target}=127.0.0.1:0"));
     }
+    cmd.arg("--admin-listen").arg("127.0.0.1:0");
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -61,8 +64,12 @@ fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Ban
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let mut gateway = None;
     let mut grpcurl = Vec::new();
+    let mut metrics = None;
     for line in stdout.lines() {
         let line = line.unwrap();
+        if let Some(rest) = line.trim().strip_prefix("metrics") {
+            metrics = rest.split_whitespace().next().map(str::to_owned);
+        }
         if let Some(rest) = line.trim().strip_prefix("Try: grpcurl ") {
             grpcurl = rest.split_whitespace().map(str::to_owned).collect();
         }
@@ -80,7 +87,15 @@ fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Ban
         }
     }
     let gateway = gateway.expect("banner names the web UI URL");
-    (child, Banner { gateway, grpcurl })
+    let metrics = metrics.expect("banner names the metrics URL");
+    (
+        child,
+        Banner {
+            gateway,
+            grpcurl,
+            metrics,
+        },
+    )
 }
 
 fn interrupt(child: &std::process::Child) {
@@ -109,7 +124,8 @@ fn wait_exit(child: &mut std::process::Child, limit: Duration) -> std::process::
 #[tokio::test]
 async fn up_serves_the_web_ui_and_stops_cleanly_on_ctrl_c() {
     let data = temp_dir();
-    let (mut child, gateway) = spawn_up(&data);
+    let (mut child, banner) = spawn_up_with_banner(&data);
+    let gateway = banner.gateway.clone();
 
     let page = reqwest::get(format!("{gateway}/")).await.unwrap();
     assert_eq!(page.status(), 200);
@@ -123,6 +139,66 @@ async fn up_serves_the_web_ui_and_stops_cleanly_on_ctrl_c() {
     .await
     .unwrap();
     assert!(!plans["offers"].as_array().unwrap().is_empty());
+    // REST requests are counted by route pattern, method and status; the plan search
+    // behind it by the insurer's RPC.
+    let metrics = reqwest::get(&banner.metrics)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let counted = |labels: &[&str]| {
+        metrics.lines().any(|l| {
+            l.starts_with("tandem_http_server_requests_total{")
+                && labels.iter().all(|x| l.contains(x))
+        })
+    };
+    assert!(
+        counted(&[
+            r#"route="/api/v1/plans""#,
+            r#"method="GET""#,
+            r#"status="200""#
+        ]),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"method="tandem.insurance.v1.InsurancePlans/SearchPlans""#),
+        "{metrics}"
+    );
+    // Every database's pool and every outbox (reported when its dispatcher starts).
+    for database in [
+        "insurance",
+        "accessory",
+        "install",
+        "settlement",
+        "leads",
+        "buyback",
+        "gateway",
+    ] {
+        let label = format!(r#"database="{database}""#);
+        assert!(
+            metrics
+                .lines()
+                .any(|l| l.starts_with("tandem_db_pool_connections{")
+                    && l.contains(&label)
+                    && l.contains(r#"state="max""#)),
+            "{database}: {metrics}"
+        );
+    }
+    for topic in [
+        "purchase-notice",
+        "mail",
+        "buyback-payout",
+        "buyback-result",
+    ] {
+        let label = format!(r#"topic="{topic}""#);
+        assert!(
+            metrics
+                .lines()
+                .any(|l| l.starts_with("tandem_outbox_pending{") && l.contains(&label)),
+            "{topic}: {metrics}"
+        );
+    }
     for name in [
         "insurance",
         "accessory",
@@ -246,6 +322,44 @@ async fn the_printed_grpcurl_command_reaches_the_services_and_a_call_without_it_
         .await
         .unwrap_err();
     assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+
+    // The admin port counts what happened: the plan read (OK), the refused health check
+    // (UNAUTHENTICATED), by server, method and code, with latency histograms.
+    let text = reqwest::get(&banner.metrics)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let has = |name: &str, labels: &[&str]| {
+        text.lines()
+            .any(|l| l.starts_with(name) && labels.iter().all(|label| l.contains(label)))
+    };
+    assert!(
+        has(
+            "tandem_rpc_server_requests_total{",
+            &[
+                r#"server="insurance""#,
+                r#"method="tandem.insurance.v1.InsurancePlans/GetPlan""#,
+                r#"code="OK""#
+            ]
+        ),
+        "{text}"
+    );
+    assert!(
+        has(
+            "tandem_rpc_server_requests_total{",
+            &[
+                r#"method="grpc.health.v1.Health/Check""#,
+                r#"code="UNAUTHENTICATED""#
+            ]
+        ),
+        "{text}"
+    );
+    assert!(
+        has("tandem_rpc_server_duration_seconds_bucket{", &[]),
+        "{text}"
+    );
 
     // `tandem probe` (the Kubernetes exec probe) with the target's own certificate, which
     // names the target, answers SERVING; with a certificate of another CA it fails.

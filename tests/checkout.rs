@@ -240,6 +240,14 @@ async fn repeated_failed_logins_are_throttled() {
         )
         .await;
     assert_eq!(status, 429, "even the right password waits: {problem}");
+    let metrics = tandem_mesh::metrics::global().render();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("tandem_throttle_refusals_total{")
+                && l.contains(r#"throttle="login""#)),
+        "the refusal is counted: {metrics}"
+    );
     // Another login is not affected.
     assert_eq!(
         shopper
@@ -463,6 +471,16 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
     assert_eq!(ledger(&mesh).await, (premium_due, device_due));
     assert_eq!(stock(&mut check, "DEV-CW-1001").await, before);
     second.stop().await;
+    // Operators see it: the outcome is counted (only this test ends one that way).
+    let metrics = tandem_mesh::metrics::global().render();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("tandem_checkout_outcomes_total{")
+                && l.contains(r#"outcome="refund_failed""#)
+                && l.ends_with(" 1")),
+        "{metrics}"
+    );
 
     mesh.stop().await;
     db.cleanup().await;

@@ -168,6 +168,7 @@ pub async fn throttled(
     else {
         return Ok(None);
     };
+    tandem_mesh::metrics::global().record_throttled("login");
     let wait = (until - now).num_seconds().max(1);
     let mut response = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,

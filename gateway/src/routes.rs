@@ -1,6 +1,7 @@
 //! The gateway's router: the API with its OpenAPI document and the web UI behind CSRF
 //! protection and the shared runtime's limits (request timeout, concurrency limit, body
-//! size), the probes beside them, and one trace span per request around everything.
+//! size), the probes beside them, and one trace span and one metrics record per request
+//! around everything.
 
 use std::time::Duration;
 
@@ -49,11 +50,33 @@ pub fn router(
     Ok(limits(app, server)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(move || ready(readiness.clone())))
+        // Every request counted and timed by route pattern, method and status.
+        .layer(axum::middleware::from_fn(count))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(http_span)
                 .on_response(record_status),
         ))
+}
+
+/// Records `request`'s route (its pattern, so IDs do not make new series), method,
+/// status and latency in the process's metrics.
+async fn count(request: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str)
+        .to_owned();
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tandem_mesh::metrics::global().record_http(
+        &route,
+        method.as_str(),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
 }
 
 /// The shared runtime's limits on every request of `app`.

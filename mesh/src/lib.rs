@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod hex;
 pub mod idempotency;
+pub mod metrics;
 pub mod outbox;
 pub mod partner;
 pub mod password;

@@ -161,6 +161,8 @@ impl GrpcServer {
             .add_service(reflection_v1alpha);
 
         let layers = ServiceBuilder::new()
+            // Every RPC counted and timed, by method and code (refusals included).
+            .layer(crate::metrics::RpcMetricsLayer::new(name))
             // One span per RPC, child of the caller's trace context when one is sent;
             // only server faults are logged as failures, not answers like NOT_FOUND.
             .layer(TraceLayer::new(SharedClassifier::new(server_faults())).make_span_with(rpc_span))

@@ -1,5 +1,6 @@
-//! Logs and traces: `tracing` with human or JSON output, OpenTelemetry spans exported over
-//! OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and W3C trace context carried in gRPC
+//! Logs, traces and metrics: `tracing` with human or JSON output, OpenTelemetry spans (and
+//! the metrics of [`crate::metrics`]) exported over OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT`
+//! is set, and W3C trace context carried in gRPC
 //! and HTTP headers so one trace follows a request through every hop.
 
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
@@ -45,6 +46,7 @@ pub fn init(service_name: &str, format: LogFormat) -> anyhow::Result<TelemetryGu
         builder = builder.with_batch_exporter(exporter);
     }
     let provider = builder.build();
+    crate::metrics::install(service_name)?;
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
 
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {

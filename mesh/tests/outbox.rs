@@ -84,6 +84,7 @@ impl Receiver {
 fn config() -> DispatcherConfig {
     DispatcherConfig {
         poll_every: Duration::from_millis(20),
+        report_every: Duration::from_millis(20),
         lease: Duration::from_secs(30),
         backoff_base: Duration::from_millis(100),
         backoff_max: Duration::from_secs(1),
@@ -224,6 +225,65 @@ async fn a_message_goes_to_the_dead_letters_after_the_limit_or_a_permanent_refus
         let m = message(&conn, "refused").await;
         assert_eq!((m.status.as_str(), m.attempts), ("dead", 1), "{}", db.kind);
         assert_eq!(outbox::count(&conn, TOPIC, Status::Dead).await.unwrap(), 2);
+        db.cleanup().await;
+    }
+}
+
+/// The value of metric `name` for outbox topic `topic` in the process's metrics, if any.
+fn recorded(name: &str, topic: &str) -> Option<f64> {
+    let text = tandem_mesh::metrics::global().render();
+    let prefix = format!("{name}{{");
+    let label = format!("topic=\"{topic}\"");
+    text.lines()
+        .find(|l| l.starts_with(&prefix) && l.contains(&label))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+}
+
+/// The value of metric `name` for outbox topic `topic` in the process's metrics.
+fn metric(name: &str, topic: &str) -> f64 {
+    recorded(name, topic).unwrap_or_else(|| panic!("no {name} for {topic}"))
+}
+
+#[tokio::test]
+async fn the_outbox_depth_and_its_dead_letters_are_reported_to_the_metrics() {
+    // A topic of its own: the gauges are the process's, shared with the other tests.
+    const DEPTH: &str = "depth-report";
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let queued = Utc::now() - chrono::Duration::seconds(30);
+        for id in ["d1", "d2"] {
+            let message = NewMessage::new(DEPTH, format!("{id}-{}", db.kind), "p");
+            outbox::enqueue(&conn, message, queued).await.unwrap();
+        }
+        let refusing = Arc::new(Receiver {
+            fail: u32::MAX,
+            permanent: true,
+            ..Receiver::default()
+        });
+        let dispatcher = Dispatcher::new(
+            conn.clone(),
+            DEPTH,
+            refusing,
+            config(),
+            Arc::new(Notify::new()),
+        );
+        dispatcher.report().await;
+        assert_eq!(metric("tandem_outbox_pending", DEPTH), 2.0, "{}", db.kind);
+        let age = metric("tandem_outbox_oldest_pending_age_seconds", DEPTH);
+        assert!((30.0..60.0).contains(&age), "{}: oldest {age} s", db.kind);
+        assert_eq!(metric("tandem_outbox_dead", DEPTH), 0.0);
+
+        let given_up_before = recorded("tandem_outbox_dead_lettered_total", DEPTH).unwrap_or(0.0);
+        assert_eq!(dispatcher.tick().await.unwrap(), 2);
+        dispatcher.report().await;
+        assert_eq!(metric("tandem_outbox_pending", DEPTH), 0.0, "{}", db.kind);
+        assert_eq!(
+            metric("tandem_outbox_oldest_pending_age_seconds", DEPTH),
+            0.0
+        );
+        assert_eq!(metric("tandem_outbox_dead", DEPTH), 2.0, "{}", db.kind);
+        let given_up = metric("tandem_outbox_dead_lettered_total", DEPTH) - given_up_before;
+        assert_eq!(given_up, 2.0, "{}", db.kind);
         db.cleanup().await;
     }
 }

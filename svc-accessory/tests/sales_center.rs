@@ -251,6 +251,14 @@ async fn guessing_is_throttled_per_caller_and_order_per_caller_and_per_order_acr
             .await
             .unwrap_err();
         assert_eq!(locked.code(), Code::ResourceExhausted, "{}", db.kind);
+        let metrics = tandem_mesh::metrics::global().render();
+        assert!(
+            metrics
+                .lines()
+                .any(|l| l.starts_with("tandem_throttle_refusals_total{")
+                    && l.contains(r#"throttle="verify_purchase""#)),
+            "the refusal is counted: {metrics}"
+        );
         assert!(
             locked
                 .message()

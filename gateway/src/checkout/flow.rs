@@ -261,6 +261,7 @@ impl Flow {
         row.failure = None;
         let notice = super::Notices::message(&row);
         let row = checkouts::complete(&self.db, row, notice, Utc::now()).await?;
+        tandem_mesh::metrics::global().record_checkout(State::Completed.as_str());
         self.clients.notices.queued();
         Ok(row)
     }

@@ -166,7 +166,7 @@ impl Flow {
         if row.failure.as_deref() != Some(RELEASE_FAILED) {
             row.state = outcome.as_str().into();
         }
-        self.save(row.clone()).await.unwrap_or(row)
+        self.save_ended(row).await
     }
 
     /// Undoes a checkout that took no money: releases the reservation, voids the quote.
@@ -176,7 +176,22 @@ impl Flow {
             row.state = State::Cancelled.as_str().into();
             row.failure = Some(reason.to_owned());
         }
-        self.save(row.clone()).await.unwrap_or(row)
+        self.save_ended(row).await
+    }
+
+    /// Writes `row` after an undo step, counting the outcome when the checkout has ended
+    /// (recovery tries again when the write fails or a server could not be reached).
+    async fn save_ended(&self, row: Row) -> Row {
+        match self.save(row.clone()).await {
+            Ok(saved) => {
+                let ended = state(&saved);
+                if terminal(&saved) {
+                    tandem_mesh::metrics::global().record_checkout(ended.as_str());
+                }
+                saved
+            }
+            Err(_) => row,
+        }
     }
 
     /// Cancels the order and voids the quote (both idempotent) — named by their numbers,

@@ -70,6 +70,8 @@ pub trait Deliver: Send + Sync + 'static {
 pub struct DispatcherConfig {
     /// How often it looks for due messages when not woken.
     pub poll_every: Duration,
+    /// How often it reports the outbox's depth to the metrics.
+    pub report_every: Duration,
     /// How long a claimed message is reserved for one dispatcher; renewed every third of
     /// it while the delivery is in progress.
     pub lease: Duration,
@@ -87,6 +89,7 @@ impl Default for DispatcherConfig {
     fn default() -> Self {
         Self {
             poll_every: Duration::from_secs(2),
+            report_every: Duration::from_secs(15),
             lease: Duration::from_secs(60),
             backoff_base: Duration::from_secs(2),
             backoff_max: Duration::from_secs(300),
@@ -145,7 +148,12 @@ impl Dispatcher {
     /// Delivers until `shutdown` is cancelled.
     pub async fn run(self, shutdown: CancellationToken) {
         tracing::info!(topic = self.topic, "outbox dispatcher running");
+        let mut reported = tokio::time::Instant::now() - self.config.report_every;
         loop {
+            if reported.elapsed() >= self.config.report_every {
+                reported = tokio::time::Instant::now();
+                self.report().await;
+            }
             match self.tick().await {
                 // More may be waiting: go on at once.
                 Ok(n) if n as u64 >= self.config.batch => continue,
@@ -159,6 +167,19 @@ impl Dispatcher {
                 () = self.wake.notified() => {}
                 () = tokio::time::sleep(self.config.poll_every) => {}
             }
+        }
+    }
+
+    /// Reports the outbox's depth, oldest waiting message and dead letters to the metrics.
+    pub async fn report(&self) {
+        match query::depth(&self.db, self.topic).await {
+            Ok((pending, oldest, dead)) => {
+                let age = oldest
+                    .and_then(|at| (Utc::now() - at).to_std().ok())
+                    .unwrap_or_default();
+                crate::metrics::global().record_outbox(self.topic, pending, age, dead);
+            }
+            Err(err) => tracing::warn!(topic = self.topic, %err, "cannot read the outbox depth"),
         }
     }
 
@@ -258,6 +279,7 @@ impl Dispatcher {
                 tracing::warn!(topic, %id, attempts, reason, next = %at, "message not delivered; will retry");
             }
             Outcome::Dead(reason) => {
+                crate::metrics::global().record_dead_letter(topic);
                 tracing::error!(topic, %id, attempts, reason, "message given up (dead letter)");
             }
         }

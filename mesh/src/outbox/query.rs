@@ -99,6 +99,26 @@ pub async fn count(db: &impl ConnectionTrait, topic: &str, status: Status) -> Re
         .await
 }
 
+/// What `topic`'s outbox holds: messages pending, when the oldest of them was queued,
+/// and dead letters.
+pub async fn depth(
+    db: &impl ConnectionTrait,
+    topic: &str,
+) -> Result<(u64, Option<DateTime<Utc>>, u64), DbErr> {
+    let oldest = Entity::find()
+        .filter(Column::Topic.eq(topic))
+        .filter(Column::Status.eq(Status::Pending.as_str()))
+        .order_by_asc(Column::CreatedAt)
+        .one(db)
+        .await?
+        .map(|m| m.created_at);
+    let pending = match oldest {
+        Some(_) => count(db, topic, Status::Pending).await?,
+        None => 0,
+    };
+    Ok((pending, oldest, count(db, topic, Status::Dead).await?))
+}
+
 /// Pending and not held by a live lease.
 fn free(now: DateTime<Utc>) -> Condition {
     Condition::all()

@@ -54,6 +54,7 @@ impl App {
         let now = Utc::now();
         let keys = throttle::counters(caller, number.as_str());
         if let Some(reopens) = buyback::reserve_attempt(&self.db, &keys, now).await? {
+            tandem_mesh::metrics::global().record_throttled("verify_purchase");
             return Err(AccessoryError::Throttled(reopens - now));
         }
         // The same work whether the order exists or not: one lookup, then normalising and

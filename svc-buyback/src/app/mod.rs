@@ -90,6 +90,7 @@ impl App {
             backoff_max: retry.max,
             max_attempts: MAX_ATTEMPTS,
             batch: 20,
+            ..DispatcherConfig::default()
         };
         let sales_center = SalesCenterClient::new(sales_center);
         let results = Dispatcher::new(

@@ -206,6 +206,7 @@ pub fn leads_config(smtp_url: &str) -> svc_leads::LeadsConfig {
 pub fn fast_dispatcher() -> svc_leads::DispatcherConfig {
     svc_leads::DispatcherConfig {
         poll_every: Duration::from_millis(50),
+        report_every: Duration::from_secs(15),
         lease: Duration::from_secs(1),
         backoff_base: Duration::from_millis(50),
         backoff_max: Duration::from_millis(200),
