@@ -13,7 +13,7 @@ use crate::bench::BenchArgs;
 use crate::launch::{LaunchConfig, Mesh};
 use crate::target::Target;
 use crate::topology::{Overrides, TargetValue, resolve};
-use crate::trust::{LocalPki, Trust, default_policy};
+use crate::trust::{Trust, default_policy};
 
 /// Tandem — a cooperative-sales mesh.
 #[derive(Debug, Parser)]
@@ -25,6 +25,24 @@ pub struct Cli {
     /// Runtime settings shared by every server.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+}
+
+impl Cli {
+    /// The name this process reports in traces and metrics: the target of a `serve` of one
+    /// target (as each Kubernetes Deployment runs), else "tandem"; `OTEL_SERVICE_NAME`
+    /// overrides both.
+    pub fn service_name(&self) -> String {
+        if let Some(name) = std::env::var("OTEL_SERVICE_NAME")
+            .ok()
+            .filter(|n| !n.trim().is_empty())
+        {
+            return name;
+        }
+        match &self.command {
+            Command::Serve(args) if args.targets.len() == 1 => args.targets[0].as_str().to_owned(),
+            _ => "tandem".to_owned(),
+        }
+    }
 }
 
 /// The subcommands.
@@ -346,7 +364,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let elapsed = started.elapsed().as_millis();
     if let Some(pki) = banner {
-        print_banner(
+        crate::banner::print(
             &mesh,
             elapsed,
             demo_data,
@@ -378,64 +396,19 @@ fn admin_addr(given: Option<&str>, host: &str, optional: bool) -> AdminAddr {
     AdminAddr { addr, optional }
 }
 
-/// What `tandem up` prints once everything listens: where to point a browser, where the
-/// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), each
-/// server's address, the metrics URL, and the demo buy-back staff logins.
-fn print_banner(
-    mesh: &Mesh,
-    elapsed_ms: u128,
-    demo_data: bool,
-    mail: Option<&std::path::Path>,
-    pki: &LocalPki,
-    metrics_url: &str,
-) {
-    let data = if demo_data {
-        "demo data loaded"
-    } else {
-        "no demo data"
-    };
-    println!("\nTandem is up in {elapsed_ms} ms: six services and the gateway, {data}.\n");
-    if let Some(url) = mesh.url(Target::Gateway) {
-        println!("  web UI + REST   {url}/   (OpenAPI: {url}/api/openapi.json)");
-        println!("  sales desk      {url}/sales   (staff page: {url}/staff)");
-    }
-    match mail {
-        Some(dir) => println!(
-            "  e-mail          written to {} as .eml files (no --leads-smtp-url)",
-            dir.display()
-        ),
-        None => println!("  e-mail          sent through --leads-smtp-url"),
-    }
-    for (target, addr) in mesh.addrs() {
-        if *target != Target::Gateway {
-            println!("  {:<15} grpc {addr}", target.as_str());
-        }
-    }
-    println!("  metrics         {metrics_url}");
-    if demo_data {
-        let logins: Vec<&str> = svc_buyback::store::seed::DEMO_STAFF
-            .iter()
-            .map(|(id, _, _)| *id)
-            .collect();
-        println!(
-            "\n  buy-back staff desk (web UI: Buy-back → Staff desk): log in as {} with password {}",
-            logins.join(" or "),
-            svc_buyback::store::seed::DEMO_STAFF_PASSWORD
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_serving_one_target_is_named_after_it() {
+        let name = |args: &[&str]| Cli::parse_from(args).service_name();
+        // OTEL_SERVICE_NAME is not set in the tests; it would win over both.
+        assert_eq!(name(&["tandem", "serve", "settlement"]), "settlement");
+        assert_eq!(
+            name(&["tandem", "serve", "insurance", "accessory"]),
+            "tandem"
         );
+        assert_eq!(name(&["tandem", "up"]), "tandem");
     }
-    let example = mesh
-        .addr(Target::Insurance)
-        .map_or_else(|| "127.0.0.1:50051".to_owned(), |a| a.to_string());
-    println!(
-        "\n  mutual TLS: partners' certificates from the CA in {} (tandem pki issue <partner>)",
-        pki.dir.display()
-    );
-    let dev = &pki.developer;
-    println!(
-        "\nTry: grpcurl -cacert {} -cert {} -key {} {example} list",
-        dev.ca.display(),
-        dev.cert.display(),
-        dev.key.display()
-    );
-    println!("\nPress Ctrl-C to stop.\n");
 }

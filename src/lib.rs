@@ -3,10 +3,12 @@
 //! <targets>…` is the shape one Kubernetes Deployment runs.
 //!
 //! `target` names the parts, `topology` resolves their addresses and databases from
-//! flags and environment, `launch` starts them on one runtime, `cli` is the command line, `admin` the metrics port,
-//! `probe` the health check of the Kubernetes manifests and `bench` the load generator.
+//! flags and environment, `launch` starts them on one runtime, `cli` is the command line,
+//! `banner` what `tandem up` prints, `admin` the metrics port, `probe` the health check
+//! of the Kubernetes manifests and `bench` the load generator.
 
 pub mod admin;
+pub mod banner;
 pub mod bench;
 pub mod cli;
 pub mod launch;

@@ -9,7 +9,8 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = tandem::cli::Cli::parse();
-    let telemetry = match tandem_mesh::telemetry::init("tandem", cli.runtime.log_format) {
+    let service_name = cli.service_name();
+    let telemetry = match tandem_mesh::telemetry::init(&service_name, cli.runtime.log_format) {
         Ok(guard) => guard,
         Err(err) => {
             eprintln!("tandem: cannot set up logging: {err:#}");

@@ -143,7 +143,7 @@ async fn method_not_allowed(uri: Uri) -> axum::response::Response {
     }
 }
 
-/// One span per HTTP request, continuing the caller's trace when it sends `traceparent`.
+/// One span per HTTP request, the root of a new trace.
 fn http_span(request: &Request<Body>) -> tracing::Span {
     let route = request
         .extensions()
@@ -158,7 +158,8 @@ fn http_span(request: &Request<Body>) -> tracing::Span {
         url.path = request.uri().path(),
         http.response.status_code = tracing::field::Empty,
     );
-    tandem_mesh::telemetry::adopt_parent(&span, request.headers());
+    // A new trace starts here: a browser's `traceparent` is not adopted (it could join
+    // or flood anyone's trace), so every trace of the mesh begins at its edge.
     span
 }
 

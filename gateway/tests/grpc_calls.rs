@@ -1,6 +1,6 @@
 //! The gateway in front of stand-in gRPC servers (served by the real mesh bootstrap over
-//! TCP): JSON shapes, deadlines sent, trace context carried on, and error statuses turned
-//! into problem documents.
+//! TCP): JSON shapes, deadlines sent, a trace started at the edge and carried on, and error
+//! statuses turned into problem documents.
 
 mod common;
 
@@ -35,7 +35,7 @@ const PLAN_QUERY: &str = "driver_age=35&vehicle_class=sedan&vehicle_year=2021\
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 #[tokio::test]
-async fn plan_search_answers_offers_with_devices_and_carries_deadline_and_trace() {
+async fn plan_search_answers_offers_with_devices_and_carries_deadline_and_a_new_trace() {
     let (config, seen, stop) = start().await;
     let request = Request::get(format!("/api/v1/plans?{PLAN_QUERY}&devices_per_plan=2"))
         .header("traceparent", format!("00-{TRACE_ID}-00f067aa0ba902b7-01"))
@@ -69,7 +69,9 @@ async fn plan_search_answers_offers_with_devices_and_carries_deadline_and_trace(
     );
     let parts: Vec<&str> = traceparent.split('-').collect();
     assert_eq!(parts.len(), 4, "no traceparent sent: {traceparent:?}");
-    assert_eq!(parts[1], TRACE_ID, "the trace does not continue");
+    // The browser's trace is not adopted: a new one starts at the gateway.
+    assert_ne!(parts[1], TRACE_ID, "the gateway joined the browser's trace");
+    assert_ne!(parts[1], "0".repeat(32), "no trace started at the gateway");
     assert_ne!(
         parts[2], "00f067aa0ba902b7",
         "the gateway's own span is the parent"

@@ -8,7 +8,11 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+use tracing_subscriber::fmt::format::{Format, Json, Writer};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
@@ -54,7 +58,10 @@ pub fn init(service_name: &str, format: LogFormat) -> anyhow::Result<TelemetryGu
     });
     let fmt = match format {
         LogFormat::Text => tracing_subscriber::fmt::layer().boxed(),
-        LogFormat::Json => tracing_subscriber::fmt::layer().json().boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .event_format(JsonWithTraceIds(tracing_subscriber::fmt::format().json()))
+            .boxed(),
     };
     let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("tandem"));
     tracing_subscriber::registry()
@@ -63,6 +70,47 @@ pub fn init(service_name: &str, format: LogFormat) -> anyhow::Result<TelemetryGu
         .with(otel)
         .try_init()?;
     Ok(TelemetryGuard { provider })
+}
+
+/// The JSON log format with the OpenTelemetry `trace_id` and `span_id` of the span an
+/// event was written in, so a log line leads to its trace.
+struct JsonWithTraceIds(Format<Json>);
+
+impl<S, N> FormatEvent<S, N> for JsonWithTraceIds
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let mut line = String::new();
+        self.0.format_event(ctx, Writer::new(&mut line), event)?;
+        let ids = ctx.lookup_current().and_then(|span| {
+            use opentelemetry::trace::TraceContextExt;
+            // The global dispatcher (the one `init` installs) holds the span contexts.
+            let cx = tracing::dispatcher::get_default(|d| {
+                tracing_opentelemetry::get_otel_context(&span.id(), d)
+            })?;
+            let span = cx.span();
+            let context = span.span_context();
+            context
+                .is_valid()
+                .then(|| (context.trace_id(), context.span_id()))
+        });
+        match (ids, line.strip_prefix('{')) {
+            (Some((trace, span)), Some(rest)) => {
+                write!(
+                    writer,
+                    "{{\"trace_id\":\"{trace}\",\"span_id\":\"{span}\",{rest}"
+                )
+            }
+            _ => writer.write_str(&line),
+        }
+    }
 }
 
 /// Writes the current span's trace context (`traceparent`) into outgoing gRPC metadata.

@@ -70,10 +70,9 @@ impl Transport {
                 .await
                 .map_err(|e| Failure::retry(e.to_string()))?
                 .map_err(|e| Failure::retry(format!("{}: {e}", path.display())))?;
+                // Recipients and subject stay in the file: personal data is not logged.
                 tracing::info!(
                     file = %path.display(),
-                    to = %m.to_addrs,
-                    subject = %m.subject,
                     "e-mail written (no SMTP server configured)"
                 );
                 Ok(())
