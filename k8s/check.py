@@ -204,6 +204,12 @@ def check_target(c, name, spec, targets, objs, secret_keys):
         c.check(port_of(addr.get("value")) == port,
                 f"{where}: TANDEM_{name.upper()}_ADDR={addr.get('value')!r} does not listen on {port}")
 
+    if name != "gateway":
+        # Connections age out so that calls through the Service reach every replica.
+        age = (env.get("TANDEM_MAX_CONNECTION_AGE_SECS") or {}).get("value", "0")
+        c.check(age.isdigit() and int(age) > 0,
+                f"{where}: TANDEM_MAX_CONNECTION_AGE_SECS must be set (> 0) so calls spread over replicas")
+
     # Service.
     svc = objs.get(("Service", name))
     if c.check(svc, f"{where}: no Service {name}"):
@@ -578,6 +584,11 @@ def main():
         objs[(kind, name)] = doc
     c.check(("Namespace", NAMESPACE) in objs, f"base: no Namespace {NAMESPACE}")
     c.check(secret_keys, f"base/db-secret.example.yaml: no example Secret {DB_SECRET}")
+    # The README's command that creates the Secret sets every key a Deployment reads.
+    readme = (root / "README.md").read_text() if (root / "README.md").exists() else ""
+    for key in sorted(secret_keys):
+        c.check(f"--from-literal={key}=" in readme,
+                f"k8s/README.md: the `create secret generic {DB_SECRET}` command lacks {key}")
 
     for name, spec in targets.items():
         check_target(c, name, spec, targets, objs, secret_keys)

@@ -39,6 +39,16 @@ pub struct RuntimeArgs {
         global = true
     )]
     pub shutdown_grace_ms: u64,
+    /// Seconds after which a gRPC server asks a client to reconnect (HTTP/2 GOAWAY; calls
+    /// in flight finish), so that behind a Kubernetes Service new connections spread
+    /// calls over every replica, new ones included. 0: connections live on.
+    #[arg(
+        long,
+        env = "TANDEM_MAX_CONNECTION_AGE_SECS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub max_connection_age_secs: u64,
     /// How long idempotency keys are remembered, in hours; a retry after that is a new
     /// request.
     #[arg(long, env = "TANDEM_IDEMPOTENCY_RETENTION_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..), global = true)]
@@ -55,6 +65,8 @@ impl RuntimeArgs {
             idempotency_retention: Duration::from_secs(
                 self.idempotency_retention_hours.saturating_mul(3600),
             ),
+            max_connection_age: (self.max_connection_age_secs > 0)
+                .then(|| Duration::from_secs(self.max_connection_age_secs)),
             ..ServerConfig::default()
         }
     }
@@ -84,6 +96,9 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// How long idempotency keys are remembered before the sweeper forgets them.
     pub idempotency_retention: Duration,
+    /// Age at which a connection is asked to close (GOAWAY) so the client reconnects,
+    /// possibly to another replica; `None`: never.
+    pub max_connection_age: Option<Duration>,
     /// The server's certificate and the CA bundle it checks callers against; `None`
     /// serves plaintext (`--insecure-plaintext`, tests of other concerns).
     pub tls: Option<crate::tls::TlsMaterial>,
@@ -103,6 +118,7 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::ZERO,
             drain_timeout: Duration::from_secs(10),
             idempotency_retention: crate::idempotency::DEFAULT_RETENTION,
+            max_connection_age: None,
             tls: None,
             access: crate::partner::Access::Open,
             user_assertions: None,

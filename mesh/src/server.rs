@@ -189,10 +189,14 @@ impl GrpcServer {
                 tracing::info!(server = name, "refusing new connections, draining");
             }
         };
-        let router = tonic::transport::Server::builder()
-            .timeout(config.request_timeout)
-            .layer(layers)
-            .add_routes(routes);
+        let mut builder = tonic::transport::Server::builder().timeout(config.request_timeout);
+        if let Some(age) = config.max_connection_age {
+            // GOAWAY at that age; calls in flight finish (each within the request timeout).
+            // No `max_connection_age_grace`: with it, tonic 0.14 skips the GOAWAY and
+            // cuts the connection at age + grace instead.
+            builder = builder.max_connection_age(age);
+        }
+        let router = builder.layer(layers).add_routes(routes);
         let serve = match &config.tls {
             None => {
                 tracing::warn!(server = name, %addr, "gRPC server listening WITHOUT TLS: every caller may call everything");

@@ -6,6 +6,7 @@
 
 pub mod ledger;
 pub mod orders;
+pub mod proxy;
 
 use std::time::Duration;
 

@@ -286,10 +286,14 @@ impl World {
     /// The buy-back results the sales center shows with `order` to `customer`.
     pub async fn results_shown(&mut self, order: &str, customer: &str) -> Vec<BuybackResult> {
         self.sales
-            .get_buyback_designation(GetBuybackDesignationRequest {
-                order_number: order.into(),
-                customer_id: customer.into(),
-            })
+            .get_buyback_designation(tandem_mesh::testing::as_user(
+                GetBuybackDesignationRequest {
+                    order_number: order.into(),
+                    customer_id: String::new(),
+                },
+                customer,
+                Role::Customer,
+            ))
             .await
             .expect("designation")
             .into_inner()
