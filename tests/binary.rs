@@ -44,16 +44,9 @@ fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
 fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Banner) {
     let mut cmd = Command::new(TANDEM);
     cmd.arg("up").arg("--data-dir").arg(data_dir);
-    for target in [
-        "insurance",
-        "accessory",
-        "install",
-        "settlement",
-        "leads",
-        "buyback",
-        "gateway",
-    ] {
-        cmd.arg("--listen").arg(format!("{target}=127.0.0.1:0"));
+    for target in tandem::Target::ALL {
+        cmd.arg("--listen")
+            .arg(format!("{}=127.0.0.1:0", target.as_str()));
     }
     cmd.arg("--admin-listen").arg("127.0.0.1:0");
     let mut child = cmd
@@ -166,15 +159,7 @@ async fn up_serves_the_web_ui_and_stops_cleanly_on_ctrl_c() {
         "{metrics}"
     );
     // Every database's pool and every outbox (reported when its dispatcher starts).
-    for database in [
-        "insurance",
-        "accessory",
-        "install",
-        "settlement",
-        "leads",
-        "buyback",
-        "gateway",
-    ] {
+    for database in tandem::Target::ALL.map(|t| t.as_str()) {
         let label = format!(r#"database="{database}""#);
         assert!(
             metrics

@@ -102,16 +102,9 @@ fn spawn_up(
 ) -> (std::process::Child, String) {
     let mut cmd = Command::new(TANDEM);
     cmd.arg("up").arg("--data-dir").arg(data);
-    for target in [
-        "insurance",
-        "accessory",
-        "install",
-        "settlement",
-        "leads",
-        "buyback",
-        "gateway",
-    ] {
-        cmd.arg("--listen").arg(format!("{target}=127.0.0.1:0"));
+    for target in tandem::Target::ALL {
+        cmd.arg("--listen")
+            .arg(format!("{}=127.0.0.1:0", target.as_str()));
     }
     let mut child = cmd
         .args(["--admin-listen", "127.0.0.1:0", "--log-format", "json"])

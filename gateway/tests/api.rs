@@ -130,6 +130,23 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             "/api/v1/staff/session",
         ])
     );
+    // Every `{name}` in a path is a declared path parameter of each of its operations.
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        let wanted: Vec<&str> = path
+            .split('/')
+            .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        for (method, operation) in operations.as_object().unwrap() {
+            let declared: Vec<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path" && p["required"] == true)
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(declared, wanted, "{method} {path}: path parameters");
+        }
+    }
     let params: Vec<&str> = doc["paths"]["/api/v1/plans"]["get"]["parameters"]
         .as_array()
         .unwrap()

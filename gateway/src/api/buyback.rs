@@ -101,6 +101,7 @@ pub async fn estimate(
 /// The sales center's buy-back designation for one of the customer's paid orders: the
 /// designated center, how to apply, the benefits, and buy-backs recorded for it.
 #[utoipa::path(get, path = "/api/v1/buyback/orders/{id}", tag = "buyback",
+    params(("id" = String, Path, description = "Order number of the new purchase")),
     responses((status = 200, body = Designation), (status = 401, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn designation(
     State(state): State<AppState>,
@@ -221,6 +222,7 @@ async fn applications(
 
 /// One of the customer's applications, with its history.
 #[utoipa::path(get, path = "/api/v1/buyback/applications/{id}", tag = "buyback",
+    params(("id" = String, Path, description = "Application ID")),
     responses((status = 200, body = Application), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -246,6 +248,7 @@ pub async fn get(
 
 /// The customer sends the item: a verified application is then awaiting the item.
 #[utoipa::path(post, path = "/api/v1/buyback/applications/{id}/shipment", tag = "buyback",
+    params(("id" = String, Path, description = "Application ID")),
     responses((status = 200, body = Application), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn ship(
     State(state): State<AppState>,
@@ -272,6 +275,7 @@ pub async fn ship(
 /// Accept a counteroffer (price and benefit are then paid together) or decline it (the
 /// item is sent back).
 #[utoipa::path(post, path = "/api/v1/buyback/applications/{id}/counteroffer", tag = "buyback", request_body = CounterofferBody,
+    params(("id" = String, Path, description = "Application ID")),
     responses((status = 200, body = Application), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn counteroffer(
     State(state): State<AppState>,

@@ -47,6 +47,7 @@ pub async fn create(
 
 /// One checkout of the signed-in customer.
 #[utoipa::path(get, path = "/api/v1/checkouts/{id}", tag = "checkout",
+    params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = Checkout), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -60,6 +61,7 @@ pub async fn get(
 
 /// Pay for both lines with one card payment; confirms the order and contracts the policy.
 #[utoipa::path(post, path = "/api/v1/checkouts/{id}/payment", tag = "checkout", request_body = PaymentBody,
+    params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = Checkout), (status = 400, body = Problem), (status = 402, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
 pub async fn pay(
     State(state): State<AppState>,
@@ -74,6 +76,7 @@ pub async fn pay(
 
 /// Cancel a checkout that is not paid: the device is released, the quote voided.
 #[utoipa::path(delete, path = "/api/v1/checkouts/{id}", tag = "checkout",
+    params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = Checkout), (status = 409, body = Problem)))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -86,6 +89,7 @@ pub async fn cancel(
 
 /// The installers nearest the customer's address that fit the checkout's device.
 #[utoipa::path(get, path = "/api/v1/checkouts/{id}/installers", tag = "checkout",
+    params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = InstallerList), (status = 400, body = Problem)))]
 pub async fn installers(
     State(state): State<AppState>,
@@ -113,6 +117,7 @@ pub async fn installers(
 
 /// Book an installation slot for a paid checkout's device.
 #[utoipa::path(post, path = "/api/v1/checkouts/{id}/installation", tag = "checkout", request_body = InstallationBody,
+    params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = Checkout), (status = 409, body = Problem)))]
 pub async fn installation(
     State(state): State<AppState>,

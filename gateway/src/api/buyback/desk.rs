@@ -156,6 +156,7 @@ pub async fn applications(
 /// pays the estimate with the benefit at once; a lower grade makes a counteroffer. The
 /// signed-in staff member is recorded as the inspector.
 #[utoipa::path(post, path = "/api/v1/buyback/desk/applications/{id}/inspection", tag = "buyback-staff", request_body = InspectionBody,
+    params(("id" = String, Path, description = "Application ID")),
     responses((status = 200, body = Application), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn inspect(
     State(state): State<AppState>,
