@@ -61,9 +61,10 @@ impl FromRequestParts<AppState> for SignedIn {
 /// browser a CSRF cookie.
 pub async fn csrf(State(_): State<AppState>, request: Request, next: Next) -> Response {
     let has_cookie = cookie(request.headers(), CSRF_COOKIE);
-    let changes_state = !matches!(
+    // Other methods (TRACE, CONNECT …) change nothing: the router answers them 405.
+    let changes_state = matches!(
         *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
     if changes_state && request.uri().path().starts_with("/api/") {
         let sent = request

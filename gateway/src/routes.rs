@@ -27,7 +27,8 @@ pub fn router(
     server: &ServerConfig,
     readiness: Readiness,
 ) -> anyhow::Result<Router> {
-    let (api, openapi) = api::routes().split_for_parts();
+    let (api, mut openapi) = api::routes().split_for_parts();
+    api::contract::complete(&mut openapi);
     let openapi_json = openapi.to_json()?;
     let app = api
         .route(

@@ -147,6 +147,38 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             assert_eq!(declared, wanted, "{method} {path}: path parameters");
         }
     }
+    // What the shared layers answer is listed on every operation, errors as problems.
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let mut must = vec!["503"];
+            if method != "get" {
+                must.push("403");
+            }
+            if operation.get("requestBody").is_some() {
+                must.extend(["400", "413"]);
+            }
+            if path.contains('{') {
+                must.push("404");
+            }
+            for status in must {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path}: no {status}"
+                );
+            }
+            for (status, response) in responses {
+                if status.starts_with(['4', '5']) {
+                    let content = response["content"].as_object().unwrap();
+                    assert_eq!(
+                        content.keys().collect::<Vec<_>>(),
+                        ["application/problem+json"],
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
     let params: Vec<&str> = doc["paths"]["/api/v1/plans"]["get"]["parameters"]
         .as_array()
         .unwrap()
@@ -453,4 +485,20 @@ async fn run_serves_until_cancelled_then_stops() {
         .expect("run did not stop after cancellation")
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_method_the_api_does_not_have_is_a_405_not_a_csrf_refusal() {
+    let request = Request::builder()
+        .method("TRACE")
+        .uri("/api/v1/checkouts/CHK-1")
+        .body(Body::empty())
+        .unwrap();
+    let answer = send(&peers_down(), request).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "{}",
+        answer.text()
+    );
 }

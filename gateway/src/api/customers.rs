@@ -10,16 +10,16 @@ use tandem_proto::leads::v1 as leads;
 
 use super::{AppState, JsonBody, grpc};
 use crate::auth::{self, SignedIn};
-use crate::dto::customers::{Login, Registration, SessionView};
+use crate::dto::customers::{Login, NewCustomer, SessionView};
 use crate::problem::Problem;
 use crate::store::sessions::SessionKind;
 
 /// Register a customer and sign them in.
-#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = Registration,
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = NewCustomer,
     responses((status = 201, body = SessionView), (status = 400, body = Problem), (status = 409, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
-    JsonBody(body): JsonBody<Registration>,
+    JsonBody(body): JsonBody<NewCustomer>,
 ) -> Result<Response, Problem> {
     let request = leads::RegisterCustomerRequest {
         name: body.name,

@@ -4,6 +4,7 @@
 
 pub mod buyback;
 pub mod checkouts;
+pub mod contract;
 pub mod customers;
 pub mod devices;
 pub mod plans;

@@ -43,9 +43,10 @@ pub struct SessionView {
     pub customer: Customer,
 }
 
-/// A registration.
+/// A new customer's registration (its own schema name: `Registration` is what the
+/// registration page shows).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct Registration {
+pub struct NewCustomer {
     /// Full name.
     pub name: String,
     /// E-mail address (also a login).

@@ -4,29 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 use tandem_proto::EnumSlug;
-use tandem_proto::common::v1::Money as ProtoMoney;
 use tandem_proto::leads::v1 as leads;
 use utoipa::{IntoParams, ToSchema};
 
-use super::Address;
-
-/// An amount in minor units.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Money {
-    /// Minor units, e.g. 21900 = USD 219.00.
-    pub minor_units: i64,
-    /// ISO-4217 code.
-    pub currency: String,
-}
-
-impl From<ProtoMoney> for Money {
-    fn from(m: ProtoMoney) -> Self {
-        Self {
-            minor_units: m.minor_units,
-            currency: m.currency,
-        }
-    }
-}
+// One money shape in the whole API (with its display form); a second `Money` schema
+// here replaced the first in the document.
+use super::{Address, Money};
 
 /// An item that goes with a product.
 #[derive(Debug, Serialize, ToSchema)]
