@@ -524,3 +524,30 @@ async fn interrupted_checkouts(
     db.close().await.ok();
     rows
 }
+
+#[test]
+fn the_contract_check_refuses_what_the_document_does_not_list() {
+    use common::shopper::conforms;
+    let doc = json!({
+        "paths": {"/api/v1/things/{id}": {"get": {"responses": {"200": {"content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+        "components": {"schemas": {"Thing": {"type": "object", "required": ["id"],
+            "properties": {"id": {"type": "string"}}}}}
+    });
+    let get = reqwest::Method::GET;
+    let check = |status, content_type: &'static str, body: &'static str| {
+        let doc = doc.clone();
+        let get = get.clone();
+        std::panic::catch_unwind(move || {
+            conforms(&doc, &get, "/api/v1/things/T-1", status, content_type, body)
+        })
+        .is_ok()
+    };
+    assert!(check(200, "application/json", r#"{"id":"T-1"}"#));
+    assert!(!check(404, "application/json", "{}"), "an unlisted status");
+    assert!(!check(200, "text/plain", "T-1"), "an unlisted content type");
+    assert!(
+        !check(200, "application/json", r#"{"id":1}"#),
+        "a body the schema rejects"
+    );
+}

@@ -1,5 +1,7 @@
 //! A REST client that behaves like the web page: keeps the session and CSRF cookies and
-//! echoes the CSRF token on every state-changing request.
+//! echoes the CSRF token on every state-changing request. Every answer it gets is checked
+//! against the gateway's OpenAPI document: a status the operation does not list, another
+//! content type or a body its schema rejects fails the test.
 
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
@@ -18,6 +20,8 @@ pub struct Shopper {
     staff_session: Option<String>,
     /// The buy-back staff desk's session cookie's value, once logged in there.
     desk_session: Option<String>,
+    /// The gateway's OpenAPI document.
+    contract: std::sync::Arc<Value>,
 }
 
 impl Shopper {
@@ -30,7 +34,16 @@ impl Shopper {
             .await
             .unwrap();
         let csrf = cookie(&response, "tandem_csrf").expect("csrf cookie");
+        let contract: Value = http
+            .get(format!("{base}/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         Self {
+            contract: std::sync::Arc::new(contract),
             base: base.to_owned(),
             http,
             csrf,
@@ -59,7 +72,7 @@ impl Shopper {
         }
         let mut request = self
             .http
-            .request(method, format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .header(COOKIE, cookies)
             .header("x-csrf-token", &self.csrf);
         if let Some(body) = body {
@@ -76,7 +89,14 @@ impl Shopper {
             self.desk_session = Some(session);
         }
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let text = response.text().await.unwrap();
+        conforms(&self.contract, &method, path, status, &content_type, &text);
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
@@ -144,4 +164,67 @@ fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// Fails the test unless the answer `status`, `content_type`, `body` to `method` `path`
+/// is one the OpenAPI document `contract` lists for that operation.
+pub fn conforms(
+    contract: &Value,
+    method: &reqwest::Method,
+    path: &str,
+    status: u16,
+    content_type: &str,
+    body: &str,
+) {
+    let path = path.split('?').next().unwrap_or_default();
+    let Some((template, item)) = contract["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(template, _)| matches_template(template, path))
+    else {
+        assert!(
+            !path.starts_with("/api/"),
+            "{path} is not in the OpenAPI document"
+        );
+        return;
+    };
+    let operation = &item[method.as_str().to_lowercase()];
+    let what = format!("{method} {template} answered {status}");
+    assert!(operation.is_object(), "{what}: method not in the document");
+    let response = &operation["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "{what}: status not in the document: {body}"
+    );
+    if body.is_empty() {
+        return;
+    }
+    let media = content_type.split(';').next().unwrap_or_default().trim();
+    let schema = &response["content"][media]["schema"];
+    assert!(
+        schema.is_object(),
+        "{what}: content type {media:?} not in the document"
+    );
+    let root = json!({"components": contract["components"], "allOf": [schema]});
+    let validator = jsonschema::validator_for(&root).expect("the document's schema compiles");
+    let instance: Value = serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()));
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: body violates the document: {errors:#?}\n{body}"
+    );
+}
+
+/// Whether `path` is an instance of the OpenAPI path `template` (`{name}` matches one
+/// segment).
+fn matches_template(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
 }
