@@ -129,7 +129,14 @@ async fn a_failing_delivery_is_retried_with_backoff_until_it_succeeds() {
             fail: 2,
             ..Receiver::default()
         });
-        let dispatcher = dispatcher(&conn, &receiver, config());
+        // Delays long enough that a loaded machine does not reach them between two
+        // statements of this test: 200–400 ms, then 400–800 ms.
+        let slow = DispatcherConfig {
+            backoff_base: Duration::from_millis(400),
+            backoff_max: Duration::from_secs(2),
+            ..config()
+        };
+        let dispatcher = dispatcher(&conn, &receiver, slow);
         queue(&conn, "m1").await;
         // Queueing the same ID again queues nothing new.
         queue(&conn, "m1").await;
@@ -148,25 +155,25 @@ async fn a_failing_delivery_is_retried_with_backoff_until_it_succeeds() {
         // First retry after base/2 ..= base.
         let wait = m.next_attempt_at - before;
         assert!(
-            wait >= chrono::Duration::milliseconds(50)
-                && wait <= chrono::Duration::milliseconds(200),
+            wait >= chrono::Duration::milliseconds(200)
+                && wait <= chrono::Duration::milliseconds(500),
             "{}: first retry after {wait}",
             db.kind
         );
         // Not due yet: nothing to claim.
         assert_eq!(dispatcher.tick().await.unwrap(), 0, "{}", db.kind);
-        tokio::time::sleep(Duration::from_millis(120)).await;
+        tokio::time::sleep(Duration::from_millis(420)).await;
         assert_eq!(dispatcher.tick().await.unwrap(), 1);
         let m = message(&conn, "m1").await;
         assert_eq!(m.attempts, 2);
         // The second delay is about twice the first.
         let second_wait = m.next_attempt_at - Utc::now();
         assert!(
-            second_wait >= chrono::Duration::milliseconds(50),
+            second_wait >= chrono::Duration::milliseconds(200),
             "{}: second retry after {second_wait}",
             db.kind
         );
-        tokio::time::sleep(Duration::from_millis(220)).await;
+        tokio::time::sleep(Duration::from_millis(820)).await;
         assert_eq!(dispatcher.tick().await.unwrap(), 1);
         let m = message(&conn, "m1").await;
         assert_eq!((m.status.as_str(), m.attempts), ("sent", 3), "{}", db.kind);
