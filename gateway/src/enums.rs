@@ -6,8 +6,10 @@
 use serde::Serialize;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1 as accessory;
+use tandem_proto::buyback::v1 as buyback;
 use tandem_proto::common::v1 as common;
 use tandem_proto::insurance::v1 as insurance;
+use tandem_proto::leads::v1 as leads;
 use utoipa::ToSchema;
 
 /// A contract enum with REST names.
@@ -130,6 +132,70 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Where a buy-back application stands.
+    ApplicationState => buyback::ApplicationState {
+        /// Received, not yet verified.
+        Applied = Applied;
+        /// The order number and personal data matched the purchase.
+        Verified = Verified;
+        /// Not verified.
+        Rejected = Rejected;
+        /// Waiting for the item to arrive.
+        AwaitingItem = AwaitingItem;
+        /// Inspected at the declared grade.
+        Inspected = Inspected;
+        /// Inspected at a lower grade: a new price offered.
+        Counteroffered = Counteroffered;
+        /// Paid.
+        Paid = Paid;
+        /// The item sent back (counteroffer declined).
+        Returned = Returned;
+        /// Reported to the seller.
+        Reported = Reported;
+    }
+}
+
+wire_enum! {
+    /// What made a sales lead.
+    LeadKind => leads::LeadKind {
+        /// A customer asked to be contacted.
+        Contact = Contact;
+        /// A customer changed their registration.
+        RegistrationUpdate = RegistrationUpdate;
+        /// A customer bought something.
+        Purchase = Purchase;
+        /// A customer showed interest in a product.
+        Interest = Interest;
+    }
+}
+
+wire_enum! {
+    /// Where a sales lead stands.
+    LeadStatus => leads::LeadStatus {
+        /// Not yet e-mailed.
+        New = New;
+        /// E-mailed to the salesperson.
+        Emailed = Emailed;
+        /// The salesperson took it on.
+        Acknowledged = Acknowledged;
+        /// Done.
+        Closed = Closed;
+    }
+}
+
+wire_enum! {
+    /// What a customer may consent to being told to sales staff.
+    ConsentPurpose => leads::ConsentPurpose {
+        /// Changes to their registration.
+        RegistrationUpdates = RegistrationUpdates;
+        /// Their purchases.
+        Purchases = Purchases;
+        /// Products they showed interest in.
+        ProductInterest = ProductInterest;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,4 +297,44 @@ mod tests {
             "compact, sedan, suv, pickup, sports, van"
         );
     }
+
+    /// `round_trips` for an enum whose contract type is `P`.
+    macro_rules! contract_names {
+        ($name:ident, $enum:ty, $proto:ty, $prefix:literal) => {
+            #[test]
+            fn $name() {
+                round_trips::<$enum>(
+                    |v| v.to_proto() as i32,
+                    <$enum>::from_proto,
+                    |raw| <$proto>::try_from(raw).unwrap().as_str_name().to_owned(),
+                    $prefix,
+                );
+            }
+        };
+    }
+
+    contract_names!(
+        application_states_match_the_contract,
+        ApplicationState,
+        buyback::ApplicationState,
+        "APPLICATION_STATE_"
+    );
+    contract_names!(
+        lead_kinds_match_the_contract,
+        LeadKind,
+        leads::LeadKind,
+        "LEAD_KIND_"
+    );
+    contract_names!(
+        lead_statuses_match_the_contract,
+        LeadStatus,
+        leads::LeadStatus,
+        "LEAD_STATUS_"
+    );
+    contract_names!(
+        consent_purposes_match_the_contract,
+        ConsentPurpose,
+        leads::ConsentPurpose,
+        "CONSENT_PURPOSE_"
+    );
 }

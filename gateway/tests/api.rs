@@ -216,6 +216,26 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
         ["compact", "sedan", "suv", "pickup", "sports", "van"]
     );
     assert_eq!(names("DeviceCategory")[0], "car_navigation");
+    // States and kinds in answers are enums too.
+    assert_eq!(names("CheckoutState").last().unwrap(), "refund_failed");
+    assert_eq!(names("ApplicationState")[3], "awaiting_item");
+    assert_eq!(
+        names("LeadStatus"),
+        ["new", "emailed", "acknowledged", "closed"]
+    );
+    assert_eq!(names("ConsentPurpose")[2], "product_interest");
+    for (schema, field, enumeration) in [
+        ("Checkout", "state", "CheckoutState"),
+        ("Application", "state", "ApplicationState"),
+        ("LeadView", "kind", "LeadKind"),
+        ("Consent", "purpose", "ConsentPurpose"),
+    ] {
+        let property = serde_json::to_string(&schemas[schema]["properties"][field]).unwrap();
+        assert!(
+            property.contains(&format!("#/components/schemas/{enumeration}")),
+            "{schema}.{field}: {property}"
+        );
+    }
     assert_eq!(
         doc["paths"]["/api/v1/plans"]["get"]["parameters"][5]["schema"]["items"]["enum"],
         serde_json::json!([

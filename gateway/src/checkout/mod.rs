@@ -22,8 +22,11 @@ pub use faults::Faults;
 pub use flow::{Clients, Flow, NewCheckout};
 pub use notify::Notices;
 
-/// Where a checkout is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a checkout is (its REST name is [`State::as_str`]; the serde name, the same,
+/// lists the values in the OpenAPI document).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = CheckoutState)]
 pub enum State {
     /// Quote and reservation being made.
     Creating,
@@ -88,6 +91,7 @@ mod tests {
     fn states_round_trip() {
         for s in ALL {
             assert_eq!(State::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         assert_eq!(State::parse("done"), None);
     }

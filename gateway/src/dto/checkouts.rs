@@ -209,6 +209,7 @@ pub struct Checkout {
     pub checkout_id: String,
     /// creating, priced, paying, paid, completed, cancelled, refunding, refunded or
     /// refund_failed (the processor refused the refund; staff return the money by hand).
+    #[schema(value_type = crate::checkout::State)]
     pub state: String,
     /// The plan bought.
     pub plan: PlanRef,

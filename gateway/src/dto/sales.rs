@@ -129,6 +129,7 @@ pub struct ContactReceipt {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Consent {
     /// registration_updates, purchases or product_interest.
+    #[schema(value_type = crate::enums::ConsentPurpose)]
     pub purpose: &'static str,
     /// The standing decision (false when never asked).
     pub granted: bool,
@@ -165,6 +166,7 @@ pub struct Consents {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentRecord {
     /// The purpose.
+    #[schema(value_type = crate::enums::ConsentPurpose)]
     pub purpose: &'static str,
     /// Given or withdrawn.
     pub granted: bool,

@@ -66,8 +66,10 @@ pub struct LeadView {
     /// ID.
     pub lead_id: String,
     /// contact, registration_update, purchase or interest.
+    #[schema(value_type = crate::enums::LeadKind)]
     pub kind: &'static str,
     /// new, emailed, acknowledged or closed.
+    #[schema(value_type = crate::enums::LeadStatus)]
     pub status: &'static str,
     /// The customer details that were forwarded.
     pub customer: LeadCustomer,

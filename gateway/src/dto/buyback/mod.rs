@@ -22,6 +22,7 @@ pub struct PriceQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DeskQuery {
     /// Only applications in this state (default awaiting_item).
+    #[param(value_type = Option<crate::enums::ApplicationState>)]
     pub state: Option<String>,
 }
 
@@ -188,6 +189,7 @@ pub struct Purchased {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Step {
     /// The state reached.
+    #[schema(value_type = crate::enums::ApplicationState)]
     pub state: String,
     /// When (RFC 3339).
     pub at: String,
@@ -204,6 +206,7 @@ pub struct Application {
     pub order_number: String,
     /// applied, verified, rejected, awaiting_item, inspected, counteroffered, paid,
     /// returned or reported.
+    #[schema(value_type = crate::enums::ApplicationState)]
     pub state: String,
     /// The used device.
     pub item: UsedItem,
