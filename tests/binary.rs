@@ -1,6 +1,8 @@
 //! The `tandem` binary as a newcomer runs it: `up` prints its URLs and serves, Ctrl-C
 //! stops it cleanly, and bad configuration stops it at once with a clear message.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,14 +44,7 @@ fn spawn_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
 
 /// `tandem up` on free ports; returns the child and what its banner says.
 fn spawn_up_with_banner(data_dir: &std::path::Path) -> (std::process::Child, Banner) {
-    let mut cmd = Command::new(TANDEM);
-    cmd.arg("up").arg("--data-dir").arg(data_dir);
-    for target in tandem::Target::ALL {
-        cmd.arg("--listen")
-            .arg(format!("{}=127.0.0.1:0", target.as_str()));
-    }
-    cmd.arg("--admin-listen").arg("127.0.0.1:0");
-    let mut child = cmd
+    let mut child = common::up_command(data_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,7 +21,6 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 
-const TANDEM: &str = env!("CARGO_BIN_EXE_tandem");
 /// The trace a browser claims to be part of; the gateway must not join it.
 const BROWSER_TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SERVICE_NAME: &str = "tandem-trace-test";
@@ -100,14 +99,8 @@ fn spawn_up(
     otlp: std::net::SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
 ) -> (std::process::Child, String) {
-    let mut cmd = Command::new(TANDEM);
-    cmd.arg("up").arg("--data-dir").arg(data);
-    for target in tandem::Target::ALL {
-        cmd.arg("--listen")
-            .arg(format!("{}=127.0.0.1:0", target.as_str()));
-    }
-    let mut child = cmd
-        .args(["--admin-listen", "127.0.0.1:0", "--log-format", "json"])
+    let mut child = common::up_command(data)
+        .args(["--log-format", "json"])
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{otlp}"))
         .env("OTEL_SERVICE_NAME", SERVICE_NAME)
         // Spans leave within a fifth of a second instead of five.

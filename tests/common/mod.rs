@@ -326,6 +326,19 @@ fn uuid_like() -> String {
 }
 
 /// Query string of a valid plan search for a 35-year-old with a 5-year-old sedan.
+/// `tandem up` on `data`, every server and the admin port on a free loopback port, as the
+/// tests that run the binary start it (the caller adds flags, environment and pipes).
+pub fn up_command(data: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"));
+    cmd.arg("up").arg("--data-dir").arg(data);
+    for target in Target::ALL {
+        cmd.arg("--listen")
+            .arg(format!("{}=127.0.0.1:0", target.as_str()));
+    }
+    cmd.args(["--admin-listen", "127.0.0.1:0"]);
+    cmd
+}
+
 pub fn search_query() -> String {
     use chrono::Datelike;
     format!(
