@@ -6,9 +6,12 @@ use std::path::PathBuf;
 const PROTOS: &[&str] = &[
     "tandem/common/v1/common.proto",
     "tandem/accessory/v1/accessory.proto",
+    "tandem/accessory/v1/broker.proto",
     "tandem/insurance/v1/insurance.proto",
     "tandem/install/v1/install.proto",
+    "tandem/install/v1/delivery.proto",
     "tandem/settlement/v1/settlement.proto",
+    "tandem/settlement/v1/escrow.proto",
     "tandem/leads/v1/leads.proto",
     "tandem/buyback/v1/buyback.proto",
 ];

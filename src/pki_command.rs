@@ -72,6 +72,8 @@ pub enum RoleArg {
     SalesStaff,
     /// A member of the buy-back center's staff (subject: staff ID).
     BuybackStaff,
+    /// A seller of the anonymous-purchase broker (subject: its partner name).
+    Seller,
 }
 
 impl From<RoleArg> for Role {
@@ -80,6 +82,7 @@ impl From<RoleArg> for Role {
             RoleArg::Customer => Role::Customer,
             RoleArg::SalesStaff => Role::SalesStaff,
             RoleArg::BuybackStaff => Role::BuybackStaff,
+            RoleArg::Seller => Role::Seller,
         }
     }
 }

@@ -26,8 +26,8 @@ pub enum Target {
 impl Target {
     /// Every target, in start order.
     pub const ALL: [Target; 7] = [
-        Target::Install,
         Target::Settlement,
+        Target::Install,
         Target::Accessory,
         Target::Insurance,
         Target::Leads,
@@ -66,6 +66,8 @@ impl Target {
         match self {
             Target::Insurance => &[Target::Accessory, Target::Settlement],
             Target::Accessory => &[Target::Install, Target::Settlement],
+            // The delivery system settles an escrow with the delivery's outcome.
+            Target::Install => &[Target::Settlement],
             Target::Buyback => &[Target::Accessory, Target::Settlement],
             Target::Gateway => &[
                 Target::Insurance,

@@ -26,6 +26,8 @@ pub enum Role {
     SalesStaff,
     /// A member of the buy-back center's staff, by staff ID.
     BuybackStaff,
+    /// A seller of the anonymous-purchase broker, by the seller's partner name.
+    Seller,
 }
 
 /// A verified statement about the end user a call is for.
@@ -224,6 +226,21 @@ impl Verifier {
         }
         Ok(assertion)
     }
+}
+
+/// The seller a call acts for: the logged-in seller of a seller assertion (which only
+/// the gateway can sign), else the calling partner itself. `UNAUTHENTICATED` when
+/// neither is known (a plaintext server and no assertion).
+pub fn acting_seller<T>(
+    users: &Verifier,
+    request: &tonic::Request<T>,
+) -> Result<String, tonic::Status> {
+    if request.metadata().get(METADATA_KEY).is_some() {
+        return Ok(users.of(request, &[Role::Seller])?.subject);
+    }
+    crate::partner::Partner::of(request)
+        .map(|p| p.name().to_owned())
+        .ok_or_else(|| AssertionError::Missing.into())
 }
 
 /// Attaches `token` to an outgoing call.

@@ -54,6 +54,13 @@ pub mod settlement {
         /// `ErrorInfo` reason of a `Refund` that cannot be made through the API (the card
         /// processor refused it, or the payment was never charged): a person must look.
         pub const REASON_NOT_REFUNDABLE: &str = "NOT_REFUNDABLE";
+        /// `ErrorInfo` reason of a `PayEscrow` whose amount or currency is not the
+        /// order's price: nothing was charged or booked.
+        pub const REASON_AMOUNT_MISMATCH: &str = "AMOUNT_MISMATCH";
+        /// `ErrorInfo` reason of a `PayEscrow` on an escrow that no longer awaits payment.
+        pub const REASON_ESCROW_NOT_PAYABLE: &str = "ESCROW_NOT_PAYABLE";
+        /// `ErrorInfo` reason of a `ChargeSeller` the seller's balance does not cover.
+        pub const REASON_INSUFFICIENT_BALANCE: &str = "INSUFFICIENT_BALANCE";
     }
 }
 
