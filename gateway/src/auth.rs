@@ -1,8 +1,8 @@
 //! Browser sessions and CSRF protection.
 //!
 //! The session cookie carries an opaque random ID (never the customer ID), HttpOnly and
-//! SameSite=Strict; the table stores only its SHA-256. Customers, sales staff and buy-back
-//! staff have a cookie each and sessions of their own kind (`store::sessions`), so none
+//! SameSite=Strict; the table stores only its SHA-256. Customers, sales staff, buy-back
+//! staff and sellers have a cookie each and sessions of their own kind (`store::sessions`), so none
 //! can act as another. Login attempts are throttled per login. Every state-changing API request
 //! must echo the readable `tandem_csrf` cookie in an `X-CSRF-Token` header (double-submit
 //! cookie), which a page on another site cannot do.
@@ -26,6 +26,8 @@ pub const SESSION_COOKIE: &str = "tandem_session";
 pub const STAFF_SESSION_COOKIE: &str = "tandem_staff_session";
 /// Name of the buy-back staff desk's session cookie, apart from the other two.
 pub const BUYBACK_STAFF_SESSION_COOKIE: &str = "tandem_buyback_staff_session";
+/// Name of the seller desk's session cookie (anonymous purchase), apart from the others.
+pub const SELLER_SESSION_COOKIE: &str = "tandem_seller_session";
 /// Name of the CSRF cookie.
 pub const CSRF_COOKIE: &str = "tandem_csrf";
 /// Header that must repeat the CSRF cookie.
@@ -140,6 +142,7 @@ pub fn cookie_name(kind: SessionKind) -> &'static str {
         SessionKind::Customer => SESSION_COOKIE,
         SessionKind::Staff => STAFF_SESSION_COOKIE,
         SessionKind::BuybackStaff => BUYBACK_STAFF_SESSION_COOKIE,
+        SessionKind::Seller => SELLER_SESSION_COOKIE,
     }
 }
 

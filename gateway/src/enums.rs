@@ -8,8 +8,10 @@ use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1 as accessory;
 use tandem_proto::buyback::v1 as buyback;
 use tandem_proto::common::v1 as common;
+use tandem_proto::install::v1 as install;
 use tandem_proto::insurance::v1 as insurance;
 use tandem_proto::leads::v1 as leads;
+use tandem_proto::settlement::v1 as settlement;
 use utoipa::ToSchema;
 
 /// A contract enum with REST names.
@@ -196,6 +198,118 @@ wire_enum! {
     }
 }
 
+/// [`wire_enum!`] for a contract enum without an `EnumSlug` name table: each value's REST
+/// name is given (the contract's name without its prefix, in lowercase; unit tests check).
+macro_rules! wire_enum_named {
+    (
+        $(#[$meta:meta])*
+        $name:ident => $proto:ty {
+            $( $(#[$vmeta:meta])* $variant:ident = $pvariant:ident => $slug:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl WireEnum for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $slug, )+
+                }
+            }
+        }
+
+        impl $name {
+            /// The contract value.
+            pub fn to_proto(self) -> $proto {
+                match self {
+                    $( Self::$variant => <$proto>::$pvariant, )+
+                }
+            }
+
+            /// The REST value of a contract value; `None` for UNSPECIFIED or a value this
+            /// gateway does not know yet.
+            pub fn from_proto(value: i32) -> Option<Self> {
+                match <$proto>::try_from(value).ok()? {
+                    $( <$proto>::$pvariant => Some(Self::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wire_enum_named! {
+    /// Where an anonymous order's money stands (the account server's escrow).
+    EscrowState => accessory::EscrowState {
+        /// Ordered; waiting for the purchaser's payment.
+        AwaitingPayment = AwaitingPayment => "awaiting_payment";
+        /// Paid into escrow; the seller may ship.
+        Held = Held => "held";
+        /// The seller requested delivery; the money waits for its outcome.
+        Shipping = Shipping => "shipping";
+        /// Delivered; the money was remitted to the seller.
+        Released = Released => "released";
+        /// Cancelled or delivery failed after payment; the money went back to the card.
+        Refunded = Refunded => "refunded";
+        /// Cancelled before payment; nothing was paid.
+        Voided = Voided => "voided";
+    }
+}
+
+impl EscrowState {
+    /// The REST value of the account server's escrow status (the same states as the
+    /// broker's, by name).
+    pub fn from_escrow_status(value: i32) -> Option<Self> {
+        Some(match settlement::EscrowStatus::try_from(value).ok()? {
+            settlement::EscrowStatus::AwaitingPayment => Self::AwaitingPayment,
+            settlement::EscrowStatus::Held => Self::Held,
+            settlement::EscrowStatus::Shipping => Self::Shipping,
+            settlement::EscrowStatus::Released => Self::Released,
+            settlement::EscrowStatus::Refunded => Self::Refunded,
+            settlement::EscrowStatus::Voided => Self::Voided,
+            settlement::EscrowStatus::Unspecified => return None,
+        })
+    }
+}
+
+wire_enum_named! {
+    /// Where an anonymous delivery stands.
+    DeliveryState => install::DeliveryState {
+        /// The seller shipped; waiting for the carrier.
+        Requested = Requested => "requested";
+        /// The carrier picked it up.
+        PickedUp = PickedUp => "picked_up";
+        /// Delivered (the money went to the seller).
+        Delivered = Delivered => "delivered";
+        /// Delivery failed (the money went back to the card).
+        Failed = Failed => "failed";
+    }
+}
+
+wire_enum_named! {
+    /// What a seller's report holds.
+    ReportKind => accessory::ReportKind {
+        /// The seller's own orders: order ID, commodity, amount, state, week.
+        SalesHistory = SalesHistory => "sales_history";
+        /// Requests (all purchasers) by kind and characteristic, for the seller's kinds.
+        Demand = Demand => "demand";
+        /// Requests for the seller's kinds against the seller's orders, by kind.
+        Conversion = Conversion => "conversion";
+        /// The seller's orders by price band.
+        PriceBands = PriceBands => "price_bands";
+        /// Requests for the seller's kinds and the seller's orders, by ISO week.
+        Weekly = Weekly => "weekly";
+        /// Requests for the seller's kinds and the seller's orders, by coarse region.
+        Regions = Regions => "regions";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,4 +451,35 @@ mod tests {
         leads::ConsentPurpose,
         "CONSENT_PURPOSE_"
     );
+    contract_names!(
+        escrow_states_match_the_contract,
+        EscrowState,
+        accessory::EscrowState,
+        "ESCROW_STATE_"
+    );
+    contract_names!(
+        delivery_states_match_the_contract,
+        DeliveryState,
+        install::DeliveryState,
+        "DELIVERY_STATE_"
+    );
+    contract_names!(
+        report_kinds_match_the_contract,
+        ReportKind,
+        accessory::ReportKind,
+        "REPORT_KIND_"
+    );
+
+    #[test]
+    fn escrow_statuses_are_the_brokers_escrow_states() {
+        for &state in EscrowState::ALL {
+            let status = settlement::EscrowStatus::from_str_name(&format!(
+                "ESCROW_STATUS_{}",
+                state.name().to_ascii_uppercase()
+            ))
+            .unwrap();
+            assert_eq!(EscrowState::from_escrow_status(status as i32), Some(state));
+        }
+        assert_eq!(EscrowState::from_escrow_status(0), None);
+    }
 }

@@ -97,6 +97,13 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
     assert_eq!(
         paths,
         BTreeSet::from([
+            "/api/v1/anonymous/commodities",
+            "/api/v1/anonymous/orders",
+            "/api/v1/anonymous/orders/{id}",
+            "/api/v1/anonymous/orders/{id}/address",
+            "/api/v1/anonymous/orders/{id}/cancellation",
+            "/api/v1/anonymous/orders/{id}/payment",
+            "/api/v1/anonymous/orders/{id}/receipt",
             "/api/v1/buyback/applications",
             "/api/v1/buyback/applications/{id}",
             "/api/v1/buyback/applications/{id}/counteroffer",
@@ -123,6 +130,15 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             "/api/v1/products",
             "/api/v1/products/{id}",
             "/api/v1/registration",
+            "/api/v1/seller/commodities",
+            "/api/v1/seller/commodities/{id}",
+            "/api/v1/seller/income",
+            "/api/v1/seller/orders",
+            "/api/v1/seller/orders/{id}",
+            "/api/v1/seller/orders/{id}/delivery",
+            "/api/v1/seller/reports",
+            "/api/v1/seller/reports/{id}",
+            "/api/v1/seller/session",
             "/api/v1/session",
             "/api/v1/staff/leads",
             "/api/v1/staff/leads/{id}/acknowledgement",
@@ -224,7 +240,29 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
         ["new", "emailed", "acknowledged", "closed"]
     );
     assert_eq!(names("ConsentPurpose")[2], "product_interest");
+    assert_eq!(
+        names("EscrowState"),
+        [
+            "awaiting_payment",
+            "held",
+            "shipping",
+            "released",
+            "refunded",
+            "voided"
+        ]
+    );
+    assert_eq!(
+        names("DeliveryState"),
+        ["requested", "picked_up", "delivered", "failed"]
+    );
+    assert_eq!(names("ReportKind")[0], "sales_history");
     for (schema, field, enumeration) in [
+        ("AnonymousOrder", "escrow_state", "EscrowState"),
+        ("SellerOrderView", "escrow_state", "EscrowState"),
+        ("IncomeEntry", "state", "EscrowState"),
+        ("DeliveryView", "state", "DeliveryState"),
+        ("Report", "kind", "ReportKind"),
+        ("BuyReportBody", "kind", "ReportKind"),
         ("Checkout", "state", "CheckoutState"),
         ("Application", "state", "ApplicationState"),
         ("LeadView", "kind", "LeadKind"),

@@ -10,9 +10,9 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 
 use crate::problem::PROBLEM_JSON;
 
-/// Operations anyone may call; every other one needs a customer's or staff member's
+/// Operations anyone may call; every other one needs a customer's, staff member's or seller's
 /// session and answers 401 without one.
-const PUBLIC: [(&str, &str); 14] = [
+const PUBLIC: [(&str, &str); 16] = [
     ("get", "/api/v1/plans"),
     ("get", "/api/v1/plans/{id}"),
     ("get", "/api/v1/devices"),
@@ -27,6 +27,8 @@ const PUBLIC: [(&str, &str); 14] = [
     ("post", "/api/v1/staff/session"),
     ("delete", "/api/v1/staff/session"),
     ("post", "/api/v1/buyback/desk/session"),
+    ("post", "/api/v1/seller/session"),
+    ("delete", "/api/v1/seller/session"),
 ];
 
 /// Adds the shared answers to every operation of `doc` and types every problem document

@@ -2,6 +2,7 @@
 //! context, and answer JSON or a problem document. The OpenAPI document is generated from
 //! the same route list that axum serves, so the two cannot drift apart.
 
+pub mod anonymous;
 pub mod buyback;
 pub mod checkouts;
 pub mod contract;
@@ -9,6 +10,7 @@ pub mod customers;
 pub mod devices;
 pub mod plans;
 pub mod sales;
+pub mod seller;
 pub mod staff;
 
 use std::time::Duration;
@@ -62,6 +64,9 @@ pub struct AppState {
     pub staff_leads: StaffLeadsClient<Channel>,
     /// Purchase notices owed to the sales desk.
     pub notices: crate::checkout::Notices,
+    /// The anonymous purchase (seed 003): the broker's purchaser and seller sides, the
+    /// account server's escrow and the delivery system.
+    pub anonymous: anonymous::Clients,
     /// Signs the end-user assertions calls made for a logged-in user carry.
     pub users: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
 }
@@ -97,6 +102,8 @@ impl AppState {
         let insurance = channel(&config.peers.insurance)?;
         let accessory = channel(&config.peers.accessory)?;
         let leads = channel(&config.peers.leads)?;
+        let settlement = channel(&config.peers.settlement)?;
+        let install = channel(&config.peers.install)?;
         let notices = crate::checkout::Notices::new(
             db.clone(),
             SalesDeskClient::new(leads.clone()),
@@ -105,7 +112,7 @@ impl AppState {
         let clients = crate::checkout::Clients {
             sales: InsuranceSalesClient::new(insurance.clone()),
             orders: AccessoryOrdersClient::new(accessory.clone()),
-            settlement: SettlementClient::new(channel(&config.peers.settlement)?),
+            settlement: SettlementClient::new(settlement.clone()),
             notices: notices.clone(),
         };
         let flow = crate::checkout::Flow::new(db.clone(), clients, config.client.call_timeout);
@@ -114,7 +121,7 @@ impl AppState {
             accessory: AccessoryCatalogClient::new(accessory.clone()),
             call_timeout: config.client.call_timeout,
             customers: CustomersClient::new(leads.clone()),
-            installers: InstallersClient::new(channel(&config.peers.install)?),
+            installers: InstallersClient::new(install.clone()),
             db,
             flow,
             buyback: buyback::Clients {
@@ -125,6 +132,7 @@ impl AppState {
             desk: SalesDeskClient::new(leads.clone()),
             staff_leads: StaffLeadsClient::new(leads),
             notices,
+            anonymous: anonymous::Clients::new(&accessory, &settlement, &install),
             users: config.users.clone(),
         })
     }
@@ -153,7 +161,9 @@ impl AppState {
         (name = "buyback", description = "Selling a used device back, verified by the order number of a purchase"),
         (name = "buyback-staff", description = "The buy-back center's staff desk: each staff member logs in"),
         (name = "sales", description = "Product information, contacting sales staff, registration updates and consent"),
-        (name = "staff", description = "The sales staff's page: their leads, acknowledged and closed")
+        (name = "staff", description = "The sales staff's page: their leads, acknowledged and closed"),
+        (name = "anonymous", description = "Buying anonymously: commodities of every seller by kind and characteristics, an order ID, payment into escrow, a sealed delivery address; the seller never learns who or where"),
+        (name = "seller", description = "The seller desk of the anonymous purchase: each seller logs in; orders by ID (never the purchaser), delivery, income per order ID, bought reports")
     ),
     components(schemas(Problem, FieldError))
 )]
@@ -189,6 +199,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(buyback::desk::inspect))
         .merge(sales::routes())
         .merge(staff::routes())
+        .merge(anonymous::routes())
+        .merge(seller::routes())
 }
 
 /// Largest request body read: 64 KiB (the largest real one, a registration update or a

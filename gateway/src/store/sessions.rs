@@ -1,4 +1,4 @@
-//! Browser sessions, customers', sales staff's and buy-back staff's alike: a session is of a kind and for a
+//! Browser sessions, customers', sales staff's, buy-back staff's and sellers' alike: a session is of a kind and for a
 //! subject (the customer or the staff member). The cookie holds an opaque random ID; the
 //! table keeps only its SHA-256. A session is only ever looked up as the kind it was
 //! made for, so a customer session can never act as staff or the other way round.
@@ -22,6 +22,9 @@ pub enum SessionKind {
     /// A buy-back staff member's on the buy-back staff desk (the subject is their staff
     /// ID at the buy-back center).
     BuybackStaff,
+    /// A seller's on the seller desk of the anonymous purchase (the subject is the
+    /// seller's partner name at the broker).
+    Seller,
 }
 
 impl SessionKind {
@@ -31,6 +34,7 @@ impl SessionKind {
             Self::Customer => "customer",
             Self::Staff => "staff",
             Self::BuybackStaff => "buyback_staff",
+            Self::Seller => "seller",
         }
     }
 }
