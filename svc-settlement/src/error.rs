@@ -4,11 +4,13 @@
 use sea_orm::DbErr;
 use tandem_mesh::status::with_reason;
 use tandem_proto::settlement::v1::{
-    REASON_ALREADY_REFUNDED, REASON_NOT_REFUNDABLE, REASON_PROCESSOR_UNAVAILABLE,
+    REASON_ALREADY_REFUNDED, REASON_AMOUNT_MISMATCH, REASON_ESCROW_NOT_PAYABLE,
+    REASON_INSUFFICIENT_BALANCE, REASON_NOT_REFUNDABLE, REASON_PROCESSOR_UNAVAILABLE,
 };
 use tonic::{Code, Status};
 
 use crate::domain::check::{CheckRefused, ForeignAccount};
+use crate::domain::escrow::{AmountMismatch, EscrowStatus, TransitionRefused, show};
 use crate::domain::{InvalidField, NotRefundable, Unbalanced};
 
 /// What can go wrong answering a settlement call.
@@ -53,6 +55,60 @@ pub enum SettlementError {
         "a payment with this idempotency_key is still being processed; retry with the same key"
     )]
     InProgress,
+    /// No escrow has this order ID.
+    #[error("no escrow for order {0:?}")]
+    EscrowNotFound(String),
+    /// The order has an escrow with other terms.
+    #[error("order {0:?} already has an escrow with another seller or price")]
+    EscrowExists(String),
+    /// Claim 11: the amount paid is not the price; nothing was charged.
+    #[error("{mismatch}; nothing was charged")]
+    AmountMismatch {
+        /// The order.
+        order_id: String,
+        /// Paid vs price.
+        mismatch: AmountMismatch,
+    },
+    /// The escrow does not await payment; nothing was charged.
+    #[error("order {order_id:?} is not awaiting payment (it is {}); nothing was charged", status.slug())]
+    NotPayable {
+        /// The order.
+        order_id: String,
+        /// Its escrow's state.
+        status: EscrowStatus,
+    },
+    /// The escrow's state does not allow the call.
+    #[error("order {order_id:?}: {refused}")]
+    EscrowRefused {
+        /// The order.
+        order_id: String,
+        /// The state and the event.
+        refused: TransitionRefused,
+    },
+    /// Another call is charging or refunding this order's escrow at the card processor.
+    #[error("the card processor is being called for order {0:?} by another call; retry shortly")]
+    EscrowBusy(String),
+    /// The seller's balance does not cover a charge; nothing was booked.
+    #[error(
+        "seller {seller_id:?} has {} but the charge is {}; nothing was charged",
+        show(*balance_minor, currency), show(*amount_minor, currency)
+    )]
+    InsufficientBalance {
+        /// The seller.
+        seller_id: String,
+        /// Its balance in the charge's currency.
+        balance_minor: i64,
+        /// The charge.
+        amount_minor: i64,
+        /// The currency.
+        currency: String,
+    },
+    /// A request names another seller than the one the call is for.
+    #[error("this call is for seller {0:?}; it cannot see another seller's income")]
+    OtherSeller(String),
+    /// The server checks no end-user assertions, so it cannot act for an end user.
+    #[error("this account server checks no end-user assertions, so it takes no escrow payments")]
+    NoUserAssertions,
     /// The ledger would not balance: a bug.
     #[error(transparent)]
     Unbalanced(#[from] Unbalanced),
@@ -101,7 +157,30 @@ impl From<SettlementError> for Status {
                 REASON_PROCESSOR_UNAVAILABLE,
                 err.to_string(),
             ),
-            SettlementError::InProgress => Status::aborted(err.to_string()),
+            SettlementError::InProgress | SettlementError::EscrowBusy(_) => {
+                Status::aborted(err.to_string())
+            }
+            SettlementError::EscrowNotFound(_) => Status::not_found(err.to_string()),
+            SettlementError::EscrowExists(_) => Status::already_exists(err.to_string()),
+            SettlementError::AmountMismatch { .. } => with_reason(
+                Code::FailedPrecondition,
+                REASON_AMOUNT_MISMATCH,
+                err.to_string(),
+            ),
+            SettlementError::NotPayable { .. } => with_reason(
+                Code::FailedPrecondition,
+                REASON_ESCROW_NOT_PAYABLE,
+                err.to_string(),
+            ),
+            SettlementError::EscrowRefused { .. } | SettlementError::NoUserAssertions => {
+                Status::failed_precondition(err.to_string())
+            }
+            SettlementError::InsufficientBalance { .. } => with_reason(
+                Code::FailedPrecondition,
+                REASON_INSUFFICIENT_BALANCE,
+                err.to_string(),
+            ),
+            SettlementError::OtherSeller(_) => Status::permission_denied(err.to_string()),
             SettlementError::Unbalanced(_) | SettlementError::Inconsistent(_) => {
                 tandem_mesh::status::internal(&err)
             }

@@ -6,7 +6,9 @@
 //! processor is a port with a built-in test processor, so the server runs alone. It also
 //! pays users from merchant accounts (seed 004's buy-back price and benefit) in one
 //! transaction, and answers payees whether a payment pays them (`CheckPayment`) without
-//! telling them anything else of it.
+//! telling them anything else of it. For seed 003 (claims 10–11) it is the anonymous
+//! settlement server: an escrow per order ID, paid by card for exactly the price, released
+//! to the seller on delivery or refunded to the card, never knowing who paid.
 //!
 //! `grpc` maps requests to the use cases in `app` (pay, refund, payout, the reads; the
 //! card-processor port in `app::processor`), `domain` holds the card, request and
@@ -24,12 +26,13 @@ pub mod testing;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::{GrpcServer, Service};
+use tandem_proto::settlement::v1::escrow_server::EscrowServer;
 use tandem_proto::settlement::v1::settlement_server::SettlementServer;
 
-pub use app::{App, PROCESSOR_TIMEOUT, processor};
+pub use app::{App, Charge, EscrowPayment, Income, PROCESSOR_TIMEOUT, processor};
 pub use domain::NotRefundable;
 pub use error::SettlementError;
-pub use grpc::SettlementService;
+pub use grpc::{EscrowService, SettlementService};
 
 /// The account server (seed 000's account server; seed 004's payouts).
 pub struct AccountServer;
@@ -45,8 +48,13 @@ impl Service for AccountServer {
         Ok(())
     }
 
-    /// The settlement service, charging through the built-in test processor.
+    /// The settlement and escrow services, charging through the built-in test processor;
+    /// the escrow checks end-user assertions with the server's verifier, if any.
     fn build(db: DatabaseConnection, (): (), server: GrpcServer) -> anyhow::Result<GrpcServer> {
-        Ok(server.add_service(SettlementServer::new(SettlementService::new(App::new(db)))))
+        let app = App::new(db);
+        let users = server.config().user_assertions.clone();
+        Ok(server
+            .add_service(SettlementServer::new(SettlementService::new(app.clone())))
+            .add_service(EscrowServer::new(EscrowService::new(app, users))))
     }
 }

@@ -1,12 +1,26 @@
 //! The account server's use cases: `pay` (claim the key, charge the card, book),
-//! `refund`, `payout`, and the reads in `queries`. The card processor is an outside
+//! `refund`, `payout`, and the reads in `queries`; seed 003's escrow: `open_escrow`,
+//! `pay_escrow`, `ship_escrow`, `cancel_escrow`, `complete_escrow` (the last three apply
+//! one event through `escrow_settle`), `charge_seller` and the reads in `escrow_queries`. The card processor is an outside
 //! party reached through the port in `processor`, like a peer server.
 
+mod cancel_escrow;
+mod charge_seller;
+mod complete_escrow;
+mod escrow_queries;
+mod escrow_settle;
+mod open_escrow;
 mod pay;
+mod pay_escrow;
 mod payout;
 pub mod processor;
 mod queries;
 mod refund;
+mod ship_escrow;
+
+pub use charge_seller::Charge;
+pub use escrow_queries::Income;
+pub use pay_escrow::EscrowPayment;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +36,9 @@ use processor::{CardProcessor, TestProcessor};
 
 /// Longest wait for the card processor's answer unless configured otherwise.
 pub const PROCESSOR_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Beyond the processor timeout, how old an escrow claim must be before it is taken over.
+const CLAIM_LEASE_SLACK: Duration = Duration::from_secs(30);
 
 /// The account server's state: its database and the card processor. Cheap to clone.
 #[derive(Clone)]
@@ -52,6 +69,13 @@ impl App {
             processor,
             processor_timeout,
         }
+    }
+
+    /// How old a claim on an escrow must be before another call may take it over (its
+    /// holder must have died: a live holder finishes within the processor timeout).
+    fn lease(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.processor_timeout + CLAIM_LEASE_SLACK)
+            .unwrap_or(chrono::Duration::MAX)
     }
 
     /// The payment a request with `key` already made, if any; an error when the key was

@@ -67,7 +67,10 @@ impl App {
     }
 
     /// Has the processor give back the charge of `payment`; its reference of the refund.
-    async fn refund_at_processor(&self, payment: &Payment) -> Result<String, SettlementError> {
+    pub(super) async fn refund_at_processor(
+        &self,
+        payment: &Payment,
+    ) -> Result<String, SettlementError> {
         let Some(authorization) = payment.processor_reference.as_deref() else {
             return Err(SettlementError::Inconsistent(format!(
                 "settled payment {} has no processor reference",

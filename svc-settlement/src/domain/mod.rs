@@ -1,9 +1,12 @@
 //! Pure rules of the account server: card checks (`card`), what a payment, refund or
-//! payout may ask for (`pay`, `payout`), what a payee may learn of a payment (`check`), when a payment may be refunded, and the
+//! payout may ask for (`pay`, `payout`), the escrow of an anonymous purchase (`escrow`,
+//! `escrow_request`), what a payee may learn of a payment (`check`), when a payment may be refunded, and the
 //! double-entry bookkeeping of payments, refunds and payouts (`ledger`).
 
 pub mod card;
 pub mod check;
+pub mod escrow;
+pub mod escrow_request;
 pub mod ledger;
 pub mod pay;
 pub mod payout;
@@ -97,6 +100,16 @@ impl Payment {
         if self.card_brand == PAYOUT_METHOD {
             return Err(NotRefundable::Payout);
         }
+        if self.card_brand == escrow::CHARGE_METHOD {
+            return Err(NotRefundable::SellerCharge);
+        }
+        if self
+            .lines
+            .iter()
+            .any(|l| l.payee_account == escrow::ESCROW_ACCOUNT)
+        {
+            return Err(NotRefundable::Escrow);
+        }
         match self.status {
             PaymentStatus::Settled => Ok(()),
             PaymentStatus::Declined => Err(NotRefundable::Declined),
@@ -117,6 +130,12 @@ pub enum NotRefundable {
     /// It is a payout, not a card payment.
     #[error("is a payout; payouts are not refunded")]
     Payout,
+    /// It anchors a report charge to a seller, not a card payment.
+    #[error("is a charge to a seller; charges are not refunded")]
+    SellerCharge,
+    /// It paid an escrow: only the escrow (CancelEscrow, CompleteEscrow) refunds it.
+    #[error("paid an escrow; CancelEscrow or a failed delivery refunds it")]
+    Escrow,
 }
 
 /// A payout as recorded: a user paid from merchant accounts in one transaction.

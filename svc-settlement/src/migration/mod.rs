@@ -6,6 +6,7 @@ mod m20261122_000001_create_ledger;
 mod m20261210_000001_create_payouts;
 mod m20261211_000001_add_refund_reference;
 mod m20261212_000001_open_merchant_accounts;
+mod m20261220_000001_create_escrow;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_create_payouts::Migration),
             Box::new(m20261211_000001_add_refund_reference::Migration),
             Box::new(m20261212_000001_open_merchant_accounts::Migration),
+            Box::new(m20261220_000001_create_escrow::Migration),
         ]);
         migrations
     }

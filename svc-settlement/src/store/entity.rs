@@ -208,3 +208,66 @@ pub mod payout_line {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One order's escrow (`escrow` table, seed 003): never holds the payer.
+pub mod escrow {
+    use sea_orm::entity::prelude::*;
+
+    /// One escrow row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "escrow")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub order_id: String,
+        pub seller_id: String,
+        pub currency: String,
+        pub amount_minor: i64,
+        /// An `EscrowStatus` slug.
+        pub status: String,
+        pub opened_at: DateTimeUtc,
+        pub paid_at: Option<DateTimeUtc>,
+        pub settled_at: Option<DateTimeUtc>,
+        pub payment_id: Option<String>,
+        pub payment_transaction_id: Option<String>,
+        pub settlement_transaction_id: Option<String>,
+        /// The broker's reason, when cancelled.
+        pub cancel_reason: String,
+        /// Token of the call charging or refunding at the card processor, if one is.
+        pub claim_token: Option<String>,
+        /// When that claim was taken; older than the lease, it may be taken over.
+        pub claimed_at: Option<DateTimeUtc>,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A report charged to a seller (`seller_charge` table), one per reference.
+pub mod seller_charge {
+    use sea_orm::entity::prelude::*;
+
+    /// One charge row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "seller_charge")]
+    pub struct Model {
+        /// The report ID.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub reference: String,
+        pub seller_id: String,
+        pub currency: String,
+        pub amount_minor: i64,
+        /// The payment row anchoring its ledger transaction.
+        pub payment_id: String,
+        pub transaction_id: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -22,6 +22,25 @@ pub async fn record_payment(
     if !entries.is_empty() {
         open_customer_account(db, &payment.payer_id, payment.created_at).await?;
     }
+    insert_payment(db, payment).await?;
+    if !entries.is_empty() {
+        book(
+            db,
+            "payment",
+            &payment.payment_id,
+            payment.created_at,
+            entries,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts the row of `payment` and its lines (nothing booked).
+pub(super) async fn insert_payment(
+    db: &impl ConnectionTrait,
+    payment: &Payment,
+) -> Result<(), DbErr> {
     payment::Entity::insert(payment::ActiveModel {
         payment_id: Set(payment.payment_id.clone()),
         payer_id: Set(payment.payer_id.clone()),
@@ -50,16 +69,6 @@ pub async fn record_payment(
     payment_line::Entity::insert_many(lines)
         .exec_without_returning(db)
         .await?;
-    if !entries.is_empty() {
-        book(
-            db,
-            "payment",
-            &payment.payment_id,
-            payment.created_at,
-            entries,
-        )
-        .await?;
-    }
     Ok(())
 }
 
@@ -150,7 +159,8 @@ pub async fn record_payout(
     payout_line::Entity::insert_many(lines)
         .exec_without_returning(db)
         .await?;
-    book(db, "payout", &p.payout_id, p.created_at, entries).await
+    book(db, "payout", &p.payout_id, p.created_at, entries).await?;
+    Ok(())
 }
 
 /// Opens the customer account of `customer_id` unless it is open.
@@ -195,14 +205,14 @@ fn numbered(lines: &[Line]) -> impl Iterator<Item = (i32, &Line)> {
         .map(|(i, l)| (i32::try_from(i).unwrap_or(i32::MAX), l))
 }
 
-/// Inserts one ledger transaction of `kind` with its entries.
-async fn book(
+/// Inserts one ledger transaction of `kind` with its entries; its ID.
+pub(super) async fn book(
     db: &impl ConnectionTrait,
     kind: &str,
     payment_id: &str,
     at: DateTime<Utc>,
     entries: &[Entry],
-) -> Result<(), DbErr> {
+) -> Result<String, DbErr> {
     let transaction_id = format!("txn_{}", uuid::Uuid::new_v4().simple());
     ledger_transaction::Entity::insert(ledger_transaction::ActiveModel {
         transaction_id: Set(transaction_id.clone()),
@@ -222,5 +232,5 @@ async fn book(
     ledger_entry::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(transaction_id)
 }
