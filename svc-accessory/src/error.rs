@@ -47,6 +47,24 @@ pub enum AccessoryError {
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
+    /// No such report for this seller.
+    #[error("no such report for this seller")]
+    ReportNotFound,
+    /// No such purchase request of this purchaser (the same answer for both).
+    #[error("request_id: no such purchase request of yours; search again")]
+    RequestNotFound,
+    /// The caller is no seller of the broker.
+    #[error("{0} is not a seller of the broker")]
+    NotASeller(String),
+    /// The seller login or password is wrong (the same answer for both).
+    #[error("wrong seller login or password")]
+    BadLogin,
+    /// The order cannot be shipped now.
+    #[error("cannot ship: {0}")]
+    NotShippable(&'static str),
+    /// The account server or the delivery system refused or failed.
+    #[error("{}", .0.message())]
+    Peer(Status),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -72,6 +90,15 @@ impl From<AccessoryError> for Status {
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())
             }
+            AccessoryError::ReportNotFound | AccessoryError::RequestNotFound => {
+                Status::not_found(err.to_string())
+            }
+            AccessoryError::NotASeller(_) => Status::permission_denied(err.to_string()),
+            AccessoryError::BadLogin => Status::unauthenticated(err.to_string()),
+            AccessoryError::NotShippable(_) => Status::failed_precondition(err.to_string()),
+            // A peer's answer (e.g. no address sealed yet) is passed on with its code and
+            // details; a peer that cannot be reached is UNAVAILABLE here too.
+            AccessoryError::Peer(status) => status,
             AccessoryError::Db(e) => tandem_mesh::status::from_db(&e),
         }
     }

@@ -30,10 +30,14 @@ use sea_orm::DatabaseConnection;
 use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
+use tandem_proto::accessory::v1::broker_server::BrokerServer;
 use tandem_proto::accessory::v1::sales_center_server::SalesCenterServer;
+use tandem_proto::accessory::v1::seller_desk_server::SellerDeskServer;
 
 pub use error::AccessoryError;
-pub use grpc::{CatalogService, OrderService, SalesCenterService};
+pub use grpc::{
+    BrokerService, CatalogService, OrderService, SalesCenterService, SellerDeskService,
+};
 
 /// Where the accessory server finds the servers it calls.
 #[derive(Clone, Debug)]
@@ -63,6 +67,7 @@ impl Service for Seller {
     async fn load_demo_data(db: &DatabaseConnection) -> anyhow::Result<()> {
         store::seed::demo_catalog(db).await?;
         store::seed::demo_benefits(db).await?;
+        store::broker::seed::demo_broker(db).await?;
         Ok(())
     }
 
@@ -85,6 +90,14 @@ impl Service for Seller {
                 app.clone(),
             )))
             .add_service(AccessoryOrdersServer::new(OrderService::new(app.clone())))
+            .add_service(BrokerServer::new(BrokerService::new(
+                app.clone(),
+                users.clone(),
+            )))
+            .add_service(SellerDeskServer::new(SellerDeskService::new(
+                app.clone(),
+                users.clone(),
+            )))
             .add_service(SalesCenterServer::new(SalesCenterService::new(app, users)))
             .with_background("reservation sweeper", move |stop| {
                 app::sweep_expired::run(sweeping, stop)

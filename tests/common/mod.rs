@@ -213,6 +213,27 @@ impl TestMesh {
         }
     }
 
+    /// `message` for a call the gateway makes for end user `subject` in `role`: it
+    /// carries an assertion signed with this mesh's gateway key.
+    pub fn as_user<T>(
+        &self,
+        message: T,
+        subject: &str,
+        role: tandem_mesh::assertion::Role,
+    ) -> tonic::Request<T> {
+        let signer = self.trust.signer.as_ref().expect("the mesh signs assertions");
+        let token = signer.sign(subject, role, Duration::from_secs(60));
+        let mut request = tonic::Request::new(message);
+        tandem_mesh::assertion::attach(&mut request, &token);
+        request
+    }
+
+    /// A channel to `target` as partner `name` (certificate issued now).
+    pub fn channel_as(&self, target: Target, name: &str) -> tonic::transport::Channel {
+        tandem_mesh::client::channel(&self.url(target), &self.partner_client(name))
+            .expect("channel")
+    }
+
     /// Stops every server (failing the test if one failed) and removes the databases.
     pub async fn stop(self) {
         tokio::time::timeout(Duration::from_secs(20), self.mesh.stop())

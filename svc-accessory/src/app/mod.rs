@@ -5,6 +5,7 @@
 //! and `sweep_expired`, the background loop returning the stock of lapsed reservations.
 
 mod arrange_installation;
+pub mod broker;
 mod cancel_order;
 mod catalog;
 mod confirm_order;
@@ -22,7 +23,9 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ClientConfig;
 use tandem_mesh::cache::Snapshot;
+use tandem_proto::install::v1::delivery_client::DeliveryClient;
 use tandem_proto::install::v1::installers_client::InstallersClient;
+use tandem_proto::settlement::v1::escrow_client::EscrowClient;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 
@@ -49,6 +52,10 @@ pub struct App {
     installers: InstallersClient<Channel>,
     /// The account server, asked whether the payment that confirms an order pays it.
     settlement: SettlementClient<Channel>,
+    /// The account server's escrow, for the broker's orders and report charges.
+    escrow: EscrowClient<Channel>,
+    /// The delivery system, which ships the broker's orders to sealed addresses.
+    delivery: DeliveryClient<Channel>,
     /// Deadlines for calls to the installer and account servers.
     client: ClientConfig,
 }
@@ -78,8 +85,10 @@ impl App {
         Self {
             db,
             catalog: Arc::new(Snapshot::new(catalog_ttl)),
-            installers: InstallersClient::new(install),
-            settlement: SettlementClient::new(settlement),
+            installers: InstallersClient::new(install.clone()),
+            settlement: SettlementClient::new(settlement.clone()),
+            escrow: EscrowClient::new(settlement),
+            delivery: DeliveryClient::new(install),
             client,
         }
     }

@@ -54,7 +54,7 @@ impl App {
 }
 
 /// 64 random bits for a new order number.
-fn random_bits() -> u64 {
+pub(crate) fn random_bits() -> u64 {
     let bytes = uuid::Uuid::new_v4().into_bytes();
     u64::from_le_bytes([
         bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[9], bytes[10],

@@ -7,17 +7,18 @@
 
 mod association;
 pub mod benefit;
+pub mod broker;
 pub mod buyback_result;
 mod filter;
 pub mod matching;
 pub mod order;
-mod order_number;
+pub mod order_number;
 pub mod throttle;
 
 pub use association::{AssociationRule, PlanAssociation};
 pub use benefit::{BenefitRule, BenefitTable, UsedItem};
 pub use filter::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProductFilter, SearchPage};
-pub use order_number::OrderNumber;
+pub use order_number::{AnonOrderId, OrderNumber};
 pub use tandem_mesh::status::InvalidField;
 
 use tandem_proto::accessory::v1::DeviceCategory;

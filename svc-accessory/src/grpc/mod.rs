@@ -2,6 +2,7 @@
 //! deadline), calls one use case of `app`, and encodes the reply (`mapping`); errors
 //! come from `AccessoryError`.
 
+mod broker;
 mod catalog;
 mod mapping;
 mod orders;
@@ -9,6 +10,7 @@ mod sales_center;
 
 use std::time::Duration;
 
+pub use broker::{BrokerService, SellerDeskService};
 pub use catalog::CatalogService;
 pub use orders::OrderService;
 pub use sales_center::SalesCenterService;

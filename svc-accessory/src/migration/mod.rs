@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_catalog;
 mod m20261122_000002_create_orders;
 mod m20261210_000001_create_buyback;
+mod m20261215_000001_create_broker;
 
 /// Applies the accessory server's migrations in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         migrations.extend(tandem_mesh::idempotency::record::migrations());
         migrations.push(Box::new(m20261122_000002_create_orders::Migration));
         migrations.push(Box::new(m20261210_000001_create_buyback::Migration));
+        migrations.push(Box::new(m20261215_000001_create_broker::Migration));
         migrations
     }
 }

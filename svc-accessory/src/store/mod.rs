@@ -1,6 +1,7 @@
 //! The accessory server's database: entities, queries, the demo catalogue and the
 //! sales center's buy-back data.
 
+pub mod broker;
 pub mod buyback;
 pub mod entity;
 pub mod order;

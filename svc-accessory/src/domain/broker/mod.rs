@@ -1,0 +1,45 @@
+//! Pure rules of the anonymous-purchase broker (seed 003): what a commodity and a
+//! purchase request are and when one suits the other (`commodity`), and what a report
+//! is, what it costs and which of its rows must be suppressed (`report`). No I/O.
+
+pub mod commodity;
+pub mod report;
+
+pub use commodity::{Characteristic, CommodityDraft, Need, matches};
+pub use report::{K_ANONYMITY, ReportSpec};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+/// The Monday (UTC) of the ISO week of `at`, as `YYYY-MM-DD`: how orders and requests
+/// are bucketed by week.
+pub fn week_of(at: DateTime<Utc>) -> String {
+    monday(at.date_naive()).format("%Y-%m-%d").to_string()
+}
+
+/// The Monday of `day`'s week.
+fn monday(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The first week (as [`week_of`]) of the last `weeks` weeks up to `now`.
+pub fn first_week(now: DateTime<Utc>, weeks: u32) -> String {
+    let first = monday(now.date_naive()) - Duration::weeks(i64::from(weeks.max(1)) - 1);
+    first.format("%Y-%m-%d").to_string()
+}
+
+/// The coarse region a request may carry: one digit (the first of a US ZIP code), or
+/// none.
+pub fn coarse_region(raw: &str) -> Result<String, tandem_mesh::status::InvalidField> {
+    let raw = raw.trim();
+    if raw.is_empty() || (raw.len() == 1 && raw.as_bytes()[0].is_ascii_digit()) {
+        Ok(raw.to_owned())
+    } else {
+        Err(tandem_mesh::status::InvalidField::new(
+            "coarse_region",
+            "one digit (the first of the postal code) or empty",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;
