@@ -162,4 +162,6 @@ pub struct Payout {
 pub const PAYOUT_METHOD: &str = "payout";
 
 #[cfg(test)]
+mod escrow_tests;
+#[cfg(test)]
 mod tests;
