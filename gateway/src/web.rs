@@ -1,8 +1,10 @@
 //! The web UI for browsers: HTML pages with their plain scripts and style sheets, embedded
 //! in the binary (no build step, nothing fetched from other hosts). The same page serves the
 //! plan search at `/` and a device's details at `/devices/{id}`; its scripts tell them
-//! apart. `/sales` and `/staff` are the sales desk's and the sales staff's pages. Every page
-//! loads `common.js` (the helpers all scripts share) first, then its own scripts in order.
+//! apart. `/sales` and `/staff` are the sales desk's and the sales staff's pages;
+//! `/anonymous` and `/seller` the purchaser's and the seller's pages of the anonymous
+//! purchase. Every page loads `common.js` (the helpers all scripts share) first, then its
+//! own scripts in order.
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -36,6 +38,16 @@ const STAFF_HTML: &str = include_str!("../web/staff.html");
 const STAFF_JS: &str = include_str!("../web/staff.js");
 /// Styles of the sales desk and staff pages.
 const LEADS_CSS: &str = include_str!("../web/leads.css");
+/// The purchaser's "Buy anonymously" page (seed 003).
+const ANONYMOUS_HTML: &str = include_str!("../web/anonymous.html");
+/// Its script.
+const ANONYMOUS_JS: &str = include_str!("../web/anonymous.js");
+/// The seller desk of the anonymous purchase.
+const SELLER_HTML: &str = include_str!("../web/seller.html");
+/// Its script.
+const SELLER_JS: &str = include_str!("../web/seller.js");
+/// Styles of both anonymous-purchase pages.
+const ANONYMOUS_CSS: &str = include_str!("../web/anonymous.css");
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
@@ -53,6 +65,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("leads.js", JS, LEADS_JS),
     ("staff.js", JS, STAFF_JS),
     ("leads.css", CSS, LEADS_CSS),
+    ("anonymous.js", JS, ANONYMOUS_JS),
+    ("seller.js", JS, SELLER_JS),
+    ("anonymous.css", CSS, ANONYMOUS_CSS),
 ];
 
 /// Only this origin's own script, style and API; no inline code, no framing.
@@ -66,6 +81,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         ("/devices/{id}", INDEX_HTML),
         ("/sales", SALES_HTML),
         ("/staff", STAFF_HTML),
+        ("/anonymous", ANONYMOUS_HTML),
+        ("/seller", SELLER_HTML),
     ];
     let router = pages
         .into_iter()
@@ -148,7 +165,7 @@ mod tests {
             "shared helpers first, the script that starts the page last"
         );
         assert!(INDEX_HTML.contains(r#"href="/assets/app.css""#));
-        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML] {
+        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML] {
             for external in ["http://", "https://", "//cdn"] {
                 assert!(!page.contains(external), "{external}");
             }
@@ -160,7 +177,7 @@ mod tests {
             if name.ends_with(".js") {
                 assert!(!body.contains("innerHTML"), "{name}: text only, never HTML");
                 assert!(
-                    [INDEX_HTML, SALES_HTML, STAFF_HTML]
+                    [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML]
                         .iter()
                         .any(|page| scripts(page).contains(name)),
                     "{name} is loaded by a page"
@@ -187,7 +204,7 @@ mod tests {
         }
         assert!(PLANS_JS.contains("Device information is unavailable right now"));
         // Each page has every element its scripts look up by ID.
-        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML] {
+        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML] {
             for name in scripts(page) {
                 for id in looked_up(served(name)) {
                     assert!(page.contains(&format!(r#"id="{id}""#)), "{name}: #{id}");
@@ -200,6 +217,8 @@ mod tests {
     fn the_sales_desk_and_staff_pages_load_only_their_own_assets() {
         assert_eq!(scripts(SALES_HTML), ["common.js", "leads.js"]);
         assert_eq!(scripts(STAFF_HTML), ["common.js", "staff.js"]);
+        assert_eq!(scripts(ANONYMOUS_HTML), ["common.js", "anonymous.js"]);
+        assert_eq!(scripts(SELLER_HTML), ["common.js", "seller.js"]);
         for id in [
             "menu-products",
             "menu-registration",
