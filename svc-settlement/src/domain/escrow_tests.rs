@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use super::escrow::{
-    BROKER_REPORTS, CardAction, ESCROW_ACCOUNT, EscrowEvent, EscrowStatus, Terms, check_amount,
-    charge_postings, seller_account, show, transition,
+    BROKER_REPORTS, CardAction, ESCROW_ACCOUNT, EscrowEvent, EscrowStatus, Terms, charge_postings,
+    check_amount, seller_account, show, transition,
 };
 use super::ledger::{CARD_CLEARING, check_balanced};
 
@@ -38,7 +38,12 @@ fn the_table_allows_exactly_the_contract_s_moves() {
         (S::Held, E::Ship, S::Shipping, CardAction::None),
         (S::Held, E::Cancel, S::Refunded, CardAction::Refund),
         (S::Shipping, E::Deliver, S::Released, CardAction::None),
-        (S::Shipping, E::FailDelivery, S::Refunded, CardAction::Refund),
+        (
+            S::Shipping,
+            E::FailDelivery,
+            S::Refunded,
+            CardAction::Refund,
+        ),
     ];
     let repeats = [
         (S::Shipping, E::Ship),
@@ -50,12 +55,17 @@ fn the_table_allows_exactly_the_contract_s_moves() {
     for status in EscrowStatus::ALL {
         for event in EVENTS {
             let got = transition(status, event, &t);
-            if let Some((_, _, next, card)) =
-                moves.iter().find(|(s, e, _, _)| *s == status && *e == event)
+            if let Some((_, _, next, card)) = moves
+                .iter()
+                .find(|(s, e, _, _)| *s == status && *e == event)
             {
                 let step = got.unwrap();
                 assert!(step.changed);
-                assert_eq!((step.next, step.card), (*next, *card), "{status:?} {event:?}");
+                assert_eq!(
+                    (step.next, step.card),
+                    (*next, *card),
+                    "{status:?} {event:?}"
+                );
                 check_balanced(&step.postings).unwrap();
             } else if repeats.contains(&(status, event)) {
                 let step = got.unwrap();
