@@ -22,6 +22,16 @@ pub async fn open_demo(url: &str) -> DatabaseConnection {
         .expect("open the accessory db with the demo catalogue")
 }
 
+/// The accessory database at `url`, migrated, without demo data.
+///
+/// # Panics
+/// When the database cannot be opened or migrated.
+pub async fn open_empty(url: &str) -> DatabaseConnection {
+    crate::Seller::open(url)
+        .await
+        .expect("open the accessory db")
+}
+
 /// The seller serving `db` on a fresh loopback port, checking payments with the shared
 /// account server and end-user assertions with the tests' key.
 pub async fn serve(db: DatabaseConnection) -> Running {

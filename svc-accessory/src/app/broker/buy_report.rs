@@ -25,9 +25,7 @@ impl App {
             return Ok((bought, false));
         }
         let first_week = broker::first_week(now, spec.weeks);
-        let tables = self
-            .report_tables(seller_id, spec.kind, &first_week)
-            .await?;
+        let tables = super::report_tables(&self.db, seller_id, spec.kind, &first_week).await?;
         let price = spec.price_minor();
         let charge = tandem_mesh::client::request(
             ChargeSellerRequest {

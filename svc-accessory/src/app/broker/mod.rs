@@ -24,6 +24,7 @@ use crate::store::broker::{self, orders};
 
 pub use buy_report::kind_of;
 pub use search::Matches;
+pub use tables::report_tables;
 
 /// An order with its escrow state as the account server last told it.
 #[derive(Clone, Debug)]
