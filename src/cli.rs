@@ -122,6 +122,11 @@ pub struct TlsArgs {
     /// assertion-public-key` prints it).
     #[arg(long, env = "TANDEM_USER_ASSERTION_PUBLIC_KEY")]
     pub user_assertion_public_key: Option<String>,
+    /// The install server's delivery key: a file holding 32 random bytes as 64 hex
+    /// characters, which seals receiving addresses at rest (`tandem up` makes it as
+    /// data/pki/delivery.key). Required by the install target.
+    #[arg(long, env = "TANDEM_DELIVERY_KEY_FILE")]
+    pub delivery_key: Option<PathBuf>,
 }
 
 impl TlsArgs {
@@ -147,6 +152,7 @@ impl TlsArgs {
             policy,
             self.user_assertion_key.as_deref(),
             self.user_assertion_public_key.as_deref(),
+            self.delivery_key.as_deref(),
         )
     }
 }

@@ -179,7 +179,13 @@ async fn prepare(
             start::<svc_accessory::Seller>(listener, db_url, demo, peers, server, shutdown).await
         }
         Target::Install => {
-            start::<svc_install::Installers>(listener, db_url, demo, (), server, shutdown).await
+            let settings = svc_install::Settings::new(
+                peer_url(Target::Settlement),
+                client(),
+                config.trust.delivery_key()?,
+            );
+            start::<svc_install::Installers>(listener, db_url, demo, settings, server, shutdown)
+                .await
         }
         Target::Settlement => {
             start::<svc_settlement::AccountServer>(listener, db_url, demo, (), server, shutdown)

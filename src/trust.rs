@@ -3,7 +3,8 @@
 //! assertions (the gateway signs them, the services check them).
 //!
 //! `tandem up` and the tests make all of it locally ([`Trust::local`]): a CA under the data
-//! directory, a certificate per target and one for a `developer`, and the assertion key.
+//! directory, a certificate per target and one for a `developer`, the assertion key, and
+//! the install server's delivery key (which seals receiving addresses).
 //! `tandem serve` reads it from files ([`Trust::from_files`]) and refuses to start without
 //! it unless `--insecure-plaintext` is given.
 
@@ -26,6 +27,10 @@ pub const DEFAULT_POLICY: &str = include_str!("policy.toml");
 /// The file of the gateway's assertion-signing key in a local PKI directory.
 const ASSERTION_KEY: &str = "user-assertion.key";
 
+/// The file of the install server's delivery (address-sealing) key in a local PKI
+/// directory.
+const DELIVERY_KEY: &str = "delivery.key";
+
 /// The hosts every locally issued certificate is valid for.
 const LOCAL_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
@@ -41,6 +46,9 @@ pub struct Trust {
     pub signer: Option<Arc<Signer>>,
     /// The key the services check end-user assertions with.
     pub verifier: Option<Verifier>,
+    /// The file of the install server's delivery key, which seals receiving addresses
+    /// (`--delivery-key` / `TANDEM_DELIVERY_KEY_FILE`; `tandem up`: made in its PKI dir).
+    pub delivery_key: Option<PathBuf>,
 }
 
 /// Which certificate a target presents.
@@ -82,11 +90,14 @@ impl Trust {
         let signer = Signer::open_or_create(&assertion_key_path(dir))?;
         let verifier = Verifier::new(&signer.public_key())
             .map_err(|e| anyhow::anyhow!("assertion key: {e}"))?;
+        let delivery_key = delivery_key_path(dir);
+        svc_install::SealingKey::open_or_create(&delivery_key)?;
         let trust = Self {
             identities: Some(Identities::PerTarget(identities)),
             policy: Arc::new(policy),
             signer: Some(Arc::new(signer)),
             verifier: Some(verifier),
+            delivery_key: Some(delivery_key),
         };
         Ok((
             trust,
@@ -98,12 +109,14 @@ impl Trust {
     }
 
     /// The settings of `tandem serve`: this process's certificate (`None`: plaintext), the
-    /// policy, and the assertion keys it was given.
+    /// policy, the assertion keys and the delivery key file it was given (the key is read
+    /// when the install target starts).
     pub fn from_files(
         tls: Option<&TlsFiles>,
         policy: Policy,
         signing_key: Option<&Path>,
         verifying_key: Option<&str>,
+        delivery_key: Option<&Path>,
     ) -> anyhow::Result<Self> {
         let identities = tls
             .map(|files| TlsMaterial::load(files).map(Identities::Shared))
@@ -126,6 +139,7 @@ impl Trust {
             policy: Arc::new(policy),
             signer: signer.map(Arc::new),
             verifier,
+            delivery_key: delivery_key.map(Path::to_owned),
         })
     }
 
@@ -153,6 +167,20 @@ impl Trust {
         }
     }
 
+    /// The install server's delivery key, read from its file; a clear error when none is
+    /// configured or the file is unusable.
+    pub fn delivery_key(&self) -> anyhow::Result<svc_install::SealingKey> {
+        let path = self.delivery_key.as_deref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "the install server seals delivery addresses with a key only it holds: set \
+                 TANDEM_DELIVERY_KEY_FILE (--delivery-key FILE) to a file holding 32 random \
+                 bytes as 64 hex characters (e.g. `openssl rand -hex 32`); `tandem up` makes \
+                 one as <data-dir>/pki/{DELIVERY_KEY}"
+            )
+        })?;
+        Ok(svc_install::SealingKey::open_existing(path)?)
+    }
+
     /// `target`'s settings for calling its peers: `base` with its certificate.
     pub fn client(&self, target: Target, base: &ClientConfig) -> ClientConfig {
         ClientConfig {
@@ -165,6 +193,11 @@ impl Trust {
 /// The gateway's assertion-signing key in a local PKI directory.
 pub fn assertion_key_path(dir: &Path) -> PathBuf {
     dir.join(ASSERTION_KEY)
+}
+
+/// The install server's delivery key in a local PKI directory.
+pub fn delivery_key_path(dir: &Path) -> PathBuf {
+    dir.join(DELIVERY_KEY)
 }
 
 /// The built-in policy, parsed.

@@ -137,6 +137,13 @@ async fn secrets(docs: &[Value], pki: &Path, dbs: &mut Vec<TestDb>) -> Secrets {
             ),
         ]),
     );
+    // The README's `openssl rand -hex 32 > pki/delivery.key`: 32 random bytes in hex.
+    let delivery_key = pki.join("delivery.key");
+    svc_install::SealingKey::open_or_create(&delivery_key).expect("delivery key");
+    secrets.insert(
+        "tandem-delivery-key".into(),
+        HashMap::from([("key".to_owned(), std::fs::read(&delivery_key).unwrap())]),
+    );
     // One fresh database per key of tandem-db that a Deployment reads.
     let mut db_keys: Vec<String> = deployments(docs)
         .flat_map(|d| container(d)["env"].as_array().cloned().unwrap_or_default())

@@ -1,9 +1,10 @@
 //! The installer server's use cases, one file each: look up a ZIP code, find the nearest
 //! installers, list an installer's slots, book an installation, cancel a booking, get a
-//! booking.
+//! booking; and the delivery system's (`delivery`).
 
 mod book;
 mod cancel_booking;
+mod delivery;
 mod find_nearest;
 mod get_booking;
 mod list_slots;
@@ -19,6 +20,7 @@ use crate::domain::{Booking, Installer, InstallerIndex, Slot};
 use crate::error::InstallError;
 use crate::store;
 
+pub use delivery::{Deliveries, DeliveryView, ESCROW_TOPIC, Retry, Viewer};
 pub use find_nearest::{InstallerMatch, NearestInstallers};
 
 /// The installer server's state: its database and the spatial index over all

@@ -1,10 +1,12 @@
 //! Pure rules of the installer server: great-circle geometry (`geo`), the ZIP gazetteer
 //! (`gazetteer`), the spatial index and nearest-installer ranking (`kdtree`, `nearest`),
-//! slot schedules (`slots`), what a request may ask for (`request`, `booking`), and a
-//! seeded number sequence for demo data and tests (`splitmix`).
+//! slot schedules (`slots`), what a request may ask for (`request`, `booking`), the
+//! delivery system's addresses, handles and states (`delivery`), and a seeded number
+//! sequence for demo data and tests (`splitmix`).
 
 mod booking;
 mod customer;
+mod delivery;
 mod gazetteer;
 mod geo;
 mod kdtree;
@@ -16,6 +18,10 @@ mod splitmix;
 
 pub use booking::{Booking, BookingDraft, BookingStatus, Refusal, check_bookable};
 pub use customer::{Customer, PostalAddress};
+pub use delivery::{
+    DeliveryRefusal, DeliveryState, Move, Outcome, Recipient, check_move, handle_from, note,
+    order_id, parse_handle, party_id,
+};
 pub use gazetteer::{Gazetteer, Place, ZipError, gazetteer};
 pub use geo::{EARTH_RADIUS_M, LatLon, chord2_to_m, haversine_m, whole_metres};
 pub use kdtree::{KdTree, Neighbour, brute_force_nearest};
@@ -46,6 +52,8 @@ pub struct Installer {
     pub skills: SkillSet,
 }
 
+#[cfg(test)]
+mod delivery_tests;
 #[cfg(test)]
 mod rules_tests;
 #[cfg(test)]

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_installers;
 mod m20261203_000001_copy_booking_keys;
 mod m20261203_000002_timestamps_with_time_zone;
+mod m20261215_000001_create_deliveries;
 
 /// Applies the install server's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,10 @@ impl MigratorTrait for Migrator {
         migrations.push(Box::new(
             m20261203_000002_timestamps_with_time_zone::Migration,
         ));
+        // The delivery system: the shared outbox (escrow settlements to send), then the
+        // deliveries.
+        migrations.extend(tandem_mesh::outbox::migrations());
+        migrations.push(Box::new(m20261215_000001_create_deliveries::Migration));
         migrations
     }
 }

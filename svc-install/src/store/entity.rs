@@ -98,3 +98,38 @@ pub mod booking {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A delivery of the anonymous delivery system (`delivery` table): the sealed receiving
+/// address of an order ID and, once opened, its handle, seller and state.
+pub mod delivery {
+    use sea_orm::entity::prelude::*;
+
+    /// One delivery row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "delivery")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub order_id: String,
+        /// The customer who sealed the address.
+        pub sealed_by: String,
+        /// The recipient, sealed (see `crate::sealing`); never plain text.
+        pub sealed_address: Vec<u8>,
+        pub sealed_at: DateTimeUtc,
+        /// Set when the broker opens the delivery.
+        pub handle: Option<String>,
+        pub seller_id: Option<String>,
+        /// State slug; `None` until opened.
+        pub state: Option<String>,
+        pub requested_at: Option<DateTimeUtc>,
+        pub updated_at: DateTimeUtc,
+        pub note: String,
+        /// When the account server confirmed the escrow's settlement with the outcome.
+        pub escrow_settled_at: Option<DateTimeUtc>,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,8 +1,9 @@
 //! The install server's database: entities, queries, bookings (in the caller's
-//! transaction) and the demo data. Instants are stored as timestamps with time zone; the
+//! transaction), deliveries and the demo data. Instants are stored as timestamps with time zone; the
 //! rules count them in Unix seconds, converted here.
 
 mod booking;
+pub mod delivery;
 pub mod entity;
 mod query;
 pub mod seed;

@@ -2,9 +2,9 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod bad_bookings;
+pub mod delivery;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::ServerConfig;
 use tandem_mesh::Service;
 use tandem_mesh::testing::{Running, TestDb};
 use tandem_proto::accessory::v1::DeviceCategory;
@@ -19,14 +19,37 @@ use tonic::transport::Channel;
 /// A client of the server under test.
 pub type Client = InstallersClient<Channel>;
 
-/// Opens `db`, loads the demo data and serves it.
+/// Settings of an install server under test whose account server is at `settlement_url`
+/// (plaintext), with a fresh sealing key and quick retries.
+pub fn settings(settlement_url: &str) -> svc_install::Settings {
+    svc_install::Settings {
+        retry: svc_install::Retry {
+            base: std::time::Duration::from_millis(100),
+            max: std::time::Duration::from_millis(400),
+        },
+        ..svc_install::Settings::new(
+            settlement_url.to_owned(),
+            tandem_mesh::ClientConfig::default(),
+            svc_install::SealingKey::generate(),
+        )
+    }
+}
+
+/// Opens `db`, loads the demo data and serves it (plaintext, checking the tests'
+/// end-user assertions; no account server).
 pub async fn start(db: &TestDb) -> (Running, Client, DatabaseConnection) {
     let conn = svc_install::Installers::open_demo(&db.url)
         .await
         .expect("open the database with the demo data");
     let served = conn.clone();
     let server = Running::start(|l, s| {
-        svc_install::Installers::serve(l, served, (), ServerConfig::default(), s)
+        svc_install::Installers::serve(
+            l,
+            served,
+            settings("http://127.0.0.1:1"),
+            tandem_mesh::testing::server_config(),
+            s,
+        )
     })
     .await;
     let client = InstallersClient::connect(server.url.clone())
