@@ -391,7 +391,9 @@ async fn demo_data_is_loaded_idempotently() {
     assert_eq!(
         names,
         [
+            ("broker:reports", "Broker report revenue", "broker"),
             ("clearing:card", "Card clearing", "clearing"),
+            ("escrow:orders", "Escrow of anonymous purchases", "escrow"),
             ("merchant:accessory", "Tandem Accessories", "merchant"),
             ("merchant:buyback", "Tandem Buy-back Center", "merchant"),
             ("merchant:insurance", "Tandem Insurance", "merchant"),
