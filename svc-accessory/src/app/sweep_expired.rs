@@ -1,5 +1,5 @@
-//! The background loop: returns the stock of reservations left unpaid past their hold,
-//! and drops verification counters whose window is over.
+//! The background loop: returns the stock of reservations left unpaid past their hold
+//! and of anonymous orders unpaid for a day, and drops verification counters whose window is over.
 
 use std::time::Duration;
 
@@ -23,6 +23,14 @@ pub async fn run(app: App, shutdown: CancellationToken) {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "expired reservations cancelled, stock returned"),
             Err(err) => tracing::warn!(%err, "sweeping expired reservations failed"),
+        }
+        match app.sweep_unpaid(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                count = n,
+                "unpaid anonymous orders cancelled, stock returned"
+            ),
+            Err(err) => tracing::warn!(%err, "sweeping unpaid anonymous orders failed"),
         }
         if let Err(err) = store::buyback::sweep_throttle(&app.db, now).await {
             tracing::warn!(%err, "sweeping verification counters failed");

@@ -231,7 +231,7 @@ impl MigrationTrait for Migration {
                     .col(text(O::Week, 10))
                     .col(at(O::PlacedAt))
                     .col(ColumnDef::new(O::EscrowOpened).boolean().not_null())
-                    .col(text(O::EscrowState, 20))
+                    .col(text(O::EscrowState, 40))
                     .col(ColumnDef::new(O::Cancelled).boolean().not_null())
                     .col(ColumnDef::new(O::DeliveryHandle).string_len(40).null())
                     .to_owned(),

@@ -12,6 +12,7 @@ mod purchases;
 mod request_delivery;
 mod search;
 mod seller_orders;
+mod sweep_unpaid;
 mod tables;
 
 use tandem_proto::settlement::v1::{EscrowAccount, GetEscrowsRequest};
@@ -24,6 +25,7 @@ use crate::store::broker::{self, orders};
 
 pub use buy_report::kind_of;
 pub use search::Matches;
+pub use sweep_unpaid::UNPAID_HOLD;
 pub use tables::report_tables;
 
 /// An order with its escrow state as the account server last told it.

@@ -199,7 +199,7 @@ pub async fn orders_by_price_band(
     }
     case.push_str(&format!(" ELSE {} END", PRICE_BANDS.len()));
     let rows: Vec<(i64, i64, i64, i64)> = seller_orders(seller_id, first_week)
-        .column_as(Expr::cust(case.clone()), "band")
+        .column_as(Expr::cust(format!("CAST({case} AS BIGINT)")), "band")
         .column_as(count_all(), "actions")
         .column_as(distinct_purchasers(), "purchasers")
         .column_as(Expr::cust("CAST(SUM(amount_minor) AS BIGINT)"), "amount")

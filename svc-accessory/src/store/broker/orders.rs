@@ -94,6 +94,22 @@ pub async fn of_seller(
         .await
 }
 
+/// Orders placed before `cutoff` whose escrow was last seen awaiting payment (at most
+/// [`LIST_LIMIT`], oldest first).
+pub async fn unpaid_before(
+    db: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::EscrowState.eq(AWAITING_PAYMENT))
+        .filter(order::Column::Cancelled.eq(false))
+        .filter(order::Column::PlacedAt.lt(cutoff))
+        .order_by_asc(order::Column::PlacedAt)
+        .limit(LIST_LIMIT)
+        .all(db)
+        .await
+}
+
 /// Notes that the account server holds the order's escrow.
 pub async fn escrow_opened(db: &impl ConnectionTrait, order_id: &str) -> Result<(), DbErr> {
     order::Entity::update_many()
