@@ -18,8 +18,7 @@ use tandem_proto::accessory::v1::*;
 use tandem_proto::common::v1::{Address, Money};
 use tandem_proto::install::v1::delivery_client::DeliveryClient;
 use tandem_proto::install::v1::{
-    DeliveryState, GetDeliveryRequest, GetLabelRequest, SealAddressRequest,
-    UpdateDeliveryRequest,
+    DeliveryState, GetDeliveryRequest, GetLabelRequest, SealAddressRequest, UpdateDeliveryRequest,
 };
 use tandem_proto::settlement::v1::escrow_client::EscrowClient;
 use tandem_proto::settlement::v1::{ListIncomeRequest, PayEscrowRequest};
@@ -59,7 +58,9 @@ impl World {
             kestrel_delivery: DeliveryClient::new(
                 mesh.channel_as(Target::Install, "seller-kestrel"),
             ),
-            kestrel_income: EscrowClient::new(mesh.channel_as(Target::Settlement, "seller-kestrel")),
+            kestrel_income: EscrowClient::new(
+                mesh.channel_as(Target::Settlement, "seller-kestrel"),
+            ),
             harbor: SellerDeskClient::new(mesh.channel_as(Target::Accessory, "seller-harbor")),
             harbor_income: EscrowClient::new(mesh.channel_as(Target::Settlement, "seller-harbor")),
             carrier: DeliveryClient::new(mesh.channel_as(Target::Install, "carrier")),
@@ -106,7 +107,12 @@ impl World {
             .unwrap()
     }
 
-    async fn pay(&mut self, order_id: &str, minor_units: i64, key: &str) -> Result<i32, tonic::Status> {
+    async fn pay(
+        &mut self,
+        order_id: &str,
+        minor_units: i64,
+        key: &str,
+    ) -> Result<i32, tonic::Status> {
         let request = self.me(PayEscrowRequest {
             idempotency_key: key.into(),
             order_id: order_id.into(),
@@ -132,7 +138,10 @@ impl World {
                 country: "US".into(),
             }),
         });
-        self.gateway_delivery.seal_address(request).await.map(|_| ())
+        self.gateway_delivery
+            .seal_address(request)
+            .await
+            .map(|_| ())
     }
 
     async fn purchase(&mut self, order_id: &str) -> Purchase {
@@ -172,10 +181,18 @@ fn usd(minor_units: i64) -> Money {
 /// Every purchaser identifier, address part or purchaser-side link that must never
 /// reach a seller.
 fn secrets(request_ids: &[&str]) -> Vec<String> {
-    let mut all: Vec<String> = [PURCHASER, RECIPIENT, STREET, CITY, ZIP, "4242", "Alex Morgan"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut all: Vec<String> = [
+        PURCHASER,
+        RECIPIENT,
+        STREET,
+        CITY,
+        ZIP,
+        "4242",
+        "Alex Morgan",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     all.extend(request_ids.iter().map(|s| (*s).to_owned()));
     all
 }
@@ -200,8 +217,15 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
 
         // The purchaser asks by kind and characteristic; every seller's match comes back.
         let found = w.search("dashcam", &[("resolution", "4K")]).await;
-        let sellers: Vec<&str> = found.commodities.iter().map(|c| c.seller_id.as_str()).collect();
-        assert!(sellers.contains(&"seller-kestrel") && sellers.contains(&"seller-harbor"), "{sellers:?}");
+        let sellers: Vec<&str> = found
+            .commodities
+            .iter()
+            .map(|c| c.seller_id.as_str())
+            .collect();
+        assert!(
+            sellers.contains(&"seller-kestrel") && sellers.contains(&"seller-harbor"),
+            "{sellers:?}"
+        );
         assert!(found.commodities.iter().all(|c| c.kind == "dashcam"));
         let price = found
             .commodities
@@ -225,7 +249,10 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
 
         // Short and over payments are refused and book nothing (claim 11).
         for wrong in [price - 1, price + 1] {
-            let err = w.pay(&order_id, wrong, &format!("pay-{wrong}")).await.unwrap_err();
+            let err = w
+                .pay(&order_id, wrong, &format!("pay-{wrong}"))
+                .await
+                .unwrap_err();
             assert_eq!(err.code(), Code::FailedPrecondition, "{err:?}");
             assert_eq!(
                 tandem_mesh::status::reason(&err).as_deref(),
@@ -233,13 +260,21 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
             );
         }
         assert_eq!(w.mesh.ledger().await.balances, before.balances);
-        assert_eq!(w.pay(&order_id, price, "pay-ok").await.unwrap(), EscrowState::Held as i32);
-        assert_eq!(w.pay(&order_id, price, "pay-ok").await.unwrap(), EscrowState::Held as i32);
+        assert_eq!(
+            w.pay(&order_id, price, "pay-ok").await.unwrap(),
+            EscrowState::Held as i32
+        );
+        assert_eq!(
+            w.pay(&order_id, price, "pay-ok").await.unwrap(),
+            EscrowState::Held as i32
+        );
 
         // The seller cannot ship before the purchaser gives an address.
         let early = w
             .kestrel
-            .request_delivery(RequestDeliveryRequest { order_id: order_id.clone() })
+            .request_delivery(RequestDeliveryRequest {
+                order_id: order_id.clone(),
+            })
             .await
             .unwrap_err();
         assert_eq!(early.code(), Code::FailedPrecondition, "{early:?}");
@@ -248,7 +283,9 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         // Another seller does not see the order at all.
         let foreign = w
             .harbor
-            .get_seller_order(GetSellerOrderRequest { order_id: order_id.clone() })
+            .get_seller_order(GetSellerOrderRequest {
+                order_id: order_id.clone(),
+            })
             .await
             .unwrap_err();
         assert_eq!(foreign.code(), Code::NotFound);
@@ -256,7 +293,9 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         // The seller ships by order ID and gets a handle, never the address.
         let shipped = w
             .kestrel
-            .request_delivery(RequestDeliveryRequest { order_id: order_id.clone() })
+            .request_delivery(RequestDeliveryRequest {
+                order_id: order_id.clone(),
+            })
             .await
             .expect("ship")
             .into_inner()
@@ -266,7 +305,9 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         assert_eq!(shipped.escrow_state, EscrowState::Shipping as i32);
         let cancel_late = w
             .gateway_broker
-            .cancel_purchase(w.me(CancelPurchaseRequest { order_id: order_id.clone() }))
+            .cancel_purchase(w.me(CancelPurchaseRequest {
+                order_id: order_id.clone(),
+            }))
             .await
             .unwrap_err();
         assert_eq!(cancel_late.code(), Code::FailedPrecondition);
@@ -274,7 +315,9 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         // The carrier reads the label (the only reply with the address) and delivers.
         let label = w
             .carrier
-            .get_label(GetLabelRequest { handle: shipped.delivery_handle.clone() })
+            .get_label(GetLabelRequest {
+                handle: shipped.delivery_handle.clone(),
+            })
             .await
             .expect("label")
             .into_inner();
@@ -289,7 +332,10 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
                 .await
                 .expect("carrier update");
         }
-        assert_eq!(w.purchase(&order_id).await.escrow_state, EscrowState::Released as i32);
+        assert_eq!(
+            w.purchase(&order_id).await.escrow_state,
+            EscrowState::Released as i32
+        );
 
         // The seller's income shows the remittance per order ID.
         let income = w
@@ -298,7 +344,11 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
             .await
             .expect("income")
             .into_inner();
-        let line = income.escrows.iter().find(|e| e.order_id == order_id).expect("income line");
+        let line = income
+            .escrows
+            .iter()
+            .find(|e| e.order_id == order_id)
+            .expect("income line");
         assert_eq!(line.amount.as_ref().unwrap().minor_units, price);
         assert_eq!(income.balance.as_ref().unwrap().minor_units, price);
 
@@ -309,7 +359,10 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         // The analysis is charged once, and no row rests on fewer than five purchasers.
         let bought = w
             .kestrel
-            .buy_report(BuyReportRequest { kind: ReportKind::Demand as i32, weeks: 12 })
+            .buy_report(BuyReportRequest {
+                kind: ReportKind::Demand as i32,
+                weeks: 12,
+            })
             .await
             .expect("buy")
             .into_inner();
@@ -321,51 +374,118 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
             if row.suppressed {
                 assert!(row.values.iter().all(|v| *v == 0), "{row:?}");
             } else {
-                assert!(row.values[1] >= 5, "a published row on {} purchasers", row.values[1]);
+                assert!(
+                    row.values[1] >= 5,
+                    "a published row on {} purchasers",
+                    row.values[1]
+                );
             }
         }
         let twice = w
             .kestrel
-            .buy_report(BuyReportRequest { kind: ReportKind::Demand as i32, weeks: 12 })
+            .buy_report(BuyReportRequest {
+                kind: ReportKind::Demand as i32,
+                weeks: 12,
+            })
             .await
             .unwrap()
             .into_inner();
         assert!(!twice.charged_now);
         assert_eq!(twice.report.unwrap().report_id, report.report_id);
-        let after = w.kestrel_income.list_income(ListIncomeRequest::default()).await.unwrap().into_inner();
-        assert_eq!(after.balance.unwrap().minor_units, price - report.price.unwrap().minor_units);
+        let after = w
+            .kestrel_income
+            .list_income(ListIncomeRequest::default())
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            after.balance.unwrap().minor_units,
+            price - report.price.unwrap().minor_units
+        );
 
         // The privacy check: every seller-facing reply, for both sellers.
         let secrets = secrets(&[&found.request_id, &tyres.request_id]);
-        let k_orders = w.kestrel.list_seller_orders(ListSellerOrdersRequest {}).await.unwrap().into_inner();
+        let k_orders = w
+            .kestrel
+            .list_seller_orders(ListSellerOrdersRequest {})
+            .await
+            .unwrap()
+            .into_inner();
         assert_private("ListSellerOrders", &k_orders, &secrets);
-        assert!(k_orders.orders.iter().all(|o| o.order_id != other.order_id), "another seller's order");
-        let k_order = w.kestrel.get_seller_order(GetSellerOrderRequest { order_id: order_id.clone() }).await.unwrap();
+        assert!(
+            k_orders.orders.iter().all(|o| o.order_id != other.order_id),
+            "another seller's order"
+        );
+        let k_order = w
+            .kestrel
+            .get_seller_order(GetSellerOrderRequest {
+                order_id: order_id.clone(),
+            })
+            .await
+            .unwrap();
         assert_private("GetSellerOrder", k_order.get_ref(), &secrets);
         assert_private("RequestDelivery", &shipped, &secrets);
-        let delivery = w.kestrel_delivery.get_delivery(GetDeliveryRequest { order_id: order_id.clone() }).await.unwrap();
+        let delivery = w
+            .kestrel_delivery
+            .get_delivery(GetDeliveryRequest {
+                order_id: order_id.clone(),
+            })
+            .await
+            .unwrap();
         assert_private("GetDelivery", delivery.get_ref(), &secrets);
         assert_private("ListIncome", &after, &secrets);
         assert_private("BuyReport", &bought, &secrets);
         let reports = w.kestrel.list_reports(ListReportsRequest {}).await.unwrap();
         assert_private("ListReports", reports.get_ref(), &secrets);
-        let got = w.kestrel.get_report(GetReportRequest { report_id: report.report_id.clone() }).await.unwrap();
+        let got = w
+            .kestrel
+            .get_report(GetReportRequest {
+                report_id: report.report_id.clone(),
+            })
+            .await
+            .unwrap();
         assert_private("GetReport", got.get_ref(), &secrets);
-        let commodities = w.kestrel.list_commodities(ListCommoditiesRequest {}).await.unwrap();
+        let commodities = w
+            .kestrel
+            .list_commodities(ListCommoditiesRequest {})
+            .await
+            .unwrap();
         assert_private("ListCommodities", commodities.get_ref(), &secrets);
-        let h_orders = w.harbor.list_seller_orders(ListSellerOrdersRequest {}).await.unwrap().into_inner();
+        let h_orders = w
+            .harbor
+            .list_seller_orders(ListSellerOrdersRequest {})
+            .await
+            .unwrap()
+            .into_inner();
         assert_private("ListSellerOrders (Harbor)", &h_orders, &secrets);
-        let h_income = w.harbor_income.list_income(ListIncomeRequest::default()).await.unwrap();
+        let h_income = w
+            .harbor_income
+            .list_income(ListIncomeRequest::default())
+            .await
+            .unwrap();
         assert_private("ListIncome (Harbor)", h_income.get_ref(), &secrets);
         // Cross-seller link: the two sellers' views of the one purchaser share no value
         // but public ones (states, currency, kinds of field).
-        let h_view = h_orders.orders.iter().find(|o| o.order_id == other.order_id).expect("Harbor's order");
+        let h_view = h_orders
+            .orders
+            .iter()
+            .find(|o| o.order_id == other.order_id)
+            .expect("Harbor's order");
         let k_view = k_order.into_inner().order.unwrap();
         for shared in [&k_view.order_id, &k_view.delivery_handle, &k_view.placed_at] {
-            assert!(!format!("{h_view:?}").contains(shared.as_str()), "{shared} links the orders");
+            assert!(
+                !format!("{h_view:?}").contains(shared.as_str()),
+                "{shared} links the orders"
+            );
         }
         // Another seller's income does not show this sale.
-        assert!(h_income.get_ref().escrows.iter().all(|e| e.order_id != order_id));
+        assert!(
+            h_income
+                .get_ref()
+                .escrows
+                .iter()
+                .all(|e| e.order_id != order_id)
+        );
 
         let end = w.mesh.ledger().await;
         assert_eq!(end.unbalanced_transactions, 0, "{end:?}");
@@ -380,9 +500,18 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
             continue;
         };
         let found = w.search("child-seat", &[("isofix", "yes")]).await;
-        assert!(found.commodities.iter().all(|c| c.seller_id == "seller-orchid"));
+        assert!(
+            found
+                .commodities
+                .iter()
+                .all(|c| c.seller_id == "seller-orchid")
+        );
         let stock_of = |found: &SearchCommoditiesResponse, id: &str| {
-            found.commodities.iter().find(|c| c.commodity_id == id).map(|c| c.stock)
+            found
+                .commodities
+                .iter()
+                .find(|c| c.commodity_id == id)
+                .map(|c| c.stock)
         };
         let stock = stock_of(&found, "CM-ORC-002").expect("Orchid's infant carrier");
         let order = w.order(&found.request_id, "CM-ORC-002", "bad-1").await;
@@ -414,7 +543,9 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
             let err = w
                 .gateway_broker
                 .get_purchase(w.mesh.as_user(
-                    GetPurchaseRequest { order_id: id.into() },
+                    GetPurchaseRequest {
+                        order_id: id.into(),
+                    },
                     "CUS-SOMEONE-ELSE",
                     Role::Customer,
                 ))
@@ -423,8 +554,14 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
             assert_eq!(err.code(), Code::NotFound, "{id}: {err:?}");
         }
         // Paying an unknown order ID.
-        let unknown = w.pay("AN-7K2M-QX9P-D4HW-R", 100, "bad-pay").await.unwrap_err();
-        assert!(matches!(unknown.code(), Code::NotFound | Code::InvalidArgument), "{unknown:?}");
+        let unknown = w
+            .pay("AN-7K2M-QX9P-D4HW-R", 100, "bad-pay")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(unknown.code(), Code::NotFound | Code::InvalidArgument),
+            "{unknown:?}"
+        );
         // A malformed address is refused; a foreign customer cannot seal this order.
         let bad_zip = w.seal(&order.order_id, "9x1").await.unwrap_err();
         assert_eq!(bad_zip.code(), Code::InvalidArgument, "{bad_zip:?}");
@@ -452,22 +589,35 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
         // Unpaid: the seller cannot ship.
         let unpaid = w
             .kestrel
-            .request_delivery(RequestDeliveryRequest { order_id: order.order_id.clone() })
+            .request_delivery(RequestDeliveryRequest {
+                order_id: order.order_id.clone(),
+            })
             .await
             .unwrap_err();
-        assert_eq!(unpaid.code(), Code::NotFound, "Kestrel does not sell this: {unpaid:?}");
+        assert_eq!(
+            unpaid.code(),
+            Code::NotFound,
+            "Kestrel does not sell this: {unpaid:?}"
+        );
         let orchid = SellerDeskClient::new(w.mesh.channel_as(Target::Accessory, "seller-orchid"));
         let mut orchid = orchid;
         let unpaid = orchid
-            .request_delivery(RequestDeliveryRequest { order_id: order.order_id.clone() })
+            .request_delivery(RequestDeliveryRequest {
+                order_id: order.order_id.clone(),
+            })
             .await
             .unwrap_err();
         assert_eq!(unpaid.code(), Code::FailedPrecondition, "{unpaid:?}");
         let price = order.amount.clone().unwrap().minor_units;
-        assert_eq!(w.pay(&order.order_id, price, "bad-ok").await.unwrap(), EscrowState::Held as i32);
+        assert_eq!(
+            w.pay(&order.order_id, price, "bad-ok").await.unwrap(),
+            EscrowState::Held as i32
+        );
         if foreign_sealed {
             let refused = orchid
-                .request_delivery(RequestDeliveryRequest { order_id: order.order_id.clone() })
+                .request_delivery(RequestDeliveryRequest {
+                    order_id: order.order_id.clone(),
+                })
                 .await
                 .unwrap_err();
             assert_eq!(refused.code(), Code::FailedPrecondition, "{refused:?}");
@@ -477,7 +627,9 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
         for _ in 0..2 {
             let cancelled = w
                 .gateway_broker
-                .cancel_purchase(w.me(CancelPurchaseRequest { order_id: order.order_id.clone() }))
+                .cancel_purchase(w.me(CancelPurchaseRequest {
+                    order_id: order.order_id.clone(),
+                }))
                 .await
                 .expect("cancel")
                 .into_inner()

@@ -221,7 +221,11 @@ impl TestMesh {
         subject: &str,
         role: tandem_mesh::assertion::Role,
     ) -> tonic::Request<T> {
-        let signer = self.trust.signer.as_ref().expect("the mesh signs assertions");
+        let signer = self
+            .trust
+            .signer
+            .as_ref()
+            .expect("the mesh signs assertions");
         let token = signer.sign(subject, role, Duration::from_secs(60));
         let mut request = tonic::Request::new(message);
         tandem_mesh::assertion::attach(&mut request, &token);
