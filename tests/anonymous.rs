@@ -399,7 +399,7 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
             .unwrap()
             .into_inner();
         assert_eq!(
-            after.balance.unwrap().minor_units,
+            after.balance.as_ref().unwrap().minor_units,
             price - report.price.unwrap().minor_units
         );
 
