@@ -80,6 +80,15 @@ impl App {
             }
             tokio::time::sleep(POLL).await;
         };
+        // Ours now. A call with this key that was declined just before we claimed has
+        // left its record (in the transaction that gave up its claim).
+        let replayed = self.replayed_escrow_payment(&key).await;
+        if !matches!(replayed, Ok(None)) {
+            self.release_escrow(&escrow.order_id, &token).await;
+            if let Some(done) = replayed? {
+                return Ok(done);
+            }
+        }
         let deadline = started + budget.min(self.processor_timeout);
         // Run to the end even if the caller goes away: once the card may be charged, the
         // result must be recorded (or the claim released) so a retry sees it.

@@ -6,13 +6,14 @@ mod claim;
 pub mod entity;
 mod escrow;
 mod query;
+mod seller;
 mod write;
 
 pub use claim::{claim, release, take_over, try_claim};
 pub use escrow::{
-    Booking, ClaimCheck, Transition, balances, claim_escrow, escrow, escrows, insert_escrow,
-    lock_account, record_charge, record_declined, record_paid, record_transition,
-    release_escrow_claim, seller_charge, seller_escrows,
+    Booking, ClaimCheck, Transition, claim_escrow, escrow, escrows, insert_escrow, record_declined,
+    record_paid, record_transition, release_escrow_claim, seller_escrows,
 };
 pub use query::{MERCHANT, first_unknown_payee, ledger_summary, payment, payout};
+pub use seller::{balances, lock_account, record_charge, seller_charge};
 pub use write::{RefundRecord, record_payment, record_payout, record_refund};

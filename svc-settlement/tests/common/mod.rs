@@ -1,6 +1,8 @@
 //! Helpers shared by the settlement gRPC tests.
 #![allow(dead_code, unused_imports)] // each test file uses its own subset
 
+pub mod escrow;
+
 use tandem_mesh::ServerConfig;
 use tandem_mesh::Service;
 pub use tandem_mesh::testing::ledger::{assert_sound, balance};
