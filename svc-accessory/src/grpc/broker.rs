@@ -322,13 +322,16 @@ fn purchase(view: OrderView) -> Purchase {
     }
 }
 
-/// A seller's view of an order: built field by field, never from the purchaser.
+/// A seller's view of an order: built field by field, never from the purchaser. The
+/// time is the UTC day only, so exact times cannot tie one purchaser's orders at
+/// several sellers together.
 fn seller_order(view: OrderView) -> SellerOrder {
+    let day = view.order.placed_at.date_naive();
     SellerOrder {
         commodity: Some(ordered(&view.order)),
         amount: money(view.order.amount_minor, &view.order.currency),
         escrow_state: escrow_state(&view),
-        placed_at: view.order.placed_at.to_rfc3339(),
+        placed_at: format!("{day}T00:00:00Z"),
         delivery_handle: view.order.delivery_handle.clone().unwrap_or_default(),
         order_id: view.order.order_id,
     }
