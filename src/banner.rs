@@ -6,7 +6,7 @@ use crate::trust::LocalPki;
 
 /// What `tandem up` prints once everything listens: where to point a browser, where the
 /// sales desk's e-mail goes (`mail`: the `.eml` folder when no SMTP server is set), each
-/// server's address, the metrics URL, and the demo buy-back staff logins.
+/// server's address, the metrics URL, and the demo buy-back staff and seller logins.
 pub fn print(
     mesh: &Mesh,
     elapsed_ms: u128,
@@ -24,6 +24,7 @@ pub fn print(
     if let Some(url) = mesh.url(Target::Gateway) {
         println!("  web UI + REST   {url}/   (OpenAPI: {url}/api/openapi.json)");
         println!("  sales desk      {url}/sales   (staff page: {url}/staff)");
+        println!("  buy anonymously {url}/anonymous   (seller desk: {url}/seller)");
     }
     match mail {
         Some(dir) => println!(
@@ -47,6 +48,12 @@ pub fn print(
             "\n  buy-back staff desk (web UI: Buy-back → Staff desk): log in as {} with password {}",
             logins.join(" or "),
             svc_buyback::store::seed::DEMO_STAFF_PASSWORD
+        );
+        let sellers: Vec<&str> = svc_accessory::store::broker::seed::demo_logins().collect();
+        println!(
+            "  seller desk (web UI: Seller desk): log in as {} with password {}",
+            sellers.join(", "),
+            svc_accessory::store::broker::seed::DEMO_SELLER_PASSWORD
         );
     }
     let example = mesh

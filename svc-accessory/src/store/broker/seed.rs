@@ -23,6 +23,11 @@ const SELLERS: &[(&str, &str, &str)] = &[
     ("seller-orchid", "Orchid Car Care", "ORCHID-DESK"),
 ];
 
+/// The demo seller desks' logins.
+pub fn demo_logins() -> impl Iterator<Item = &'static str> {
+    SELLERS.iter().map(|(_, _, login)| *login)
+}
+
 /// (commodity ID, seller, kind, title, characteristics, price in cents, stock)
 type Row = (
     &'static str,
