@@ -1,6 +1,8 @@
 //! The web page in a real headless Chromium against the real mesh: opening the page with
 //! search conditions in the URL runs the search and shows plans with their associated
-//! devices; bad conditions show the API's message next to the form.
+//! devices; bad conditions show the API's message next to the form. The anonymous
+//! purchase (seed 003) is walked through its two pages by `tests/browser/anonymous.mjs`,
+//! with the carrier's step driven here over gRPC with the carrier's own certificate.
 //!
 //! Needs Debian's `chromium`; skipped with a note when it is missing, unless
 //! `TANDEM_REQUIRE_BROWSER=1` (as in CI), where a missing browser fails the test
@@ -8,8 +10,12 @@
 
 mod common;
 
+use common::shopper::Shopper;
 use common::{TestMesh, browser, search_query};
+use serde_json::{Value, json};
 use tandem::Target;
+use tandem_proto::install::v1::delivery_client::DeliveryClient;
+use tandem_proto::install::v1::{DeliveryState, GetLabelRequest, UpdateDeliveryRequest};
 
 /// The page's DOM after its scripts ran (fetches included), as Chromium serialises it.
 async fn rendered_dom(chromium: &std::path::Path, url: &str) -> String {
@@ -97,5 +103,185 @@ async fn the_page_shows_plans_with_their_devices() {
         dom.contains("Trackwell TW-GPS Stolen Vehicle Tracker"),
         "device page:\n{dom}"
     );
+    mesh.stop().await;
+}
+
+/// Where the anonymous journey's screenshots (390×844 and 1280×800) are kept: an
+/// artefact directory under the target directory, or `$TANDEM_SHOTS_DIR`.
+fn shots_dir() -> std::path::PathBuf {
+    std::env::var_os("TANDEM_SHOTS_DIR")
+        .map_or_else(
+            || std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots"),
+            std::path::PathBuf::from,
+        )
+        .join("anonymous")
+}
+
+/// Seed 003 in the browser: a customer buys a dashcam anonymously from a demo seller
+/// (refused short payment and declined card first), pays into escrow and gives a sealed
+/// address; the seller, in another browser context, sees the order ID and item and none
+/// of the customer's details, and requests delivery; the carrier (a gRPC partner with its
+/// own certificate) reads the label — the address the customer typed — and delivers; the
+/// customer sees it delivered, the seller its income released and a bought analysis with
+/// suppressed rows. REST answers along the way are checked against the OpenAPI document,
+/// and another seller cannot see the order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_buys_anonymously_and_the_seller_ships_without_knowing_who_in_the_browser() {
+    let Some(tools) = browser::tools("the anonymous purchase journey") else {
+        return;
+    };
+    let mesh = TestMesh::sqlite().await;
+    let gateway = mesh.url(Target::Gateway);
+    let shots = shots_dir();
+    let shots_str = shots.display().to_string();
+    let env = [("ANON_SHOTS", shots_str.as_str())];
+
+    let stdout = tools
+        .run_with_env(
+            "anonymous.mjs",
+            &[&gateway, "buy"],
+            &env,
+            "journeys: 2 passed, 0 failed",
+        )
+        .await;
+    let result: Value = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("result: "))
+        .and_then(|json| serde_json::from_str(json).ok())
+        .expect("the journey prints its result");
+    let text = |key: &str| result[key].as_str().unwrap().to_owned();
+    let (order_id, handle) = (text("order_id"), text("handle"));
+
+    // The same story over REST, every answer checked against the OpenAPI document.
+    let mut customer = Shopper::visit(&gateway).await;
+    let (status, _) = customer
+        .post(
+            "/api/v1/session",
+            json!({"login": text("email"), "password": text("password")}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, order) = customer
+        .get(&format!("/api/v1/anonymous/orders/{order_id}"))
+        .await;
+    assert_eq!(status, 200, "{order}");
+    assert_eq!(order["escrow_state"], "shipping", "{order}");
+    assert_eq!(order["delivery"]["state"], "requested", "{order}");
+    let (status, refused) = customer
+        .post(
+            &format!("/api/v1/anonymous/orders/{order_id}/cancellation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "shipped orders are not cancelled: {refused}");
+    let (status, _) = customer.get("/api/v1/anonymous/orders").await;
+    assert_eq!(status, 200);
+
+    let mut kestrel = Shopper::visit(&gateway).await;
+    let (status, _) = kestrel
+        .post(
+            "/api/v1/seller/session",
+            json!({"login": "KESTREL-DESK", "password": "demo-seller-pass"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut seen = String::new();
+    for path in [
+        "/api/v1/seller/orders".to_owned(),
+        format!("/api/v1/seller/orders/{order_id}"),
+        "/api/v1/seller/income".to_owned(),
+        "/api/v1/seller/commodities".to_owned(),
+        "/api/v1/seller/session".to_owned(),
+    ] {
+        let (status, body) = kestrel.get(&path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        seen.push_str(&body.to_string());
+    }
+    assert!(seen.contains(&order_id));
+    for secret in [
+        text("email"),
+        text("customer_name"),
+        text("recipient"),
+        text("line1"),
+        text("postal"),
+        "94103".to_owned(),
+        "5 Registered Row".to_owned(),
+    ] {
+        assert!(!seen.contains(&secret), "the seller's API shows {secret:?}");
+    }
+    let mut harbor = Shopper::visit(&gateway).await;
+    let (status, _) = harbor
+        .post(
+            "/api/v1/seller/session",
+            json!({"login": "HARBOR-DESK", "password": "demo-seller-pass"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = harbor
+        .get(&format!("/api/v1/seller/orders/{order_id}"))
+        .await;
+    assert_eq!(status, 404, "another seller's order is not found");
+
+    // The carrier reads the label (the address typed in the browser) and delivers.
+    let carrier =
+        tandem_mesh::client::channel(&mesh.url(Target::Install), &mesh.partner_client("carrier"))
+            .expect("carrier channel");
+    let mut carrier = DeliveryClient::new(carrier);
+    let label = carrier
+        .get_label(GetLabelRequest {
+            handle: handle.clone(),
+        })
+        .await
+        .expect("the carrier reads the label")
+        .into_inner();
+    let address = label.address.unwrap_or_default();
+    assert_eq!(label.recipient_name, text("recipient"));
+    assert_eq!(
+        (address.line1.as_str(), address.postal_code.as_str()),
+        (text("line1").as_str(), text("postal").as_str())
+    );
+    for state in [DeliveryState::PickedUp, DeliveryState::Delivered] {
+        carrier
+            .update_delivery(UpdateDeliveryRequest {
+                handle: handle.clone(),
+                state: state as i32,
+                note: "left with the recipient".to_owned(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{state:?}: {e}"));
+    }
+
+    tools
+        .run_with_env(
+            "anonymous.mjs",
+            &[
+                &gateway,
+                "after",
+                &order_id,
+                &text("email"),
+                &text("password"),
+            ],
+            &env,
+            "journeys: 2 passed, 0 failed",
+        )
+        .await;
+    let (status, income) = kestrel.get("/api/v1/seller/income").await;
+    assert_eq!(status, 200);
+    let entry = income["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["order_id"] == order_id.as_str())
+        .expect("the order in the income");
+    assert_eq!(entry["state"], "released", "{income}");
+    let (status, reports) = kestrel.get("/api/v1/seller/reports").await;
+    assert_eq!(status, 200);
+    let report_id = reports["reports"][0]["report_id"].as_str().unwrap();
+    let (status, report) = kestrel
+        .get(&format!("/api/v1/seller/reports/{report_id}"))
+        .await;
+    assert_eq!(status, 200, "{report}");
+    mesh.ledger().await;
+    println!("screenshots: {}", shots.display());
     mesh.stop().await;
 }

@@ -165,7 +165,13 @@ mod tests {
             "shared helpers first, the script that starts the page last"
         );
         assert!(INDEX_HTML.contains(r#"href="/assets/app.css""#));
-        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML] {
+        for page in [
+            INDEX_HTML,
+            SALES_HTML,
+            STAFF_HTML,
+            ANONYMOUS_HTML,
+            SELLER_HTML,
+        ] {
             for external in ["http://", "https://", "//cdn"] {
                 assert!(!page.contains(external), "{external}");
             }
@@ -177,9 +183,15 @@ mod tests {
             if name.ends_with(".js") {
                 assert!(!body.contains("innerHTML"), "{name}: text only, never HTML");
                 assert!(
-                    [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML]
-                        .iter()
-                        .any(|page| scripts(page).contains(name)),
+                    [
+                        INDEX_HTML,
+                        SALES_HTML,
+                        STAFF_HTML,
+                        ANONYMOUS_HTML,
+                        SELLER_HTML
+                    ]
+                    .iter()
+                    .any(|page| scripts(page).contains(name)),
                     "{name} is loaded by a page"
                 );
             }
@@ -204,7 +216,13 @@ mod tests {
         }
         assert!(PLANS_JS.contains("Device information is unavailable right now"));
         // Each page has every element its scripts look up by ID.
-        for page in [INDEX_HTML, SALES_HTML, STAFF_HTML, ANONYMOUS_HTML, SELLER_HTML] {
+        for page in [
+            INDEX_HTML,
+            SALES_HTML,
+            STAFF_HTML,
+            ANONYMOUS_HTML,
+            SELLER_HTML,
+        ] {
             for name in scripts(page) {
                 for id in looked_up(served(name)) {
                     assert!(page.contains(&format!(r#"id="{id}""#)), "{name}: #{id}");

@@ -147,7 +147,7 @@
     card.dataset.deliveryState = (o.delivery && o.delivery.state) || '';
     $('anon-order-id').textContent = o.order_id;
     $('anon-order-item').textContent = `${o.commodity.title} (${o.commodity.kind}${o.commodity.characteristics.length ? `; ${o.commodity.characteristics.map((c) => `${c.name} ${c.value}`).join(', ')}` : ''})`;
-    $('anon-order-seller').textContent = o.commodity.seller_name;
+    $('anon-order-seller').textContent = o.commodity.seller_name || o.commodity.seller_id;
     T.setMoney($('anon-order-amount'), o.amount);
     $('anon-escrow-state').textContent = ESCROW[o.escrow_state] || o.escrow_state || '—';
     $('anon-escrow-state').dataset.state = o.escrow_state || '';

@@ -105,9 +105,21 @@ impl Tools {
     /// Runs `tests/browser/<script>` with `args` and asserts it succeeded and printed
     /// `done` (its summary line); returns what it printed.
     pub async fn run_with(&self, script: &str, args: &[&str], done: &str) -> String {
+        self.run_with_env(script, args, &[], done).await
+    }
+
+    /// [`Tools::run_with`] with `env` set for the script (e.g. where screenshots go).
+    pub async fn run_with_env(
+        &self,
+        script: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        done: &str,
+    ) -> String {
         let run = tokio::process::Command::new(&self.node)
             .arg(Path::new("tests/browser").join(script))
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(root())
             .env("CHROMIUM", &self.chromium)
             .stdin(Stdio::null())

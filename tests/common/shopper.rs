@@ -20,6 +20,8 @@ pub struct Shopper {
     staff_session: Option<String>,
     /// The buy-back staff desk's session cookie's value, once logged in there.
     desk_session: Option<String>,
+    /// The seller desk's session cookie's value, once a seller logged in there.
+    seller_session: Option<String>,
     /// The gateway's OpenAPI document.
     contract: std::sync::Arc<Value>,
 }
@@ -50,6 +52,7 @@ impl Shopper {
             session: None,
             staff_session: None,
             desk_session: None,
+            seller_session: None,
         }
     }
 
@@ -70,6 +73,9 @@ impl Shopper {
         if let Some(s) = &self.desk_session {
             cookies.push_str(&format!("; tandem_buyback_staff_session={s}"));
         }
+        if let Some(s) = &self.seller_session {
+            cookies.push_str(&format!("; tandem_seller_session={s}"));
+        }
         let mut request = self
             .http
             .request(method.clone(), format!("{}{path}", self.base))
@@ -87,6 +93,9 @@ impl Shopper {
         }
         if let Some(session) = cookie(&response, "tandem_buyback_staff_session") {
             self.desk_session = Some(session);
+        }
+        if let Some(session) = cookie(&response, "tandem_seller_session") {
+            self.seller_session = Some(session);
         }
         let status = response.status().as_u16();
         let content_type = response

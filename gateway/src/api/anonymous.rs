@@ -393,10 +393,10 @@ pub async fn pay(
         Err(status) => return Err(payment_refused(&status, &before)),
     };
     if paid.declined {
-        let reason = if paid.decline_reason.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", paid.decline_reason.replace('_', " "))
+        // The processor's code in words, unless it only says "declined" again.
+        let reason = match paid.decline_reason.as_str() {
+            "" | "card_declined" => String::new(),
+            code => format!(" ({})", code.replace('_', " ")),
         };
         return Err(Problem::new(
             StatusCode::PAYMENT_REQUIRED,
