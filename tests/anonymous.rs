@@ -662,3 +662,114 @@ async fn bad_anonymous_requests_are_refused_and_change_nothing() {
         w.mesh.stop().await;
     }
 }
+
+#[tokio::test]
+async fn the_admin_partner_registers_a_seller_whose_desk_then_sells() {
+    let Some(mut w) = World::start(Engine::Sqlite).await else {
+        return;
+    };
+    let mut admin = tandem_proto::accessory::v1::broker_admin_client::BrokerAdminClient::new(
+        w.mesh.channel_as(Target::Accessory, "admin"),
+    );
+    // Bad input names the field; a login for an unknown seller is NOT_FOUND.
+    let bad = admin
+        .upsert_seller(UpsertSellerRequest {
+            seller_id: "Not A Partner".into(),
+            name: "X".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), Code::InvalidArgument);
+    let orphan = admin
+        .upsert_seller_login(UpsertSellerLoginRequest {
+            login: "NEWCO-DESK".into(),
+            seller_id: "seller-newco".into(),
+            password: "a-long-password".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(orphan.code(), Code::NotFound, "{orphan:?}");
+    admin
+        .upsert_seller(UpsertSellerRequest {
+            seller_id: "seller-newco".into(),
+            name: "Newco Parts".into(),
+        })
+        .await
+        .expect("register");
+    admin
+        .upsert_seller_login(UpsertSellerLoginRequest {
+            login: "newco-desk".into(),
+            seller_id: "seller-newco".into(),
+            password: "a-long-password".into(),
+        })
+        .await
+        .expect("login");
+    // Only the admin partner administers the broker.
+    let denied = tandem_proto::accessory::v1::broker_admin_client::BrokerAdminClient::new(
+        w.mesh.channel_as(Target::Accessory, "seller-kestrel"),
+    )
+    .remove_seller_login(RemoveSellerLoginRequest {
+        login: "KESTREL-DESK".into(),
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(denied.code(), Code::PermissionDenied);
+
+    // The gateway logs the new seller in and acts for it.
+    let mut desk = SellerDeskClient::new(w.mesh.channel_as(Target::Accessory, "gateway"));
+    let who = desk
+        .authenticate_seller(AuthenticateSellerRequest {
+            login: "NEWCO-DESK".into(),
+            password: "a-long-password".into(),
+        })
+        .await
+        .expect("authenticate")
+        .into_inner();
+    assert_eq!(who.seller_id, "seller-newco");
+    let added = desk
+        .upsert_commodity(w.mesh.as_user(
+            UpsertCommodityRequest {
+                commodity_id: String::new(),
+                kind: "wipers".into(),
+                title: "Newco AeroBlade 24in".into(),
+                characteristics: vec![Characteristic {
+                    name: "length".into(),
+                    value: "24in".into(),
+                }],
+                price: Some(usd(2_400)),
+                stock: 9,
+            },
+            "seller-newco",
+            Role::Seller,
+        ))
+        .await
+        .expect("add a commodity")
+        .into_inner()
+        .commodity
+        .unwrap();
+    let found = w.search("wipers", &[("length", "24IN")]).await;
+    assert_eq!(found.commodities.len(), 1);
+    assert_eq!(found.commodities[0].commodity_id, added.commodity_id);
+    assert_eq!(found.commodities[0].seller_name, "Newco Parts");
+
+    // Removing the login closes the desk.
+    assert!(
+        admin
+            .remove_seller_login(RemoveSellerLoginRequest {
+                login: "newco-desk".into()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .removed
+    );
+    let closed = desk
+        .authenticate_seller(AuthenticateSellerRequest {
+            login: "NEWCO-DESK".into(),
+            password: "a-long-password".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(closed.code(), Code::Unauthenticated);
+    w.mesh.stop().await;
+}

@@ -53,6 +53,9 @@ pub enum AccessoryError {
     /// No such purchase request of this purchaser (the same answer for both).
     #[error("request_id: no such purchase request of yours; search again")]
     RequestNotFound,
+    /// No seller has this ID (administration).
+    #[error("no seller {0:?}; register it with UpsertSeller first")]
+    SellerNotFound(String),
     /// The caller is no seller of the broker.
     #[error("{0} is not a seller of the broker")]
     NotASeller(String),
@@ -90,9 +93,9 @@ impl From<AccessoryError> for Status {
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())
             }
-            AccessoryError::ReportNotFound | AccessoryError::RequestNotFound => {
-                Status::not_found(err.to_string())
-            }
+            AccessoryError::ReportNotFound
+            | AccessoryError::RequestNotFound
+            | AccessoryError::SellerNotFound(_) => Status::not_found(err.to_string()),
             AccessoryError::NotASeller(_) => Status::permission_denied(err.to_string()),
             AccessoryError::BadLogin => Status::unauthenticated(err.to_string()),
             AccessoryError::NotShippable(_) => Status::failed_precondition(err.to_string()),

@@ -30,13 +30,15 @@ use sea_orm::DatabaseConnection;
 use tandem_mesh::{ClientConfig, GrpcServer, Service};
 use tandem_proto::accessory::v1::accessory_catalog_server::AccessoryCatalogServer;
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrdersServer;
+use tandem_proto::accessory::v1::broker_admin_server::BrokerAdminServer;
 use tandem_proto::accessory::v1::broker_server::BrokerServer;
 use tandem_proto::accessory::v1::sales_center_server::SalesCenterServer;
 use tandem_proto::accessory::v1::seller_desk_server::SellerDeskServer;
 
 pub use error::AccessoryError;
 pub use grpc::{
-    BrokerService, CatalogService, OrderService, SalesCenterService, SellerDeskService,
+    BrokerAdminService, BrokerService, CatalogService, OrderService, SalesCenterService,
+    SellerDeskService,
 };
 
 /// Where the accessory server finds the servers it calls.
@@ -94,6 +96,7 @@ impl Service for Seller {
                 app.clone(),
                 users.clone(),
             )))
+            .add_service(BrokerAdminServer::new(BrokerAdminService::new(app.clone())))
             .add_service(SellerDeskServer::new(SellerDeskService::new(
                 app.clone(),
                 users.clone(),

@@ -369,3 +369,49 @@ fn report(row: report::Model, with_tables: bool) -> Result<Report, Status> {
             .collect(),
     })
 }
+
+/// The broker's administration over gRPC (partner `admin`).
+pub struct BrokerAdminService {
+    /// The use cases.
+    app: App,
+}
+
+impl BrokerAdminService {
+    /// The service of `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
+
+#[tonic::async_trait]
+impl tandem_proto::accessory::v1::broker_admin_server::BrokerAdmin for BrokerAdminService {
+    async fn upsert_seller(
+        &self,
+        request: Request<UpsertSellerRequest>,
+    ) -> Reply<UpsertSellerResponse> {
+        let (seller_id, name) = self.app.upsert_seller(request.into_inner()).await?;
+        Ok(Response::new(UpsertSellerResponse { seller_id, name }))
+    }
+
+    async fn upsert_seller_login(
+        &self,
+        request: Request<UpsertSellerLoginRequest>,
+    ) -> Reply<UpsertSellerLoginResponse> {
+        let (login, seller_id) = self.app.upsert_seller_login(request.into_inner()).await?;
+        Ok(Response::new(UpsertSellerLoginResponse {
+            login,
+            seller_id,
+        }))
+    }
+
+    async fn remove_seller_login(
+        &self,
+        request: Request<RemoveSellerLoginRequest>,
+    ) -> Reply<RemoveSellerLoginResponse> {
+        let removed = self
+            .app
+            .remove_seller_login(&request.into_inner().login)
+            .await?;
+        Ok(Response::new(RemoveSellerLoginResponse { removed }))
+    }
+}

@@ -10,7 +10,7 @@ mod sales_center;
 
 use std::time::Duration;
 
-pub use broker::{BrokerService, SellerDeskService};
+pub use broker::{BrokerAdminService, BrokerService, SellerDeskService};
 pub use catalog::CatalogService;
 pub use orders::OrderService;
 pub use sales_center::SalesCenterService;

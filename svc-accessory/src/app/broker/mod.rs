@@ -4,6 +4,7 @@
 //! the sealed address at the delivery system; the broker keeps the sales history and the
 //! preference store.
 
+mod admin;
 mod buy_report;
 mod cancel_purchase;
 mod commodities;

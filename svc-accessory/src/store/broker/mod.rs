@@ -73,6 +73,59 @@ pub async fn seller_name(
         .map(|s| s.name))
 }
 
+/// Registers seller `seller_id` as `name` (or renames it).
+pub async fn upsert_seller(
+    db: &impl ConnectionTrait,
+    seller_id: &str,
+    name: &str,
+) -> Result<(), DbErr> {
+    seller::Entity::insert(seller::ActiveModel {
+        seller_id: Set(seller_id.to_owned()),
+        name: Set(name.to_owned()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(seller::Column::SellerId)
+            .update_column(seller::Column::Name)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Creates or replaces desk login `login` of `seller_id` with password hash `hash`.
+pub async fn upsert_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+    seller_id: &str,
+    hash: &str,
+) -> Result<(), DbErr> {
+    seller_login::Entity::insert(seller_login::ActiveModel {
+        login: Set(login.to_owned()),
+        seller_id: Set(seller_id.to_owned()),
+        password_hash: Set(hash.to_owned()),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(seller_login::Column::Login)
+            .update_columns([
+                seller_login::Column::SellerId,
+                seller_login::Column::PasswordHash,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes desk login `login`; whether there was one.
+pub async fn remove_login(db: &impl ConnectionTrait, login: &str) -> Result<bool, DbErr> {
+    let done = seller_login::Entity::delete_by_id(login.to_owned())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 /// A seller desk login by its (upper-case) name.
 pub async fn login(
     db: &impl ConnectionTrait,
