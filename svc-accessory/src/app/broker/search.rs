@@ -41,7 +41,7 @@ impl App {
             &txn,
             &NewRequest {
                 request_id: &request_id,
-                purchaser,
+                purchaser: &broker::pseudonym(purchaser),
                 kind: &need.kind,
                 characteristics: &need.characteristics,
                 region: &region,

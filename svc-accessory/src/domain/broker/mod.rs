@@ -27,6 +27,16 @@ pub fn first_week(now: DateTime<Utc>, weeks: u32) -> String {
     first.format("%Y-%m-%d").to_string()
 }
 
+/// The pseudonym under which a customer's requests are kept in the preference store:
+/// stable (so distinct purchasers can be counted), not the customer ID. Never sent to a
+/// seller.
+pub fn pseudonym(customer_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("tandem-broker-preference-v1\n{customer_id}"));
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("P-{hex}")
+}
+
 /// The coarse region a request may carry: one digit (the first of a US ZIP code), or
 /// none.
 pub fn coarse_region(raw: &str) -> Result<String, tandem_mesh::status::InvalidField> {

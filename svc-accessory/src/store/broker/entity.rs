@@ -87,7 +87,8 @@ pub mod request {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub request_id: String,
-        /// The purchaser's customer ID: never shown to a seller, only counted.
+        /// The purchaser's pseudonym (`domain::broker::pseudonym`): never shown to a
+        /// seller, only counted.
         pub purchaser: String,
         pub kind: String,
         pub characteristics: String,

@@ -282,7 +282,7 @@ pub async fn put_back(db: &impl ConnectionTrait, commodity_id: &str) -> Result<(
 pub struct NewRequest<'a> {
     /// New request ID.
     pub request_id: &'a str,
-    /// The purchaser's customer ID.
+    /// The purchaser's pseudonym.
     pub purchaser: &'a str,
     /// What was asked for.
     pub kind: &'a str,

@@ -10,7 +10,7 @@ use tandem_mesh::password;
 
 use super::encode;
 use super::entity::{commodity, order, request, request_trait, seller, seller_login};
-use crate::domain::broker::{Characteristic, week_of};
+use crate::domain::broker::{Characteristic, pseudonym, week_of};
 
 /// The demo seller desks' password (demo data only).
 pub const DEMO_SELLER_PASSWORD: &str = "demo-seller-pass";
@@ -283,12 +283,13 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
         let region = next(10).to_string();
         let request_id = format!("RQ-DEMO-{i:04}");
         let week = week_of(at);
+        let alias = pseudonym(&purchaser);
         for c in &asked {
             traits.push(request_trait::ActiveModel {
                 request_id: Set(request_id.clone()),
                 trait_key: Set(c.trait_key()),
                 kind: Set(kind.to_owned()),
-                purchaser: Set(purchaser.clone()),
+                purchaser: Set(alias.clone()),
                 week: Set(week.clone()),
             });
         }
@@ -317,7 +318,7 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
         }
         requests.push(request::ActiveModel {
             request_id: Set(request_id),
-            purchaser: Set(purchaser),
+            purchaser: Set(alias),
             kind: Set(kind.to_owned()),
             characteristics: Set(encode(&asked)),
             region: Set(region),
