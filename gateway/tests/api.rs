@@ -256,6 +256,17 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
         ["requested", "picked_up", "delivered", "failed"]
     );
     assert_eq!(names("ReportKind")[0], "sales_history");
+    // Characteristics of an anonymous search are `c[name]=value`: a deepObject parameter.
+    let search = doc["paths"]["/api/v1/anonymous/commodities"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let c = search.iter().find(|p| p["name"] == "c").unwrap();
+    assert_eq!(
+        (&c["style"], &c["explode"]),
+        (&serde_json::json!("deepObject"), &serde_json::json!(true)),
+        "{c}"
+    );
+    assert_eq!(c["schema"]["additionalProperties"]["type"], "string", "{c}");
     for (schema, field, enumeration) in [
         ("AnonymousOrder", "escrow_state", "EscrowState"),
         ("SellerOrderView", "escrow_state", "EscrowState"),
@@ -558,5 +569,62 @@ async fn a_method_the_api_does_not_have_is_a_405_not_a_csrf_refusal() {
         StatusCode::METHOD_NOT_ALLOWED,
         "{}",
         answer.text()
+    );
+}
+
+#[tokio::test]
+async fn the_anonymous_purchase_and_the_seller_desk_need_their_own_sessions() {
+    let config = peers_down();
+    for uri in [
+        "/api/v1/anonymous/commodities?kind=dashcam",
+        "/api/v1/anonymous/orders",
+        "/api/v1/anonymous/orders/AN-X",
+    ] {
+        let problem = get(&config, uri).await.problem(401);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("log in"),
+            "{uri}: {problem}"
+        );
+    }
+    for uri in [
+        "/api/v1/seller/session",
+        "/api/v1/seller/orders",
+        "/api/v1/seller/income",
+        "/api/v1/seller/reports",
+        "/api/v1/seller/commodities",
+    ] {
+        let problem = get(&config, uri).await.problem(401);
+        assert!(
+            problem["detail"].as_str().unwrap().contains("seller desk"),
+            "{uri}: {problem}"
+        );
+    }
+    // A customer's session cookie is no seller session, even with the seller's name.
+    let request = Request::get("/api/v1/seller/orders")
+        .header(
+            "cookie",
+            "tandem_seller_session=forged; tandem_session=forged",
+        )
+        .body(Body::empty())
+        .unwrap();
+    send(&config, request).await.problem(401);
+}
+
+#[tokio::test]
+async fn a_seller_login_with_the_broker_down_is_a_quick_503() {
+    let request = Request::post("/api/v1/seller/session")
+        .header("cookie", "tandem_csrf=t0ken")
+        .header("x-csrf-token", "t0ken")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            r#"{"login":"KESTREL-DESK","password":"demo-seller-pass"}"#,
+        ))
+        .unwrap();
+    let started = Instant::now();
+    let problem = send(&peers_down(), request).await.problem(503);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        problem["detail"].as_str().unwrap().contains("unavailable"),
+        "{problem}"
     );
 }
