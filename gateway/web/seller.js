@@ -76,11 +76,16 @@
       o.escrow_state === 'awaiting_payment' ? el('p', { className: 'hint' }, 'Ship once the purchaser has paid.') : null);
   }
 
+  /** Escrow states of orders that still need the seller or the carrier. */
+  const OPEN = ['awaiting_payment', 'held', 'shipping'];
+
   async function loadOrders() {
     const list = await api('GET', '/api/v1/seller/orders');
-    $('seller-orders').replaceChildren(...list.orders.map(orderItem));
-    if (!list.orders.length) $('seller-orders').append(el('li', { className: 'hint' }, 'No orders yet.'));
-    return `${list.orders.length} order(s).`;
+    const all = $('seller-order-filter').value === 'all';
+    const shown = all ? list.orders : list.orders.filter((o) => OPEN.includes(o.escrow_state));
+    $('seller-orders').replaceChildren(...shown.map(orderItem));
+    if (!shown.length) $('seller-orders').append(el('li', { className: 'hint' }, all ? 'No orders yet.' : 'No open orders.'));
+    return all ? `${list.orders.length} order(s).` : `${shown.length} open order(s) of ${list.orders.length}.`;
   }
 
   async function requestDelivery(o) {
@@ -293,6 +298,7 @@
       show('login');
     });
     $('seller-report-form').addEventListener('submit', buyReport);
+    $('seller-order-filter').addEventListener('change', loadDesk);
     window.addEventListener('hashchange', loadDesk);
     loadDesk();
   }

@@ -10,7 +10,8 @@
 //          customer's name, e-mail, phone, street or ZIP codes on any of its pages, and
 //          requests delivery (the handle shown). Prints `result: {…}`.
 //   after: (the carrier has delivered) the customer sees the order delivered and the
-//          money released; the seller sees the income released, buys a demand report
+//          money released; the seller sees the income released and the order delivered
+//          (no longer among the open ones), buys a demand report
 //          (charged once; asked again, not charged again) and sees its suppressed rows.
 //
 // Usage: node anonymous.mjs http://HOST:PORT buy
@@ -279,6 +280,15 @@ async function after() {
       await noPurchaser(page, 'the income tab');
       await shots(page, '08-seller-income');
       return text(page, '#seller-balance');
+    });
+    await step('orders: delivered ones leave the open list, all of them show it delivered', async () => {
+      await sellerTab(page, 'orders');
+      expect((await page.locator(`li.seller-order[data-order-id="${orderId}"]`).count()) === 0, 'not open any more');
+      await page.selectOption('#seller-order-filter', 'all');
+      const order = page.locator(`li.seller-order[data-order-id="${orderId}"][data-escrow-state="released"][data-delivery-state="delivered"]`);
+      await order.waitFor({ state: 'visible' });
+      await noPurchaser(page, 'all orders');
+      return (await order.locator('.delivery').textContent()).trim();
     });
     await step('buy a demand report: tables, bars, suppressed rows', async () => {
       await sellerTab(page, 'reports');
