@@ -123,8 +123,11 @@ fn shots_dir() -> std::path::PathBuf {
 /// of the customer's details, and requests delivery; the carrier (a gRPC partner with its
 /// own certificate) reads the label — the address the customer typed — and delivers; the
 /// customer sees it delivered, the seller its income released and a bought analysis with
-/// suppressed rows. REST answers along the way are checked against the OpenAPI document,
-/// and another seller cannot see the order.
+/// suppressed rows. Then over REST alone: the price the seller changed in the browser,
+/// an over payment refused, a malformed ZIP code refused, a receipt confirmed by the
+/// purchaser releasing the money, an unpaid order cancelled. Every REST answer is checked
+/// against the OpenAPI document; another seller cannot see the orders; the ledger stays
+/// sound.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_buys_anonymously_and_the_seller_ships_without_knowing_who_in_the_browser() {
     let Some(tools) = browser::tools("the anonymous purchase journey") else {
@@ -281,6 +284,87 @@ async fn a_customer_buys_anonymously_and_the_seller_ships_without_knowing_who_in
         .get(&format!("/api/v1/seller/reports/{report_id}"))
         .await;
     assert_eq!(status, 200, "{report}");
+
+    // Over REST alone: the price change made in the browser, a purchaser's confirmation
+    // of receipt releasing the money, and an unpaid order cancelled.
+    let (status, found) = customer
+        .get("/api/v1/anonymous/commodities?kind=jump-starter&c.peak-amps=1000")
+        .await;
+    assert_eq!(status, 200, "{found}");
+    let booster = &found["commodities"][0];
+    assert_eq!(
+        (&booster["commodity_id"], &booster["price"]["minor_units"]),
+        (&json!("CM-KES-004"), &json!(8450)),
+        "{found}"
+    );
+    let order = |key: &str| json!({"request_id": found["request_id"], "commodity_id": "CM-KES-004", "idempotency_key": key});
+    let (status, second) = customer.post("/api/v1/anonymous/orders", order("r1")).await;
+    assert_eq!(status, 201, "{second}");
+    let (_, again) = customer.post("/api/v1/anonymous/orders", order("r1")).await;
+    assert_eq!(again["order_id"], second["order_id"], "one order per key");
+    let second = second["order_id"].as_str().unwrap().to_owned();
+    let path = |step: &str| format!("/api/v1/anonymous/orders/{second}/{step}");
+    let card = json!({"number": "4242 4242 4242 4242", "expiry_month": 12, "expiry_year": 2031, "cvc": "123"});
+    let (status, over) = customer
+        .post(
+            &path("payment"),
+            json!({"amount": {"minor_units": 9000, "currency": "USD"}, "card": card}),
+        )
+        .await;
+    assert_eq!(status, 409, "an over payment is refused: {over}");
+    let (status, paid) = customer
+        .post(
+            &path("payment"),
+            json!({"amount": {"minor_units": 8450, "currency": "USD"}, "card": card}),
+        )
+        .await;
+    assert_eq!(
+        (status, &paid["escrow_state"]),
+        (200, &json!("held")),
+        "{paid}"
+    );
+    let (status, bad) = customer
+        .put(&path("address"), json!({"recipient_name": "R", "address": {"line1": "1 A St", "city": "Oakland", "region": "CA", "postal_code": "ABCDE"}}))
+        .await;
+    assert_eq!(status, 400, "a malformed ZIP code: {bad}");
+    let (status, sealed) = customer
+        .put(&path("address"), json!({"recipient_name": "R Q", "address": {"line1": "1 A St", "city": "Oakland", "region": "CA", "postal_code": "94607"}}))
+        .await;
+    assert_eq!(status, 200, "{sealed}");
+    let (status, shipped) = kestrel
+        .post(
+            &format!("/api/v1/seller/orders/{second}/delivery"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, &shipped["escrow_state"]),
+        (200, &json!("shipping")),
+        "{shipped}"
+    );
+    let (status, received) = customer.post(&path("receipt"), json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    assert_eq!(
+        (&received["escrow_state"], &received["delivery"]["state"]),
+        (&json!("released"), &json!("delivered")),
+        "{received}"
+    );
+    let (_, third) = customer.post("/api/v1/anonymous/orders", order("r2")).await;
+    let third = third["order_id"].as_str().unwrap();
+    let (status, cancelled) = customer
+        .post(
+            &format!("/api/v1/anonymous/orders/{third}/cancellation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, &cancelled["escrow_state"]),
+        (200, &json!("voided")),
+        "{cancelled}"
+    );
+    let (status, _) = harbor.get(&format!("/api/v1/seller/orders/{second}")).await;
+    assert_eq!(status, 404);
+
     mesh.ledger().await;
     println!("screenshots: {}", shots.display());
     mesh.stop().await;

@@ -290,6 +290,17 @@ async function after() {
       await noPurchaser(page, 'all orders');
       return (await order.locator('.delivery').textContent()).trim();
     });
+    await step('commodities: change a price and the stock', async () => {
+      await sellerTab(page, 'commodities');
+      const item = page.locator('li.seller-commodity[data-commodity-id="CM-KES-004"]');
+      await item.locator('.price-input').fill('84.50');
+      await item.locator('.stock-input').fill('33');
+      await item.locator('.save').click();
+      await page.waitForFunction(() => /^Saved /.test(document.getElementById('status').textContent));
+      const status = await text(page, '#status');
+      expect(status.includes('$84.50') && status.includes('33 in stock'), status);
+      return status;
+    });
     await step('buy a demand report: tables, bars, suppressed rows', async () => {
       await sellerTab(page, 'reports');
       await page.selectOption('#seller-report-kind', 'demand');
