@@ -65,7 +65,8 @@
       el('p', { className: 'item' }, el('strong', {}, c.title), ` · ${c.kind}`,
         c.characteristics.length ? ` · ${c.characteristics.map((ch) => `${ch.name} ${ch.value}`).join(', ')}` : ''),
       el('p', {}, formatMoney(o.amount), ' · ', el('span', { className: 'badge escrow' }, ESCROW[o.escrow_state] || o.escrow_state || ''),
-        el('small', { className: 'hint' }, ` · ordered ${formatLocal(o.placed_at)}`)),
+        // The broker tells a seller the day only (times could link one purchaser's orders).
+        el('small', { className: 'hint' }, ` · ordered ${T.formatDate(String(o.placed_at || '').slice(0, 10))}`)),
       o.delivery_handle
         ? el('p', { className: 'delivery' }, 'Delivery handle ', el('strong', { className: 'handle' }, o.delivery_handle),
           d ? ` · ${DELIVERY[d.state] || d.state}${d.note ? ` (${d.note})` : ''}` : '')

@@ -109,6 +109,9 @@ async function buy() {
       await page.fill('#reg-postal', person.postal);
       await page.click('#register-button');
       await page.locator('#account[data-state="in"]').waitFor({ state: 'attached' });
+      expect(await page.locator('#anonymous-link').isVisible(), 'the header links to Buy anonymously');
+      expect(await page.locator('#seller-desk-link').isVisible(), 'and to the seller desk');
+      await shots(page, '00-main-page-header');
       return person.email;
     });
     await step('"Buy anonymously" from the header', async () => {
