@@ -12,11 +12,13 @@ use chrono::{Duration as Days, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
 use svc_accessory::app::broker::report_tables;
 use svc_accessory::domain::broker::{first_week, week_of};
-use svc_accessory::store::broker::entity::{order, request, request_trait};
+use svc_accessory::store::broker::entity::{commodity, order, request, request_trait};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::accessory::v1::ReportKind;
 
 const SELLERS: u64 = 10;
+/// The seller whose reports are timed.
+const SELLER: &str = "seller-3";
 const KINDS: [&str; 8] = [
     "dashcam",
     "navigation",
@@ -110,6 +112,21 @@ async fn fill(db: &DatabaseConnection, n: u64) {
             txn.commit().await.expect("commit");
         }
     }
+    // The measured seller offers half the kinds: the request analyses cover those.
+    commodity::Entity::insert_many(KINDS[..4].iter().map(|kind| commodity::ActiveModel {
+        commodity_id: Set(format!("CM-BENCH-{kind}")),
+        seller_id: Set(SELLER.to_owned()),
+        kind: Set((*kind).to_owned()),
+        title: Set(format!("{kind} of the benchmark")),
+        characteristics: Set("[]".to_owned()),
+        price_minor: Set(10_000),
+        currency: Set("USD".to_owned()),
+        stock: Set(10),
+        updated_at: Set(now),
+    }))
+    .exec_without_returning(db)
+    .await
+    .expect("commodities");
     db.execute_unprepared("ANALYZE").await.expect("analyze");
     eprintln!(
         "  filled {n} orders + {n} requests in {:.0?}",
@@ -132,7 +149,7 @@ async fn measure(engine: &str, db: &DatabaseConnection) {
         let mut rows = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            let tables = report_tables(db, "seller-3", kind, &first)
+            let tables = report_tables(db, SELLER, kind, &first)
                 .await
                 .expect("report");
             times.push(started.elapsed());

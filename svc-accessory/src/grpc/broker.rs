@@ -283,11 +283,12 @@ fn commodity(c: store::Commodity) -> Commodity {
 }
 
 /// The commodity as ordered, from the order's own copy.
-fn ordered(o: &store::entity::order::Model) -> Commodity {
+fn ordered(view: &OrderView) -> Commodity {
+    let o = &view.order;
     Commodity {
         commodity_id: o.commodity_id.clone(),
         seller_id: o.seller_id.clone(),
-        seller_name: String::new(),
+        seller_name: view.seller_name.clone(),
         kind: o.kind.clone(),
         title: o.title.clone(),
         characteristics: store::decode(&o.characteristics)
@@ -313,7 +314,7 @@ fn escrow_state(view: &OrderView) -> i32 {
 
 fn purchase(view: OrderView) -> Purchase {
     Purchase {
-        commodity: Some(ordered(&view.order)),
+        commodity: Some(ordered(&view)),
         amount: money(view.order.amount_minor, &view.order.currency),
         escrow_state: escrow_state(&view),
         placed_at: view.order.placed_at.to_rfc3339(),
@@ -328,7 +329,7 @@ fn purchase(view: OrderView) -> Purchase {
 fn seller_order(view: OrderView) -> SellerOrder {
     let day = view.order.placed_at.date_naive();
     SellerOrder {
-        commodity: Some(ordered(&view.order)),
+        commodity: Some(ordered(&view)),
         amount: money(view.order.amount_minor, &view.order.currency),
         escrow_state: escrow_state(&view),
         placed_at: format!("{day}T00:00:00Z"),

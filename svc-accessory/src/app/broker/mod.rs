@@ -36,6 +36,8 @@ pub struct OrderView {
     pub order: order::Model,
     /// The escrow state (the broker's contract value of `EscrowState`).
     pub escrow_state: i32,
+    /// The seller's display name.
+    pub seller_name: String,
 }
 
 impl App {
@@ -60,6 +62,7 @@ impl App {
         } else {
             self.escrows(ids).await.unwrap_or_default()
         };
+        let names = broker::seller_names(&self.db).await.unwrap_or_default();
         let mut views = Vec::with_capacity(orders.len());
         for order in orders {
             let fresh = known.iter().find(|e| e.order_id == order.order_id);
@@ -75,6 +78,7 @@ impl App {
                 None => state_value(&order.escrow_state),
             };
             views.push(OrderView {
+                seller_name: names.get(&order.seller_id).cloned().unwrap_or_default(),
                 order,
                 escrow_state,
             });
