@@ -244,7 +244,10 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
         assert_eq!(first.order_id, again.order_id);
         assert!(first.order_id.starts_with("AN-"), "{}", first.order_id);
         assert_eq!(first.escrow_state, EscrowState::AwaitingPayment as i32);
-        assert_eq!(first.commodity.as_ref().unwrap().seller_name, "Kestrel Electronics");
+        assert_eq!(
+            first.commodity.as_ref().unwrap().seller_name,
+            "Kestrel Electronics"
+        );
         assert_eq!(w.stock("CM-KES-001").await, stock - 1);
         let order_id = first.order_id.clone();
 
