@@ -355,6 +355,8 @@ async fn a_seller_ships_and_is_paid_without_learning_who_bought_or_where() {
             .expect("income line");
         assert_eq!(line.amount.as_ref().unwrap().minor_units, price);
         assert_eq!(income.balance.as_ref().unwrap().minor_units, price);
+        assert!(line.paid_at.ends_with("T00:00:00Z"), "{}", line.paid_at);
+        assert!(line.opened_at.ends_with("T00:00:00Z"), "{}", line.opened_at);
 
         // A second order by the same purchaser from another seller: nothing links them.
         let tyres = w.search("tyres", &[("season", "winter")]).await;

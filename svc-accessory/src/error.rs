@@ -47,6 +47,9 @@ pub enum AccessoryError {
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
+    /// No such order of this seller (unknown and another seller's alike).
+    #[error("no such order of this seller")]
+    SellerOrderNotFound,
     /// No such report for this seller.
     #[error("no such report for this seller")]
     ReportNotFound,
@@ -94,6 +97,7 @@ impl From<AccessoryError> for Status {
                 Status::new(status.code(), status.message().to_owned())
             }
             AccessoryError::ReportNotFound
+            | AccessoryError::SellerOrderNotFound
             | AccessoryError::RequestNotFound
             | AccessoryError::SellerNotFound(_) => Status::not_found(err.to_string()),
             AccessoryError::NotASeller(_) => Status::permission_denied(err.to_string()),

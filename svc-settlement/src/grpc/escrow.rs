@@ -138,7 +138,7 @@ impl EscrowRpc for EscrowService {
         Ok(Response::new(pb::ListIncomeResponse {
             seller_id: income.seller_id,
             balance: Some(money(income.balance_minor, &income.currency)),
-            escrows: income.escrows.iter().map(to_proto).collect(),
+            escrows: income.escrows.iter().map(for_seller).collect(),
         }))
     }
 
@@ -171,6 +171,18 @@ fn to_proto(e: &Escrow) -> pb::EscrowAccount {
         settled_at: time(e.settled_at.as_ref()),
         payment_transaction_id: e.payment_transaction_id.clone().unwrap_or_default(),
         settlement_transaction_id: e.settlement_transaction_id.clone().unwrap_or_default(),
+    }
+}
+
+/// A seller's view of an escrow: as [`to_proto`], with the purchaser's moments (when
+/// the order was placed and paid) as UTC days only, so exact times cannot tie one
+/// purchaser's orders at several sellers together.
+fn for_seller(e: &Escrow) -> pb::EscrowAccount {
+    let day = |t: &DateTime<Utc>| format!("{}T00:00:00Z", t.date_naive());
+    pb::EscrowAccount {
+        opened_at: day(&e.opened_at),
+        paid_at: e.paid_at.as_ref().map(day).unwrap_or_default(),
+        ..to_proto(e)
     }
 }
 

@@ -25,7 +25,7 @@ impl App {
             .order(order_id)
             .await?
             .filter(|o| o.seller_id == seller_id)
-            .ok_or(AccessoryError::OrderNotFound)?;
+            .ok_or(AccessoryError::SellerOrderNotFound)?;
         Ok(self.with_escrow(vec![order]).await.remove(0))
     }
 }
