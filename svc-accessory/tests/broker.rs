@@ -242,3 +242,63 @@ async fn a_seller_login_answers_alike_for_unknown_logins_and_wrong_passwords() {
     assert_eq!(status.code(), tonic::Code::Unauthenticated);
     w.cleanup().await;
 }
+
+#[tokio::test]
+async fn an_order_placed_while_the_account_server_is_down_is_kept_and_its_escrow_opened_on_replay()
+{
+    for db in TestDb::all().await {
+        let mut w = world(db).await;
+        // The same database, but the account server unreachable.
+        let down = tonic::transport::Endpoint::from_static("http://127.0.0.1:1").connect_lazy();
+        let cut_off = App::new(
+            w.db.clone(),
+            svc_accessory::CATALOG_TTL,
+            down.clone(),
+            down,
+            Default::default(),
+        );
+        let stock = w.stock("CM-KES-002").await;
+        let found = cut_off
+            .search_commodities(
+                "CUS-9",
+                SearchCommoditiesRequest {
+                    kind: "dashcam".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("search needs no account server");
+        let place = PlaceOrderRequest {
+            idempotency_key: "down-1".into(),
+            request_id: found.request_id.clone(),
+            commodity_id: "CM-KES-002".into(),
+        };
+        let err = cut_off
+            .place_order("CUS-9", place.clone())
+            .await
+            .unwrap_err();
+        let status: tonic::Status = err.into();
+        assert_eq!(status.code(), tonic::Code::Unavailable, "{status:?}");
+        // The order and its unit are kept; the replay, with the account server back,
+        // answers the same order and opens its escrow — once.
+        assert_eq!(w.stock("CM-KES-002").await, stock - 1);
+        let replayed = w
+            .app
+            .place_order("CUS-9", place.clone())
+            .await
+            .expect("replay");
+        let again = w
+            .app
+            .place_order("CUS-9", place)
+            .await
+            .expect("replay again");
+        assert_eq!(replayed.order.order_id, again.order.order_id);
+        assert!(replayed.order.escrow_opened);
+        assert_eq!(
+            w.escrow_status(&replayed.order.order_id).await,
+            EscrowStatus::AwaitingPayment as i32
+        );
+        assert_eq!(w.stock("CM-KES-002").await, stock - 1);
+        w.cleanup().await;
+    }
+}
