@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
 use svc_accessory::app::broker::report_tables;
-use svc_accessory::domain::broker::{first_week, week_of};
+use svc_accessory::domain::broker::{first_week, pseudonym, week_of};
 use svc_accessory::store::broker::entity::{commodity, order, request, request_trait};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::accessory::v1::ReportKind;
@@ -58,18 +58,19 @@ async fn fill(db: &DatabaseConnection, n: u64) {
         let week = week_of(at);
         let kind = KINDS[(r >> 20) as usize % KINDS.len()];
         let purchaser = format!("CUS-{:06}", (r >> 24) % PURCHASERS);
+        let key = pseudonym(&purchaser);
         let region = ((r >> 40) % 10).to_string();
         let request_id = format!("RQ-{i:08}");
         traits.push(request_trait::ActiveModel {
             request_id: Set(request_id.clone()),
             trait_key: Set(format!("grade={}", (r >> 44) % 4)),
             kind: Set(kind.to_owned()),
-            purchaser: Set(purchaser.clone()),
+            purchaser_key: Set(key),
             week: Set(week.clone()),
         });
         requests.push(request::ActiveModel {
             request_id: Set(request_id.clone()),
-            purchaser: Set(purchaser.clone()),
+            purchaser_key: Set(key),
             kind: Set(kind.to_owned()),
             characteristics: Set("[]".to_owned()),
             region: Set(region.clone()),
@@ -79,6 +80,7 @@ async fn fill(db: &DatabaseConnection, n: u64) {
         orders.push(order::ActiveModel {
             order_id: Set(format!("AN-{i:010}")),
             purchaser: Set(purchaser),
+            purchaser_key: Set(key),
             seller_id: Set(format!("seller-{}", (r >> 48) % SELLERS)),
             request_id: Set(request_id),
             commodity_id: Set(format!("CM-{}", (r >> 52) % 100)),

@@ -40,7 +40,7 @@ enum BrokerCommodity {
 enum BrokerRequest {
     Table,
     RequestId,
-    Purchaser,
+    PurchaserKey,
     Kind,
     Characteristics,
     Region,
@@ -54,7 +54,7 @@ enum BrokerRequestTrait {
     RequestId,
     TraitKey,
     Kind,
-    Purchaser,
+    PurchaserKey,
     Week,
 }
 
@@ -63,6 +63,7 @@ enum BrokerOrder {
     Table,
     OrderId,
     Purchaser,
+    PurchaserKey,
     SellerId,
     RequestId,
     CommodityId,
@@ -164,7 +165,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(R::Table)
                     .col(text(R::RequestId, 40).primary_key())
-                    .col(text(R::Purchaser, 64))
+                    .col(ColumnDef::new(R::PurchaserKey).big_integer().not_null())
                     .col(text(R::Kind, 40))
                     .col(ColumnDef::new(R::Characteristics).text().not_null())
                     .col(text(R::Region, 2))
@@ -182,7 +183,7 @@ impl MigrationTrait for Migration {
                 R::Kind.into_iden(),
                 R::Week.into_iden(),
                 R::Region.into_iden(),
-                R::Purchaser.into_iden(),
+                R::PurchaserKey.into_iden(),
             ],
         )
         .await?;
@@ -194,7 +195,7 @@ impl MigrationTrait for Migration {
                     .col(text(T::RequestId, 40))
                     .col(text(T::TraitKey, 110))
                     .col(text(T::Kind, 40))
-                    .col(text(T::Purchaser, 64))
+                    .col(ColumnDef::new(T::PurchaserKey).big_integer().not_null())
                     .col(text(T::Week, 10))
                     .primary_key(Index::create().col(T::RequestId).col(T::TraitKey))
                     .to_owned(),
@@ -208,7 +209,7 @@ impl MigrationTrait for Migration {
                 T::Kind.into_iden(),
                 T::Week.into_iden(),
                 T::TraitKey.into_iden(),
-                T::Purchaser.into_iden(),
+                T::PurchaserKey.into_iden(),
             ],
         )
         .await?;
@@ -219,6 +220,7 @@ impl MigrationTrait for Migration {
                     .table(O::Table)
                     .col(text(O::OrderId, 24).primary_key())
                     .col(text(O::Purchaser, 64))
+                    .col(ColumnDef::new(O::PurchaserKey).big_integer().not_null())
                     .col(text(O::SellerId, 64))
                     .col(text(O::RequestId, 40))
                     .col(text(O::CommodityId, 40))
@@ -241,11 +243,15 @@ impl MigrationTrait for Migration {
             manager,
             "ix_broker_order_seller_week",
             O::Table,
+            // Covering for every analysis of a seller's orders.
             &[
                 O::SellerId.into_iden(),
                 O::Week.into_iden(),
                 O::Kind.into_iden(),
-                O::Purchaser.into_iden(),
+                O::Region.into_iden(),
+                O::Cancelled.into_iden(),
+                O::AmountMinor.into_iden(),
+                O::PurchaserKey.into_iden(),
             ],
         )
         .await?;

@@ -32,7 +32,7 @@ impl App {
         let key = Key::with_fingerprint(PLACE, &request.idempotency_key, fingerprint)?;
         let asked = store::request(&self.db, request.request_id.trim())
             .await?
-            .filter(|r| r.purchaser == crate::domain::broker::pseudonym(purchaser))
+            .filter(|r| r.purchaser_key == crate::domain::broker::pseudonym(purchaser))
             .ok_or(AccessoryError::RequestNotFound)?;
         if request.commodity_id.trim().is_empty() {
             return Err(InvalidField::new("commodity_id", "required").into());

@@ -41,7 +41,7 @@ impl App {
             &txn,
             &NewRequest {
                 request_id: &request_id,
-                purchaser: &broker::pseudonym(purchaser),
+                purchaser_key: broker::pseudonym(purchaser),
                 kind: &need.kind,
                 characteristics: &need.characteristics,
                 region: &region,

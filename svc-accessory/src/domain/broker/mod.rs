@@ -27,14 +27,15 @@ pub fn first_week(now: DateTime<Utc>, weeks: u32) -> String {
     first.format("%Y-%m-%d").to_string()
 }
 
-/// The pseudonym under which a customer's requests are kept in the preference store:
-/// stable (so distinct purchasers can be counted), not the customer ID. Never sent to a
-/// seller.
-pub fn pseudonym(customer_id: &str) -> String {
+/// The pseudonym under which a customer's requests and orders are counted in analyses:
+/// stable (so distinct purchasers can be counted), not the customer ID, and an integer
+/// (counting distinct integers is twice as fast as text). Never sent to a seller.
+pub fn pseudonym(customer_id: &str) -> i64 {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("tandem-broker-preference-v1\n{customer_id}"));
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("P-{hex}")
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(bytes)
 }
 
 /// The coarse region a request may carry: one digit (the first of a US ZIP code), or

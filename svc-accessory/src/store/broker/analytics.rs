@@ -57,7 +57,7 @@ fn count_all() -> SimpleExpr {
 }
 
 fn distinct_purchasers() -> SimpleExpr {
-    Expr::cust("COUNT(DISTINCT purchaser)")
+    Expr::cust("COUNT(DISTINCT purchaser_key)")
 }
 
 /// The seller's newest orders since `first_week`.

@@ -89,7 +89,7 @@ pub mod request {
         pub request_id: String,
         /// The purchaser's pseudonym (`domain::broker::pseudonym`): never shown to a
         /// seller, only counted.
-        pub purchaser: String,
+        pub purchaser_key: i64,
         pub kind: String,
         pub characteristics: String,
         /// One digit or empty.
@@ -116,7 +116,8 @@ pub mod request_trait {
         #[sea_orm(primary_key, auto_increment = false)]
         pub trait_key: String,
         pub kind: String,
-        pub purchaser: String,
+        /// The purchaser's pseudonym.
+        pub purchaser_key: i64,
         pub week: String,
     }
 
@@ -133,8 +134,10 @@ pub mod order {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub order_id: String,
-        /// The purchaser's customer ID: never shown to a seller.
+        /// The purchaser's customer ID, for their own reads: never shown to a seller.
         pub purchaser: String,
+        /// The purchaser's pseudonym, for counting in analyses.
+        pub purchaser_key: i64,
         pub seller_id: String,
         pub request_id: String,
         pub commodity_id: String,

@@ -283,7 +283,7 @@ pub struct NewRequest<'a> {
     /// New request ID.
     pub request_id: &'a str,
     /// The purchaser's pseudonym.
-    pub purchaser: &'a str,
+    pub purchaser_key: i64,
     /// What was asked for.
     pub kind: &'a str,
     /// Sorted characteristics.
@@ -299,7 +299,7 @@ pub async fn insert_request(db: &impl ConnectionTrait, new: &NewRequest<'_>) -> 
     let week = crate::domain::broker::week_of(new.at);
     request::Entity::insert(request::ActiveModel {
         request_id: Set(new.request_id.to_owned()),
-        purchaser: Set(new.purchaser.to_owned()),
+        purchaser_key: Set(new.purchaser_key),
         kind: Set(new.kind.to_owned()),
         characteristics: Set(encode(new.characteristics)),
         region: Set(new.region.to_owned()),
@@ -314,7 +314,7 @@ pub async fn insert_request(db: &impl ConnectionTrait, new: &NewRequest<'_>) -> 
                 request_id: Set(new.request_id.to_owned()),
                 trait_key: Set(c.trait_key()),
                 kind: Set(new.kind.to_owned()),
-                purchaser: Set(new.purchaser.to_owned()),
+                purchaser_key: Set(new.purchaser_key),
                 week: Set(week.clone()),
             }
         }))

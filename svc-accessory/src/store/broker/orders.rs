@@ -38,6 +38,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewOrder<'_>) -> Result<ord
     let row = order::Model {
         order_id: new.order_id.to_owned(),
         purchaser: new.purchaser.to_owned(),
+        purchaser_key: crate::domain::broker::pseudonym(new.purchaser),
         seller_id: c.seller_id.clone(),
         request_id: new.request_id.to_owned(),
         commodity_id: c.commodity_id.clone(),

@@ -289,7 +289,7 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
                 request_id: Set(request_id.clone()),
                 trait_key: Set(c.trait_key()),
                 kind: Set(kind.to_owned()),
-                purchaser: Set(alias.clone()),
+                purchaser_key: Set(alias),
                 week: Set(week.clone()),
             });
         }
@@ -299,6 +299,7 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
                     .as_str()
                     .to_owned()),
                 purchaser: Set(purchaser.clone()),
+                purchaser_key: Set(alias),
                 seller_id: Set(seller.to_owned()),
                 request_id: Set(request_id.clone()),
                 commodity_id: Set(cid.to_owned()),
@@ -318,7 +319,7 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
         }
         requests.push(request::ActiveModel {
             request_id: Set(request_id),
-            purchaser: Set(alias),
+            purchaser_key: Set(alias),
             kind: Set(kind.to_owned()),
             characteristics: Set(encode(&asked)),
             region: Set(region),
