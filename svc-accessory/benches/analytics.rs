@@ -129,7 +129,14 @@ async fn fill(db: &DatabaseConnection, n: u64) {
     .exec_without_returning(db)
     .await
     .expect("commodities");
-    db.execute_unprepared("ANALYZE").await.expect("analyze");
+    // As autovacuum leaves a table in steady state: statistics, and on PostgreSQL a
+    // visibility map, without which no index-only scan is possible.
+    let analyze = if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    };
+    db.execute_unprepared(analyze).await.expect("analyze");
     eprintln!(
         "  filled {n} orders + {n} requests in {:.0?}",
         started.elapsed()
@@ -167,15 +174,26 @@ async fn measure(engine: &str, db: &DatabaseConnection) {
     }
 }
 
+/// Whether `engine` is among `TANDEM_BENCH_ENGINES` (default `sqlite,postgres`).
+fn wanted(engine: &str) -> bool {
+    std::env::var("TANDEM_BENCH_ENGINES")
+        .map_or(true, |list| list.split(',').any(|e| e.trim() == engine))
+}
+
 #[tokio::main]
 async fn main() {
     let n = rows();
-    let sqlite = TestDb::sqlite();
-    let db = svc_accessory::testing::open_empty(&sqlite.url).await;
-    fill(&db, n).await;
-    measure("SQLite", &db).await;
-    drop(db);
-    sqlite.cleanup().await;
+    if wanted("sqlite") {
+        let sqlite = TestDb::sqlite();
+        let db = svc_accessory::testing::open_empty(&sqlite.url).await;
+        fill(&db, n).await;
+        measure("SQLite", &db).await;
+        drop(db);
+        sqlite.cleanup().await;
+    }
+    if !wanted("postgres") {
+        return;
+    }
     if let Some(pg) = TestDb::postgres().await {
         let db = svc_accessory::testing::open_empty(&pg.url).await;
         fill(&db, n).await;
