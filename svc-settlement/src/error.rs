@@ -109,6 +109,9 @@ pub enum SettlementError {
     /// The server checks no end-user assertions, so it cannot act for an end user.
     #[error("this account server checks no end-user assertions, so it takes no escrow payments")]
     NoUserAssertions,
+    /// The call names no seller: neither a seller's certificate nor its assertion.
+    #[error("no seller: call with a seller's certificate or assertion")]
+    NoSeller,
     /// The ledger would not balance: a bug.
     #[error(transparent)]
     Unbalanced(#[from] Unbalanced),
@@ -175,6 +178,7 @@ impl From<SettlementError> for Status {
             SettlementError::EscrowRefused { .. } | SettlementError::NoUserAssertions => {
                 Status::failed_precondition(err.to_string())
             }
+            SettlementError::NoSeller => Status::unauthenticated(err.to_string()),
             SettlementError::InsufficientBalance { .. } => with_reason(
                 Code::FailedPrecondition,
                 REASON_INSUFFICIENT_BALANCE,

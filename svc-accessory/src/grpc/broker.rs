@@ -11,11 +11,10 @@ use tandem_proto::common::v1::Money;
 use tonic::{Request, Response, Status};
 
 use crate::app::App;
-use crate::app::broker::{OrderView, kind_of};
+use crate::app::broker::{Commodity as Offer, OrderView, ReportRecord, kind_of};
 use crate::domain::broker::ReportSpec;
 use crate::domain::broker::report::Table;
 use crate::error::AccessoryError;
-use crate::store::broker::{self as store, entity::report};
 
 type Reply<T> = Result<Response<T>, Status>;
 
@@ -262,7 +261,7 @@ fn money(minor_units: i64, currency: &str) -> Option<Money> {
     })
 }
 
-fn commodity(c: store::Commodity) -> Commodity {
+fn commodity(c: Offer) -> Commodity {
     Commodity {
         price: money(c.price_minor, &c.currency),
         commodity_id: c.commodity_id,
@@ -291,12 +290,12 @@ fn ordered(view: &OrderView) -> Commodity {
         seller_name: view.seller_name.clone(),
         kind: o.kind.clone(),
         title: o.title.clone(),
-        characteristics: store::decode(&o.characteristics)
-            .unwrap_or_default()
-            .into_iter()
+        characteristics: view
+            .characteristics
+            .iter()
             .map(|c| Characteristic {
-                name: c.name,
-                value: c.value,
+                name: c.name.clone(),
+                value: c.value.clone(),
             })
             .collect(),
         price: money(o.amount_minor, &o.currency),
@@ -338,7 +337,7 @@ fn seller_order(view: OrderView) -> SellerOrder {
     }
 }
 
-fn report(row: report::Model, with_tables: bool) -> Result<Report, Status> {
+fn report(row: ReportRecord, with_tables: bool) -> Result<Report, Status> {
     let tables: Vec<Table> = if with_tables {
         serde_json::from_str(&row.tables).map_err(|e| tandem_mesh::status::internal(&e))?
     } else {

@@ -124,11 +124,7 @@ impl EscrowRpc for EscrowService {
                 }
                 tandem_mesh::partner::Partner::of(&request)
                     .map(|p| p.name().to_owned())
-                    .ok_or_else(|| {
-                        Status::unauthenticated(
-                            "no seller: call with a seller's certificate or assertion",
-                        )
-                    })?
+                    .ok_or(SettlementError::NoSeller)?
             }
         };
         let income = self

@@ -24,6 +24,9 @@ use crate::error::AccessoryError;
 use crate::store::broker::entity::order;
 use crate::store::broker::{self, orders};
 
+pub use crate::store::broker::Commodity;
+pub use crate::store::broker::entity::order::Model as OrderRecord;
+pub use crate::store::broker::entity::report::Model as ReportRecord;
 pub use buy_report::kind_of;
 pub use search::Matches;
 pub use sweep_unpaid::UNPAID_HOLD;
@@ -38,6 +41,8 @@ pub struct OrderView {
     pub escrow_state: i32,
     /// The seller's display name.
     pub seller_name: String,
+    /// The commodity's characteristics as ordered.
+    pub characteristics: Vec<crate::domain::broker::Characteristic>,
 }
 
 impl App {
@@ -79,6 +84,7 @@ impl App {
             };
             views.push(OrderView {
                 seller_name: names.get(&order.seller_id).cloned().unwrap_or_default(),
+                characteristics: broker::decode(&order.characteristics).unwrap_or_default(),
                 order,
                 escrow_state,
             });
