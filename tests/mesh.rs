@@ -118,15 +118,33 @@ async fn every_server_answers_health_and_reflection() {
             "grpc.health.v1.Health",
             "tandem.accessory.v1.AccessoryCatalog",
             "tandem.accessory.v1.AccessoryOrders",
-            "tandem.accessory.v1.SalesCenter"
+            "tandem.accessory.v1.Broker",
+            "tandem.accessory.v1.BrokerAdmin",
+            "tandem.accessory.v1.SalesCenter",
+            "tandem.accessory.v1.SellerDesk"
         ]
     );
-    for (target, service) in [
-        (Target::Install, "tandem.install.v1.Installers"),
-        (Target::Settlement, "tandem.settlement.v1.Settlement"),
+    // The installer server is also the anonymous delivery system; the account server
+    // also the anonymous settlement's escrow (seed 003).
+    for (target, services) in [
+        (
+            Target::Install,
+            ["tandem.install.v1.Delivery", "tandem.install.v1.Installers"],
+        ),
+        (
+            Target::Settlement,
+            [
+                "tandem.settlement.v1.Escrow",
+                "tandem.settlement.v1.Settlement",
+            ],
+        ),
     ] {
         let listed = reflected_services(mesh.channel(target)).await;
-        assert_eq!(listed, ["grpc.health.v1.Health", service], "{target}");
+        assert_eq!(
+            listed,
+            ["grpc.health.v1.Health", services[0], services[1]],
+            "{target}"
+        );
     }
     // The sales-staff support server: the customer store, the sales desk, the staff's
     // side (a company's CRM pulls leads over it) and the sales company's maintenance.
