@@ -95,6 +95,8 @@ async fn fill(db: &DatabaseConnection, n: u64) {
             escrow_opened: Set(true),
             escrow_state: Set("ESCROW_STATE_RELEASED".to_owned()),
             cancelled: Set(false),
+            cancelling: Set(false),
+            shipping: Set(false),
             delivery_handle: Set(None),
         });
         if orders.len() == BATCH || i + 1 == n {

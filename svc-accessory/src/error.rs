@@ -47,6 +47,9 @@ pub enum AccessoryError {
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
+    /// The seller has begun shipping the order: it can no longer be cancelled.
+    #[error("the seller has shipped this order; it can no longer be cancelled")]
+    NotCancellable,
     /// No such order of this seller (unknown and another seller's alike).
     #[error("no such order of this seller")]
     SellerOrderNotFound,
@@ -102,7 +105,9 @@ impl From<AccessoryError> for Status {
             | AccessoryError::SellerNotFound(_) => Status::not_found(err.to_string()),
             AccessoryError::NotASeller(_) => Status::permission_denied(err.to_string()),
             AccessoryError::BadLogin => Status::unauthenticated(err.to_string()),
-            AccessoryError::NotShippable(_) => Status::failed_precondition(err.to_string()),
+            AccessoryError::NotShippable(_) | AccessoryError::NotCancellable => {
+                Status::failed_precondition(err.to_string())
+            }
             // A peer's answer (e.g. no address sealed yet) is passed on with its code and
             // details; a peer that cannot be reached is UNAVAILABLE here too.
             AccessoryError::Peer(status) => status,

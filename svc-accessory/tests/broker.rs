@@ -302,3 +302,78 @@ async fn an_order_placed_while_the_account_server_is_down_is_kept_and_its_escrow
         w.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_cancellation_and_a_shipment_never_both_hold_an_order() {
+    for db in TestDb::all().await {
+        let mut w = world(db).await;
+        let down = tonic::transport::Endpoint::from_static("http://127.0.0.1:1").connect_lazy();
+        let cut_off = App::new(
+            w.db.clone(),
+            svc_accessory::CATALOG_TTL,
+            down.clone(),
+            down,
+            Default::default(),
+        );
+        let stock = w.stock("CM-ORC-004").await;
+        let order_id = w.order("CUS-C", "CM-ORC-004", "jump-starter", "c-1").await;
+        let pay = as_user(
+            PayEscrowRequest {
+                idempotency_key: "pay-c".into(),
+                order_id: order_id.clone(),
+                amount: Some(Money {
+                    minor_units: 5_900,
+                    currency: "USD".into(),
+                }),
+                card: Some(test_card()),
+            },
+            "CUS-C",
+            Role::Customer,
+        );
+        w.escrow.pay_escrow(pay).await.expect("pay");
+
+        // A shipment that opens no delivery (the delivery system is down here) gives the
+        // order back: the purchaser may still cancel.
+        let failed = w
+            .app
+            .request_delivery("seller-orchid", &order_id)
+            .await
+            .unwrap_err();
+        assert_eq!(tonic::Status::from(failed).code(), tonic::Code::Unavailable);
+
+        // A cancellation the account server does not hear of still holds the order:
+        // the seller cannot ship it, and the sweeper finishes it.
+        let interrupted = cut_off
+            .cancel_purchase("CUS-C", &order_id)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            tonic::Status::from(interrupted).code(),
+            tonic::Code::Unavailable
+        );
+        let refused = w
+            .app
+            .request_delivery("seller-orchid", &order_id)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            tonic::Status::from(refused).code(),
+            tonic::Code::FailedPrecondition
+        );
+        assert_eq!(w.escrow_status(&order_id).await, EscrowStatus::Held as i32);
+        assert_eq!(w.stock("CM-ORC-004").await, stock - 1);
+        w.app.sweep_unpaid(Utc::now()).await.expect("sweep");
+        assert_eq!(
+            w.escrow_status(&order_id).await,
+            EscrowStatus::Refunded as i32
+        );
+        assert_eq!(w.stock("CM-ORC-004").await, stock);
+        // Asked again, nothing more happens.
+        w.app
+            .cancel_purchase("CUS-C", &order_id)
+            .await
+            .expect("again");
+        assert_eq!(w.stock("CM-ORC-004").await, stock);
+        w.cleanup().await;
+    }
+}

@@ -78,6 +78,8 @@ enum BrokerOrder {
     EscrowOpened,
     EscrowState,
     Cancelled,
+    Cancelling,
+    Shipping,
     DeliveryHandle,
 }
 
@@ -235,6 +237,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(O::EscrowOpened).boolean().not_null())
                     .col(text(O::EscrowState, 40))
                     .col(ColumnDef::new(O::Cancelled).boolean().not_null())
+                    .col(ColumnDef::new(O::Cancelling).boolean().not_null())
+                    .col(ColumnDef::new(O::Shipping).boolean().not_null())
                     .col(ColumnDef::new(O::DeliveryHandle).string_len(40).null())
                     .to_owned(),
             )

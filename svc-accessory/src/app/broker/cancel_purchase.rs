@@ -1,12 +1,15 @@
-//! CancelPurchase: before the seller ships, the escrow is voided (unpaid) or refunded
-//! (paid) at the account server, then the order is marked cancelled and its unit returns
-//! to stock — once, however often it is asked.
+//! CancelPurchase: before the seller ships, the order is claimed for cancellation (so the
+//! seller can no longer ship it — one atomic update against the seller's shipment
+//! claim), the escrow is voided (unpaid) or refunded (paid) at the account server, then
+//! the order is marked cancelled and its unit returns to stock — once, however often it
+//! is asked. A cancellation interrupted by an unreachable account server is finished by
+//! the next ask or by the sweeper.
 
 use tandem_proto::settlement::v1::CancelEscrowRequest;
 
 use super::{App, OrderView};
 use crate::error::AccessoryError;
-use crate::store::broker::{self as store, orders};
+use crate::store::broker::{self as store, entity::order, orders};
 
 impl App {
     /// Cancels one of `purchaser`'s orders.
@@ -21,6 +24,21 @@ impl App {
             .filter(|o| o.purchaser == purchaser)
             .ok_or(AccessoryError::OrderNotFound)?;
         let order = self.open_escrow(order).await?;
+        if !orders::claim_cancelling(&self.db, &order.order_id).await? {
+            return Err(AccessoryError::NotCancellable);
+        }
+        self.finish_cancelling(&order).await?;
+        let order = orders::find(&self.db, &order.order_id)
+            .await?
+            .ok_or(AccessoryError::OrderNotFound)?;
+        Ok(self.with_escrow(vec![order]).await.remove(0))
+    }
+
+    /// The rest of a claimed cancellation: the escrow, then the order and its unit.
+    pub(super) async fn finish_cancelling(
+        &self,
+        order: &order::Model,
+    ) -> Result<(), AccessoryError> {
         let request = tandem_mesh::client::request(
             CancelEscrowRequest {
                 order_id: order.order_id.clone(),
@@ -38,9 +56,6 @@ impl App {
             store::put_back(&txn, &order.commodity_id).await?;
         }
         txn.commit().await?;
-        let order = orders::find(&self.db, &order.order_id)
-            .await?
-            .ok_or(AccessoryError::OrderNotFound)?;
-        Ok(self.with_escrow(vec![order]).await.remove(0))
+        Ok(())
     }
 }

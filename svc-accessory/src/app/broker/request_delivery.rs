@@ -1,4 +1,6 @@
-//! RequestDelivery (claims 10, 12): the seller ships a paid order. The delivery system
+//! RequestDelivery (claims 10, 12): the seller ships a paid order. The order is first
+//! claimed for shipment (one atomic update against the purchaser's cancellation claim, so
+//! a cancellation cannot slip in between the next steps). The delivery system
 //! opens a delivery to the address the purchaser sealed (the broker passes who the
 //! purchaser is, so only their address is used); then the escrow is marked shipping, so
 //! only the delivery's outcome settles it. The seller gets the handle, never the address.
@@ -31,6 +33,9 @@ impl App {
             }
             _ => return Err(AccessoryError::NotShippable("the order is settled")),
         }
+        if !orders::claim_shipping(&self.db, &order.order_id).await? {
+            return Err(AccessoryError::NotShippable("the purchaser cancelled it"));
+        }
         let open = tandem_mesh::client::request(
             OpenDeliveryRequest {
                 order_id: order.order_id.clone(),
@@ -39,15 +44,14 @@ impl App {
             },
             self.client.call_timeout,
         );
-        let delivery = self
-            .delivery
-            .clone()
-            .open_delivery(open)
-            .await
-            .map_err(AccessoryError::Peer)?
-            .into_inner()
-            .delivery
-            .unwrap_or_default();
+        let delivery = match self.delivery.clone().open_delivery(open).await {
+            Ok(reply) => reply.into_inner().delivery.unwrap_or_default(),
+            Err(status) => {
+                // No delivery was opened (e.g. no address yet): the purchaser may cancel.
+                orders::release_shipping(&self.db, &order.order_id).await?;
+                return Err(AccessoryError::Peer(status));
+            }
+        };
         orders::shipped(&self.db, &order.order_id, &delivery.handle).await?;
         let ship = tandem_mesh::client::request(
             ShipEscrowRequest {

@@ -17,6 +17,10 @@ impl App {
     /// Cancels the orders placed before `now - UNPAID_HOLD` that are still unpaid; the
     /// number cancelled.
     pub async fn sweep_unpaid(&self, now: DateTime<Utc>) -> Result<usize, AccessoryError> {
+        // Cancellations the account server could not be told of yet.
+        for order in orders::unfinished_cancellations(&self.db).await? {
+            self.finish_cancelling(&order).await?;
+        }
         let stale = orders::unpaid_before(&self.db, now - UNPAID_HOLD).await?;
         // The account server says what is still unpaid (the cache may lag a payment).
         let views = self.with_escrow(stale).await;

@@ -154,6 +154,10 @@ pub mod order {
         /// The escrow state last read from the account server (contract slug).
         pub escrow_state: String,
         pub cancelled: bool,
+        /// The purchaser's cancellation has begun: the seller can no longer ship.
+        pub cancelling: bool,
+        /// The seller's shipment has begun: the purchaser can no longer cancel.
+        pub shipping: bool,
         pub delivery_handle: Option<String>,
     }
 

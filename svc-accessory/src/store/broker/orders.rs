@@ -53,6 +53,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: &NewOrder<'_>) -> Result<ord
         escrow_opened: false,
         escrow_state: AWAITING_PAYMENT.to_owned(),
         cancelled: false,
+        cancelling: false,
+        shipping: false,
         delivery_handle: None,
     };
     order::Entity::insert(order::ActiveModel::from(row.clone()))
@@ -134,6 +136,57 @@ pub async fn cache_state(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Claims the order for the purchaser's cancellation unless the seller's shipment has
+/// begun; `true` when the cancellation may go on (claimed now or before). One atomic
+/// update against [`claim_shipping`], so at most one of the two ever holds the order.
+pub async fn claim_cancelling(db: &impl ConnectionTrait, order_id: &str) -> Result<bool, DbErr> {
+    let done = order::Entity::update_many()
+        .col_expr(order::Column::Cancelling, true.into())
+        .filter(order::Column::OrderId.eq(order_id))
+        .filter(order::Column::Shipping.eq(false))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Claims the order for the seller's shipment unless its cancellation has begun; `true`
+/// when the shipment may go on (claimed now or before).
+pub async fn claim_shipping(db: &impl ConnectionTrait, order_id: &str) -> Result<bool, DbErr> {
+    let done = order::Entity::update_many()
+        .col_expr(order::Column::Shipping, true.into())
+        .filter(order::Column::OrderId.eq(order_id))
+        .filter(order::Column::Cancelling.eq(false))
+        .filter(order::Column::Cancelled.eq(false))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Gives up a shipment claim that opened no delivery (the purchaser may cancel again).
+pub async fn release_shipping(db: &impl ConnectionTrait, order_id: &str) -> Result<(), DbErr> {
+    order::Entity::update_many()
+        .col_expr(order::Column::Shipping, false.into())
+        .filter(order::Column::OrderId.eq(order_id))
+        .filter(order::Column::DeliveryHandle.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Cancellations claimed but not finished (e.g. the account server was down), oldest
+/// first, at most [`LIST_LIMIT`].
+pub async fn unfinished_cancellations(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::Cancelling.eq(true))
+        .filter(order::Column::Cancelled.eq(false))
+        .order_by_asc(order::Column::PlacedAt)
+        .limit(LIST_LIMIT)
+        .all(db)
+        .await
 }
 
 /// Marks an order cancelled; `false` when it already was.

@@ -314,6 +314,8 @@ async fn demo_history(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(
                 escrow_opened: Set(true),
                 escrow_state: Set("ESCROW_STATE_RELEASED".to_owned()),
                 cancelled: Set(false),
+                cancelling: Set(false),
+                shipping: Set(false),
                 delivery_handle: Set(None),
             });
         }
