@@ -201,10 +201,30 @@ fn assert_private(what: &str, reply: &impl std::fmt::Debug, secrets: &[String]) 
     let text = format!("{reply:?}");
     for secret in secrets {
         assert!(
-            !text.contains(secret.as_str()),
+            !contains_token(&text, secret),
             "{what} shows {secret:?} to a seller: {text}"
         );
     }
+}
+
+/// Whether `needle` occurs in `text` as a whole token: not inside a longer run of letters
+/// or digits, so "4242" is found in "4242 4242" or "…4242\"" but not in a timestamp's
+/// nanoseconds "867942420".
+fn contains_token(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[test]
+fn a_secret_is_found_as_a_token_only() {
+    assert!(contains_token("card: \"4242\"", "4242"));
+    assert!(contains_token("4242 4242", "4242"));
+    assert!(contains_token("id CUS-ANON-PRIVATE-7731.", "CUS-ANON-PRIVATE-7731"));
+    assert!(!contains_token("at 22:56:32.867942420+00:00", "4242"));
+    assert!(!contains_token("RP-a94965f", "94965"));
 }
 
 #[tokio::test]
