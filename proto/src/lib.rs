@@ -28,6 +28,10 @@ pub mod insurance {
     /// Version 1 of the insurance contract.
     pub mod v1 {
         tonic::include_proto!("tandem.insurance.v1");
+
+        /// `ErrorInfo` reason of a `CancelPolicy` refused because the policy's 14-day
+        /// cooling-off period has ended (the message names its last day).
+        pub const REASON_COOLING_OFF_ENDED: &str = "COOLING_OFF_ENDED";
     }
 }
 
