@@ -20,6 +20,10 @@ pub mod accessory {
     /// Version 1 of the accessory contract.
     pub mod v1 {
         tonic::include_proto!("tandem.accessory.v1");
+
+        /// `ErrorInfo` reason of a `CancelOrder` refused because the order has shipped:
+        /// nothing changed (the customer returns the goods instead).
+        pub const REASON_ORDER_SHIPPED: &str = "ORDER_SHIPPED";
     }
 }
 

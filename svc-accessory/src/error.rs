@@ -47,6 +47,16 @@ pub enum AccessoryError {
     /// The installer server refused or failed.
     #[error("installer server: {}", .0.message())]
     Installer(Status),
+    /// The installer server could not be reached or did not answer in time.
+    #[error("the installer server cannot be reached ({0}); nothing changed, retry")]
+    InstallerUnavailable(String),
+    /// The order has shipped, so it cannot be cancelled.
+    #[error(transparent)]
+    Shipped(#[from] crate::domain::order::Shipped),
+    /// The order changed while the call was working on it (a concurrent cancellation,
+    /// shipment or booking); nothing of this call was kept.
+    #[error("{0}; retry")]
+    Conflict(&'static str),
     /// The seller has begun shipping the order: it can no longer be cancelled.
     #[error("the seller has shipped this order; it can no longer be cancelled")]
     NotCancellable,
@@ -99,6 +109,13 @@ impl From<AccessoryError> for Status {
             AccessoryError::Installer(status) => {
                 Status::new(status.code(), status.message().to_owned())
             }
+            AccessoryError::InstallerUnavailable(_) => Status::unavailable(err.to_string()),
+            AccessoryError::Shipped(_) => tandem_mesh::status::with_reason(
+                tonic::Code::FailedPrecondition,
+                tandem_proto::accessory::v1::REASON_ORDER_SHIPPED,
+                err.to_string(),
+            ),
+            AccessoryError::Conflict(_) => Status::aborted(err.to_string()),
             AccessoryError::ReportNotFound
             | AccessoryError::SellerOrderNotFound
             | AccessoryError::RequestNotFound

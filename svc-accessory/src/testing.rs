@@ -1,6 +1,7 @@
 //! Test helpers (feature `testing`): the accessory seller with its demo catalogue, on a
 //! loopback port, for this crate's tests and for the servers that call it (the insurer,
-//! buy-back). No installer is reachable: installations fail as the installer being down.
+//! buy-back). No installer is reachable unless one is given to [`serve_with_peers`]:
+//! installations fail as the installer being down.
 //! The account server, which confirmations ask about the payment, is the one at the URL
 //! given to [`serve_with`], else the process-wide `svc_settlement::testing::shared` one
 //! (pay there, e.g. with `tandem_mesh::testing::orders::buy`).
@@ -41,8 +42,19 @@ pub async fn serve(db: DatabaseConnection) -> Running {
 /// The seller serving `db` on a fresh loopback port, checking payments with the account
 /// server at `settlement_url`.
 pub async fn serve_with(db: DatabaseConnection, settlement_url: &str) -> Running {
+    serve_with_peers(db, DOWN, settlement_url).await
+}
+
+/// The seller serving `db` on a fresh loopback port, booking installations at the
+/// installer server at `install_url` and checking payments with the account server at
+/// `settlement_url`.
+pub async fn serve_with_peers(
+    db: DatabaseConnection,
+    install_url: &str,
+    settlement_url: &str,
+) -> Running {
     let peers = crate::Peers {
-        install_url: DOWN.into(),
+        install_url: install_url.into(),
         settlement_url: settlement_url.into(),
         client: Default::default(),
     };

@@ -5,7 +5,7 @@ use tandem_proto::accessory::v1::GetBuybackDesignationRequest;
 
 use super::{App, DesignatedOrder};
 use crate::domain::buyback_result::BuybackResult;
-use crate::domain::order::{NotAllowed, OrderStatus};
+use crate::domain::order::NotAllowed;
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
 
@@ -26,7 +26,7 @@ impl App {
     ) -> Result<BuybackStatus, AccessoryError> {
         let number = super::order_number(&request.order_number)?;
         let order = orders::find_for(&self.db, &number, &request.customer_id).await?;
-        if order.status != OrderStatus::Confirmed {
+        if !order.status.is_paid() {
             return Err(NotAllowed(
                 "the order is not paid: buy-back applies to completed purchases".into(),
             )

@@ -1,19 +1,25 @@
 //! The accessory seller's use cases, one file each (the catalogue's small reads share
 //! `catalog.rs`, an order's two reads `get_order.rs`): plan associations and the
-//! catalogue; reserving, confirming, cancelling and installing orders; as the sales
+//! catalogue; reserving, confirming, shipping and cancelling orders, and booking,
+//! rescheduling and cancelling their installation (`installer`: the installer server's
+//! side); as the sales
 //! center of buy-back, designation, purchase verification and the results reported back;
-//! and `sweep_expired`, the background loop returning the stock of lapsed reservations.
+//! and `sweep_expired`, the background loop returning the stock of lapsed reservations
+//! and cancelling bookings that reschedules replaced.
 
 mod arrange_installation;
 pub mod broker;
+mod cancel_installation;
 mod cancel_order;
 mod catalog;
 mod confirm_order;
 mod find_associated;
 mod get_buyback_designation;
 mod get_order;
+mod installer;
 mod record_buyback_result;
 mod reserve_order;
+mod ship_order;
 pub mod sweep_expired;
 mod verify_purchase;
 
@@ -35,7 +41,6 @@ use crate::domain::{BenefitTable, Device, OrderNumber};
 use crate::error::AccessoryError;
 use crate::store::{self, CatalogSnapshot};
 
-pub use arrange_installation::Installation;
 pub use find_associated::AssociatedDevices;
 pub use get_buyback_designation::BuybackStatus;
 pub use verify_purchase::{PurchaseMatch, Verification};
@@ -48,7 +53,7 @@ pub struct App {
     db: DatabaseConnection,
     /// Catalogue + rules for association lookups, which are on every plan search.
     catalog: Arc<Snapshot<CatalogSnapshot>>,
-    /// The installer server, to which confirmed orders are handed for fitting.
+    /// The installer server, to which paid orders are handed for fitting.
     installers: InstallersClient<Channel>,
     /// The account server, asked whether the payment that confirms an order pays it.
     settlement: SettlementClient<Channel>,

@@ -7,7 +7,6 @@ use tandem_proto::accessory::v1::RecordBuybackResultRequest;
 
 use super::App;
 use crate::domain::buyback_result::BuybackResult;
-use crate::domain::order::OrderStatus;
 use crate::domain::{InvalidField, OrderNumber};
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
@@ -28,7 +27,7 @@ impl App {
         let number = OrderNumber::parse(&result.order_number, "result.order_number")?;
         orders::lookup(&self.db, &number)
             .await?
-            .filter(|o| o.status == OrderStatus::Confirmed)
+            .filter(|o| o.status.is_paid())
             .ok_or(AccessoryError::OrderNotFound)?;
         // The application ID is the key: the center sends no other, and its IDs need not
         // be what `Key::new` accepts from callers, so the key is built as it is.

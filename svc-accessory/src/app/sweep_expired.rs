@@ -1,5 +1,7 @@
 //! The background loop: returns the stock of reservations left unpaid past their hold
-//! and of anonymous orders unpaid for a day, and drops verification counters whose window is over.
+//! and of anonymous orders unpaid for a day, cancels at the installer server the bookings
+//! that reschedules replaced but could not cancel, and drops verification counters whose
+//! window is over.
 
 use std::time::Duration;
 
@@ -31,6 +33,11 @@ pub async fn run(app: App, shutdown: CancellationToken) {
                 "unpaid anonymous orders cancelled, stock returned"
             ),
             Err(err) => tracing::warn!(%err, "sweeping unpaid anonymous orders failed"),
+        }
+        match app.sweep_replaced_bookings().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "replaced installation bookings cancelled"),
+            Err(err) => tracing::warn!(%err, "cancelling replaced installation bookings failed"),
         }
         if let Err(err) = store::buyback::sweep_throttle(&app.db, now).await {
             tracing::warn!(%err, "sweeping verification counters failed");

@@ -11,7 +11,6 @@ use tandem_proto::accessory::v1::VerifyPurchaseRequest;
 use super::{App, DesignatedOrder};
 use crate::domain::benefit::{BenefitRule, UsedItem};
 use crate::domain::matching::{self, PersonalData};
-use crate::domain::order::OrderStatus;
 use crate::domain::throttle::{self, Caller};
 use crate::error::AccessoryError;
 use crate::store::{buyback, order as orders};
@@ -61,7 +60,7 @@ impl App {
         // comparing every field against the registration or, for no paid order, a decoy.
         let paid = orders::lookup(&self.db, &number)
             .await?
-            .filter(|o| o.status == OrderStatus::Confirmed);
+            .filter(|o| o.status.is_paid());
         let (registered, country) = match &paid {
             Some(order) => (order.registered(), order.buyer.address.country.clone()),
             None => {

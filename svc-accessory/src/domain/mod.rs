@@ -1,6 +1,7 @@
 //! Pure rules of the accessory seller: which devices go with an insurance plan
 //! (`PlanAssociation`), what a catalogue search may ask for (`ProductFilter`), what an
-//! order is and how it may change (`order`, `OrderNumber`); as the sales center of
+//! order is and how it may change (`order`, `OrderNumber`), its installation appointment
+//! (`installation`); as the sales center of
 //! buy-back, the benefit table and the designation (`benefit`), the results reported
 //! back (`buyback_result`), the matching of personal data (`matching`) and the
 //! throttling of verifications (`throttle`). No I/O.
@@ -10,6 +11,7 @@ pub mod benefit;
 pub mod broker;
 pub mod buyback_result;
 mod filter;
+pub mod installation;
 pub mod matching;
 pub mod order;
 pub mod order_number;
@@ -84,5 +86,7 @@ pub fn how_to_apply(order_number: &str) -> String {
 
 #[cfg(test)]
 mod buyback_tests;
+#[cfg(test)]
+mod installation_tests;
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,12 @@
 //! Order rules: what a reservation may ask for, what it costs, how long stock is held,
-//! and which status changes are allowed.
+//! which status changes are allowed (paying, shipping, cancelling) and what a cancelled
+//! paid order owes the customer.
 
 use chrono::{DateTime, Duration, Utc};
 use tandem_proto::accessory::v1::{CustomerInfo, DeviceCategory};
 use tandem_proto::common::v1::Address;
 
+use super::installation::Appointment;
 use super::matching::PersonalData;
 use super::{Device, InvalidField};
 
@@ -25,6 +27,8 @@ pub enum OrderStatus {
     Confirmed,
     /// Cancelled or expired; stock returned.
     Cancelled,
+    /// Paid and shipped; no longer cancellable.
+    Shipped,
 }
 
 impl OrderStatus {
@@ -34,7 +38,13 @@ impl OrderStatus {
             OrderStatus::Reserved => "reserved",
             OrderStatus::Confirmed => "confirmed",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Shipped => "shipped",
         }
+    }
+
+    /// Whether the order has been paid and not cancelled (confirmed or shipped).
+    pub fn is_paid(self) -> bool {
+        matches!(self, OrderStatus::Confirmed | OrderStatus::Shipped)
     }
 
     /// From the stored name.
@@ -43,6 +53,7 @@ impl OrderStatus {
             OrderStatus::Reserved,
             OrderStatus::Confirmed,
             OrderStatus::Cancelled,
+            OrderStatus::Shipped,
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
@@ -78,10 +89,16 @@ pub struct Order {
     pub reserved_until: DateTime<Utc>,
     /// The payment that paid it.
     pub payment_id: Option<String>,
-    /// The installer's booking.
+    /// The installer's booking of the latest appointment (live or cancelled).
     pub booking_id: Option<String>,
     /// When it was reserved.
     pub created_at: DateTime<Utc>,
+    /// When the seller's warehouse shipped it.
+    pub shipped_at: Option<DateTime<Utc>>,
+    /// The carrier's reference of the shipment.
+    pub carrier_reference: Option<String>,
+    /// The latest installation appointment, live or cancelled.
+    pub appointment: Option<Appointment>,
 }
 
 impl Order {
@@ -94,6 +111,39 @@ impl Order {
             postal_code: self.buyer.address.postal_code.clone(),
         }
     }
+
+    /// The installation booking still live, if any.
+    pub fn live_booking(&self) -> Option<&str> {
+        self.appointment
+            .as_ref()
+            .filter(|a| a.cancelled_at.is_none())
+            .map(|a| a.booking_id.as_str())
+    }
+
+    /// What the customer must get back for this order: its total when it was cancelled
+    /// after being paid; none for an unpaid or live order.
+    pub fn refund_due(&self) -> Option<RefundDue> {
+        let payment_id = self.payment_id.clone()?;
+        (self.status == OrderStatus::Cancelled).then(|| RefundDue {
+            amount_minor: self.amount_minor,
+            currency: self.currency.clone(),
+            payment_id,
+            payment_reference: self.order_number.clone(),
+        })
+    }
+}
+
+/// The money a cancelled paid order owes its customer, and the payment line it came by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundDue {
+    /// The order's total the seller was paid, in minor units of `currency`.
+    pub amount_minor: i64,
+    /// ISO-4217 code.
+    pub currency: String,
+    /// The payment that paid the order.
+    pub payment_id: String,
+    /// The reference of the seller's line in that payment: the order number.
+    pub payment_reference: String,
 }
 
 /// The customer details registered with an order.
@@ -152,10 +202,85 @@ pub fn may_confirm(
 ) -> Result<bool, NotAllowed> {
     match from {
         OrderStatus::Reserved => Ok(true),
-        OrderStatus::Confirmed if current_payment == Some(payment_id) => Ok(false),
-        OrderStatus::Confirmed => Err(NotAllowed(
+        OrderStatus::Confirmed | OrderStatus::Shipped if current_payment == Some(payment_id) => {
+            Ok(false)
+        }
+        OrderStatus::Confirmed | OrderStatus::Shipped => Err(NotAllowed(
             "the order is already paid by another payment".into(),
         )),
+        OrderStatus::Cancelled => Err(NotAllowed(
+            "the order was cancelled (or its reservation expired)".into(),
+        )),
+    }
+}
+
+/// A cancellation refused because the order has shipped.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("order {0} has shipped; it can no longer be cancelled (return the goods instead)")]
+pub struct Shipped(pub String);
+
+/// What cancelling an order takes, by its status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancellation {
+    /// Cancelled already: answer it as it is.
+    Done,
+    /// Unpaid: release the reservation's stock.
+    Release,
+    /// Paid, not shipped: cancel its installation, return the stock, refund the customer.
+    Refund,
+}
+
+/// How order `order` in `status` is cancelled; a shipped order cannot be.
+pub fn cancellation(order: &str, status: OrderStatus) -> Result<Cancellation, Shipped> {
+    match status {
+        OrderStatus::Cancelled => Ok(Cancellation::Done),
+        OrderStatus::Reserved => Ok(Cancellation::Release),
+        OrderStatus::Confirmed => Ok(Cancellation::Refund),
+        OrderStatus::Shipped => Err(Shipped(order.to_owned())),
+    }
+}
+
+/// Longest carrier reference a shipment records.
+pub const MAX_CARRIER_REFERENCE: usize = 100;
+
+/// The carrier reference a shipment names: required, at most
+/// [`MAX_CARRIER_REFERENCE`] characters, no control characters; surrounding blanks dropped.
+pub fn carrier_reference(raw: &str) -> Result<String, InvalidField> {
+    let reference = raw.trim();
+    if reference.is_empty() {
+        return Err(InvalidField::new("carrier_reference", "required"));
+    }
+    if reference.chars().count() > MAX_CARRIER_REFERENCE {
+        return Err(InvalidField::new(
+            "carrier_reference",
+            format!("at most {MAX_CARRIER_REFERENCE} characters"),
+        ));
+    }
+    if reference.chars().any(char::is_control) {
+        return Err(InvalidField::new(
+            "carrier_reference",
+            "must not contain control characters",
+        ));
+    }
+    Ok(reference.to_owned())
+}
+
+/// Whether an order in `status`, shipped under `shipped_as` if at all, may be shipped as
+/// `reference`: a paid order may; a shipped one only again as the same reference (a
+/// replay, `false`: nothing to do).
+pub fn may_ship(
+    status: OrderStatus,
+    shipped_as: Option<&str>,
+    reference: &str,
+) -> Result<bool, NotAllowed> {
+    match status {
+        OrderStatus::Confirmed => Ok(true),
+        OrderStatus::Shipped if shipped_as == Some(reference) => Ok(false),
+        OrderStatus::Shipped => Err(NotAllowed(format!(
+            "the order was shipped already under carrier reference {:?}",
+            shipped_as.unwrap_or_default()
+        ))),
+        OrderStatus::Reserved => Err(NotAllowed("the order is not paid yet".into())),
         OrderStatus::Cancelled => Err(NotAllowed(
             "the order was cancelled (or its reservation expired)".into(),
         )),

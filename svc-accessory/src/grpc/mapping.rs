@@ -3,12 +3,16 @@
 
 use tandem_proto::MoneyExt;
 use tandem_proto::accessory::v1;
-use tandem_proto::accessory::v1::{BenefitParticular, BuybackDesignation, Product, PurchasedGoods};
+use tandem_proto::accessory::v1::{
+    ArrangeInstallationResponse, BenefitParticular, BuybackDesignation, CancelOrderResponse,
+    Product, PurchasedGoods,
+};
 use tandem_proto::common::v1::Money;
 
 use crate::domain::Device;
 use crate::domain::benefit::{BenefitRule, Designation};
 use crate::domain::buyback_result::BuybackResult;
+use crate::domain::installation::Appointment;
 use crate::domain::order::{Order, OrderStatus};
 
 /// A device of the catalogue.
@@ -34,6 +38,7 @@ pub(super) fn order(order: &Order) -> v1::Order {
         OrderStatus::Reserved => v1::OrderStatus::Reserved,
         OrderStatus::Confirmed => v1::OrderStatus::Confirmed,
         OrderStatus::Cancelled => v1::OrderStatus::Cancelled,
+        OrderStatus::Shipped => v1::OrderStatus::Shipped,
     };
     v1::Order {
         order_number: order.order_number.clone(),
@@ -47,9 +52,56 @@ pub(super) fn order(order: &Order) -> v1::Order {
         status: status as i32,
         reserved_until: order.reserved_until.to_rfc3339(),
         payment_id: order.payment_id.clone().unwrap_or_default(),
-        booking_id: order.booking_id.clone().unwrap_or_default(),
+        booking_id: order.live_booking().unwrap_or_default().to_owned(),
         needs_installation: order.needs_installation,
         created_at: order.created_at.to_rfc3339(),
+        shipped_at: order.shipped_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        carrier_reference: order.carrier_reference.clone().unwrap_or_default(),
+        appointment: order.appointment.as_ref().map(appointment),
+    }
+}
+
+/// An installation appointment.
+fn appointment(a: &Appointment) -> v1::Appointment {
+    v1::Appointment {
+        booking_id: a.booking_id.clone(),
+        installer_id: a.installer_id.clone(),
+        installer_name: a.installer_name.clone(),
+        installer_address: Some(a.installer_address.clone()),
+        installer_phone: a.installer_phone.clone(),
+        starts_at: a.starts_at.clone(),
+        ends_at: a.ends_at.clone(),
+        time_zone: a.time_zone.clone(),
+        cancelled_at: a.cancelled_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+    }
+}
+
+/// A cancelled order with what the customer must get back when it had been paid.
+pub(super) fn cancellation(order: &Order) -> CancelOrderResponse {
+    let refund = order.refund_due();
+    CancelOrderResponse {
+        order: Some(self::order(order)),
+        refund: refund
+            .as_ref()
+            .map(|r| Money::of(r.amount_minor, &r.currency)),
+        payment_id: refund
+            .as_ref()
+            .map(|r| r.payment_id.clone())
+            .unwrap_or_default(),
+        payment_reference: refund.map(|r| r.payment_reference).unwrap_or_default(),
+    }
+}
+
+/// An order with its (new) installation appointment.
+pub(super) fn installation(order: &Order) -> ArrangeInstallationResponse {
+    let a = order.appointment.clone().unwrap_or_default();
+    ArrangeInstallationResponse {
+        order: Some(self::order(order)),
+        booking_id: a.booking_id.clone(),
+        installer_id: a.installer_id.clone(),
+        installer_name: a.installer_name.clone(),
+        starts_at: a.starts_at.clone(),
+        appointment: order.appointment.as_ref().map(appointment),
     }
 }
 

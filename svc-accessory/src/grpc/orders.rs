@@ -3,9 +3,10 @@
 
 use tandem_proto::accessory::v1::accessory_orders_server::AccessoryOrders;
 use tandem_proto::accessory::v1::{
-    ArrangeInstallationRequest, ArrangeInstallationResponse, CancelOrderRequest,
-    CancelOrderResponse, ConfirmOrderRequest, ConfirmOrderResponse, GetOrderRequest,
-    GetOrderResponse, ReserveOrderRequest, ReserveOrderResponse, VerifyOrderRequest,
+    ArrangeInstallationRequest, ArrangeInstallationResponse, CancelInstallationRequest,
+    CancelInstallationResponse, CancelOrderRequest, CancelOrderResponse, ConfirmOrderRequest,
+    ConfirmOrderResponse, GetOrderRequest, GetOrderResponse, ReserveOrderRequest,
+    ReserveOrderResponse, ShipOrderRequest, ShipOrderResponse, VerifyOrderRequest,
     VerifyOrderResponse,
 };
 use tonic::{Request, Response, Status};
@@ -81,10 +82,9 @@ impl AccessoryOrders for OrderService {
         &self,
         request: Request<CancelOrderRequest>,
     ) -> Reply<CancelOrderResponse> {
-        let order = self.app.cancel_order(request.into_inner()).await?;
-        Ok(Response::new(CancelOrderResponse {
-            order: Some(mapping::order(&order)),
-        }))
+        let budget = caller_budget(&request);
+        let order = self.app.cancel_order(request.into_inner(), budget).await?;
+        Ok(Response::new(mapping::cancellation(&order)))
     }
 
     async fn arrange_installation(
@@ -92,18 +92,31 @@ impl AccessoryOrders for OrderService {
         request: Request<ArrangeInstallationRequest>,
     ) -> Reply<ArrangeInstallationResponse> {
         let budget = caller_budget(&request);
-        let installed = self
+        let order = self
             .app
             .arrange_installation(request.into_inner(), budget)
             .await?;
-        let booking = installed.booking;
-        let installer = booking.installer.unwrap_or_default();
-        Ok(Response::new(ArrangeInstallationResponse {
-            order: Some(mapping::order(&installed.order)),
-            booking_id: booking.booking_id,
-            installer_id: installer.installer_id,
-            installer_name: installer.name,
-            starts_at: booking.slot.map(|s| s.starts_at).unwrap_or_default(),
+        Ok(Response::new(mapping::installation(&order)))
+    }
+
+    async fn cancel_installation(
+        &self,
+        request: Request<CancelInstallationRequest>,
+    ) -> Reply<CancelInstallationResponse> {
+        let budget = caller_budget(&request);
+        let order = self
+            .app
+            .cancel_installation(request.into_inner(), budget)
+            .await?;
+        Ok(Response::new(CancelInstallationResponse {
+            order: Some(mapping::order(&order)),
+        }))
+    }
+
+    async fn ship_order(&self, request: Request<ShipOrderRequest>) -> Reply<ShipOrderResponse> {
+        let order = self.app.ship_order(request.into_inner()).await?;
+        Ok(Response::new(ShipOrderResponse {
+            order: Some(mapping::order(&order)),
         }))
     }
 }

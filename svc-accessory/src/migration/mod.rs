@@ -6,6 +6,7 @@ mod m20261122_000001_create_catalog;
 mod m20261122_000002_create_orders;
 mod m20261210_000001_create_buyback;
 mod m20261215_000001_create_broker;
+mod m20261220_000001_ship_and_appointments;
 
 /// Applies the accessory server's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         migrations.push(Box::new(m20261122_000002_create_orders::Migration));
         migrations.push(Box::new(m20261210_000001_create_buyback::Migration));
         migrations.push(Box::new(m20261215_000001_create_broker::Migration));
+        migrations.push(Box::new(m20261220_000001_ship_and_appointments::Migration));
         migrations
     }
 }

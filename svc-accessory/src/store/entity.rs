@@ -83,13 +83,57 @@ pub mod sales_order {
         pub amount_minor: i64,
         pub currency: String,
         pub needs_installation: bool,
-        /// "reserved", "confirmed" or "cancelled".
+        /// "reserved", "confirmed", "shipped" or "cancelled".
         pub status: String,
         pub reserved_until: DateTimeUtc,
         pub payment_id: Option<String>,
+        /// The latest installation booking (`installation_booking`), live or cancelled.
         pub booking_id: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub shipped_at: Option<DateTimeUtc>,
+        pub carrier_reference: Option<String>,
+        /// While set and in the future, a cancellation of this paid order is in flight
+        /// and the order may not ship.
+        pub cancel_claimed_until: Option<DateTimeUtc>,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An installation booking of an order with its appointment (`installation_booking`).
+pub mod installation_booking {
+    use sea_orm::entity::prelude::*;
+
+    /// One booking row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "installation_booking")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub booking_id: String,
+        pub order_number: String,
+        pub installer_id: String,
+        pub installer_name: String,
+        pub installer_phone: String,
+        pub address_line1: String,
+        pub address_line2: String,
+        pub city: String,
+        pub region: String,
+        pub postal_code: String,
+        pub country: String,
+        /// RFC 3339 as the installer server gave it.
+        pub starts_at: String,
+        pub ends_at: String,
+        /// IANA name; empty when unknown.
+        pub time_zone: String,
+        /// "booked", "to_cancel" or "cancelled".
+        pub state: String,
+        pub booked_at: DateTimeUtc,
+        pub cancelled_at: Option<DateTimeUtc>,
     }
 
     /// No relations.

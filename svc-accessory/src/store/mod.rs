@@ -4,7 +4,9 @@
 pub mod broker;
 pub mod buyback;
 pub mod entity;
+pub mod installation;
 pub mod order;
+mod order_change;
 mod query;
 pub mod seed;
 

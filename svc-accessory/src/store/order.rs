@@ -1,12 +1,11 @@
-//! Writes and reads of orders. Stock moves in the same transaction as the order status, so
-//! a reservation holds exactly its units and a cancellation returns exactly them.
+//! Reads of orders and reservations; the status changes are in `order_change`. Stock
+//! moves in the same transaction as the order status, so a reservation holds exactly its
+//! units and a cancellation returns exactly them.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::{Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
 };
 use tandem_proto::EnumSlug;
@@ -14,6 +13,8 @@ use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::Address;
 
 use super::entity::{product, sales_order};
+use super::installation;
+use crate::domain::installation::Appointment;
 use crate::domain::order::{self, Buyer, Order, OrderStatus};
 use crate::domain::{Device, OrderNumber};
 use crate::error::AccessoryError;
@@ -95,19 +96,35 @@ pub async fn reserve(
         booking_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        shipped_at: Set(None),
+        carrier_reference: Set(None),
+        cancel_claimed_until: Set(None),
     }
     .insert(txn)
     .await?;
-    Ok(to_order(row)?)
+    Ok(to_order(row, None)?)
 }
 
-/// The order `number`, whoever holds it.
+/// The order `number`, whoever holds it, with its latest appointment.
 pub async fn find(db: &impl ConnectionTrait, number: &str) -> Result<Option<Order>, DbErr> {
-    sales_order::Entity::find_by_id(number.to_owned())
+    let Some(row) = sales_order::Entity::find_by_id(number.to_owned())
         .one(db)
         .await?
-        .map(to_order)
-        .transpose()
+    else {
+        return Ok(None);
+    };
+    let appointment = match &row.booking_id {
+        Some(id) => Some(
+            installation::appointment(db, id)
+                .await?
+                .unwrap_or_else(|| Appointment {
+                    booking_id: id.clone(),
+                    ..Appointment::default()
+                }),
+        ),
+        None => None,
+    };
+    to_order(row, appointment).map(Some)
 }
 
 /// The order `number` if it belongs to `customer_id` (otherwise none, as if unknown).
@@ -130,114 +147,13 @@ pub async fn lookup(
     find(db, number.as_str()).await
 }
 
-/// Marks a reserved order paid by `payment_id` (a replay with the same payment is a no-op).
-pub async fn confirm(
-    db: &DatabaseConnection,
-    number: &OrderNumber,
-    customer_id: &str,
-    payment_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Order, AccessoryError> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    let current = find_for(&txn, number, customer_id).await?;
-    if !order::may_confirm(current.status, current.payment_id.as_deref(), payment_id)? {
-        return Ok(current);
-    }
-    let mut change = status_change(current.order_number, OrderStatus::Confirmed, now);
-    change.payment_id = Set(Some(payment_id.to_owned()));
-    commit_change(txn, change).await
-}
+pub use super::order_change::*;
 
-/// Cancels an order and returns its stock; a cancelled order is returned as it is.
-pub async fn cancel(
-    db: &DatabaseConnection,
-    number: &OrderNumber,
-    customer_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Order, AccessoryError> {
-    let txn = tandem_mesh::db::begin_write(db).await?;
-    let current = match customer_id {
-        Some(customer) => find_for(&txn, number, customer).await?,
-        None => find(&txn, number.as_str())
-            .await?
-            .ok_or(AccessoryError::OrderNotFound)?,
-    };
-    if current.status == OrderStatus::Cancelled {
-        return Ok(current);
-    }
-    product::Entity::update_many()
-        .col_expr(
-            product::Column::Stock,
-            Expr::col(product::Column::Stock).add(i64::from(current.quantity)),
-        )
-        .filter(product::Column::ProductId.eq(current.product_id.as_str()))
-        .exec(&txn)
-        .await?;
-    let change = status_change(current.order_number, OrderStatus::Cancelled, now);
-    commit_change(txn, change).await
-}
-
-/// The change of order `order_number` to `status` at `now`.
-fn status_change(
-    order_number: String,
-    status: OrderStatus,
-    now: DateTime<Utc>,
-) -> sales_order::ActiveModel {
-    sales_order::ActiveModel {
-        order_number: Unchanged(order_number),
-        status: Set(status.as_str().to_owned()),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-}
-
-/// Writes `change` in `txn` and commits; the order as changed.
-async fn commit_change(
-    txn: DatabaseTransaction,
-    change: sales_order::ActiveModel,
-) -> Result<Order, AccessoryError> {
-    let row = change.update(&txn).await?;
-    txn.commit().await?;
-    Ok(to_order(row)?)
-}
-
-/// Cancels reservations unpaid past their hold (plus a grace period); returns how many.
-pub async fn sweep_expired(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<usize, AccessoryError> {
-    let expired = sales_order::Entity::find()
-        .filter(sales_order::Column::Status.eq(OrderStatus::Reserved.as_str()))
-        .filter(sales_order::Column::ReservedUntil.lt(now - order::SWEEP_GRACE))
-        .all(db)
-        .await?;
-    let count = expired.len();
-    for row in expired {
-        let number = OrderNumber::parse(&row.order_number, "order_number")?;
-        cancel(db, &number, None, now).await?;
-    }
-    Ok(count)
-}
-
-/// Records the installer's booking on a confirmed order.
-pub async fn set_booking(
-    db: &impl ConnectionTrait,
-    current: &Order,
-    booking_id: &str,
-    now: DateTime<Utc>,
+/// The order of `row` with its latest appointment `appointment`.
+pub(super) fn to_order(
+    row: sales_order::Model,
+    appointment: Option<Appointment>,
 ) -> Result<Order, DbErr> {
-    let row = sales_order::ActiveModel {
-        order_number: Unchanged(current.order_number.clone()),
-        booking_id: Set(Some(booking_id.to_owned())),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    to_order(row)
-}
-
-fn to_order(row: sales_order::Model) -> Result<Order, DbErr> {
     let status = OrderStatus::parse(&row.status)
         .ok_or_else(|| DbErr::Custom(format!("unknown order status {:?}", row.status)))?;
     let category = DeviceCategory::from_slug(&row.category)
@@ -271,5 +187,8 @@ fn to_order(row: sales_order::Model) -> Result<Order, DbErr> {
         payment_id: row.payment_id,
         booking_id: row.booking_id,
         created_at: row.created_at,
+        shipped_at: row.shipped_at,
+        carrier_reference: row.carrier_reference,
+        appointment,
     })
 }
