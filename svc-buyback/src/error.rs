@@ -1,8 +1,13 @@
 //! The buy-back server's errors and their gRPC status codes.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use sea_orm::DbErr;
 use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
+use crate::domain::lock::{self, ATTEMPTS_REMAINING, LOCKED_UNTIL};
 use crate::domain::{InvalidField, NotAllowed};
 
 /// What can go wrong answering a buy-back call.
@@ -23,6 +28,18 @@ pub enum BuybackError {
     /// The sales center refused the verification (bad input, too many attempts).
     #[error("sales center: {}", .0.message())]
     SalesCenter(Status),
+    /// The sales center did not confirm the order number and personal data; nothing was
+    /// stored, the failure was counted.
+    #[error("{}", lock::not_verified_message(*.attempts_remaining, *.locked_until))]
+    NotVerified {
+        /// Failed verifications left before applying is locked.
+        attempts_remaining: u32,
+        /// When applying opens again, once locked.
+        locked_until: Option<DateTime<Utc>>,
+    },
+    /// Too many failed verifications: applying is locked until then.
+    #[error("{}", lock::locked_message(*.0))]
+    Locked(DateTime<Utc>),
     /// The sales center could not be reached; nothing was stored.
     #[error(
         "the sales center could not be reached to verify the purchase; nothing was stored; retry with the same idempotency_key"
@@ -69,6 +86,23 @@ impl From<BuybackError> for Status {
                 }
                 code => Status::new(code, status.message().to_owned()),
             },
+            BuybackError::NotVerified {
+                attempts_remaining,
+                locked_until,
+            } => attempts(
+                Code::FailedPrecondition,
+                lock::REASON_NOT_VERIFIED,
+                err.to_string(),
+                attempts_remaining,
+                locked_until,
+            ),
+            BuybackError::Locked(until) => attempts(
+                Code::ResourceExhausted,
+                lock::REASON_LOCKED,
+                err.to_string(),
+                0,
+                Some(until),
+            ),
             BuybackError::SalesCenterUnavailable => Status::unavailable(err.to_string()),
             BuybackError::WrongLogin => Status::unauthenticated(err.to_string()),
             BuybackError::EmailTaken => Status::already_exists(err.to_string()),
@@ -79,4 +113,27 @@ impl From<BuybackError> for Status {
             BuybackError::Db(e) => tandem_mesh::status::from_db(&e),
         }
     }
+}
+
+/// A status whose `google.rpc.ErrorInfo` carries `reason` and the attempts left (and,
+/// once locked, until when).
+fn attempts(
+    code: Code,
+    reason: &str,
+    message: String,
+    remaining: u32,
+    locked_until: Option<DateTime<Utc>>,
+) -> Status {
+    let mut metadata = HashMap::from([(ATTEMPTS_REMAINING.to_owned(), remaining.to_string())]);
+    if let Some(until) = locked_until {
+        metadata.insert(
+            LOCKED_UNTIL.to_owned(),
+            until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+    }
+    Status::with_error_details(
+        code,
+        message,
+        ErrorDetails::with_error_info(reason, tandem_mesh::status::ERROR_DOMAIN, metadata),
+    )
 }

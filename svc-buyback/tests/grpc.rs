@@ -1,12 +1,13 @@
 //! The buy-back center over real gRPC with a real sales center and account server, on
 //! SQLite and PostgreSQL: applications verified by the sales center, explicit states with
 //! enforced transitions, inspection and counteroffers, price + benefit in ONE payout
-//! (replay-safe, ledger balanced), and the result reported to the sales center.
+//! (replay-safe, ledger balanced), and the result reported to the sales center. Failed
+//! verifications and the lock are in `verification.rs`, what the customer is told to do
+//! next in `guidance.rs`.
 
 mod common;
 
 use common::*;
-use tandem_proto::accessory::v1::PersonalData;
 use tandem_proto::buyback::v1::*;
 use tonic::Code;
 
@@ -186,109 +187,6 @@ async fn a_counteroffer_is_accepted_and_paid_or_declined_and_returned() {
             ApplicationState::Reported,
         )
         .await;
-        w.stop().await;
-    }
-}
-
-#[tokio::test]
-async fn mismatches_unknown_orders_and_untargeted_goods_are_rejected_and_guessing_is_throttled() {
-    for kind in World::kinds().await {
-        let mut w = World::start(kind).await.unwrap();
-        let order = w.buy("DEV-DC-1002", "A").await;
-        let tracker = w.buy("DEV-TT-1001", "T").await;
-
-        let stranger = PersonalData {
-            name: "Sam Stranger".into(),
-            ..alex()
-        };
-        let wrong = w.submit(application("w1", "S", &order, stranger)).await;
-        assert_eq!(wrong.state(), ApplicationState::Rejected, "{kind}");
-        assert!(
-            wrong.purchased.is_none() && wrong.benefit.as_ref().unwrap().minor_units == 0,
-            "nothing about the order: {wrong:?}"
-        );
-        let unknown_number = svc_accessory::domain::OrderNumber::generate(99).to_string();
-        let unknown = w
-            .submit(application("w2", "S", &unknown_number, alex()))
-            .await;
-        assert_eq!(unknown.state(), ApplicationState::Rejected);
-        assert_eq!(
-            unknown.reason, wrong.reason,
-            "the same reason for an unknown order as for wrong data"
-        );
-        assert!(
-            unknown.reason.contains("do not match"),
-            "{}",
-            unknown.reason
-        );
-
-        let mut typo = order.clone().into_bytes();
-        let i = typo.len() - 1;
-        typo[i] = if typo[i] == b'7' { b'8' } else { b'7' };
-        let typo = String::from_utf8(typo).unwrap();
-        let mut unpriced = application("u1", "A", &order, alex());
-        unpriced.item.as_mut().unwrap().model = "RL-99".into();
-        let refused = [
-            (
-                application("w3", "S", &typo, alex()),
-                Code::InvalidArgument,
-                Some("order_number"),
-            ),
-            (unpriced, Code::NotFound, None),
-        ];
-        for (request, code, field) in refused {
-            let err = w
-                .center
-                .submit_application(by_applicant(request))
-                .await
-                .unwrap_err();
-            assert_eq!(err.code(), code, "{err:?}");
-            if let Some(field) = field {
-                assert_eq!(tandem_mesh::status::field_violations(&err)[0].0, field);
-            }
-        }
-
-        let plain = w.submit(application("t1", "T", &tracker, alex())).await;
-        assert_eq!(plain.state(), ApplicationState::Rejected);
-        assert!(plain.reason.contains("not targeted"), "{}", plain.reason);
-
-        // The stranger keeps guessing this order (one failure above): after five they
-        // are locked out of it...
-        for i in 2..=5 {
-            let guess = PersonalData {
-                name: format!("Guess {i}"),
-                ..alex()
-            };
-            let app = w
-                .submit(application(&format!("g{i}"), "S", &order, guess))
-                .await;
-            assert_eq!(app.state(), ApplicationState::Rejected);
-        }
-        let locked = w
-            .center
-            .submit_application(by_applicant(application("g9", "S", &order, alex())))
-            .await
-            .unwrap_err();
-        assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
-        assert!(locked.message().contains("too many verification attempts"));
-        // ...whatever caller they claim to be...
-        let mut claiming = application("g10", "S", &order, alex());
-        #[allow(deprecated)]
-        {
-            claiming.caller = "customer:CUS-A".into();
-        }
-        assert_eq!(
-            w.center
-                .submit_application(by_applicant(claiming))
-                .await
-                .unwrap_err()
-                .code(),
-            Code::ResourceExhausted
-        );
-        // ...and the owner still applies.
-        let owner = w.submit(application("o1", "A", &order, alex())).await;
-        assert_eq!(owner.state(), ApplicationState::Verified, "{owner:?}");
-        assert_eq!(w.ledger().await.transactions, 0);
         w.stop().await;
     }
 }

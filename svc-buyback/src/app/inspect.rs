@@ -1,6 +1,7 @@
 //! Inspection (`InspectItem`): staff record the grade found. As declared or better, the
 //! estimate stands and is paid at once; a worse grade makes a counteroffer at that
-//! grade's price. The staff member who inspected is recorded with it.
+//! grade's price, with the inspector's note (required then) telling the customer what
+//! changed the grade. The staff member who inspected is recorded with it.
 
 use sea_orm::ActiveValue::Set;
 use tandem_proto::EnumSlug;
@@ -24,9 +25,6 @@ impl App {
         if grade == Grade::Unspecified {
             return Err(InvalidField::new("grade", "required: A, B, C or D").into());
         }
-        if note.chars().count() > 500 {
-            return Err(InvalidField::new("note", "at most 500 characters").into());
-        }
         let inspector = self.staff_member(staff_id).await?;
         let app = self.get(id).await?;
         if state(&app)? != ApplicationState::AwaitingItem
@@ -35,13 +33,14 @@ impl App {
             return self.view(app).await;
         }
         let declared = Grade::from_slug(&app.declared_grade).unwrap_or_default();
+        let note = domain::inspection_note(declared, grade, note)?;
         let table = store::price_table(&self.db).await?;
         let found_price = table
             .price(&item_of(&app), grade)
             .map_or(0, |p| p.price_minor);
         let inspected = |price_minor| application::ActiveModel {
             inspected_grade: Set(Some(grade.slug().into())),
-            inspection_note: Set(note.trim().into()),
+            inspection_note: Set(note.into()),
             inspected_by: Set(Some(inspector.staff_id.clone())),
             offer_minor: Set(Some(price_minor)),
             ..Default::default()

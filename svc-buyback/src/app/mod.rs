@@ -1,6 +1,7 @@
 //! The buy-back center's use cases, one file each: applying with the sales center's
 //! verification (`apply`), sending the item (`ship`), inspection (`inspect`), the answer
-//! to a counteroffer (`respond`), paying price + benefit in one payout (`pay`, also the
+//! to a counteroffer (`respond`), the count of failed verifications that locks applying
+//! (`attempts`), paying price + benefit in one payout (`pay`, also the
 //! "buyback-payout" outbox topic), reporting the result to the sales center (`report`,
 //! the "buyback-result" topic), the reads (`queries`) and the staff's logins (`staff`).
 //! Every use case acting for an end user takes who it is from the caller's verified
@@ -8,6 +9,7 @@
 //! unknown), staff are named by their staff ID.
 
 mod apply;
+mod attempts;
 mod inspect;
 mod pay;
 mod queries;

@@ -2,8 +2,11 @@
 //! `required`), the condition grade from the questionnaire (`grade_of`), the price table
 //! (`PriceTable`), what an inspection leads to (`inspect`), and the application states
 //! and their allowed transitions (`transition`); staff passwords (`password`) and records
-//! (`staff`).
+//! (`staff`); the lock on failed verifications (`lock`); what the customer is told to do
+//! next — where to send the device, where the money goes (`guidance`).
 
+pub mod guidance;
+pub mod lock;
 pub mod password;
 pub mod staff;
 
@@ -22,10 +25,6 @@ pub const CENTER_ID: &str = "BBC-TANDEM";
 pub const PRICE_FUNDER: &str = "merchant:buyback";
 /// The merchant account of the sales center, which funds the benefit.
 pub const BENEFIT_FUNDER: &str = "merchant:accessory";
-
-/// Why an application was rejected on a mismatch — the same for an unknown order number
-/// as for wrong personal data.
-pub const MISMATCH: &str = "The order number and personal data do not match a purchase at the sales center. Check them against your order confirmation and try again.";
 
 /// `minor_units` of `currency`.
 pub fn money(minor_units: i64, currency: &str) -> Money {
@@ -151,6 +150,22 @@ pub enum Inspection {
         /// The price offered.
         price_minor: i64,
     },
+}
+
+/// The inspector's note, trimmed: at most 500 characters, and required when `found` is
+/// worse than `declared` — the customer is shown it with the counteroffer.
+pub fn inspection_note(declared: Grade, found: Grade, note: &str) -> Result<&str, InvalidField> {
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(InvalidField::new("note", "at most 500 characters"));
+    }
+    if note.is_empty() && worse(found, declared) {
+        return Err(InvalidField::new(
+            "note",
+            "required for a lower grade than declared: tell the customer what changed the grade",
+        ));
+    }
+    Ok(note)
 }
 
 /// The outcome of finding `found` (priced `found_price`) when `declared` was estimated

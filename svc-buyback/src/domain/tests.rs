@@ -206,3 +206,79 @@ fn only_the_listed_transitions_are_allowed() {
         "the application is verified; it cannot become paid"
     );
 }
+
+#[test]
+fn a_counteroffer_needs_a_note_a_confirmation_does_not() {
+    assert_eq!(inspection_note(Grade::B, Grade::B, "  "), Ok(""));
+    assert_eq!(inspection_note(Grade::B, Grade::A, ""), Ok(""));
+    assert_eq!(
+        inspection_note(Grade::B, Grade::C, " cracked screen "),
+        Ok("cracked screen")
+    );
+    for (found, note) in [(Grade::C, " "), (Grade::B, &*"x".repeat(501))] {
+        assert_eq!(
+            inspection_note(Grade::B, found, note).unwrap_err().field,
+            "note"
+        );
+    }
+}
+
+#[test]
+fn five_failed_verifications_in_a_day_lock_applying_until_the_day_is_over() {
+    use chrono::{Duration, TimeZone, Utc};
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+    let count = |failures| lock::Count {
+        failures,
+        window_started: start,
+    };
+    let later = start + Duration::hours(3);
+    assert_eq!(count(1).remaining(later), 4);
+    assert_eq!(count(4).locked_until(later), None);
+    assert_eq!(count(5).remaining(later), 0);
+    assert_eq!(
+        count(5).locked_until(later),
+        Some(start + Duration::hours(24))
+    );
+    let next_day = start + Duration::hours(24);
+    assert!(count(5).over(next_day));
+    assert_eq!(count(5).remaining(next_day), 5);
+    assert_eq!(count(5).locked_until(next_day), None);
+
+    let two_left = lock::not_verified_message(2, None);
+    assert!(two_left.contains("2 attempts left"), "{two_left}");
+    assert!(lock::not_verified_message(1, None).contains("1 attempt left"));
+    let locked = lock::not_verified_message(0, Some(next_day));
+    assert!(
+        locked.contains("locked until 2026-12-02 10:00 UTC"),
+        "{locked}"
+    );
+}
+
+#[test]
+fn the_customer_is_told_where_to_send_the_device_and_what_they_declared() {
+    assert_eq!(
+        guidance::label_reference("BB-3F2A9C41D07E"),
+        "LBL-3F2A9C41D07E"
+    );
+    let words = guidance::shipping_instructions("BB-3F2A9C41D07E");
+    assert!(words.contains("BB-3F2A9C41D07E") && words.contains("LBL-3F2A9C41D07E"));
+    assert_eq!(guidance::payout_account("CUS-1"), "customer:CUS-1");
+    assert_eq!(
+        guidance::declared_condition(&answers(
+            true,
+            ScreenCondition::Scratched,
+            BodyDamage::None,
+            true
+        )),
+        "switches on; screen scratched; no body damage; accessories complete"
+    );
+    assert_eq!(
+        guidance::declared_condition(&answers(
+            false,
+            ScreenCondition::None,
+            BodyDamage::Major,
+            false
+        )),
+        "does not switch on; no screen; major body damage; accessories missing"
+    );
+}

@@ -6,6 +6,7 @@ mod m20261210_000001_create_buyback;
 mod m20261220_000001_results_and_payouts_in_outbox;
 mod m20261220_000002_purchased_at_instant;
 mod m20261230_000001_staff_members;
+mod m20270105_000001_verification_counter;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
         ));
         migrations.push(Box::new(m20261220_000002_purchased_at_instant::Migration));
         migrations.push(Box::new(m20261230_000001_staff_members::Migration));
+        migrations.push(Box::new(m20270105_000001_verification_counter::Migration));
         migrations
     }
 }

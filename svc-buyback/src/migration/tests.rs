@@ -1,7 +1,7 @@
 //! The migrations that move data, from a database as the first release left it: results
 //! not delivered and payouts not made go to the shared outbox, `result_outbox` goes, and
-//! `purchased_at` becomes an instant — and back down (with the staff members' table and
-//! `application.inspected_by`, which move no data).
+//! `purchased_at` becomes an instant — and back down (with the staff members' table,
+//! `application.inspected_by` and the verification counters, which move no data).
 
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
@@ -195,12 +195,13 @@ async fn results_and_payouts_move_to_the_outbox_and_purchased_at_becomes_an_inst
                 .unwrap()
         );
 
-        // Down: the staff go, the results wait in `result_outbox` again, purchased_at is
+        // Down: the verification counters and the staff go, the results wait in `result_outbox` again, purchased_at is
         // text again.
         let db = tandem_mesh::testing::reconnect(db, &test_db.url).await;
-        Migrator::down(&db, Some(3)).await.unwrap();
+        Migrator::down(&db, Some(4)).await.unwrap();
         let manager = SchemaManager::new(&db);
         assert!(!manager.has_table("staff_member").await.unwrap(), "{kind}");
+        assert!(!manager.has_table("verification_counter").await.unwrap());
         assert!(
             !manager
                 .has_column("application", "inspected_by")

@@ -160,3 +160,27 @@ pub mod staff_member {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A customer's failed purchase verifications in their current window
+/// (`verification_counter` table): what locks applying after too many.
+pub mod verification_counter {
+    use sea_orm::entity::prelude::*;
+
+    /// One customer's counter.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "verification_counter")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub customer_id: String,
+        /// When the current window started.
+        pub window_started_at: DateTimeUtc,
+        /// Failures (and attempts in flight) counted in it.
+        pub failures: i32,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,9 +1,11 @@
 //! The buy-back server's database: entities, the price table, applications with their
-//! history, the claim that lets one order be bought back against once at a time, and the
-//! staff members (`staff`).
+//! history, the claim that lets one order be bought back against once at a time, the
+//! staff members (`staff`) and the customers' counters of failed verifications
+//! (`attempts`).
 //! Every query takes `&impl ConnectionTrait`, so it runs inside the use case's
 //! transaction or on its own.
 
+pub mod attempts;
 pub mod entity;
 pub mod seed;
 pub mod staff;
