@@ -122,6 +122,7 @@ async fn only_a_settled_payment_of_this_orders_total_to_the_seller_confirms_it()
                     payee_account: "merchant:accessory".into(),
                     amount: Some(total.clone()),
                     reference: number.into(),
+                    ..Default::default()
                 }],
                 reference: "t".into(),
             })
@@ -136,6 +137,7 @@ async fn only_a_settled_payment_of_this_orders_total_to_the_seller_confirms_it()
             idempotency_key: "r".into(),
             payment_id: refunded.clone(),
             reason: "t".into(),
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -50,6 +50,12 @@ pub enum SettlementError {
         "the card processor did not answer in time; nothing was charged or refunded; retry with the same idempotency_key"
     )]
     ProcessorUnavailable,
+    /// Concurrent refunds of this payment kept booking its lines first; nothing was
+    /// booked by this call.
+    #[error(
+        "payment {0} was being refunded by concurrent calls; nothing was booked by this one; retry with the same idempotency_key"
+    )]
+    RefundRaced(String),
     /// Another call with the same idempotency key is still being processed.
     #[error(
         "a payment with this idempotency_key is still being processed; retry with the same key"
@@ -160,9 +166,9 @@ impl From<SettlementError> for Status {
                 REASON_PROCESSOR_UNAVAILABLE,
                 err.to_string(),
             ),
-            SettlementError::InProgress | SettlementError::EscrowBusy(_) => {
-                Status::aborted(err.to_string())
-            }
+            SettlementError::InProgress
+            | SettlementError::EscrowBusy(_)
+            | SettlementError::RefundRaced(_) => Status::aborted(err.to_string()),
             SettlementError::EscrowNotFound(_) => Status::not_found(err.to_string()),
             SettlementError::EscrowExists(_) => Status::already_exists(err.to_string()),
             SettlementError::AmountMismatch { .. } => with_reason(

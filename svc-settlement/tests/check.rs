@@ -89,6 +89,7 @@ async fn a_payee_learns_only_whether_a_payment_pays_it_this_reference_and_amount
                 idempotency_key: "r-1".into(),
                 payment_id: paid.clone(),
                 reason: "test".into(),
+                reference: String::new(),
             })
             .await
             .expect("refund");

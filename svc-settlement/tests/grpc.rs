@@ -178,6 +178,7 @@ async fn refunds_reverse_once_and_replay() {
             idempotency_key: key.into(),
             payment_id: payment_id.into(),
             reason: "checkout compensation".into(),
+            reference: String::new(),
         };
         let refunded = client
             .refund(refund("r-1", &paid.payment_id))

@@ -91,6 +91,7 @@ async fn price_and_benefit_are_paid_in_one_balanced_transaction_and_replay() {
                 idempotency_key: "r-po".into(),
                 payment_id: paid.payout_id.clone(),
                 reason: "no".into(),
+                reference: String::new(),
             })
             .await
             .unwrap_err();

@@ -81,6 +81,7 @@ pub async fn pay(
                     payee_account: payee.into(),
                     amount: Some(amount.clone()),
                     reference: reference.into(),
+                    ..Default::default()
                 })
                 .collect(),
             reference: format!("test {key}"),

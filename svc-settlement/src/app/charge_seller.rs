@@ -67,6 +67,7 @@ impl App {
                 payee_account: BROKER_REPORTS.to_owned(),
                 amount_minor: cmd.amount_minor,
                 reference: cmd.reference.clone(),
+                refund: None,
             }],
             card_brand: CHARGE_METHOD.to_owned(),
             card_last4: String::new(),

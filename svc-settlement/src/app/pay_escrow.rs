@@ -130,6 +130,7 @@ impl App {
                 payee_account: ESCROW_ACCOUNT.to_owned(),
                 amount_minor: escrow.terms.amount_minor,
                 reference: order_id.clone(),
+                refund: None,
             }],
             card_brand: cmd.card.brand().to_owned(),
             card_last4: cmd.card.last4().to_owned(),

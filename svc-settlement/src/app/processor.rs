@@ -56,11 +56,18 @@ pub trait CardProcessor: Send + Sync + 'static {
         total: &Money,
     ) -> Result<Authorization, ProcessorError>;
 
-    /// Refunds the charge `authorization_id` in full (`total`). Idempotent by charge: a
-    /// charge refunded before answers with that first refund, so a retry after a lost
-    /// answer or a crash never refunds twice. Bounded by the caller like `authorize`.
-    async fn refund(&self, authorization_id: &str, total: &Money)
-    -> Result<Refund, ProcessorError>;
+    /// Refunds `amount` of the charge `authorization_id` as its part `part` (one line of
+    /// a payment, `line-<n>`, or the whole charge, `charge`). Idempotent by charge and
+    /// part: a part refunded before answers with that first refund (a real processor is
+    /// given `<authorization_id>:<part>` as the refund's idempotency key), so a retry after
+    /// a lost answer or a crash never gives a part back twice. Bounded by the caller like
+    /// `authorize`.
+    async fn refund(
+        &self,
+        authorization_id: &str,
+        part: &str,
+        amount: &Money,
+    ) -> Result<Refund, ProcessorError>;
 }
 
 /// Succeeds.
@@ -79,15 +86,25 @@ pub const CARD_REFUND_REFUSED: &str = "4000000000000259";
 /// The built-in processor: [`CARD_DECLINED`] and [`CARD_INSUFFICIENT_FUNDS`] are declined,
 /// [`CARD_TIMEOUT`] hangs for `hang` (longer than any processor timeout), every other
 /// valid card is charged; charges of [`CARD_REFUND_REFUSED`] cannot be refunded.
-/// Refunds are kept in memory, one per charge.
+/// Charges and refunds are kept in memory, one refund per part of a charge; a refund that
+/// would give back more than a charge it made is refused (`amount_exceeds_charge`).
 #[derive(Debug, Clone)]
 pub struct TestProcessor {
     /// How long the timeout card keeps the call waiting.
     hang: Duration,
-    /// Refund ID by the charge it refunded.
-    refunds: Arc<Mutex<HashMap<String, String>>>,
+    /// The charges it made and the refunds of their parts.
+    ledger: Arc<Mutex<Charges>>,
     /// Test fault: while set, every call is answered with `Unavailable`.
     down: Arc<AtomicBool>,
+}
+
+/// The test processor's memory.
+#[derive(Debug, Default)]
+struct Charges {
+    /// Amount charged, by authorization ID.
+    charged: HashMap<String, i64>,
+    /// (refund ID, amount) by (authorization ID, part).
+    refunds: HashMap<(String, String), (String, i64)>,
 }
 
 impl Default for TestProcessor {
@@ -101,7 +118,7 @@ impl TestProcessor {
     pub fn with_hang(hang: Duration) -> Self {
         Self {
             hang,
-            refunds: Arc::default(),
+            ledger: Arc::default(),
             down: Arc::default(),
         }
     }
@@ -112,9 +129,20 @@ impl TestProcessor {
         self.down.store(down, Ordering::SeqCst);
     }
 
-    /// How many charges have been refunded.
+    /// How many refunds it made (one per part of a charge).
     pub fn refund_count(&self) -> usize {
-        self.refunds.lock().map_or(0, |r| r.len())
+        self.ledger.lock().map_or(0, |l| l.refunds.len())
+    }
+
+    /// How much of the charge `authorization_id` it gave back, in minor units.
+    pub fn refunded_minor(&self, authorization_id: &str) -> i64 {
+        self.ledger.lock().map_or(0, |l| {
+            l.refunds
+                .iter()
+                .filter(|((charge, _), _)| charge == authorization_id)
+                .map(|(_, (_, amount))| amount)
+                .sum()
+        })
     }
 
     fn is_down(&self) -> bool {
@@ -129,7 +157,7 @@ impl CardProcessor for TestProcessor {
         &self,
         _idempotency_key: &str,
         card: &Card,
-        _total: &Money,
+        total: &Money,
     ) -> Result<Authorization, ProcessorError> {
         if self.is_down() {
             return Err(ProcessorError::Unavailable);
@@ -152,9 +180,13 @@ impl CardProcessor for TestProcessor {
                 } else {
                     AUTH_PREFIX
                 };
-                Ok(Authorization {
-                    authorization_id: format!("{prefix}{}", uuid::Uuid::new_v4().simple()),
-                })
+                let authorization_id = format!("{prefix}{}", uuid::Uuid::new_v4().simple());
+                self.ledger
+                    .lock()
+                    .map_err(|_| ProcessorError::Unavailable)?
+                    .charged
+                    .insert(authorization_id.clone(), total.minor_units);
+                Ok(Authorization { authorization_id })
             }
         }
     }
@@ -162,7 +194,8 @@ impl CardProcessor for TestProcessor {
     async fn refund(
         &self,
         authorization_id: &str,
-        _total: &Money,
+        part: &str,
+        amount: &Money,
     ) -> Result<Refund, ProcessorError> {
         if self.is_down() {
             return Err(ProcessorError::Unavailable);
@@ -178,16 +211,33 @@ impl CardProcessor for TestProcessor {
         if !authorization_id.starts_with(AUTH_PREFIX) {
             return refused("no_such_charge");
         }
-        let mut refunds = self
-            .refunds
+        let mut ledger = self
+            .ledger
             .lock()
             .map_err(|_| ProcessorError::Unavailable)?;
-        let refund_id = refunds
-            .entry(authorization_id.to_owned())
-            .or_insert_with(|| format!("test_refund_{}", uuid::Uuid::new_v4().simple()));
-        Ok(Refund {
-            refund_id: refund_id.clone(),
-        })
+        let key = (authorization_id.to_owned(), part.to_owned());
+        if let Some((refund_id, _)) = ledger.refunds.get(&key) {
+            return Ok(Refund {
+                refund_id: refund_id.clone(),
+            });
+        }
+        // Charges made before a restart are forgotten: only those it knows are bounded.
+        if let Some(&charged) = ledger.charged.get(authorization_id) {
+            let given_back: i64 = ledger
+                .refunds
+                .iter()
+                .filter(|((charge, _), _)| charge == authorization_id)
+                .map(|(_, (_, amount))| amount)
+                .sum();
+            if given_back + amount.minor_units > charged {
+                return refused("amount_exceeds_charge");
+            }
+        }
+        let refund_id = format!("test_refund_{}", uuid::Uuid::new_v4().simple());
+        ledger
+            .refunds
+            .insert(key, (refund_id.clone(), amount.minor_units));
+        Ok(Refund { refund_id })
     }
 }
 
@@ -208,41 +258,82 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_charge_is_refunded_once_however_often_asked() {
+    async fn a_part_is_refunded_once_however_often_asked() {
         let processor = TestProcessor::default();
-        let first = processor.refund("test_auth_1", &usd(100)).await.unwrap();
-        let again = processor.refund("test_auth_1", &usd(100)).await.unwrap();
+        let first = processor
+            .refund("test_auth_1", "line-0", &usd(100))
+            .await
+            .unwrap();
+        let again = processor
+            .refund("test_auth_1", "line-0", &usd(100))
+            .await
+            .unwrap();
         assert_eq!(first, again);
+        let other_part = processor
+            .refund("test_auth_1", "line-1", &usd(50))
+            .await
+            .unwrap();
+        assert_ne!(other_part, first);
         assert_ne!(
-            processor.refund("test_auth_2", &usd(100)).await.unwrap(),
+            processor
+                .refund("test_auth_2", "line-0", &usd(100))
+                .await
+                .unwrap(),
             first
         );
-        assert_eq!(processor.refund_count(), 2);
+        assert_eq!(processor.refund_count(), 3);
+        assert_eq!(processor.refunded_minor("test_auth_1"), 150);
         assert!(matches!(
-            processor.refund("ch_elsewhere", &usd(100)).await,
+            processor.refund("ch_elsewhere", "charge", &usd(100)).await,
             Err(ProcessorError::Declined { .. })
         ));
     }
 
     #[tokio::test]
-    async fn charges_of_the_no_refund_card_are_not_refunded() {
-        let card = |number: &str| {
-            let raw = tandem_proto::settlement::v1::Card {
-                number: number.into(),
-                expiry_month: 12,
-                expiry_year: 2040,
-                cvc: "123".into(),
-                holder_name: "Ada Driver".into(),
-            };
-            Card::parse(&raw, chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()).unwrap()
+    async fn parts_never_give_back_more_than_the_charge() {
+        let processor = TestProcessor::default();
+        let charge = processor
+            .authorize("k", &visa(), &usd(300))
+            .await
+            .unwrap()
+            .authorization_id;
+        assert!(processor.refund(&charge, "line-0", &usd(200)).await.is_ok());
+        assert_eq!(
+            processor.refund(&charge, "line-1", &usd(101)).await,
+            Err(ProcessorError::Declined {
+                reason: "amount_exceeds_charge".into()
+            })
+        );
+        assert!(processor.refund(&charge, "line-1", &usd(100)).await.is_ok());
+        assert_eq!(processor.refunded_minor(&charge), 300);
+    }
+
+    fn visa() -> Card {
+        card(CARD_VISA_OK)
+    }
+
+    fn card(number: &str) -> Card {
+        let raw = tandem_proto::settlement::v1::Card {
+            number: number.into(),
+            expiry_month: 12,
+            expiry_year: 2040,
+            cvc: "123".into(),
+            holder_name: "Ada Driver".into(),
         };
+        Card::parse(&raw, chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn charges_of_the_no_refund_card_are_not_refunded() {
         let processor = TestProcessor::default();
         let kept = processor
             .authorize("k1", &card(CARD_REFUND_REFUSED), &usd(100))
             .await
             .unwrap();
         assert_eq!(
-            processor.refund(&kept.authorization_id, &usd(100)).await,
+            processor
+                .refund(&kept.authorization_id, "charge", &usd(100))
+                .await,
             Err(ProcessorError::Declined {
                 reason: "charge_not_refundable".into()
             })
@@ -253,7 +344,7 @@ mod tests {
             .unwrap();
         assert!(
             processor
-                .refund(&normal.authorization_id, &usd(100))
+                .refund(&normal.authorization_id, "charge", &usd(100))
                 .await
                 .is_ok()
         );
@@ -264,11 +355,16 @@ mod tests {
         let processor = TestProcessor::default();
         processor.set_down(true);
         assert_eq!(
-            processor.refund("test_auth_1", &usd(100)).await,
+            processor.refund("test_auth_1", "line-0", &usd(100)).await,
             Err(ProcessorError::Unavailable)
         );
         assert_eq!(processor.refund_count(), 0);
         processor.set_down(false);
-        assert!(processor.refund("test_auth_1", &usd(100)).await.is_ok());
+        assert!(
+            processor
+                .refund("test_auth_1", "line-0", &usd(100))
+                .await
+                .is_ok()
+        );
     }
 }

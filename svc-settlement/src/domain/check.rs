@@ -4,7 +4,7 @@
 use tandem_proto::settlement::v1 as pb;
 
 use super::pay::{MAX_ACCOUNT_ID, MAX_REFERENCE, is_currency_code, payment_id, short_text};
-use super::{InvalidField, PAYOUT_METHOD, Payment, PaymentStatus};
+use super::{InvalidField, Line, PAYOUT_METHOD, Payment, PaymentStatus};
 
 /// Prefix of a partner's merchant account: partner `accessory` → `merchant:accessory`.
 pub const MERCHANT_PREFIX: &str = "merchant:";
@@ -12,13 +12,13 @@ pub const MERCHANT_PREFIX: &str = "merchant:";
 /// What a payee learns about a payment it is asked to accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// Settled, with a line to the payee of this reference and amount.
+    /// Settled, with a line to the payee of this reference and amount that stands.
     Valid,
     /// No such payment, or none of its lines pays the payee.
     NotFound,
     /// It pays the payee but was declined.
     NotSettled,
-    /// It paid the payee and was refunded.
+    /// It paid the payee and the payee's line was refunded (alone or with the rest).
     Refunded,
     /// It pays the payee, but no line has this reference and exactly this amount.
     Mismatch,
@@ -137,7 +137,8 @@ pub fn parse_check(
 /// The verdict on `payment` (`None`: no payment has the ID) for `check`. A payment that
 /// pays the payee nothing — a payout, which debits merchants, included — is not the
 /// payee's business: NOT_FOUND, as if unknown. Then the line is matched (reference and
-/// exact amount and currency), then the status.
+/// exact amount and currency), then the status — of the payment, and of a partially
+/// refunded payment's matching line: refunded or not.
 pub fn verdict(payment: Option<&Payment>, check: &CheckCommand) -> Verdict {
     let Some(payment) = payment.filter(|p| p.card_brand != PAYOUT_METHOD) else {
         return Verdict::NotFound;
@@ -150,15 +151,23 @@ pub fn verdict(payment: Option<&Payment>, check: &CheckCommand) -> Verdict {
     if to_payee.peek().is_none() {
         return Verdict::NotFound;
     }
-    let matches = payment.currency == check.currency
-        && to_payee.any(|l| l.reference == check.reference && l.amount_minor == check.amount_minor);
-    if !matches {
+    let matching: Vec<&Line> = to_payee
+        .filter(|l| l.reference == check.reference && l.amount_minor == check.amount_minor)
+        .collect();
+    if payment.currency != check.currency || matching.is_empty() {
         return Verdict::Mismatch;
     }
     match payment.status {
-        PaymentStatus::Settled => Verdict::Valid,
         PaymentStatus::Declined => Verdict::NotSettled,
         PaymentStatus::Refunded => Verdict::Refunded,
+        // Judged by the caller's line: it stands, or it was refunded on its own.
+        PaymentStatus::Settled | PaymentStatus::PartiallyRefunded => {
+            if matching.iter().any(|l| l.refund.is_none()) {
+                Verdict::Valid
+            } else {
+                Verdict::Refunded
+            }
+        }
     }
 }
 
@@ -183,6 +192,7 @@ mod tests {
                     payee_account: payee.into(),
                     amount_minor: amount,
                     reference: reference.into(),
+                    refund: None,
                 })
                 .collect(),
             card_brand: "visa".into(),
@@ -253,6 +263,29 @@ mod tests {
         let mut payout = payment(PaymentStatus::Settled, BUNDLE);
         payout.card_brand = PAYOUT_METHOD.into();
         assert_eq!(verdict(Some(&payout), &ours), Verdict::NotFound);
+    }
+
+    #[test]
+    fn a_partly_refunded_payment_is_judged_by_the_callers_line() {
+        let refund = crate::domain::LineRefund {
+            at: Utc::now(),
+            reason: "cooling-off".into(),
+            reference: "test_refund_1".into(),
+        };
+        let partly = payment(PaymentStatus::Settled, BUNDLE).with_refunded(&[0], &refund);
+        assert_eq!(partly.status, PaymentStatus::PartiallyRefunded);
+        let insurer = check("merchant:insurance", "QUO-1", 51_000);
+        let seller = check("merchant:accessory", "TA-1", 21_900);
+        assert_eq!(verdict(Some(&partly), &insurer), Verdict::Refunded);
+        assert_eq!(verdict(Some(&partly), &seller), Verdict::Valid);
+        let all = partly.with_refunded(&[1], &refund);
+        assert_eq!(all.status, PaymentStatus::Refunded);
+        assert_eq!(verdict(Some(&all), &seller), Verdict::Refunded);
+        assert_eq!(
+            verdict(Some(&all), &check("merchant:accessory", "TA-2", 21_900)),
+            Verdict::Mismatch,
+            "a refund never turns another order into a match"
+        );
     }
 
     #[test]

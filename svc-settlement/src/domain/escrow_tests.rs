@@ -141,6 +141,7 @@ fn escrow_and_charge_payments_are_not_refundable_through_refund() {
             payee_account: ESCROW_ACCOUNT.into(),
             amount_minor: 100,
             reference: "ORD-1".into(),
+            refund: None,
         }],
         card_brand: "visa".into(),
         card_last4: "4242".into(),

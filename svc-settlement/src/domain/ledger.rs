@@ -1,4 +1,4 @@
-//! Double-entry bookkeeping: the entries of a settled payment and of its refund. Credits
+//! Double-entry bookkeeping: the entries of a settled payment and of a refund of its lines. Credits
 //! are positive, debits negative, and every transaction sums to zero per currency.
 
 use super::{Line, Payment};
@@ -92,9 +92,16 @@ pub fn settlement_entries(
     Ok(entries)
 }
 
-/// The reversing transaction of `payment`'s settlement: every entry negated.
-pub fn refund_entries(payment: &Payment) -> Result<Vec<Entry>, Unbalanced> {
-    let mut entries = settlement_entries(&payment.payer_id, &payment.currency, &payment.lines)?;
+/// The reversing transaction of the settlement of `payment`'s lines at `positions`
+/// (all of them: the whole settlement): the entries those lines' settlement would have,
+/// negated — card clearing credited by their sum, the customer debited and credited by
+/// it, each of their payees debited with its line.
+pub fn refund_entries(payment: &Payment, positions: &[usize]) -> Result<Vec<Entry>, Unbalanced> {
+    let lines: Vec<Line> = positions
+        .iter()
+        .filter_map(|&i| payment.lines.get(i).cloned())
+        .collect();
+    let mut entries = settlement_entries(&payment.payer_id, &payment.currency, &lines)?;
     entries.reverse();
     for entry in &mut entries {
         entry.amount_minor = -entry.amount_minor;

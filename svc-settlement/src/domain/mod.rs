@@ -1,6 +1,7 @@
-//! Pure rules of the account server: card checks (`card`), what a payment, refund or
-//! payout may ask for (`pay`, `payout`), the escrow of an anonymous purchase (`escrow`,
-//! `escrow_request`), what a payee may learn of a payment (`check`), when a payment may be refunded, and the
+//! Pure rules of the account server: card checks (`card`), what a payment or payout may
+//! ask for (`pay`, `payout`), which lines a refund gives back and what it leaves
+//! (`refund`), the escrow of an anonymous purchase (`escrow`, `escrow_request`), what a
+//! payee may learn of a payment (`check`), when a payment may be refunded, and the
 //! double-entry bookkeeping of payments, refunds and payouts (`ledger`).
 
 pub mod card;
@@ -10,11 +11,13 @@ pub mod escrow_request;
 pub mod ledger;
 pub mod pay;
 pub mod payout;
+pub mod refund;
 
 pub use card::Card;
 pub use ledger::{CARD_CLEARING, Entry, LedgerSummary, Unbalanced};
-pub use pay::{PayCommand, RefundCommand};
+pub use pay::PayCommand;
 pub use payout::PayoutCommand;
+pub use refund::{LineRefund, RefundCommand, RefundRefused};
 pub use tandem_mesh::status::InvalidField;
 
 use chrono::{DateTime, Utc};
@@ -28,6 +31,8 @@ pub struct Line {
     pub amount_minor: i64,
     /// The payee's reference.
     pub reference: String,
+    /// Its refund, once refunded (always `None` for a payout's lines).
+    pub refund: Option<LineRefund>,
 }
 
 /// Where a payment stands.
@@ -37,8 +42,10 @@ pub enum PaymentStatus {
     Settled,
     /// The card was declined; nothing was charged or booked.
     Declined,
-    /// Charged, then refunded in full.
+    /// Charged, then refunded in full: every line is refunded.
     Refunded,
+    /// Charged, then some but not all of its lines refunded.
+    PartiallyRefunded,
 }
 
 impl PaymentStatus {
@@ -48,14 +55,20 @@ impl PaymentStatus {
             Self::Settled => "settled",
             Self::Declined => "declined",
             Self::Refunded => "refunded",
+            Self::PartiallyRefunded => "partly_refunded",
         }
     }
 
     /// The status stored as `slug`, if known.
     pub fn from_slug(slug: &str) -> Option<Self> {
-        [Self::Settled, Self::Declined, Self::Refunded]
-            .into_iter()
-            .find(|s| s.slug() == slug)
+        [
+            Self::Settled,
+            Self::Declined,
+            Self::Refunded,
+            Self::PartiallyRefunded,
+        ]
+        .into_iter()
+        .find(|s| s.slug() == slug)
     }
 }
 
@@ -84,19 +97,30 @@ pub struct Payment {
     pub reference: String,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
-    /// When it was refunded.
+    /// When it was last refunded (in full or in part).
     pub refunded_at: Option<DateTime<Utc>>,
-    /// Why it was refunded, empty unless refunded.
+    /// Why it was last refunded, empty unless refunded.
     pub refund_reason: String,
     /// The processor's reference of the charge, when charged.
     pub processor_reference: Option<String>,
-    /// The processor's reference of the refund, when refunded.
+    /// The processor's reference of the latest refund (of its first line), when refunded.
     pub refund_reference: Option<String>,
 }
 
 impl Payment {
-    /// Whether it may be refunded now: only a settled card payment may.
+    /// Whether it may be refunded now: only a settled (or partially refunded) card
+    /// payment may.
     pub fn refundable(&self) -> Result<(), NotRefundable> {
+        self.refundable_kind()?;
+        match self.status {
+            PaymentStatus::Refunded => Err(NotRefundable::AlreadyRefunded),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether it is a charged card payment that `Refund` may give back at all (whatever
+    /// has been refunded of it so far).
+    fn refundable_kind(&self) -> Result<(), NotRefundable> {
         if self.card_brand == PAYOUT_METHOD {
             return Err(NotRefundable::Payout);
         }
@@ -111,9 +135,8 @@ impl Payment {
             return Err(NotRefundable::Escrow);
         }
         match self.status {
-            PaymentStatus::Settled => Ok(()),
             PaymentStatus::Declined => Err(NotRefundable::Declined),
-            PaymentStatus::Refunded => Err(NotRefundable::AlreadyRefunded),
+            _ => Ok(()),
         }
     }
 }
@@ -163,5 +186,7 @@ pub const PAYOUT_METHOD: &str = "payout";
 
 #[cfg(test)]
 mod escrow_tests;
+#[cfg(test)]
+mod refund_tests;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,4 @@
-//! What a payment or refund request may ask for, checked before anything is written.
+//! What a payment request may ask for, checked before anything is written.
 
 use chrono::NaiveDate;
 use tandem_proto::settlement::v1 as pb;
@@ -129,6 +129,16 @@ pub fn parse_lines(lines: &[pb::PaymentLine]) -> Result<(Vec<Line>, String, i64)
                     format!("the total must not exceed {MAX_TOTAL_MINOR} minor units"),
                 )
             })?;
+        if line.refunded
+            || !line.refunded_at.is_empty()
+            || !line.refund_reason.is_empty()
+            || !line.refund_reference.is_empty()
+        {
+            return Err(InvalidField::new(
+                "lines.refunded",
+                "set by the account server; leave refunded, refunded_at, refund_reason and refund_reference empty",
+            ));
+        }
         if !short_text(&line.reference, MAX_REFERENCE) {
             return Err(InvalidField::new(
                 "lines.reference",
@@ -139,35 +149,10 @@ pub fn parse_lines(lines: &[pb::PaymentLine]) -> Result<(Vec<Line>, String, i64)
             payee_account: payee.to_owned(),
             amount_minor: amount.minor_units,
             reference: line.reference.clone(),
+            refund: None,
         });
     }
     Ok((parsed, currency.unwrap_or_default().to_owned(), total))
-}
-
-/// A validated `Refund` request (the idempotency key is checked separately).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundCommand {
-    /// The payment to refund.
-    pub payment_id: String,
-    /// Why, possibly empty.
-    pub reason: String,
-}
-
-impl RefundCommand {
-    /// Validates `req`.
-    pub fn parse(req: &pb::RefundRequest) -> Result<Self, InvalidField> {
-        let payment_id = payment_id(&req.payment_id)?;
-        if !short_text(&req.reason, MAX_REFERENCE) {
-            return Err(InvalidField::new(
-                "reason",
-                format!("at most {MAX_REFERENCE} printable characters"),
-            ));
-        }
-        Ok(Self {
-            payment_id,
-            reason: req.reason.trim().to_owned(),
-        })
-    }
 }
 
 /// A payment ID from a request: non-empty, bounded.

@@ -42,6 +42,7 @@ impl PayoutCommand {
                 payee_account: l.funder_account.clone(),
                 amount: l.amount.clone(),
                 reference: l.reference.clone(),
+                ..Default::default()
             })
             .collect();
         let (lines, currency, total_minor) = parse_lines(&as_payment).map_err(|mut e| {

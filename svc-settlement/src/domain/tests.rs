@@ -29,6 +29,7 @@ fn line(payee: &str, minor: i64, currency: &str) -> pb::PaymentLine {
             currency: currency.into(),
         }),
         reference: "ref".into(),
+        ..Default::default()
     }
 }
 
@@ -275,11 +276,13 @@ fn lines() -> Vec<Line> {
             payee_account: "merchant:insurance".into(),
             amount_minor: 80_000,
             reference: String::new(),
+            refund: None,
         },
         Line {
             payee_account: "merchant:accessory".into(),
             amount_minor: 21_900,
             reference: String::new(),
+            refund: None,
         },
     ]
 }
@@ -341,7 +344,7 @@ fn settled_payment() -> Payment {
 fn a_refund_reverses_every_entry() {
     let payment = settled_payment();
     let paid = settlement_entries("CUS-1", "USD", &lines()).unwrap();
-    let refund = refund_entries(&payment).unwrap();
+    let refund = refund_entries(&payment, &[0, 1]).unwrap();
     assert_eq!(refund.len(), paid.len());
     let mut both = paid.clone();
     both.extend(refund.iter().cloned());
@@ -414,8 +417,10 @@ fn statuses_round_trip_through_their_slugs() {
         PaymentStatus::Settled,
         PaymentStatus::Declined,
         PaymentStatus::Refunded,
+        PaymentStatus::PartiallyRefunded,
     ] {
         assert_eq!(PaymentStatus::from_slug(s.slug()), Some(s));
+        assert!(s.slug().len() <= 16, "payment.status is VARCHAR(16)");
     }
     assert_eq!(PaymentStatus::from_slug("pending"), None);
 }

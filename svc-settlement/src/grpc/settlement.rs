@@ -175,6 +175,7 @@ fn to_proto(p: &domain::Payment) -> pb::Payment {
             PaymentStatus::Settled => pb::PaymentStatus::Settled,
             PaymentStatus::Declined => pb::PaymentStatus::Declined,
             PaymentStatus::Refunded => pb::PaymentStatus::Refunded,
+            PaymentStatus::PartiallyRefunded => pb::PaymentStatus::PartiallyRefunded,
         } as i32,
         total: Some(money(p.total_minor, p.currency.clone())),
         lines: p
@@ -184,6 +185,18 @@ fn to_proto(p: &domain::Payment) -> pb::Payment {
                 payee_account: l.payee_account.clone(),
                 amount: Some(money(l.amount_minor, p.currency.clone())),
                 reference: l.reference.clone(),
+                refunded: l.refund.is_some(),
+                refunded_at: l.refund.as_ref().map(|r| time(&r.at)).unwrap_or_default(),
+                refund_reason: l
+                    .refund
+                    .as_ref()
+                    .map(|r| r.reason.clone())
+                    .unwrap_or_default(),
+                refund_reference: l
+                    .refund
+                    .as_ref()
+                    .map(|r| r.reference.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         card_brand: p.card_brand.clone(),

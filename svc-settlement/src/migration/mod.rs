@@ -7,6 +7,7 @@ mod m20261210_000001_create_payouts;
 mod m20261211_000001_add_refund_reference;
 mod m20261212_000001_open_merchant_accounts;
 mod m20261220_000001_create_escrow;
+mod m20261230_000001_refund_lines;
 
 /// Applies the settlement server's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_add_refund_reference::Migration),
             Box::new(m20261212_000001_open_merchant_accounts::Migration),
             Box::new(m20261220_000001_create_escrow::Migration),
+            Box::new(m20261230_000001_refund_lines::Migration),
         ]);
         migrations
     }

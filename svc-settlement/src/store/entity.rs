@@ -37,7 +37,7 @@ pub mod payment {
         #[sea_orm(primary_key, auto_increment = false)]
         pub payment_id: String,
         pub payer_id: String,
-        /// "settled", "declined" or "refunded".
+        /// "settled", "declined", "refunded" or "partly_refunded".
         pub status: String,
         pub currency: String,
         pub total_minor: i64,
@@ -77,6 +77,15 @@ pub mod payment_line {
         pub payee_account: String,
         pub amount_minor: i64,
         pub reference: String,
+        /// When the line was refunded; `None` while it stands.
+        pub refunded_at: Option<DateTimeUtc>,
+        /// The caller's reason for the line's refund; empty unless refunded.
+        pub refund_reason: String,
+        /// The card processor's reference of the line's refund.
+        pub refund_reference: Option<String>,
+        /// The ledger transaction that reversed the line (with the others refunded at
+        /// the same time).
+        pub refund_transaction_id: Option<String>,
     }
 
     /// No relations.

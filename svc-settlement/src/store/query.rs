@@ -9,7 +9,7 @@ use sea_orm::{
 use super::entity::{
     account, ledger_entry, ledger_transaction, payment, payment_line, payout, payout_line,
 };
-use crate::domain::{LedgerSummary, Line, Payment, PaymentStatus, Payout};
+use crate::domain::{LedgerSummary, Line, LineRefund, Payment, PaymentStatus, Payout};
 
 /// Account kind that may receive payments.
 pub const MERCHANT: &str = "merchant";
@@ -25,6 +25,22 @@ pub async fn payment(
     else {
         return Ok(None);
     };
+    let status = PaymentStatus::from_slug(&row.status).ok_or_else(|| {
+        DbErr::Custom(format!(
+            "corrupt payment.status {:?} of {}",
+            row.status, row.payment_id
+        ))
+    })?;
+    // An escrow's refund marks its payment refunded, not its line: in a payment refunded
+    // in full every line is refunded, with the payment's refund.
+    let whole_refund = match (status, row.refunded_at) {
+        (PaymentStatus::Refunded, Some(at)) => Some(LineRefund {
+            at,
+            reason: row.refund_reason.clone(),
+            reference: row.refund_reference.clone().unwrap_or_default(),
+        }),
+        _ => None,
+    };
     let lines = payment_line::Entity::find()
         .filter(payment_line::Column::PaymentId.eq(payment_id))
         .order_by_asc(payment_line::Column::LineNo)
@@ -32,17 +48,19 @@ pub async fn payment(
         .await?
         .into_iter()
         .map(|l| Line {
+            refund: match l.refunded_at {
+                Some(at) => Some(LineRefund {
+                    at,
+                    reason: l.refund_reason,
+                    reference: l.refund_reference.unwrap_or_default(),
+                }),
+                None => whole_refund.clone(),
+            },
             payee_account: l.payee_account,
             amount_minor: l.amount_minor,
             reference: l.reference,
         })
         .collect();
-    let status = PaymentStatus::from_slug(&row.status).ok_or_else(|| {
-        DbErr::Custom(format!(
-            "corrupt payment.status {:?} of {}",
-            row.status, row.payment_id
-        ))
-    })?;
     Ok(Some(Payment {
         payment_id: row.payment_id,
         payer_id: row.payer_id,
@@ -146,6 +164,7 @@ pub async fn payout(db: &impl ConnectionTrait, payout_id: &str) -> Result<Option
             payee_account: l.funder_account,
             amount_minor: l.amount_minor,
             reference: l.reference,
+            refund: None,
         })
         .collect();
     Ok(Some(Payout {

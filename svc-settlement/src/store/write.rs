@@ -1,11 +1,11 @@
-//! Writes of payments, refunds and payouts with their ledger transactions. They take the
+//! Writes of payments, refunds of their lines and payouts with their ledger transactions. They take the
 //! caller's transaction: a use case writes all of a payment (and its idempotency record)
 //! or none of it.
 
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::entity::{
     account, ledger_entry, ledger_transaction, payment, payment_line, payout, payout_line,
@@ -65,6 +65,10 @@ pub(super) async fn insert_payment(
         payee_account: Set(l.payee_account.clone()),
         amount_minor: Set(l.amount_minor),
         reference: Set(l.reference.clone()),
+        refunded_at: Set(None),
+        refund_reason: Set(String::new()),
+        refund_reference: Set(None),
+        refund_transaction_id: Set(None),
     });
     payment_line::Entity::insert_many(lines)
         .exec_without_returning(db)
@@ -72,43 +76,86 @@ pub(super) async fn insert_payment(
     Ok(())
 }
 
-/// What a refund records: why, the processor's reference of it, and when.
+/// What a refund of some of a payment's lines records.
 pub struct RefundRecord<'a> {
     /// The caller's reason.
     pub reason: &'a str,
-    /// The card processor's reference of the refund.
-    pub reference: &'a str,
+    /// (0-based position, the card processor's reference of its refund) of each line
+    /// refunded, in line order.
+    pub lines: &'a [(usize, String)],
     /// When it was made.
     pub at: DateTime<Utc>,
 }
 
-/// Marks the settled payment refunded and books the reversing `entries`; `false` (and
-/// nothing written) when the payment is not settled (any more).
+/// Marks the lines of `record` refunded, books the reversing `entries` as one transaction
+/// and leaves the payment `partly_refunded` or, once no line stands, `refunded`; `false`
+/// (and the caller must roll back) when the payment is not refundable any more or one of
+/// those lines was refunded meanwhile. The payment row is updated first, so on PostgreSQL
+/// concurrent refunds of one payment wait for each other and each sees the other's lines.
 pub async fn record_refund(
     db: &impl ConnectionTrait,
     payment_id: &str,
     record: RefundRecord<'_>,
     entries: &[Entry],
 ) -> Result<bool, DbErr> {
-    let updated = payment::Entity::update_many()
-        .col_expr(
-            payment::Column::Status,
-            PaymentStatus::Refunded.slug().into(),
-        )
+    let latest_reference = record.lines.first().map(|(_, r)| r.clone());
+    let claimed = payment::Entity::update_many()
         .col_expr(payment::Column::RefundedAt, Some(record.at).into())
         .col_expr(payment::Column::RefundReason, record.reason.into())
-        .col_expr(
-            payment::Column::RefundReference,
-            Some(record.reference).into(),
-        )
+        .col_expr(payment::Column::RefundReference, latest_reference.into())
         .filter(payment::Column::PaymentId.eq(payment_id))
-        .filter(payment::Column::Status.eq(PaymentStatus::Settled.slug()))
+        .filter(payment::Column::Status.is_in([
+            PaymentStatus::Settled.slug(),
+            PaymentStatus::PartiallyRefunded.slug(),
+        ]))
         .exec(db)
         .await?;
-    if updated.rows_affected != 1 {
+    if claimed.rows_affected != 1 {
         return Ok(false);
     }
-    book(db, "refund", payment_id, record.at, entries).await?;
+    let transaction_id = new_transaction_id();
+    for (position, reference) in record.lines {
+        let line_no = i32::try_from(*position).unwrap_or(i32::MAX);
+        let marked = payment_line::Entity::update_many()
+            .col_expr(payment_line::Column::RefundedAt, Some(record.at).into())
+            .col_expr(payment_line::Column::RefundReason, record.reason.into())
+            .col_expr(
+                payment_line::Column::RefundReference,
+                Some(reference.as_str()).into(),
+            )
+            .col_expr(
+                payment_line::Column::RefundTransactionId,
+                Some(transaction_id.as_str()).into(),
+            )
+            .filter(payment_line::Column::PaymentId.eq(payment_id))
+            .filter(payment_line::Column::LineNo.eq(line_no))
+            .filter(payment_line::Column::RefundedAt.is_null())
+            .exec(db)
+            .await?;
+        if marked.rows_affected != 1 {
+            return Ok(false);
+        }
+    }
+    book_as(
+        db,
+        &transaction_id,
+        "refund",
+        payment_id,
+        record.at,
+        entries,
+    )
+    .await?;
+    let standing = payment_line::Entity::find()
+        .filter(payment_line::Column::PaymentId.eq(payment_id))
+        .filter(payment_line::Column::RefundedAt.is_null())
+        .count(db)
+        .await?;
+    let status = PaymentStatus::after_refunds(usize::try_from(standing).unwrap_or(usize::MAX));
+    payment::Entity::update_many()
+        .col_expr(payment::Column::Status, status.slug().into())
+        .filter(payment::Column::PaymentId.eq(payment_id))
+        .exec(db)
+        .await?;
     Ok(true)
 }
 
@@ -213,9 +260,27 @@ pub(super) async fn book(
     at: DateTime<Utc>,
     entries: &[Entry],
 ) -> Result<String, DbErr> {
-    let transaction_id = format!("txn_{}", uuid::Uuid::new_v4().simple());
+    let transaction_id = new_transaction_id();
+    book_as(db, &transaction_id, kind, payment_id, at, entries).await?;
+    Ok(transaction_id)
+}
+
+/// A new ledger transaction ID: "txn_" + 32 hex digits.
+fn new_transaction_id() -> String {
+    format!("txn_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Inserts the ledger transaction `transaction_id` of `kind` with its entries.
+async fn book_as(
+    db: &impl ConnectionTrait,
+    transaction_id: &str,
+    kind: &str,
+    payment_id: &str,
+    at: DateTime<Utc>,
+    entries: &[Entry],
+) -> Result<(), DbErr> {
     ledger_transaction::Entity::insert(ledger_transaction::ActiveModel {
-        transaction_id: Set(transaction_id.clone()),
+        transaction_id: Set(transaction_id.to_owned()),
         kind: Set(kind.to_owned()),
         payment_id: Set(payment_id.to_owned()),
         created_at: Set(at),
@@ -223,7 +288,7 @@ pub(super) async fn book(
     .exec_without_returning(db)
     .await?;
     let rows = entries.iter().map(|e| ledger_entry::ActiveModel {
-        transaction_id: Set(transaction_id.clone()),
+        transaction_id: Set(transaction_id.to_owned()),
         account_id: Set(e.account_id.clone()),
         amount_minor: Set(e.amount_minor),
         currency: Set(e.currency.clone()),
@@ -232,5 +297,5 @@ pub(super) async fn book(
     ledger_entry::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
-    Ok(transaction_id)
+    Ok(())
 }

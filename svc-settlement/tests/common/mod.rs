@@ -82,11 +82,13 @@ pub fn bundle(key: &str, number: &str) -> PayRequest {
                 payee_account: "merchant:insurance".into(),
                 amount: Some(usd(80_000)),
                 reference: "QUOTE-1".into(),
+                ..Default::default()
             },
             PaymentLine {
                 payee_account: "merchant:accessory".into(),
                 amount: Some(usd(21_900)),
                 reference: "ORDER-1".into(),
+                ..Default::default()
             },
         ],
         reference: "checkout-1".into(),
