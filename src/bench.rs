@@ -183,6 +183,13 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
         (0..args.concurrency).map(|worker| RestCustomer::register(&base, worker)),
     )
     .await?;
+    // The registered customers' age: the conditions must not contradict the registration.
+    let driver_age = {
+        use chrono::Datelike;
+        let today = chrono::Utc::now().date_naive();
+        let born = chrono::NaiveDate::from_ymd_opt(1985, 1, 1).unwrap_or_default();
+        today.years_since(born).unwrap_or(40)
+    };
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for mut customer in customers {
@@ -196,7 +203,8 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
                 }
                 let t = Instant::now();
                 let body = json!({"plan_id": "PLN-COMPREHENSIVE", "product_id": STOCKED[(n % 2) as usize],
-                    "conditions": {"driver_age": 40, "vehicle_class": "sedan", "vehicle_year": 2020, "annual_mileage": 9000, "postal_code": "60614"}});
+                    "conditions": {"driver_age": driver_age, "vehicle_class": "sedan", "vehicle_year": 2020, "annual_mileage": 9000, "postal_code": "60614"},
+                    "vehicle": {"make": "Toyota", "model": "Camry"}});
                 let created = customer.post("/api/v1/checkouts", body).await?;
                 let id = created["checkout_id"].as_str().unwrap_or_default().to_owned();
                 let card = json!({"card": {"number": "4242424242424242", "expiry_month": 12, "expiry_year": 2035, "cvc": "123"}});

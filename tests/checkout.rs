@@ -14,6 +14,7 @@ use tandem_mesh::ServerConfig;
 
 const PAYS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
+const INSUFFICIENT_FUNDS: &str = "4000 0000 0000 9995";
 /// The test processor never answers for this card.
 const NO_ANSWER: &str = "4000 0000 0000 0119";
 /// Charged, but the test processor refuses to refund it.
@@ -132,7 +133,7 @@ async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
 }
 
 #[tokio::test]
-async fn a_declined_card_leaves_no_charge_no_order_and_the_stock_back() {
+async fn a_declined_card_keeps_the_checkout_and_its_hold_and_another_card_pays() {
     let mesh = TestMesh::sqlite().await;
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("dee@example.com", "94103").await;
@@ -140,12 +141,56 @@ async fn a_declined_card_leaves_no_charge_no_order_and_the_stock_back() {
     let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
     let id = checkout["checkout_id"].as_str().unwrap();
 
-    let (status, problem) = shopper.pay(id, DECLINED).await;
-    assert_eq!(status, 402, "{problem}");
-    assert!(problem["detail"].as_str().unwrap().contains("declined"));
-    let (_, after) = shopper.get(&format!("/api/v1/checkouts/{id}")).await;
-    assert_eq!(after["state"], "cancelled");
-    assert!(after["policy"].is_null());
+    for card in [DECLINED, INSUFFICIENT_FUNDS] {
+        let (status, problem) = shopper.pay(id, card).await;
+        assert_eq!(status, 402, "{problem}");
+        assert!(problem["detail"].as_str().unwrap().contains("declined"));
+        let (_, after) = shopper.get(&format!("/api/v1/checkouts/{id}")).await;
+        assert_eq!(after["state"], "priced", "kept for another card: {after}");
+        assert_eq!(after["order_number"], checkout["order_number"]);
+        assert!(after["failure"].as_str().unwrap().contains("declined"));
+        assert_eq!(
+            stock(&mut shopper, "DEV-DC-1002").await,
+            before - 1,
+            "the device stays held"
+        );
+        assert_eq!(ledger(&mesh).await, (0, 0), "nothing charged");
+    }
+
+    let (status, paid) = shopper.pay(id, PAYS).await;
+    assert_eq!(
+        (status, &paid["state"]),
+        (200, &json!("completed")),
+        "{paid}"
+    );
+    assert_eq!(paid["order_number"], checkout["order_number"]);
+    assert!(paid["failure"].is_null(), "{paid}");
+    let (insurer, seller) = ledger(&mesh).await;
+    assert_eq!(
+        insurer + seller,
+        minor(&paid["total"]),
+        "charged once, in full"
+    );
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn a_declined_checkout_cancelled_by_the_customer_releases_the_device() {
+    let mesh = TestMesh::sqlite().await;
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    shopper.register("dan@example.com", "94103").await;
+    let before = stock(&mut shopper, "DEV-DC-1002").await;
+    let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
+    let id = checkout["checkout_id"].as_str().unwrap();
+    assert_eq!(shopper.pay(id, DECLINED).await.0, 402);
+    let (status, cancelled) = shopper
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/checkouts/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!((status, &cancelled["state"]), (200, &json!("cancelled")));
     assert_eq!(
         stock(&mut shopper, "DEV-DC-1002").await,
         before,

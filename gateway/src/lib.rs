@@ -73,19 +73,20 @@ async fn serve(
     shutdown: tandem_mesh::CancellationToken,
 ) -> anyhow::Result<()> {
     // The background work outlives the stop signal until the server has drained, so
-    // that checkouts completed during the grace still have their notices sent.
+    // that checkouts completed during the grace still have their notices sent (and queued
+    // refunds and appointment e-mails theirs).
     let background = tandem_mesh::CancellationToken::new();
     let recovery = tokio::spawn(recover_checkouts(
         state.flow.clone(),
         config.clone(),
         background.clone(),
     ));
-    let mut notices = tokio::spawn(
-        state
-            .notices
-            .dispatcher(config.notices.clone())
-            .run(background.clone()),
-    );
+    let mut outboxes = tokio::task::JoinSet::new();
+    let dispatchers = state.notices.dispatchers(&config.notices);
+    let refunds = state.flow.refunds().dispatcher(config.notices.clone());
+    for dispatcher in dispatchers.into_iter().chain([refunds]) {
+        outboxes.spawn(dispatcher.run(background.clone()));
+    }
     let readiness = runtime::Readiness::new(Some(db));
     let app = routes::router(state, &config.server, readiness.clone())?;
     let served = runtime::serve(
@@ -101,8 +102,11 @@ async fn serve(
     recovery.abort();
     // A delivery in progress may finish (else its lease runs out and it is redelivered).
     let delivery = config.client.call_timeout + Duration::from_millis(500);
-    if tokio::time::timeout(delivery, &mut notices).await.is_err() {
-        notices.abort();
+    if tokio::time::timeout(delivery, outboxes.join_all())
+        .await
+        .is_err()
+    {
+        tracing::warn!("outbox deliveries cut short by the shutdown");
     }
     served
 }

@@ -22,6 +22,12 @@ const PLANS_JS: &str = include_str!("../web/plans.js");
 const CHECKOUT_JS: &str = include_str!("../web/checkout.js");
 /// The checkout's installation step: the nearest installers and their slots.
 const INSTALLERS_JS: &str = include_str!("../web/installers.js");
+/// The confirm step before a checkout: conditions, vehicle, policyholder, consent.
+const CONFIRM_JS: &str = include_str!("../web/confirm.js");
+/// The customer's account: purchases, cancellations, appointments, e-mails, schedule.
+const ACCOUNT_JS: &str = include_str!("../web/account.js");
+/// Styles of the confirm step, the account and the policy schedule.
+const CUSTOMER_CSS: &str = include_str!("../web/customer.css");
 /// The buy-back part of the page.
 const BUYBACK_JS: &str = include_str!("../web/buyback.js");
 /// The page's views, session and routing; starts the page (loaded last).
@@ -59,6 +65,9 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("plans.js", JS, PLANS_JS),
     ("checkout.js", JS, CHECKOUT_JS),
     ("installers.js", JS, INSTALLERS_JS),
+    ("confirm.js", JS, CONFIRM_JS),
+    ("account.js", JS, ACCOUNT_JS),
+    ("customer.css", CSS, CUSTOMER_CSS),
     ("buyback.js", JS, BUYBACK_JS),
     ("app.js", JS, APP_JS),
     ("app.css", CSS, APP_CSS),
@@ -159,12 +168,15 @@ mod tests {
                 "plans.js",
                 "checkout.js",
                 "installers.js",
+                "confirm.js",
+                "account.js",
                 "buyback.js",
                 "app.js"
             ],
             "shared helpers first, the script that starts the page last"
         );
         assert!(INDEX_HTML.contains(r#"href="/assets/app.css""#));
+        assert!(INDEX_HTML.contains(r#"href="/assets/customer.css""#));
         for page in [
             INDEX_HTML,
             SALES_HTML,

@@ -6,6 +6,10 @@
 //   /?conditions#/plan/ID     one plan with all its devices, each "Buy with this plan"
 //   /?conditions#/checkout/ID the checkout: bundle price with the discount line → card
 //                             payment → installer and slot → confirmation
+//   #/buy?plan=ID&device=ID   confirm what the plan is rated on (confirm.js), then the
+//                             checkout; a plan alone or a device alone leaves one out
+//   #/account                 what the customer bought, appointments, buy-backs, e-mails;
+//                             cancelling (account.js); #/account/policy/ID a schedule
 //   #/login, #/register       log in / create an account
 //   #/buyback…                selling a used device back (buyback.js)
 //   /devices/ID               a device's details
@@ -20,7 +24,10 @@
   const {
     $, sentence, fieldMessage, missingFields, retryText, setState, setStatus, showError, clearError, api,
   } = T;
-  const VIEWS = ['search-view', 'results', 'device-view', 'auth-view', 'plan-view', 'checkout-view', 'buyback-view'];
+  const VIEWS = [
+    'search-view', 'results', 'device-view', 'auth-view', 'plan-view', 'checkout-view', 'buyback-view',
+    'confirm-view', 'account-view', 'policy-view',
+  ];
 
   /** Counts the views shown: an answer for a view no longer shown is dropped. */
   let viewSeq = 0;
@@ -227,6 +234,9 @@
     let m;
     if ((m = hash.match(/^#\/plan\/([^/?#]+)$/))) T.plans.showPlan(decode(m[1]));
     else if ((m = hash.match(/^#\/checkout\/([^/?#]+)$/))) T.checkout.show(decode(m[1]));
+    else if (hash.startsWith('#/buy?') && T.confirm) T.confirm.show(new URLSearchParams(hash.slice('#/buy?'.length)));
+    else if ((m = hash.match(/^#\/account\/policy\/([^/?#]+)$/)) && T.account) T.account.showPolicy(decode(m[1]));
+    else if (hash === '#/account' && T.account) T.account.show();
     else if (hash === '#/login' || hash === '#/register') showAuth(hash.slice(2));
     else if (hash.startsWith('#/buyback') && T.buyback) {
       ++viewSeq;

@@ -1,7 +1,7 @@
-// Tandem web UI, checkout: buying a plan with a device — the bundle price with the
-// discount line → card payment → installer and slot (installers.js) → confirmation, or
-// the order cancelled / refunded. Uses common.js; the views, session and routing are
-// app.js's.
+// Tandem web UI, checkout: buying a plan, a device, or both — after the confirm step
+// (confirm.js), the price with the discount line → the installer slot (optional) and card
+// payment; a declined card keeps the checkout for another card → confirmation, or the
+// order cancelled / refunded. Uses common.js; the views, session and routing are app.js's.
 'use strict';
 
 (function () {
@@ -13,44 +13,30 @@
 
   /** Checkouts already fetched, by ID (so a view change does not fetch them again). */
   const checkouts = new Map();
+  /** The installer slot chosen on the pay step, by checkout ID. */
+  const chosenSlots = new Map();
 
   // ---- checkout ----------------------------------------------------------------------
 
-  /** Starts a checkout of a plan with a device (after logging in, if need be). */
+  /** Goes to the confirm step of buying `planId`, `productId` or both (either may be
+   *  null), after logging in if need be. */
   async function buy(planId, productId) {
     clearError();
     const customer = await T.session();
-    const then = { buy: { planId, productId, back: location.hash || '#/' } };
+    const back = location.hash && !location.hash.startsWith('#/buy') ? location.hash : '#/';
+    const then = { buy: { planId, productId, back } };
     if (!customer) {
-      T.needLogin('Log in or create an account to buy this bundle. We will take you straight to checkout.', then);
+      const what = planId && productId ? 'this bundle' : planId ? 'this plan' : 'this device';
+      T.needLogin(`Log in or create an account to buy ${what}. We will take you straight to checkout.`, then);
       return;
     }
-    const buttons = document.querySelectorAll('button.buy-with-plan, #retry-checkout');
-    for (const b of buttons) b.disabled = true;
-    setState('loading');
-    setStatus('Reserving your device and pricing the bundle…');
-    try {
-      const checkout = await api('POST', '/api/v1/checkouts', {
-        plan_id: planId,
-        product_id: productId,
-        conditions: T.plans.checkoutConditions(),
-      });
-      checkouts.set(checkout.checkout_id, checkout);
-      setStatus('');
-      T.navigate(`#/checkout/${encodeURIComponent(checkout.checkout_id)}`);
-    } catch (err) {
-      setStatus('');
-      setState('error');
-      if (err.status === 401) {
-        T.needLogin('Your session has ended. Log in again to buy this bundle.', then);
-      } else if (err.status === 409) {
-        showError(`${sentence(err.message)} Please choose another device or plan.`);
-      } else {
-        showError(sentence(err.message), err.problem && err.problem.errors, $('search-form'));
-      }
-    } finally {
-      for (const b of buttons) b.disabled = b.dataset.soldOut === 'true';
-    }
+    const params = new URLSearchParams();
+    if (planId) params.set('plan', planId);
+    if (productId) params.set('device', productId);
+    params.set('back', back);
+    // A device's own page (/devices/ID) has no checkout: buy on the main page.
+    if (location.pathname !== '/') location.assign(`/#/buy?${params}`);
+    else T.navigate(`#/buy?${params}`);
   }
 
   /** The step of the journey a checkout is at. */
@@ -59,7 +45,7 @@
       case 'priced': return 'pay';
       case 'creating': case 'paying': case 'paid': case 'refunding': return 'processing';
       case 'completed':
-        return c.device && c.device.needs_installation && !c.booking ? 'install' : 'done';
+        return c.device && c.device.needs_installation && !c.booking && !c.order_cancellation ? 'install' : 'done';
       default: return 'ended'; // cancelled, refunded, refund_failed
     }
   }
@@ -76,7 +62,27 @@
     }
   }
 
+  /** "35, sedan, 2021, 12,000 mi/yr, ZIP 94103, glass" as definition rows. */
+  function renderConditions(c) {
+    const box = $('checkout-rated');
+    box.hidden = !c.conditions;
+    if (!c.conditions) return;
+    const k = c.conditions;
+    const v = c.vehicle;
+    const rows = [
+      ['Driver age', String(k.driver_age)],
+      ['Car', v ? `${k.vehicle_year} ${v.make} ${v.model} (${k.vehicle_class})` : `${k.vehicle_year} ${k.vehicle_class}`],
+      ['Miles per year', Number(k.annual_mileage).toLocaleString('en-US')],
+      ['Parked at ZIP', k.postal_code],
+      ['Extra cover', (k.options || []).map((o) => o.replace(/_/g, ' ')).join(', ') || 'none'],
+    ];
+    $('checkout-conditions').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
+  }
+
   function renderSummary(c) {
+    $('plan-line').hidden = !c.plan;
+    $('device-line').hidden = !c.device;
+    $('summary-title').textContent = c.plan && c.device ? 'Your bundle' : 'Your purchase';
     $('checkout-plan').textContent = (c.plan && c.plan.name) || '';
     $('checkout-device').textContent = (c.device && c.device.name) || '';
     $('checkout-installation').textContent = c.device && c.device.needs_installation
@@ -85,7 +91,7 @@
     setMoney($('device-price'), c.device_price);
     const discount = c.discount;
     $('discount-line').hidden = !discount;
-    $('no-discount').hidden = Boolean(discount);
+    $('no-discount').hidden = Boolean(discount) || !(c.plan && c.device);
     if (discount) {
       $('discount-line').dataset.target = discount.target;
       $('discount-description').textContent = discount.description;
@@ -97,6 +103,8 @@
     }[c.state] || 'Total due today';
     setMoney($('premium-due'), c.premium_due);
     setMoney($('device-due'), c.device_due);
+    $('premium-due').closest('tr').hidden = !(c.plan && c.device);
+    renderConditions(c);
     $('checkout-order-number').textContent = c.order_number || '—';
     const held = c.state === 'priced' && c.reserved_until;
     $('reserved-until').textContent = held ? formatDateTime(c.reserved_until) : '—';
@@ -104,25 +112,55 @@
     $('reserved-until').hidden = !held;
   }
 
+  /** "Tue, Dec 8, 9:00 AM PST (America/Los_Angeles)": the appointment in the workshop's zone. */
+  function appointmentTime(booking) {
+    const zone = booking.time_zone || undefined;
+    try {
+      const when = new Intl.DateTimeFormat('en-US', {
+        weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit',
+        timeZone: zone, timeZoneName: 'short',
+      }).format(new Date(booking.starts_at));
+      return zone ? `${when} (${zone})` : when;
+    } catch (_) {
+      return formatDateTime(booking.starts_at, true, true);
+    }
+  }
+
   function renderConfirmation(c) {
+    for (const node of document.querySelectorAll('#confirmation .order-fact')) node.hidden = !c.device;
+    for (const node of document.querySelectorAll('#confirmation .policy-fact')) node.hidden = !c.plan;
+    $('confirmation-title').textContent = 'Thank you — you are all set';
+    $('confirmation-text').textContent = [
+      c.plan ? 'Your insurance policy is contracted.' : '',
+      c.device ? 'Your device order is confirmed.' : '',
+      'Keep these numbers for your records; a receipt is on its way by e-mail.',
+    ].filter(Boolean).join(' ');
     $('order-number').textContent = c.order_number || '—';
     $('policy-number').textContent = (c.policy && c.policy.policy_number) || '—';
     $('policy-dates').textContent = c.policy
       ? `${formatDate(c.policy.start_date)} to ${formatDate(c.policy.end_date)}` : '—';
+    const customer = T.currentCustomer();
+    $('policy-holder').textContent = customer ? customer.name : '—';
+    $('policy-vehicle').textContent = c.vehicle && c.conditions
+      ? [`${c.conditions.vehicle_year} ${c.vehicle.make} ${c.vehicle.model}`, c.vehicle.plate, c.vehicle.vin]
+        .filter(Boolean).join(' · ')
+      : '—';
     const booking = $('booking');
     if (c.booking) {
       booking.replaceChildren(
         el('span', { className: 'booking-installer' }, c.booking.installer_name),
         ', ',
-        el('time', { className: 'booking-time', datetime: c.booking.starts_at }, formatDateTime(c.booking.starts_at, true, true)));
+        el('time', { className: 'booking-time', datetime: c.booking.starts_at }, appointmentTime(c.booking)),
+        c.booking.installer_address ? el('span', { className: 'booking-address' }, ` · ${c.booking.installer_address}`) : null,
+        c.booking.installer_phone ? el('span', { className: 'booking-phone' }, ` · ${c.booking.installer_phone}`) : null);
       booking.dataset.bookingId = c.booking.booking_id;
     } else if (c.device && !c.device.needs_installation) {
       booking.textContent = 'None needed: the device ships to your address.';
     } else {
-      booking.textContent = 'Not booked yet: we will call you to arrange a time.';
+      booking.textContent = 'Not booked yet: choose a time on your account page.';
     }
     setMoney($('paid-total'), c.total);
-    if (T.buyback) T.buyback.offer(c.order_number);
+    if (T.buyback && c.order_number) T.buyback.offer(c.order_number);
   }
 
   function renderEnded(c) {
@@ -231,12 +269,53 @@
     if (step === 'pay') {
       const customer = T.currentCustomer();
       if (customer && !$('card-name').value) $('card-name').value = customer.name;
+      if (c.failure) showError(`${withNothingCharged(c.failure, 'Nothing was charged.')} ${heldText(c)}`);
+      await loadSlotChoice(c, seq);
     }
     if (step === 'done' || step === 'ended') {
       const heading = step === 'done' ? $('confirmation-title') : $('ended-title');
       heading.setAttribute('tabindex', '-1');
       heading.focus({ preventScroll: true });
       heading.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  /** "Your order TA-… and the device stay held until 3:45 PM: try another card." */
+  function heldText(c) {
+    const what = c.order_number ? `Your order ${c.order_number} and the device stay held` : 'Your quote stays open';
+    return c.reserved_until
+      ? `${what} until ${formatDateTime(c.reserved_until)}: you can try another card.`
+      : `${what}: you can try another card.`;
+  }
+
+  /** On the pay step of a device an installer fits: the installers and their slots, one
+   *  of which may be chosen to be booked with the payment. */
+  async function loadSlotChoice(c, seq) {
+    const box = $('pay-slot');
+    const wanted = Boolean(c.device && c.device.needs_installation);
+    box.hidden = !wanted;
+    if (!wanted) return;
+    const list = $('pay-installers');
+    if (list.dataset.checkoutId === c.checkout_id && list.children.length) return;
+    list.dataset.checkoutId = c.checkout_id;
+    try {
+      const found = await T.installers.pickInto(list, c.checkout_id, (slot, installer, button) => {
+        const again = chosenSlots.get(c.checkout_id) === slot.slot_id;
+        for (const b of list.querySelectorAll('button.slot')) b.setAttribute('aria-pressed', 'false');
+        if (again) {
+          chosenSlots.delete(c.checkout_id);
+          $('pay-slot-text').textContent = 'No time chosen: you can choose one later on your account page.';
+        } else {
+          chosenSlots.set(c.checkout_id, slot.slot_id);
+          button.setAttribute('aria-pressed', 'true');
+          $('pay-slot-text').textContent =
+            `Chosen: ${installer.name}, ${formatDateTime(slot.starts_at, true, true)}. It is booked when you pay.`;
+        }
+      }, 'Choose');
+      if (seq !== T.currentView()) return;
+      if (!found) $('pay-slot-text').textContent = 'No installer near you fits this device yet: we will call you to arrange it.';
+    } catch (_) {
+      $('pay-slot-text').textContent = 'Installers could not be listed now: you can choose a time after paying.';
     }
   }
 
@@ -285,7 +364,9 @@
       setState('loading');
       setStatus('Processing your payment…');
       try {
+        const slot = chosenSlots.get(c.checkout_id);
         const paid = await api('POST', `/api/v1/checkouts/${encodeURIComponent(c.checkout_id)}/payment`, {
+          ...(slot ? { slot_id: slot } : {}),
           card: {
             number: $('card-number').value.replace(/\s/g, ''),
             expiry_month: Number(month.value),
@@ -323,7 +404,7 @@
 
     $('retry-checkout').addEventListener('click', () => {
       const c = checkouts.get($('checkout').dataset.checkoutId);
-      if (c && c.plan && c.device) buy(c.plan.plan_id, c.device.product_id);
+      if (c && (c.plan || c.device)) buy(c.plan && c.plan.plan_id, c.device && c.device.product_id);
     });
   }
 
@@ -363,10 +444,13 @@
   async function paymentFailed(c, err, form) {
     const fields = err.problem && err.problem.errors;
     if (err.status === 402) {
-      showError(withNothingCharged(err.message, 'Nothing was charged to your card.'));
+      // Declined: the checkout, its order number and the hold are kept for another card.
       const next = await refreshCheckout(c.checkout_id);
-      if (!next) renderCheckout({ ...c, state: 'cancelled', failure: err.message });
-      $('checkout').dataset.state = (next && next.state) || 'cancelled';
+      const shown = next || { ...c, state: 'priced', failure: err.message };
+      if (!next) renderCheckout(shown);
+      showError(`${withNothingCharged(err.message, 'Nothing was charged to your card.')} ${heldText(shown)}`);
+      $('card-number').value = '';
+      $('card-number').focus();
     } else if (err.status === 401) {
       T.needLogin('Your session has ended. Log in again to finish paying.', { hash: location.hash });
     } else if (err.status === 400) {
@@ -384,6 +468,9 @@
 
   T.checkout = {
     buy, enterStep, show: showCheckout, init: initCardForm,
+    appointmentTime,
+    /** Keeps a checkout just made, so showing it needs no fetch. */
+    remember: (c) => checkouts.set(c.checkout_id, c),
     get: (id) => checkouts.get(id),
     forget: () => checkouts.clear(),
   };

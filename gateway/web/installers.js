@@ -30,8 +30,9 @@
 
   // ---- installer and slot ------------------------------------------------------------
 
-  /** One installer with its free slots, each a button that books it. */
-  function renderInstaller(installer, checkoutId) {
+  /** One installer with its free slots, each a button that calls `onPick(slot, installer)`
+   *  (`verb` names what it does, e.g. "Book", "Choose"). */
+  function renderInstaller(installer, onPick, verb) {
     const slots = installer.slots || [];
     const name = installer.name;
     return el('li', { className: 'installer', dataset: { installerId: installer.installer_id, distanceM: installer.distance_m } },
@@ -46,8 +47,9 @@
             type: 'button',
             className: 'slot',
             dataset: { slotId: slot.slot_id, startsAt: slot.starts_at },
-            'aria-label': `Book ${name} on ${formatDateTime(slot.starts_at)}`,
-            onclick: () => book(checkoutId, slot.slot_id),
+            'aria-label': `${verb || 'Book'} ${name} on ${formatDateTime(slot.starts_at)}`,
+            'aria-pressed': verb === 'Choose' ? 'false' : null,
+            onclick: (event) => onPick(slot, installer, event.currentTarget),
           }, el('span', { className: 'slot-day' }, formatDay(slot.starts_at)),
           el('span', { className: 'slot-time' }, `${formatTime(slot.starts_at)}–${formatTime(slot.ends_at)}`))))
         : el('p', { className: 'hint' }, 'No free times in the next weeks.'));
@@ -74,7 +76,7 @@
           .find((part) => part.type === 'timeZoneName');
         if (zone) $('installers-origin').textContent += ` Times are shown in your time zone (${zone.value}).`;
       }
-      list.replaceChildren(...installers.map((i) => renderInstaller(i, c.checkout_id)));
+      list.replaceChildren(...installers.map((i) => renderInstaller(i, (slot) => book(c.checkout_id, slot.slot_id))));
       setState('done');
     } catch (err) {
       if (seq !== T.currentView()) return;
@@ -114,5 +116,20 @@
   }
 
 
-  T.installers = { load: loadInstallers };
+  /** Lists into `list` the installers that fit checkout `checkoutId`'s device, each slot
+   *  calling `onPick(slot, installer, button)`; answers how many installers there are. */
+  async function pickInto(list, checkoutId, onPick, verb) {
+    list.replaceChildren();
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const body = await getJson(`/api/v1/checkouts/${encodeURIComponent(checkoutId)}/installers`);
+      const installers = body.installers || [];
+      list.replaceChildren(...installers.map((i) => renderInstaller(i, onPick, verb)));
+      return installers.length;
+    } finally {
+      list.removeAttribute('aria-busy');
+    }
+  }
+
+  T.installers = { load: loadInstallers, pickInto, formatAddress };
 })();

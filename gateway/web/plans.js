@@ -106,7 +106,8 @@
         moneyNode(device.price, 'price'),
         stockNode(device),
         details ? el('a', { className: 'details-link', href: details, 'aria-label': `Details of ${device.name}` }, 'Details') : null,
-        plan ? buyButton(plan, device) : null));
+        plan ? buyButton(plan, device) : null,
+        deviceOnlyButton(device)));
   }
 
   function renderFactors(offer) {
@@ -156,8 +157,32 @@
       renderFactors(offer),
       el('h3', {}, 'Devices for this plan'),
       renderDevices(offer),
-      offer.device_info_available && !offer.devices.length
-        ? null : el('p', { className: 'plan-actions' }, openPlanButton(plan)));
+      el('p', { className: 'plan-actions' },
+        offer.device_info_available && !offer.devices.length ? null : openPlanButton(plan),
+        planOnlyButton(plan)));
+  }
+
+  /** Buys the plan without a device (no bundle discount). */
+  function planOnlyButton(plan) {
+    return el('button', {
+      type: 'button',
+      className: 'buy-plan-only secondary',
+      dataset: { planId: plan.plan_id },
+      'aria-label': `Buy ${plan.name || plan.plan_id} without a device`,
+      onclick: () => T.checkout.buy(plan.plan_id, null),
+    }, 'Buy the plan alone');
+  }
+
+  /** Buys the device without a plan (no bundle discount). */
+  function deviceOnlyButton(device) {
+    return el('button', {
+      type: 'button',
+      className: 'buy-device-only secondary',
+      dataset: { productId: device.product_id, soldOut: device.stock > 0 ? 'false' : 'true' },
+      disabled: device.stock > 0 ? null : true,
+      'aria-label': `Buy ${device.name} without a plan`,
+      onclick: () => T.checkout.buy(null, device.product_id),
+    }, 'Buy the device alone');
   }
 
   async function search(params) {

@@ -3,26 +3,35 @@
 //
 //   register → buy a plan with a targeted dashcam → the confirmation designates the
 //   buy-back center → "Sell back your old device" → instant estimate → a mistyped order
-//   number, a mismatch → verified with the benefit → send the device → a staff member
-//   logs in to the staff desk (a wrong password first) and inspects it (grade C: a
-//   counteroffer), then logs out → accept → paid → recorded by the seller; a
-//   non-targeted purchase; too many attempts.
+//   number; an order number that is not theirs and a name that does not match: the form
+//   keeps what was typed and says how many attempts are left (no application is made) →
+//   verified with the benefit, told where to send the device (prepaid label, receiving
+//   address) and where the money goes → send the device → a staff member logs in to the
+//   staff desk (a wrong password first) and inspects it: grade C needs a note, then a
+//   counteroffer → the customer sees the note and what changed the grade, accepts → paid
+//   → recorded by the seller; only that application is listed; a non-targeted purchase;
+//   the fifth failed attempt locks applying, with the form kept.
 //
-// Usage: node buyback.mjs http://127.0.0.1:8080 STAFF_LOGIN STAFF_PASSWORD
-// Prints one line per step and exits non-zero on the first failure, leaving a screenshot
-// in /tmp. CHROMIUM=<path> overrides /usr/bin/chromium.
+// Usage: node buyback.mjs http://127.0.0.1:8080 STAFF_LOGIN STAFF_PASSWORD UNKNOWN_ORDER
+// (UNKNOWN_ORDER: a well-formed order number nobody bought). Prints one line per step and
+// exits non-zero on the first failure, leaving a screenshot in /tmp. Screenshots at
+// 390×844 and 1280×800 go to $BUYBACK_SHOTS (when set). CHROMIUM=<path> overrides
+// /usr/bin/chromium.
 
 import { chromium } from 'playwright-core';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const base = (process.argv[2] || '').replace(/\/+$/, '');
 const staffLogin = process.argv[3] || '';
 const staffPassword = process.argv[4] || '';
-if (!/^http:\/\/[^/]+$/.test(base) || !staffLogin || !staffPassword) {
-  console.error('usage: node buyback.mjs http://HOST:PORT STAFF_LOGIN STAFF_PASSWORD');
+const unknownOrder = process.argv[5] || '';
+if (!/^http:\/\/[^/]+$/.test(base) || !staffLogin || !staffPassword || !unknownOrder) {
+  console.error('usage: node buyback.mjs http://HOST:PORT STAFF_LOGIN STAFF_PASSWORD UNKNOWN_ORDER');
   process.exit(2);
 }
+const SHOTS = process.env.BUYBACK_SHOTS || '';
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = Number(process.env.JOURNEY_TIMEOUT_MS || 20000);
 const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -36,6 +45,7 @@ let page;
 let browser;
 let passed = 0;
 const pageErrors = [];
+const NOTE = 'The screen is cracked across the lens';
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -57,6 +67,34 @@ async function step(name, fn) {
 const text = async (selector) => ((await page.locator(selector).first().textContent()) || '').trim();
 const visible = (selector) => page.locator(selector).first().waitFor({ state: 'visible' });
 const alertText = () => text('#error[role="alert"]');
+
+/** Screenshots as `name` at phone and desktop width; fails when the page is wider than
+ *  either (nothing may need sideways scrolling). */
+async function shots(name) {
+  if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+  const before = page.viewportSize();
+  for (const [w, h] of [[390, 844], [1280, 800]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(100);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= w, `${name}: the page is ${wide} px wide at a ${w} px viewport`);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `buyback-${name}-${w}x${h}.png`), fullPage: true });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+/** After a failed verification: still the form, with what was typed, and the attempts
+ *  left; returns the alert. */
+async function keptWithAttempts(order, name, left) {
+  await page.locator(`#bb-attempts[data-remaining="${left}"]`).waitFor({ state: 'visible' });
+  expect(await page.locator('#buyback[data-view="apply"]').count() === 1, 'still the form');
+  expect(await page.locator('#bb-application').isHidden(), 'no application shown');
+  expect((await page.inputValue('#bb-order')) === order, 'the order number is kept');
+  expect((await page.inputValue('#bb-name')) === name, 'the name is kept');
+  expect((await page.inputValue('#bb-email')) === person.email, 'the e-mail is kept');
+  expect((await page.inputValue('#bb-screen')) === 'scratched', 'the condition is kept');
+  return alertText();
+}
 
 async function applyWith({ order, name = person.name, phone = person.phone }) {
   await page.click('#buyback a[data-tab="apply"]');
@@ -80,15 +118,15 @@ async function buyByApi(productId) {
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
     }).then((r) => r.json());
     const year = new Date().getFullYear() - 5;
-    const checkout = await post('/api/v1/checkouts', { plan_id: 'PLN-SAFE-DRIVER', product_id: product, conditions: {
-      driver_age: 35, vehicle_class: 'sedan', vehicle_year: year, annual_mileage: 12000, postal_code: '94103' } });
+    const checkout = await post('/api/v1/checkouts', { product_id: product });
     const paid = await post(`/api/v1/checkouts/${checkout.checkout_id}/payment`, { card: {
       number: '4242 4242 4242 4242', expiry_month: 12, expiry_year: year + 10, cvc: '123', holder_name: 'R B' } });
     return paid.order_number;
   }, productId);
 }
 
-/** Applies through the API from the page with a wrong name (a failed attempt). */
+/** Applies through the API from the page with a wrong name (a failed attempt): the
+ *  status and the attempts left. */
 async function guessByApi(order, name) {
   return page.evaluate(async ({ order, name }) => {
     const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('tandem_csrf=')).split('=')[1]);
@@ -99,7 +137,8 @@ async function guessByApi(order, name) {
         item: { category: 'dashcam', maker: 'Roadlens', model: 'RL-1' },
         answers: { powers_on: true, screen: 'flawless', damage: 'none', accessories_complete: true } }),
     });
-    return r.status;
+    const problem = await r.json();
+    return { status: r.status, attempts_remaining: problem.attempts_remaining };
   }, { order, name });
 }
 
@@ -184,13 +223,22 @@ async function main() {
     return alert;
   });
 
-  await step('a name that does not match: rejected, nothing about the order shown', async () => {
+  await step('an order number that is not theirs: the form is kept, 4 attempts left', async () => {
+    await applyWith({ order: unknownOrder });
+    const alert = await keptWithAttempts(unknownOrder, person.name, 4);
+    expect(/could not confirm/i.test(alert), `alert: ${alert}`);
+    const note = await text('#bb-attempts');
+    expect(/4 attempts left/.test(note), `attempts: ${note}`);
+    await shots('not-confirmed');
+    return note;
+  });
+
+  await step('a name that does not match: the same answer, 3 attempts left', async () => {
     await applyWith({ order, name: 'Somebody Else' });
-    await page.locator('#bb-application[data-state="rejected"]').waitFor({ state: 'attached' });
+    await keptWithAttempts(order, 'Somebody Else', 3);
     const alert = await alertText();
-    expect(/do not match/i.test(alert), `alert: ${alert}`);
-    expect((await text('#bb-app-purchased')) === '—', 'no purchase shown');
-    return alert;
+    expect(/could not confirm/i.test(alert) && !/RL-2/.test(alert), `nothing about the order: ${alert}`);
+    return text('#bb-attempts');
   });
 
   let id;
@@ -202,12 +250,22 @@ async function main() {
     const total = Number(await page.getAttribute('#bb-app-total', 'data-minor-units'));
     expect(benefit === 5000 && total === 8500, `benefit ${benefit}, total ${total}`);
     expect((await text('#bb-app-purchased')).includes('RL-2 Duo'), 'the purchase is shown');
-    return `${id}: ${await text('#bb-app-benefit')}`;
+    expect(await page.locator('#bb-attempts').isHidden(), 'no attempts note once verified');
+    const label = await text('#bb-label');
+    expect(label === `LBL-${id.slice(3)}`, `label ${label} for ${id}`);
+    const address = await text('#bb-ship-address');
+    expect(address.includes('Tandem Buy-back Center') && address.includes('94607'), `address: ${address}`);
+    const account = await text('#bb-payout-account');
+    expect(/^customer:CUS-/.test(account), `paid to ${account}`);
+    expect(/withdraw/i.test(await text('#bb-payout')), 'how to withdraw it');
+    await shots('verified-instructions');
+    return `${id}: label ${label}, paid to ${account}`;
   });
 
   await step('send the device', async () => {
     await page.click('#bb-ship');
     await page.locator('#bb-application[data-state="awaiting_item"]').waitFor({ state: 'attached' });
+    expect((await text('#bb-label')).startsWith('LBL-'), 'the label is still shown');
   });
 
   await step('the staff desk inspects it: grade C, a counteroffer', async () => {
@@ -225,7 +283,10 @@ async function main() {
     const row = page.locator(`#desk-applications li[data-application-id="${id}"]`);
     await row.waitFor({ state: 'visible' });
     await row.locator('select.desk-grade').selectOption('C');
-    await row.locator('input.desk-note').fill('screen cracked');
+    await row.locator('button.desk-inspect').click();
+    await visible('#error');
+    expect(/note/i.test(await alertText()), 'a lower grade needs a note');
+    await row.locator('input.desk-note').fill(NOTE);
     await row.locator('button.desk-inspect').click();
     await row.waitFor({ state: 'detached' });
     await page.click('#desk-logout');
@@ -233,12 +294,27 @@ async function main() {
     return `inspected by ${staffLogin}`;
   });
 
-  await step('accept the counteroffer: price and benefit paid, recorded by the seller', async () => {
+  await step('the counteroffer shows the note and what changed the grade', async () => {
     await page.click('#buyback a[data-tab="mine"]');
+    const listed = await page.locator('#bb-applications li[data-application-id]').count();
+    expect(listed === 1, `only the verified application is listed (${listed})`);
     await page.locator(`#bb-applications li[data-application-id="${id}"] a`).click();
     await page.locator('#bb-application[data-state="counteroffered"]').waitFor({ state: 'attached' });
     const offer = Number(await page.getAttribute('#bb-app-offer', 'data-minor-units'));
     expect(offer === 2000, `offer ${offer}`);
+    await visible('#bb-grade-change');
+    expect((await text('#bb-change-note')) === NOTE, `note: ${await text('#bb-change-note')}`);
+    const declared = await text('#bb-change-declared');
+    expect(declared.startsWith('Grade B') && declared.includes('screen scratched'), `declared: ${declared}`);
+    expect((await text('#bb-change-found')) === 'Grade C', 'found grade C');
+    const difference = Number(await page.getAttribute('#bb-change-price', 'data-difference'));
+    expect(difference === -1500, `difference ${difference}`);
+    expect(await page.locator('#bb-shipping').count() === 0, 'the device has arrived: no shipping instructions');
+    await shots('counteroffer');
+    return text('#bb-change-price');
+  });
+
+  await step('accept the counteroffer: price and benefit paid, recorded by the seller', async () => {
     await page.click('#bb-accept');
     await page.locator('#bb-application[data-state="reported"]').waitFor({ state: 'attached' });
     const paid = Number(await page.getAttribute('#bb-app-paid', 'data-minor-units'));
@@ -258,15 +334,20 @@ async function main() {
     return alert;
   });
 
-  await step('after too many wrong attempts: the alert says to wait', async () => {
-    for (let i = 0; i < 5; i++) {
-      const status = await guessByApi(tracker, `Wrong Guess ${i}`);
-      expect(status === 201, `a guess is answered (${status})`);
+  await step('the fifth failed attempt locks applying; the form is kept', async () => {
+    for (const [i, left] of [[3, 2], [4, 1]]) {
+      const answer = await guessByApi(order, `Wrong Guess ${i}`);
+      expect(answer.status === 409 && answer.attempts_remaining === left, `guess ${i}: ${JSON.stringify(answer)}`);
     }
-    await applyWith({ order: tracker });
-    await visible('#error');
+    await applyWith({ order, name: 'Wrong Guess 5' });
+    await keptWithAttempts(order, 'Wrong Guess 5', 0);
+    const note = await text('#bb-attempts');
+    expect(/locked until/i.test(note), `attempts: ${note}`);
+    await page.click('#bb-apply');
+    await page.waitForFunction(() => /^Too many failed verifications/.test(document.getElementById('error').textContent));
     const alert = await alertText();
-    expect(/too many attempts/i.test(alert) && /try again in/i.test(alert), `alert: ${alert}`);
+    expect((await page.inputValue('#bb-name')) === 'Wrong Guess 5', 'the form is still kept');
+    await shots('locked');
     return alert;
   });
 }

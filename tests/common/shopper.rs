@@ -140,15 +140,12 @@ impl Shopper {
         body
     }
 
-    /// Starts a checkout of `plan` with `product` for a 35-year-old's 5-year-old sedan.
+    /// Starts a checkout of `plan` with `product` for the registered customer's 5-year-old
+    /// sedan parked at ZIP 94103 (confirmed where it is not the registered ZIP code).
     pub async fn checkout(&mut self, plan: &str, product: &str) -> (u16, Value) {
-        use chrono::Datelike;
-        let year = chrono::Utc::now().year() - 5;
         self.post(
             "/api/v1/checkouts",
-            json!({"plan_id": plan, "product_id": product, "conditions": {
-                "driver_age": 35, "vehicle_class": "sedan", "vehicle_year": year,
-                "annual_mileage": 12000, "postal_code": "94103"}}),
+            checkout_body(Some(plan), Some(product)),
         )
         .await
     }
@@ -161,6 +158,26 @@ impl Shopper {
         )
         .await
     }
+}
+
+/// The body buying `plan` (rated for the registered customer, born 1990-05-01, and their
+/// 5-year-old Toyota sedan parked at ZIP 94103), `product`, or both.
+pub fn checkout_body(plan: Option<&str>, product: Option<&str>) -> Value {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let born = chrono::NaiveDate::from_ymd_opt(1990, 5, 1).unwrap();
+    let mut body = json!({});
+    if let Some(plan) = plan {
+        body = json!({"plan_id": plan, "conditions": {
+            "driver_age": today.years_since(born).unwrap(), "vehicle_class": "sedan",
+            "vehicle_year": today.year() - 5, "annual_mileage": 12000, "postal_code": "94103"},
+            "vehicle": {"make": "Toyota", "model": "Camry", "plate": "7ABC123"},
+            "confirm_postal_code": true});
+    }
+    if let Some(product) = product {
+        body["product_id"] = json!(product);
+    }
+    body
 }
 
 fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {

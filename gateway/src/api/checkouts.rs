@@ -3,20 +3,24 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use tandem_mesh::assertion::Role;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::install::v1 as install;
+use tandem_proto::leads::v1 as leads;
 
 use super::customers::customer;
 use super::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
-use crate::checkout::{CheckoutError, NewCheckout};
+use crate::checkout::{CheckoutError, NewCheckout, PlanChoice};
 use crate::dto::checkouts::{
-    Checkout, InstallationBody, InstallerList, NewCheckoutBody, PaymentBody,
+    Checkout, InstallationBody, InstallerList, NewCheckoutBody, PaymentBody, contradictions,
 };
 use crate::problem::{FieldError, Problem};
 
-/// Start a checkout: quote, reserve the device, apply the bundle discount.
+/// Start a checkout of a plan, a device or both: quote the plan on the conditions the
+/// customer confirmed, reserve the device, and for both apply the bundle discount. Every
+/// field error is named at once; conditions that contradict the registration are refused.
 #[utoipa::path(post, path = "/api/v1/checkouts", tag = "checkout", request_body = NewCheckoutBody,
     responses((status = 201, body = Checkout), (status = 400, body = Problem), (status = 401, body = Problem), (status = 409, body = Problem)))]
 pub async fn create(
@@ -24,25 +28,109 @@ pub async fn create(
     who: SignedIn,
     JsonBody(body): JsonBody<NewCheckoutBody>,
 ) -> Result<(StatusCode, Json<Checkout>), Problem> {
-    let conditions = body.conditions.to_proto()?;
-    for (field, value) in [("plan_id", &body.plan_id), ("product_id", &body.product_id)] {
-        if value.trim().is_empty() {
-            return Err(Problem::invalid_fields(vec![FieldError::new(
-                field, "required",
-            )]));
+    let mut errors = Vec::new();
+    let chosen = |id: &Option<String>| {
+        id.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (plan_id, product_id) = (chosen(&body.plan_id), chosen(&body.product_id));
+    if plan_id.is_none() && product_id.is_none() {
+        errors.push(FieldError::new(
+            "plan_id",
+            "Choose a plan, a device, or both",
+        ));
+    }
+    let plan = plan_id.map(|plan_id| {
+        let conditions = match &body.conditions {
+            Some(c) => c.to_proto(&mut errors),
+            None => {
+                errors.push(FieldError::new(
+                    "conditions",
+                    "Confirm the driver and car the premium is rated on",
+                ));
+                Default::default()
+            }
+        };
+        let vehicle = match &body.vehicle {
+            Some(v) => v.to_vehicle(&mut errors),
+            None => {
+                errors.push(FieldError::new(
+                    "vehicle",
+                    "Enter the make and model of the car the policy covers",
+                ));
+                Default::default()
+            }
+        };
+        PlanChoice {
+            plan_id,
+            conditions,
+            vehicle,
         }
+    });
+    let wording = body
+        .consent_wording_version
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if body.notify_staff.is_some() && wording.is_none() {
+        errors.push(FieldError::new(
+            "consent_wording_version",
+            "The version of the consent wording shown is required with notify_staff",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid_fields(errors));
     }
     let customer = customer(&state, &who.customer_id).await?;
+    if let Some(plan) = &plan {
+        let today = chrono::Utc::now().date_naive();
+        let contradicted =
+            contradictions(&customer, &plan.conditions, body.confirm_postal_code, today);
+        if !contradicted.is_empty() {
+            return Err(Problem::invalid_fields(contradicted));
+        }
+    }
+    if let (Some(granted), Some(version)) = (body.notify_staff, wording) {
+        record_purchase_consent(&state, &who.customer_id, granted, version).await?;
+    }
     let row = state
         .flow
         .create(NewCheckout {
             customer,
-            plan_id: body.plan_id,
-            product_id: body.product_id,
-            conditions,
+            plan,
+            product_id,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(Checkout::from(&row))))
+}
+
+/// Records the customer's answer to "may your sales representative be told of this
+/// purchase?" as the purchases consent, exactly as the consents page does.
+async fn record_purchase_consent(
+    state: &AppState,
+    customer_id: &str,
+    granted: bool,
+    wording_version: &str,
+) -> Result<(), Problem> {
+    let request = leads::SetConsentRequest {
+        customer_id: customer_id.to_owned(),
+        purpose: leads::ConsentPurpose::Purchases as i32,
+        granted,
+        wording_version: wording_version.to_owned(),
+        source: "checkout".into(),
+    };
+    grpc!(
+        "leads",
+        "SetConsent",
+        state.call_timeout,
+        state.desk,
+        set_consent(request),
+        for state.acting_for(customer_id, Role::Customer)
+    )
+    .await?;
+    Ok(())
 }
 
 /// One checkout of the signed-in customer.
@@ -59,7 +147,9 @@ pub async fn get(
     )))
 }
 
-/// Pay for both lines with one card payment; confirms the order and contracts the policy.
+/// Pay with one card payment; confirms the order, contracts the policy and books the
+/// chosen installer slot. A declined card (402) keeps the checkout, its order number and
+/// the device hold: pay again with another card until `reserved_until`.
 #[utoipa::path(post, path = "/api/v1/checkouts/{id}/payment", tag = "checkout", request_body = PaymentBody,
     params(("id" = String, Path, description = "Checkout ID")),
     responses((status = 200, body = Checkout), (status = 400, body = Problem), (status = 402, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
@@ -69,8 +159,14 @@ pub async fn pay(
     PathId(id): PathId,
     JsonBody(body): JsonBody<PaymentBody>,
 ) -> Result<Json<Checkout>, Problem> {
+    let slot_id = body
+        .slot_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     let row = state.flow.find(&who.customer_id, &id).await?;
-    let paid = state.flow.pay(row, body.card.into()).await?;
+    let paid = state.flow.pay(row, body.card.into(), slot_id).await?;
     Ok(Json(Checkout::from(&paid)))
 }
 
@@ -153,6 +249,10 @@ impl From<CheckoutError> for Problem {
             | CheckoutError::NotCancellable(_)
             | CheckoutError::NotPaid
             | CheckoutError::NoInstallation
+            | CheckoutError::HoldExpired(_)
+            | CheckoutError::PartCancelled(_)
+            | CheckoutError::NoPart(_)
+            | CheckoutError::NoBooking
             | CheckoutError::RefusedAfterPayment { .. } => StatusCode::CONFLICT,
             #[cfg(feature = "fault-injection")]
             CheckoutError::Stopped => StatusCode::SERVICE_UNAVAILABLE,

@@ -2,6 +2,7 @@
 //! context, and answer JSON or a problem document. The OpenAPI document is generated from
 //! the same route list that axum serves, so the two cannot drift apart.
 
+pub mod account;
 pub mod anonymous;
 pub mod buyback;
 pub mod checkouts;
@@ -62,7 +63,7 @@ pub struct AppState {
     pub desk: SalesDeskClient<Channel>,
     /// The sales staff's side of svc-leads.
     pub staff_leads: StaffLeadsClient<Channel>,
-    /// Purchase notices owed to the sales desk.
+    /// Purchase notices and appointment e-mails owed to the sales desk.
     pub notices: crate::checkout::Notices,
     /// The anonymous purchase (seed 003): the broker's purchaser and seller sides, the
     /// account server's escrow and the delivery system.
@@ -114,6 +115,11 @@ impl AppState {
             orders: AccessoryOrdersClient::new(accessory.clone()),
             settlement: SettlementClient::new(settlement.clone()),
             notices: notices.clone(),
+            refunds: crate::checkout::Refunds::new(
+                db.clone(),
+                SettlementClient::new(settlement.clone()),
+                config.client.call_timeout,
+            ),
         };
         let flow = crate::checkout::Flow::new(db.clone(), clients, config.client.call_timeout);
         Ok(Self {
@@ -157,7 +163,8 @@ impl AppState {
         (name = "plans", description = "Car-insurance plans, rated for a driver and vehicle"),
         (name = "devices", description = "The accessory seller's device catalogue"),
         (name = "customers", description = "Registration and sessions"),
-        (name = "checkout", description = "Buying a plan and a device together"),
+        (name = "checkout", description = "Buying a plan, a device, or both together"),
+        (name = "account", description = "What a customer bought, their e-mails, and cancelling"),
         (name = "buyback", description = "Selling a used device back, verified by the order number of a purchase"),
         (name = "buyback-staff", description = "The buy-back center's staff desk: each staff member logs in"),
         (name = "sales", description = "Product information, contacting sales staff, registration updates and consent"),
@@ -182,7 +189,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(checkouts::get, checkouts::cancel))
         .routes(routes!(checkouts::pay))
         .routes(routes!(checkouts::installers))
-        .routes(routes!(checkouts::installation))
+        .routes(routes!(
+            checkouts::installation,
+            account::cancel_installation
+        ))
+        .routes(routes!(account::purchases))
+        .routes(routes!(account::mail))
+        .routes(routes!(account::policy))
+        .routes(routes!(account::cancel_order))
+        .routes(routes!(account::cancel_policy))
         .routes(routes!(buyback::prices))
         .routes(routes!(buyback::estimate))
         .routes(routes!(buyback::designation))

@@ -24,9 +24,23 @@ pub enum CheckoutError {
     #[error("this device needs no installer")]
     NoInstallation,
     /// The card processor declined the card (the reason it gave); nothing was charged and
-    /// the checkout is undone.
+    /// the checkout waits for another card while the device is held.
     #[error("card declined: {0}; nothing was charged")]
     Declined(String),
+    /// The device hold ran out (at the time given) before payment: the checkout is undone.
+    #[error(
+        "the device was held for you until {0} and that time has passed; nothing was charged, please start again"
+    )]
+    HoldExpired(String),
+    /// A change to a part of the purchase that was cancelled ("order", "policy").
+    #[error("the {0} was cancelled")]
+    PartCancelled(&'static str),
+    /// The checkout has no such part ("order", "policy") to act on.
+    #[error("this purchase has no {0}")]
+    NoPart(&'static str),
+    /// Cancelling an installation that is not booked.
+    #[error("no installation is booked for this order")]
+    NoBooking,
     /// After payment, a server refused the purchase for good: the checkout is undone and
     /// the money goes back.
     #[error("{}; {money}", refusal(service, message))]

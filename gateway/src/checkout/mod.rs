@@ -8,19 +8,81 @@
 //! payment, either every step completes or the money is refunded (or, when the card
 //! processor refuses the refund, the checkout says so for staff to act on).
 
+mod booking;
+mod cancellation;
 mod error;
 #[cfg(feature = "fault-injection")]
 mod faults;
 mod flow;
 pub mod notify;
+mod payment;
 mod pricing;
 mod recovery;
+pub mod refunds;
 
+pub use booking::AppointmentChange;
 pub use error::{CheckoutError, MoneyBack};
 #[cfg(feature = "fault-injection")]
 pub use faults::Faults;
-pub use flow::{Clients, Flow, NewCheckout};
+pub use flow::{Clients, Flow, NewCheckout, PlanChoice};
 pub use notify::Notices;
+pub use refunds::{RefundState, Refunds};
+
+use prost::Message as _;
+use tandem_proto::insurance::v1::{self as insurance, RatingConditions};
+
+use crate::store::entity::checkout::Model as Row;
+
+/// The vehicle a policy covers, as the customer gave it (its model year is the rating
+/// conditions').
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Vehicle {
+    /// Maker, e.g. "Toyota".
+    pub make: String,
+    /// Model, e.g. "Camry".
+    pub model: String,
+    /// Licence plate; may be empty.
+    #[serde(default)]
+    pub plate: String,
+    /// Vehicle identification number; may be empty.
+    #[serde(default)]
+    pub vin: String,
+}
+
+impl Vehicle {
+    /// The insurer's message for this vehicle of model year `year`.
+    pub fn to_proto(&self, year: u32) -> insurance::Vehicle {
+        insurance::Vehicle {
+            make: self.make.clone(),
+            model: self.model.clone(),
+            year,
+            plate: self.plate.clone(),
+            vin: self.vin.clone(),
+        }
+    }
+
+    /// As stored in the checkout log.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// From the checkout log (None when absent or unreadable).
+    pub fn from_json(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// E.g. "2021 Toyota Camry".
+    pub fn describe(&self, year: u32) -> String {
+        format!("{year} {} {}", self.make, self.model)
+    }
+}
+
+/// The rating conditions a checkout's plan was quoted on (default when it has no plan).
+pub fn conditions(row: &Row) -> RatingConditions {
+    tandem_mesh::hex::decode(&row.conditions)
+        .and_then(|bytes| RatingConditions::decode(bytes.as_slice()).ok())
+        .unwrap_or_default()
+}
 
 /// Where a checkout is (its REST name is [`State::as_str`]; the serde name, the same,
 /// lists the values in the OpenAPI document).

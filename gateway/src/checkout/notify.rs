@@ -12,19 +12,27 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::SecondsFormat;
+use prost::Message as _;
 use sea_orm::DatabaseConnection;
 use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage};
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
-use tandem_proto::leads::v1::{NotifyPurchaseRequest, PurchaseLine};
+use tandem_proto::leads::v1::{
+    self as leads, Appointment, NotifyAppointmentRequest, NotifyPurchaseRequest, PurchaseLine,
+};
 use tokio::sync::Notify;
 use tonic::transport::Channel;
 
+use super::Vehicle;
+use super::booking::{AppointmentChange, appointment};
 use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
 
 /// The outbox topic of purchase notices.
 pub const TOPIC: &str = "purchase-notice";
+
+/// The outbox topic of appointment e-mails (booked, moved, cancelled).
+pub const APPOINTMENT_TOPIC: &str = "appointment-notice";
 
 /// Reports completed checkouts to the sales desk.
 #[derive(Clone)]
@@ -37,6 +45,8 @@ pub struct Notices {
     call_timeout: Duration,
     /// Wakes the dispatcher when a notice is queued.
     wake: Arc<Notify>,
+    /// Wakes the appointment e-mails' dispatcher.
+    appointment_wake: Arc<Notify>,
 }
 
 impl Notices {
@@ -51,6 +61,7 @@ impl Notices {
             desk,
             call_timeout,
             wake: Arc::new(Notify::new()),
+            appointment_wake: Arc::new(Notify::new()),
         }
     }
 
@@ -64,10 +75,94 @@ impl Notices {
         self.wake.notify_one();
     }
 
-    /// The dispatcher that delivers queued notices, paced by `config`.
-    pub fn dispatcher(&self, config: DispatcherConfig) -> Dispatcher {
-        let deliver: Arc<dyn Deliver> = Arc::new(self.clone());
-        Dispatcher::new(self.db.clone(), TOPIC, deliver, config, self.wake.clone())
+    /// An appointment e-mail is queued: its dispatcher sends it now.
+    pub fn appointment_queued(&self) {
+        self.appointment_wake.notify_one();
+    }
+
+    /// The outbox message e-mailing the customer that the appointment of `row` changed
+    /// (`previous` is the appointment before a move or a cancellation).
+    pub fn appointment(
+        &self,
+        row: &Row,
+        change: AppointmentChange,
+        previous: Option<Appointment>,
+    ) -> NewMessage {
+        let id = format!(
+            "{}:appointment:{}",
+            row.checkout_id,
+            uuid::Uuid::new_v4().simple()
+        );
+        let request = NotifyAppointmentRequest {
+            idempotency_key: id.clone(),
+            customer_id: row.customer_id.clone(),
+            order_number: row.order_number.clone().unwrap_or_default(),
+            change: match change {
+                AppointmentChange::Booked => leads::AppointmentChange::Booked,
+                AppointmentChange::Rescheduled => leads::AppointmentChange::Rescheduled,
+                AppointmentChange::Cancelled => leads::AppointmentChange::Cancelled,
+            } as i32,
+            appointment: (change != AppointmentChange::Cancelled).then(|| appointment(row)),
+            previous,
+        };
+        NewMessage::new(
+            APPOINTMENT_TOPIC,
+            id,
+            tandem_mesh::hex::encode(&request.encode_to_vec()),
+        )
+    }
+
+    /// The dispatchers that deliver queued purchase notices and appointment e-mails,
+    /// paced by `config`.
+    pub fn dispatchers(&self, config: &DispatcherConfig) -> [Dispatcher; 2] {
+        let notices: Arc<dyn Deliver> = Arc::new(self.clone());
+        let appointments: Arc<dyn Deliver> = Arc::new(AppointmentMail(self.clone()));
+        [
+            Dispatcher::new(
+                self.db.clone(),
+                TOPIC,
+                notices,
+                config.clone(),
+                self.wake.clone(),
+            ),
+            Dispatcher::new(
+                self.db.clone(),
+                APPOINTMENT_TOPIC,
+                appointments,
+                config.clone(),
+                self.appointment_wake.clone(),
+            ),
+        ]
+    }
+
+    /// Awaits `call` to the sales desk within the deadline, as an outbox delivery.
+    async fn send<T>(
+        &self,
+        call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+    ) -> Result<(), Failure> {
+        let backstop = self.call_timeout + Duration::from_millis(250);
+        match tokio::time::timeout(backstop, call).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(status)) => Err(Failure::from_status(&status)),
+            Err(_) => Err(Failure::retry("DeadlineExceeded: no answer")),
+        }
+    }
+}
+
+/// Delivers appointment e-mails (topic [`APPOINTMENT_TOPIC`]) to the sales desk.
+struct AppointmentMail(Notices);
+
+#[async_trait::async_trait]
+impl Deliver for AppointmentMail {
+    /// Sends the appointment notice the message carries.
+    async fn deliver(&self, message: &Message) -> Result<(), Failure> {
+        let request = tandem_mesh::hex::decode(&message.payload)
+            .and_then(|bytes| NotifyAppointmentRequest::decode(bytes.as_slice()).ok())
+            .ok_or_else(|| Failure::permanent("malformed appointment notice"))?;
+        let request = tandem_mesh::client::request(request, self.0.call_timeout);
+        self.0
+            .send(self.0.desk.clone().notify_appointment(request))
+            .await
     }
 }
 
@@ -80,12 +175,7 @@ impl Deliver for Notices {
             .map_err(|err| Failure::retry(format!("the checkout log is unavailable: {err}")))?
             .ok_or_else(|| Failure::permanent("no such checkout"))?;
         let request = tandem_mesh::client::request(notice(&row), self.call_timeout);
-        let backstop = self.call_timeout + Duration::from_millis(250);
-        match tokio::time::timeout(backstop, self.desk.clone().notify_purchase(request)).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(status)) => Err(Failure::from_status(&status)),
-            Err(_) => Err(Failure::retry("DeadlineExceeded: no answer")),
-        }
+        self.send(self.desk.clone().notify_purchase(request)).await
     }
 }
 
@@ -97,22 +187,28 @@ pub fn notice(row: &Row) -> NotifyPurchaseRequest {
             currency: row.currency.clone(),
         })
     };
-    let mut lines = vec![PurchaseLine {
-        kind: "insurance".into(),
-        product_id: row.plan_id.clone(),
-        name: row.plan_name.clone(),
-        product_line: String::new(),
-        quantity: 1,
-        amount: money(row.premium_due_minor),
-    }];
-    lines.push(PurchaseLine {
-        kind: "device".into(),
-        product_id: row.product_id.clone(),
-        name: row.product_name.clone(),
-        product_line: row.category.clone(),
-        quantity: 1,
-        amount: money(row.device_due_minor),
-    });
+    let mut lines = Vec::new();
+    if row.quote_id.is_some() {
+        lines.push(PurchaseLine {
+            kind: "insurance".into(),
+            product_id: row.plan_id.clone(),
+            name: row.plan_name.clone(),
+            product_line: String::new(),
+            quantity: 1,
+            amount: money(row.premium_due_minor),
+        });
+    }
+    if row.order_number.is_some() {
+        lines.push(PurchaseLine {
+            kind: "device".into(),
+            product_id: row.product_id.clone(),
+            name: row.product_name.clone(),
+            product_line: row.category.clone(),
+            quantity: 1,
+            amount: money(row.device_due_minor),
+        });
+    }
+    let vehicle = row.vehicle.as_deref().and_then(Vehicle::from_json);
     NotifyPurchaseRequest {
         idempotency_key: row.checkout_id.clone(),
         customer_id: row.customer_id.clone(),
@@ -122,5 +218,10 @@ pub fn notice(row: &Row) -> NotifyPurchaseRequest {
         total: money(row.premium_due_minor + row.device_due_minor),
         completed_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         policy_number: row.policy_number.clone().unwrap_or_default(),
+        appointment: row.booking_id.is_some().then(|| appointment(row)),
+        policyholder_name: String::new(),
+        vehicle: vehicle
+            .map(|v| v.describe(super::conditions(row).vehicle_year))
+            .unwrap_or_default(),
     }
 }

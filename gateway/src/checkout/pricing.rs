@@ -46,6 +46,7 @@ pub(super) fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
             payee_account: "merchant:insurance".into(),
             amount: money(insurer),
             reference: row.quote_id.clone().unwrap_or_default(),
+            ..Default::default()
         });
     }
     if row.device_price_minor > 0 {
@@ -53,6 +54,7 @@ pub(super) fn payment_lines(row: &Row) -> Vec<settlement::PaymentLine> {
             payee_account: "merchant:accessory".into(),
             amount: money(row.device_price_minor),
             reference: row.order_number.clone().unwrap_or_default(),
+            ..Default::default()
         });
     }
     lines
@@ -81,8 +83,8 @@ mod tests {
     use tandem_proto::leads::v1::Customer;
 
     use super::*;
-    use crate::checkout::NewCheckout;
     use crate::checkout::flow::new_row;
+    use crate::checkout::{NewCheckout, PlanChoice, Vehicle};
 
     fn usd(minor_units: i64) -> Option<Money> {
         Some(Money {
@@ -97,9 +99,12 @@ mod tests {
                 customer_id: "CUS-1".into(),
                 ..Default::default()
             },
-            plan_id: "P".into(),
-            product_id: "D".into(),
-            conditions: RatingConditions::default(),
+            plan: Some(PlanChoice {
+                plan_id: "P".into(),
+                conditions: RatingConditions::default(),
+                vehicle: Vehicle::default(),
+            }),
+            product_id: Some("D".into()),
         });
         row.checkout_id = "CHK-1".into();
         row.quote_id = Some("QUO-1".into());
@@ -177,6 +182,23 @@ mod tests {
         let free_device = payment_lines(&priced(51_000, 0));
         assert_eq!(free_device.len(), 1);
         assert_eq!(key(&priced(1, 1), "pay"), "CHK-1:pay");
+    }
+
+    #[test]
+    fn a_plan_alone_or_a_device_alone_pays_only_its_payee() {
+        let mut plan_alone = priced(51_000, 0);
+        plan_alone.order_number = None;
+        let lines = payment_lines(&plan_alone);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].payee_account, "merchant:insurance");
+        assert_eq!(lines[0].reference, "QUO-1");
+
+        let mut device_alone = priced(0, 20_000);
+        device_alone.quote_id = None;
+        let lines = payment_lines(&device_alone);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].payee_account, "merchant:accessory");
+        assert_eq!(minor(&lines[0].amount), 20_000);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tonic::{Code, Status};
 
 use super::error::{MoneyBack, refusal};
 use super::flow::{Flow, state};
+use super::payment::pay_key;
 use super::pricing::key;
 use super::{CheckoutError, State};
 use crate::store::checkouts;
@@ -67,7 +68,7 @@ impl Flow {
     /// A payment whose answer was lost: ask the account server what happened under its key.
     async fn resume_payment(&self, mut row: Row) -> bool {
         let find = settlement::FindPaymentRequest {
-            idempotency_key: key(&row, "pay"),
+            idempotency_key: pay_key(&row),
         };
         match self
             .grpc(self.clients.settlement.clone().find_payment(self.req(find)))
@@ -76,8 +77,9 @@ impl Flow {
             Ok(r) => {
                 let payment = r.payment.unwrap_or_default();
                 if payment.status() == PaymentStatus::Declined {
-                    let declined = CheckoutError::Declined(payment.decline_reason);
-                    return terminal(&self.compensate(row, &declined.to_string()).await);
+                    // Waits for another card; released when the hold runs out.
+                    self.declined(row, payment.decline_reason).await;
+                    return true;
                 }
                 row.payment_id = Some(payment.payment_id);
                 row.state = State::Paid.as_str().into();
@@ -140,6 +142,7 @@ impl Flow {
             idempotency_key: key(&row, "refund"),
             payment_id: row.payment_id.clone().unwrap_or_default(),
             reason: reason.to_owned(),
+            reference: String::new(),
         };
         let outcome = match self
             .grpc(self.clients.settlement.clone().refund(self.req(refund)))

@@ -3,6 +3,7 @@
 //! [`crate::enums`]); money is integer minor units plus a display form. Handlers in
 //! [`crate::api`] only call the servers and convert with these types.
 
+pub mod account;
 pub mod anonymous;
 pub mod buyback;
 pub mod catalog;

@@ -1,14 +1,16 @@
 //! The checkout log: each step's result is written before the next step starts.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use tandem_mesh::outbox::NewMessage;
 
 use super::entity::checkout;
+use crate::checkout::refunds::{Part, RefundState};
 
 /// Stores a new checkout.
 pub async fn insert(
@@ -28,20 +30,56 @@ pub async fn save(
     row.into_active_model().reset_all().update(db).await
 }
 
-/// Writes the completed `row` and queues `notice` (the outbox message reporting it) in
-/// one transaction, so no completed checkout is ever without its notice.
-pub async fn complete(
+/// Writes `row` and queues `message` (e.g. the notice of a completed checkout, the
+/// refund of a cancelled part) in one transaction, so neither is ever without the other.
+pub async fn save_and_queue(
     db: &DatabaseConnection,
     mut row: checkout::Model,
-    notice: NewMessage,
+    message: NewMessage,
     now: DateTime<Utc>,
 ) -> Result<checkout::Model, DbErr> {
     row.updated_at = now;
     let txn = tandem_mesh::db::begin_write(db).await?;
     let row = row.into_active_model().reset_all().update(&txn).await?;
-    tandem_mesh::outbox::enqueue(&txn, notice, now).await?;
+    tandem_mesh::outbox::enqueue(&txn, message, now).await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Records where the refund of `part` of checkout `id` is.
+pub async fn set_refund_state(
+    db: &DatabaseConnection,
+    id: &str,
+    part: Part,
+    state: RefundState,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let column = match part {
+        Part::Order => checkout::Column::OrderRefundState,
+        Part::Policy => checkout::Column::PolicyRefundState,
+    };
+    checkout::Entity::update_many()
+        .col_expr(column, Expr::value(state.as_str()))
+        .col_expr(checkout::Column::UpdatedAt, Expr::value(now))
+        .filter(checkout::Column::CheckoutId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The checkouts of `customer_id` that took or hold money (not those cancelled before
+/// payment), newest first.
+pub async fn of_customer(
+    db: &DatabaseConnection,
+    customer_id: &str,
+) -> Result<Vec<checkout::Model>, DbErr> {
+    checkout::Entity::find()
+        .filter(checkout::Column::CustomerId.eq(customer_id))
+        .filter(checkout::Column::State.is_not_in(["cancelled", "creating"]))
+        .order_by_desc(checkout::Column::CreatedAt)
+        .limit(200)
+        .all(db)
+        .await
 }
 
 /// The checkout `id` if it is `customer_id`'s.

@@ -92,6 +92,23 @@ pub mod checkout {
         pub failure: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The payment attempt (1, then one more after each declined card): its key.
+        pub pay_attempt: i64,
+        /// The vehicle the policy covers, JSON (`checkout::Vehicle`).
+        pub vehicle: Option<String>,
+        /// The installer slot chosen before payment, booked once paid.
+        pub install_slot_id: Option<String>,
+        pub installer_address: Option<String>,
+        pub installer_phone: Option<String>,
+        pub install_time_zone: Option<String>,
+        pub order_cancelled_at: Option<DateTimeUtc>,
+        pub order_refund_minor: i64,
+        /// pending, refunded or failed (`checkout::RefundState`).
+        pub order_refund_state: Option<String>,
+        pub policy_cancelled_at: Option<DateTimeUtc>,
+        pub policy_refund_minor: i64,
+        /// pending, refunded or failed (`checkout::RefundState`).
+        pub policy_refund_state: Option<String>,
     }
 
     /// No relations.

@@ -1,31 +1,132 @@
-//! The bundle checkout as the REST API shows and takes it: what to buy, the card, the
-//! installation slot, the checkout itself, and the installers near the customer.
+//! The checkout as the REST API shows and takes it: what to buy (a plan, a device or
+//! both), on which conditions, the card, the installation slot, the checkout itself, and
+//! the installers near the customer.
+
+mod confirm;
+mod installers;
+mod view;
 
 use serde::{Deserialize, Serialize};
-use tandem_proto::common::v1::{Money as ProtoMoney, VehicleClass};
-use tandem_proto::install::v1 as install;
+use tandem_proto::EnumSlug;
+use tandem_proto::common::v1::VehicleClass;
 use tandem_proto::insurance::v1::{CoverageOption, RatingConditions};
 use tandem_proto::settlement::v1 as settlement;
-use tandem_proto::{EnumSlug, MoneyExt};
 use utoipa::ToSchema;
 
-use super::{Address, Money};
-use crate::problem::{FieldError, Problem};
-use crate::store::entity::checkout::Model as Row;
+pub use confirm::contradictions;
+pub use installers::{Installer, InstallerList, Origin, Slot};
+pub use view::{BookingRef, Checkout, DeviceRef, Discount, PartCancellation, PlanRef, PolicyRef};
 
-/// What to buy: a plan for a vehicle and driver, and a device.
+use crate::checkout::Vehicle;
+use crate::problem::FieldError;
+
+/// What to buy: a plan for a vehicle and driver, a device, or both (the bundle discount
+/// applies only to both).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewCheckoutBody {
-    /// The plan, e.g. "PLN-SAFE-DRIVER".
-    pub plan_id: String,
-    /// The device, e.g. "DEV-DC-1002".
-    pub product_id: String,
-    /// The vehicle and driver, as in the plan search.
-    pub conditions: Conditions,
+    /// The plan, e.g. "PLN-SAFE-DRIVER"; omit to buy a device alone.
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    /// The device, e.g. "DEV-DC-1002"; omit to buy a plan alone.
+    #[serde(default)]
+    pub product_id: Option<String>,
+    /// With a plan: the vehicle and driver the premium is rated on, as the customer
+    /// confirmed them.
+    #[serde(default)]
+    pub conditions: Option<Conditions>,
+    /// With a plan: the vehicle the policy covers.
+    #[serde(default)]
+    pub vehicle: Option<VehicleBody>,
+    /// With a plan: the customer confirmed a ZIP code other than the registered one
+    /// (e.g. the car is parked elsewhere). Without it such a ZIP code is refused (400).
+    #[serde(default)]
+    pub confirm_postal_code: bool,
+    /// The answer to "may your sales representative be told of this purchase?"
+    /// (recorded as the purchases consent); omit to leave the consent as it is.
+    #[serde(default)]
+    pub notify_staff: Option<bool>,
+    /// The version of the consent wording shown with that question (from
+    /// /api/v1/consents); required with `notify_staff`.
+    #[serde(default)]
+    pub consent_wording_version: Option<String>,
+}
+
+/// The vehicle a policy covers (its model year is the conditions').
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct VehicleBody {
+    /// Maker, e.g. "Toyota".
+    pub make: String,
+    /// Model, e.g. "Camry".
+    pub model: String,
+    /// Licence plate; optional.
+    #[serde(default)]
+    pub plate: String,
+    /// Vehicle identification number (17 characters); optional.
+    #[serde(default)]
+    pub vin: String,
+}
+
+impl VehicleBody {
+    /// The vehicle, or every field error at once.
+    pub fn to_vehicle(&self, errors: &mut Vec<FieldError>) -> Vehicle {
+        let make = self.make.trim();
+        let model = self.model.trim();
+        if make.is_empty() {
+            errors.push(FieldError::new(
+                "vehicle.make",
+                "Enter the make of the car, e.g. Toyota",
+            ));
+        } else if make.chars().count() > 40 {
+            errors.push(FieldError::new(
+                "vehicle.make",
+                "The make must be at most 40 characters",
+            ));
+        }
+        if model.is_empty() {
+            errors.push(FieldError::new(
+                "vehicle.model",
+                "Enter the model of the car, e.g. Camry",
+            ));
+        } else if model.chars().count() > 40 {
+            errors.push(FieldError::new(
+                "vehicle.model",
+                "The model must be at most 40 characters",
+            ));
+        }
+        let plate = self.plate.trim().to_uppercase();
+        if plate.chars().count() > 10
+            || !plate
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+        {
+            errors.push(FieldError::new(
+                "vehicle.plate",
+                "The licence plate may have up to 10 letters, digits, spaces or dashes",
+            ));
+        }
+        let vin = self.vin.trim().to_uppercase();
+        let vin_ok = vin.is_empty()
+            || (vin.len() == 17
+                && vin
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() && !matches!(c, 'I' | 'O' | 'Q')));
+        if !vin_ok {
+            errors.push(FieldError::new(
+                "vehicle.vin",
+                "A VIN has 17 letters and digits (never I, O or Q)",
+            ));
+        }
+        Vehicle {
+            make: make.to_owned(),
+            model: model.to_owned(),
+            plate,
+            vin,
+        }
+    }
 }
 
 /// Rating conditions.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct Conditions {
     /// Main driver's age.
     pub driver_age: u32,
@@ -47,6 +148,10 @@ pub struct Conditions {
 pub struct PaymentBody {
     /// The card.
     pub card: Card,
+    /// For a device an installer fits: the slot (from the installer list) to book once
+    /// paid, so the receipt names the appointment. Optional: it can be booked later.
+    #[serde(default)]
+    pub slot_id: Option<String>,
 }
 
 /// Card details; sent on to the account server, never stored by the gateway.
@@ -72,85 +177,84 @@ pub struct InstallationBody {
     pub slot_id: String,
 }
 
-/// Installers nearest the customer who fit the checkout's device.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InstallerList {
-    /// Where distances are measured from.
-    pub origin: Origin,
-    /// Nearest first.
-    pub installers: Vec<Installer>,
-}
-
-/// A ZIP code's place.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Origin {
-    /// ZIP code.
-    pub postal_code: String,
-    /// City.
-    pub city: String,
-    /// State.
-    pub state: String,
-}
-
-/// An installer with its next free slots.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Installer {
-    /// ID.
-    pub installer_id: String,
-    /// Business name.
-    pub name: String,
-    /// Phone.
-    pub phone: String,
-    /// Workshop address.
-    pub address: Address,
-    /// Great-circle distance from the customer's ZIP code, metres.
-    pub distance_m: u32,
-    /// Next free slots.
-    pub slots: Vec<Slot>,
-}
-
-/// A bookable slot.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Slot {
-    /// ID to book.
-    pub slot_id: String,
-    /// Start (RFC 3339).
-    pub starts_at: String,
-    /// End (RFC 3339).
-    pub ends_at: String,
-}
-
 impl Conditions {
-    /// The contract's rating conditions; 400 naming a field the contract does not know.
-    pub fn to_proto(&self) -> Result<RatingConditions, Problem> {
-        let class = VehicleClass::from_slug(&self.vehicle_class).ok_or_else(|| {
-            Problem::invalid_fields(vec![FieldError::new(
-                "conditions.vehicle_class",
-                format!("one of {}", VehicleClass::all_slugs().join(", ")),
-            )])
-        })?;
-        let options = self
-            .options
-            .iter()
-            .map(|o| {
-                CoverageOption::from_slug(o)
-                    .map(|v| v as i32)
-                    .ok_or_else(|| {
-                        Problem::invalid_fields(vec![FieldError::new(
-                            "conditions.options",
-                            format!("unknown option {o:?}"),
-                        )])
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(RatingConditions {
+    /// The contract's rating conditions, or every field error at once (in words a
+    /// customer understands, named `conditions.<field>`).
+    pub fn to_proto(&self, errors: &mut Vec<FieldError>) -> RatingConditions {
+        let mut fail = |field: &str, message: String| {
+            errors.push(FieldError::new(format!("conditions.{field}"), message));
+        };
+        if !(16..=99).contains(&self.driver_age) {
+            fail("driver_age", "Driver age must be between 16 and 99".into());
+        }
+        let class = VehicleClass::from_slug(&self.vehicle_class);
+        if class.is_none() {
+            fail(
+                "vehicle_class",
+                format!(
+                    "Choose the type of car: {}",
+                    VehicleClass::all_slugs().join(", ")
+                ),
+            );
+        }
+        let next_year =
+            u32::try_from(chrono::Datelike::year(&chrono::Utc::now())).unwrap_or(2026) + 1;
+        if !(1950..=next_year).contains(&self.vehicle_year) {
+            fail(
+                "vehicle_year",
+                format!("The model year must be between 1950 and {next_year}"),
+            );
+        }
+        if self.annual_mileage > 100_000 {
+            fail(
+                "annual_mileage",
+                "Annual mileage must be at most 100,000 miles".into(),
+            );
+        }
+        let zip = self.postal_code.trim();
+        if zip.len() != 5 || !zip.bytes().all(|b| b.is_ascii_digit()) {
+            fail("postal_code", "The ZIP code must be 5 digits".into());
+        }
+        let mut options = Vec::new();
+        for o in &self.options {
+            match CoverageOption::from_slug(o) {
+                Some(v) => options.push(v as i32),
+                None => fail(
+                    "options",
+                    format!(
+                        "Unknown extra cover {o:?}: choose from {}",
+                        CoverageOption::all_slugs().join(", ")
+                    ),
+                ),
+            }
+        }
+        RatingConditions {
             driver_age: self.driver_age,
-            vehicle_class: class as i32,
+            vehicle_class: class.map_or(0, |c| c as i32),
             vehicle_year: self.vehicle_year,
             annual_mileage: self.annual_mileage,
-            postal_code: self.postal_code.clone(),
+            postal_code: zip.to_owned(),
             options,
-        })
+        }
+    }
+
+    /// The conditions a quote was rated on, as shown.
+    pub fn from_proto(c: &RatingConditions) -> Self {
+        Self {
+            driver_age: c.driver_age,
+            vehicle_class: VehicleClass::try_from(c.vehicle_class)
+                .map(|v| v.slug().to_owned())
+                .unwrap_or_default(),
+            vehicle_year: c.vehicle_year,
+            annual_mileage: c.annual_mileage,
+            postal_code: c.postal_code.clone(),
+            options: c
+                .options
+                .iter()
+                .filter_map(|o| CoverageOption::try_from(*o).ok())
+                .map(|o| o.slug().to_owned())
+                .collect(),
+        }
     }
 }
 
@@ -162,183 +266,6 @@ impl From<Card> for settlement::Card {
             expiry_year: card.expiry_year,
             cvc: card.cvc,
             holder_name: card.holder_name,
-        }
-    }
-}
-
-impl From<install::FindNearestInstallersResponse> for InstallerList {
-    fn from(found: install::FindNearestInstallersResponse) -> Self {
-        let origin = found.origin.unwrap_or_default();
-        Self {
-            origin: Origin {
-                postal_code: origin.postal_code,
-                city: origin.city,
-                state: origin.state,
-            },
-            installers: found
-                .matches
-                .into_iter()
-                .map(|m| {
-                    let i = m.installer.unwrap_or_default();
-                    Installer {
-                        installer_id: i.installer_id,
-                        name: i.name,
-                        phone: i.phone,
-                        address: i.address.unwrap_or_default().into(),
-                        distance_m: m.distance_m,
-                        slots: m
-                            .next_slots
-                            .into_iter()
-                            .map(|s| Slot {
-                                slot_id: s.slot_id,
-                                starts_at: s.starts_at,
-                                ends_at: s.ends_at,
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A bundle checkout: plan + device, prices, discount, and how far it got.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Checkout {
-    /// ID, e.g. "CHK-…".
-    pub checkout_id: String,
-    /// creating, priced, paying, paid, completed, cancelled, refunding, refunded or
-    /// refund_failed (the processor refused the refund; staff return the money by hand).
-    #[schema(value_type = crate::checkout::State)]
-    pub state: String,
-    /// The plan bought.
-    pub plan: PlanRef,
-    /// The device bought.
-    pub device: DeviceRef,
-    /// The insurer's quote.
-    pub quote_id: Option<String>,
-    /// The seller's order number.
-    pub order_number: Option<String>,
-    /// Until when the device is held for payment.
-    pub reserved_until: Option<String>,
-    /// Annual premium before discount.
-    pub premium: Money,
-    /// Device price before discount.
-    pub device_price: Money,
-    /// The bundle discount, when a rule matched.
-    pub discount: Option<Discount>,
-    /// Premium to pay.
-    pub premium_due: Money,
-    /// Device price to pay.
-    pub device_due: Money,
-    /// Everything to pay, in one payment.
-    pub total: Money,
-    /// The contracted policy.
-    pub policy: Option<PolicyRef>,
-    /// The payment.
-    pub payment_id: Option<String>,
-    /// The installation booking.
-    pub booking: Option<BookingRef>,
-    /// Why the checkout stopped, if it did.
-    pub failure: Option<String>,
-}
-
-/// The plan of a checkout.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanRef {
-    /// Plan ID.
-    pub plan_id: String,
-    /// Plan name.
-    pub name: String,
-}
-
-/// The device of a checkout.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeviceRef {
-    /// Product ID.
-    pub product_id: String,
-    /// Product name.
-    pub name: String,
-    /// Category name, e.g. "dashcam".
-    pub category: String,
-    /// Whether an installer fits it.
-    pub needs_installation: bool,
-}
-
-/// A granted bundle discount.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Discount {
-    /// Shown on the bill.
-    pub description: String,
-    /// "premium" or "device": the price it reduces.
-    pub target: String,
-    /// Amount taken off.
-    pub amount: Money,
-}
-
-/// A contracted policy.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PolicyRef {
-    /// E.g. "POL-2026-…".
-    pub policy_number: String,
-    /// First day of cover.
-    pub start_date: String,
-    /// Last day of cover.
-    pub end_date: String,
-}
-
-/// An installation booking.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BookingRef {
-    /// The installer server's booking ID.
-    pub booking_id: String,
-    /// Who fits the device.
-    pub installer_name: String,
-    /// When (RFC 3339).
-    pub starts_at: String,
-}
-
-impl From<&Row> for Checkout {
-    fn from(r: &Row) -> Self {
-        let money = |minor: i64| Money::from(<ProtoMoney as MoneyExt>::of(minor, &r.currency));
-        Self {
-            checkout_id: r.checkout_id.clone(),
-            state: r.state.clone(),
-            plan: PlanRef {
-                plan_id: r.plan_id.clone(),
-                name: r.plan_name.clone(),
-            },
-            device: DeviceRef {
-                product_id: r.product_id.clone(),
-                name: r.product_name.clone(),
-                category: r.category.clone(),
-                needs_installation: r.needs_installation,
-            },
-            quote_id: r.quote_id.clone(),
-            order_number: r.order_number.clone(),
-            reserved_until: r.reserved_until.clone(),
-            premium: money(r.premium_minor),
-            device_price: money(r.device_price_minor),
-            discount: r.discount_description.as_ref().map(|d| Discount {
-                description: d.clone(),
-                target: r.discount_target.clone().unwrap_or_default(),
-                amount: money(r.discount_minor),
-            }),
-            premium_due: money(r.premium_due_minor),
-            device_due: money(r.device_due_minor),
-            total: money(r.premium_due_minor + r.device_due_minor),
-            policy: r.policy_number.as_ref().map(|n| PolicyRef {
-                policy_number: n.clone(),
-                start_date: r.policy_start.clone().unwrap_or_default(),
-                end_date: r.policy_end.clone().unwrap_or_default(),
-            }),
-            payment_id: r.payment_id.clone(),
-            booking: r.booking_id.as_ref().map(|b| BookingRef {
-                booking_id: b.clone(),
-                installer_name: r.installer_name.clone().unwrap_or_default(),
-                starts_at: r.install_starts_at.clone().unwrap_or_default(),
-            }),
-            failure: r.failure.clone(),
         }
     }
 }

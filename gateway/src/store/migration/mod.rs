@@ -1,5 +1,6 @@
 //! Schema of the gateway database, one file per migration (never edited once shipped).
 
+mod checkout_details;
 mod create_tables;
 mod leads_tables;
 mod notices_to_outbox;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
         // The shared outbox, then the purchase notices moved onto it.
         migrations.extend(tandem_mesh::outbox::migrations());
         migrations.push(Box::new(notices_to_outbox::NoticesToOutbox));
+        migrations.push(Box::new(checkout_details::CheckoutDetails));
         migrations
     }
 }
