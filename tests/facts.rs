@@ -15,7 +15,7 @@ use tandem_proto::accessory::v1::{ConfirmOrderRequest, OrderStatus};
 use tandem_proto::common::v1::{Money, VehicleClass};
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
 use tandem_proto::insurance::v1::{
-    ContractPolicyRequest, CreateQuoteRequest, QuoteStatus, RatingConditions,
+    ContractPolicyRequest, CreateQuoteRequest, Policyholder, QuoteStatus, RatingConditions, Vehicle,
 };
 use tandem_proto::settlement::v1::CheckPaymentRequest;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
@@ -29,6 +29,28 @@ fn conditions() -> RatingConditions {
         annual_mileage: 12_000,
         postal_code: "94103".into(),
         options: vec![],
+    }
+}
+
+/// The policyholder the conditions were rated for: 35 (turned 35 a month ago).
+fn policyholder() -> Policyholder {
+    let born =
+        chrono::Utc::now().date_naive() - chrono::Months::new(35 * 12) - chrono::Days::new(30);
+    Policyholder {
+        name: "Alex Morgan".into(),
+        date_of_birth: born.to_string(),
+        address: None,
+    }
+}
+
+/// The 2021 sedan the conditions were rated for.
+fn vehicle() -> Vehicle {
+    Vehicle {
+        make: "Toyota".into(),
+        model: "Camry".into(),
+        year: 2021,
+        plate: String::new(),
+        vin: String::new(),
     }
 }
 
@@ -110,6 +132,8 @@ async fn insurer_checks(mesh: &TestMesh, engine: Engine) {
             customer_id: "CUS-F".into(),
             plan_id: "PLN-LIABILITY".into(),
             conditions: Some(conditions()),
+            policyholder: Some(policyholder()),
+            vehicle: Some(vehicle()),
         })
         .await
         .unwrap()

@@ -3,6 +3,8 @@
 use sea_orm::DbErr;
 use tonic::Status;
 
+use tandem_proto::insurance::v1::REASON_COOLING_OFF_ENDED;
+
 use crate::domain::{Ineligible, InvalidField};
 
 /// What can go wrong answering a plan call.
@@ -20,6 +22,17 @@ pub enum InsuranceError {
     /// No such quote for this customer.
     #[error("no quote {0:?} for this customer")]
     QuoteNotFound(String),
+    /// No such policy for this customer.
+    #[error("no policy {0:?} for this customer")]
+    PolicyNotFound(String),
+    /// The policy's cooling-off period has ended: it can no longer be cancelled.
+    #[error("policy {policy_number} can no longer be cancelled: {ended}")]
+    CoolingOffEnded {
+        /// The policy.
+        policy_number: String,
+        /// When the period ended.
+        ended: crate::domain::cooling_off::CoolingOffEnded,
+    },
     /// The quote's state does not allow the change.
     #[error(transparent)]
     Refused(#[from] crate::domain::quote::Refused),
@@ -46,7 +59,14 @@ impl From<InsuranceError> for Status {
             InsuranceError::Invalid(e) => e.into(),
             InsuranceError::PlanNotFound(_) => Status::not_found(err.to_string()),
             InsuranceError::Ineligible(e) => Status::failed_precondition(e.to_string()),
-            InsuranceError::QuoteNotFound(_) => Status::not_found(err.to_string()),
+            InsuranceError::QuoteNotFound(_) | InsuranceError::PolicyNotFound(_) => {
+                Status::not_found(err.to_string())
+            }
+            InsuranceError::CoolingOffEnded { .. } => tandem_mesh::status::with_reason(
+                tonic::Code::FailedPrecondition,
+                REASON_COOLING_OFF_ENDED,
+                err.to_string(),
+            ),
             InsuranceError::Refused(_) => Status::failed_precondition(err.to_string()),
             InsuranceError::Payment { ref refusal, .. } => match refusal.code() {
                 tonic::Code::Internal => tandem_mesh::status::internal(&err),

@@ -16,10 +16,13 @@ pub mod migration;
 pub mod store;
 
 use sea_orm::DatabaseConnection;
-use tandem_mesh::{ClientConfig, GrpcServer, Service};
+use tandem_mesh::{CancellationToken, ClientConfig, GrpcServer, ServerConfig, Service};
+use tokio::net::TcpListener;
+
 use tandem_proto::insurance::v1::insurance_plans_server::InsurancePlansServer;
 use tandem_proto::insurance::v1::insurance_sales_server::InsuranceSalesServer;
 
+pub use app::Clock;
 pub use error::InsuranceError;
 pub use grpc::{PlanService, SalesService};
 
@@ -56,11 +59,41 @@ impl Service for Insurer {
         peers: Peers,
         server: GrpcServer,
     ) -> anyhow::Result<GrpcServer> {
-        let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
-        let settlement = tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?;
-        let app = app::App::new(db, accessory, settlement, peers.client);
-        Ok(server
-            .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
-            .add_service(InsuranceSalesServer::new(SalesService::new(app))))
+        add_services(db, peers, Clock::system(), server)
     }
+}
+
+impl Insurer {
+    /// Serves as [`Service::serve`] does, telling the time by `clock` — which a test
+    /// moves on to see a quote expire or a cooling-off period end.
+    pub async fn serve_with_clock(
+        listener: TcpListener,
+        db: DatabaseConnection,
+        peers: Peers,
+        config: ServerConfig,
+        clock: Clock,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let server = GrpcServer::new(Self::NAME, config)
+            .with_database(db.clone())
+            .with_idempotency_keys();
+        add_services(db, peers, clock, server)?
+            .run(listener, shutdown)
+            .await
+    }
+}
+
+/// Adds the plan catalogue and sales to `server`.
+fn add_services(
+    db: DatabaseConnection,
+    peers: Peers,
+    clock: Clock,
+    server: GrpcServer,
+) -> anyhow::Result<GrpcServer> {
+    let accessory = tandem_mesh::client::channel(&peers.accessory_url, &peers.client)?;
+    let settlement = tandem_mesh::client::channel(&peers.settlement_url, &peers.client)?;
+    let app = app::App::new(db, accessory, settlement, peers.client, clock);
+    Ok(server
+        .add_service(InsurancePlansServer::new(PlanService::new(app.clone())))
+        .add_service(InsuranceSalesServer::new(SalesService::new(app))))
 }

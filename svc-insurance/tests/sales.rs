@@ -202,6 +202,7 @@ async fn bad_quotes_and_strangers() {
 
     let mut young = quote_req("y", "CUS-A", "PLN-SAFE-DRIVER");
     young.conditions.as_mut().unwrap().driver_age = 19;
+    young.policyholder.as_mut().unwrap().date_of_birth = common::born_aged(19);
     assert_eq!(
         w.sales.create_quote(young).await.unwrap_err().code(),
         Code::FailedPrecondition

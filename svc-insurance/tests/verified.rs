@@ -36,6 +36,7 @@ async fn only_a_settled_payment_of_the_charge_to_the_insurer_contracts_the_quote
                 idempotency_key: "r".into(),
                 payment_id: refunded.clone(),
                 reason: "t".into(),
+                reference: String::new(),
             })
             .await
             .unwrap();

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use tandem_mesh::db::is_unique_violation;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::{DeviceCategory, Order, OrderStatus, VerifyOrderRequest};
@@ -37,7 +36,7 @@ impl App {
             }
             return Err(already_applied());
         }
-        quote::may_discount(current.status, current.expires_at, Utc::now())?;
+        quote::may_discount(current.status, current.expires_at, self.now())?;
         let order = self.verified_order(&request, caller_budget).await?;
         let discounted = self.discount(&current, &order).await?;
         if !discounted
@@ -95,9 +94,9 @@ impl App {
         let device_price = order.amount.as_ref().map_or(0, |m| m.minor_units);
         let rules = self
             .rules
-            .get_or_load(|| sales::load_rules(&self.db))
+            .get_or_load(|| crate::store::rules::load_rules(&self.db))
             .await?;
-        let today = Utc::now().date_naive();
+        let today = self.now().date_naive();
         let rule = best_rule(
             &rules,
             &current.plan_id,
@@ -122,7 +121,7 @@ impl App {
             rule,
             amount,
             &order.order_number,
-            Utc::now(),
+            self.now(),
         )
         .await
         {

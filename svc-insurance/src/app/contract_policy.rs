@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use tandem_mesh::payments::{self, Expected};
 use tandem_proto::common::v1::Money;
 use tandem_proto::insurance::v1::ContractPolicyRequest;
@@ -12,7 +12,8 @@ use tandem_proto::insurance::v1::ContractPolicyRequest;
 use super::{App, QuoteWithPlan};
 use crate::domain::quote::{self, Quote};
 use crate::error::InsuranceError;
-use crate::store::sales::{self, NewPolicy};
+use crate::store::policies::{self, NewPolicy};
+use crate::store::sales;
 
 /// The insurer's merchant account at the account server (named in the check for a
 /// server without TLS; with TLS it must be the account of the insurer's certificate).
@@ -28,7 +29,8 @@ impl App {
     ) -> Result<QuoteWithPlan, InsuranceError> {
         super::required("payment_id", &request.payment_id)?;
         let current = sales::find_for(&self.db, &request.quote_id, &request.customer_id).await?;
-        let today = Utc::now().date_naive();
+        let now = self.now();
+        let today = now.date_naive();
         let start = quote::start_date(&request.start_date, today)?;
         let contracted = if quote::may_contract(
             current.status,
@@ -44,7 +46,7 @@ impl App {
                 start,
                 end: quote::end_date(start),
             };
-            sales::contract(&self.db, &current, policy, Utc::now()).await?
+            policies::contract(&self.db, &current, policy, now).await?
         } else {
             current
         };

@@ -33,7 +33,7 @@ impl App {
         let offer = match request.conditions.as_ref() {
             None => None,
             Some(raw) => {
-                let conditions = super::conditions(Some(raw))?;
+                let conditions = self.conditions(Some(raw))?;
                 plan.eligibility(&conditions)?;
                 let devices = self
                     .associated_devices(

@@ -1,15 +1,18 @@
 //! The insurer's use cases, one file each: plan search and lookup with the devices the
-//! accessory seller associates (`search_plans`, `get_plan`), and the sale — a quote, the
+//! accessory seller associates (`search_plans`, `get_plan`), the sale — a quote, the
 //! bundle discount verified with the seller, the policy, and voiding as compensation
 //! (`create_quote`, `get_quote`, `apply_bundle_discount`, `contract_policy`,
-//! `void_quote`).
+//! `void_quote`) — and the customer's policies afterwards (`policies`: list, get, cancel
+//! within the cooling-off period). Time comes from one [`Clock`].
 
 mod apply_bundle_discount;
 mod associated_devices;
+mod clock;
 mod contract_policy;
 mod create_quote;
 mod get_plan;
 mod get_quote;
+mod policies;
 mod search_plans;
 mod void_quote;
 
@@ -34,6 +37,7 @@ use crate::domain::{Conditions, InvalidField, Plan};
 use crate::error::InsuranceError;
 use crate::store;
 
+pub use clock::Clock;
 pub use get_plan::PlanWithOffer;
 
 /// How long a loaded plan catalogue is served before it is reloaded.
@@ -73,6 +77,8 @@ pub struct App {
     settlement: SettlementClient<Channel>,
     /// Deadlines for calls to the accessory seller and the account server.
     client: ClientConfig,
+    /// What time it is: quote expiry, contract dates, the cooling-off period.
+    clock: Clock,
 }
 
 /// A quote with the plan it is for, as every quote call answers.
@@ -86,12 +92,13 @@ pub struct QuoteWithPlan {
 
 impl App {
     /// The insurer over `db`, calling the accessory seller on `accessory` and the account
-    /// server on `settlement` within the deadlines of `client`.
+    /// server on `settlement` within the deadlines of `client`, telling the time by `clock`.
     pub fn new(
         db: DatabaseConnection,
         accessory: Channel,
         settlement: Channel,
         client: ClientConfig,
+        clock: Clock,
     ) -> Self {
         Self {
             db,
@@ -102,7 +109,13 @@ impl App {
             orders: AccessoryOrdersClient::new(accessory),
             settlement: SettlementClient::new(settlement),
             client,
+            clock,
         }
+    }
+
+    /// Now, by the insurer's clock.
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// The plan catalogue.
@@ -129,18 +142,18 @@ impl App {
         Ok(QuoteWithPlan { quote, plan })
     }
 
+    /// Validates the rating conditions of a request, dating vehicles by this year.
+    fn conditions(&self, raw: Option<&RatingConditions>) -> Result<Conditions, InsuranceError> {
+        let raw = raw.ok_or_else(|| InvalidField::new("conditions", "required"))?;
+        let year = u32::try_from(self.now().year()).unwrap_or(2026);
+        Ok(Conditions::parse(raw, year)?)
+    }
+
     /// The deadline of a call to a peer: the configured one, or less when
     /// the caller has less time left (`caller_budget`).
     fn budget(&self, caller_budget: Duration) -> Duration {
         self.client.call_timeout.min(caller_budget)
     }
-}
-
-/// Validates the rating conditions of a request, dating vehicles by this year.
-fn conditions(raw: Option<&RatingConditions>) -> Result<Conditions, InsuranceError> {
-    let raw = raw.ok_or_else(|| InvalidField::new("conditions", "required"))?;
-    let year = u32::try_from(chrono::Utc::now().year()).unwrap_or(2026);
-    Ok(Conditions::parse(raw, year)?)
 }
 
 /// A required text field of a request.

@@ -18,7 +18,7 @@ impl App {
         request: SearchPlansRequest,
         caller_budget: Duration,
     ) -> Result<Vec<Offer>, InsuranceError> {
-        let conditions = super::conditions(request.conditions.as_ref())?;
+        let conditions = self.conditions(request.conditions.as_ref())?;
         let per_plan = offer::devices_per_plan(request.devices_per_plan)?;
         let plans = self.plans().await?;
         let eligible: Vec<&Plan> = plans

@@ -1,13 +1,12 @@
 //! VoidQuote: compensation — the quote is voided and its policy, if any, cancelled; by
 //! quote ID, or by the CreateQuote key when the caller lost the answer.
 
-use chrono::Utc;
 use tandem_proto::insurance::v1::VoidQuoteRequest;
 
 use super::{App, QuoteWithPlan};
 use crate::domain::quote::QuoteStatus;
 use crate::error::InsuranceError;
-use crate::store::sales;
+use crate::store::{policies, sales};
 
 impl App {
     /// Voids the customer's quote (a void quote is answered as it is).
@@ -27,7 +26,7 @@ impl App {
             current
         } else {
             tracing::info!(quote = %current.quote_id, reason = %request.reason, "quote voided");
-            sales::void(&self.db, &current, Utc::now()).await?
+            policies::void(&self.db, &current, &request.reason, self.now()).await?
         };
         self.with_plan(quote).await
     }

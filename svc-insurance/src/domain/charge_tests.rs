@@ -16,6 +16,8 @@ fn quote(target: Target, amount_minor: i64) -> Quote {
         customer_id: "CUS-1".into(),
         plan_id: "PLN-1".into(),
         conditions: RatingConditions::default(),
+        policyholder: Default::default(),
+        vehicle: Default::default(),
         premium_minor: 60_000,
         currency: "USD".into(),
         discount: Some(GrantedDiscount {

@@ -1,9 +1,12 @@
 //! Pure rules of the insurer: who may buy which plan (`Plan::eligibility`), what it
-//! costs (`rating`, `offer`), which bundle discount applies (`discount`) and how a quote
-//! and its policy may change, and what the insurer charges for it (`quote`). No I/O;
-//! unit-tested in `tests.rs` and `charge_tests.rs`.
+//! costs (`rating`, `offer`), which bundle discount applies (`discount`), who and what a
+//! policy covers (`insured`), how a quote and its policy may change, and what the insurer
+//! charges for it (`quote`), and until when a policy may be cancelled (`cooling_off`).
+//! No I/O; unit-tested in `tests.rs`, `charge_tests.rs` and `insured_tests.rs`.
 
+pub mod cooling_off;
 pub mod discount;
+pub mod insured;
 pub mod offer;
 pub mod quote;
 pub mod rating;
@@ -44,5 +47,7 @@ pub struct Plan {
 
 #[cfg(test)]
 mod charge_tests;
+#[cfg(test)]
+mod insured_tests;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use tandem_proto::insurance::v1::RatingConditions;
 
 use super::InvalidField;
+use super::cooling_off::{self, CoolingOffEnded};
 use super::discount::Target;
+use super::insured::{Policyholder, Vehicle};
 
 /// How long a quote's price holds.
 pub const QUOTE_VALIDITY: Duration = Duration::minutes(30);
@@ -54,6 +56,10 @@ pub struct Quote {
     pub plan_id: String,
     /// The conditions it was rated for, as the customer gave them.
     pub conditions: RatingConditions,
+    /// Who it is for (empty for quotes made before it was recorded).
+    pub policyholder: Policyholder,
+    /// The vehicle it covers (empty for quotes made before it was recorded).
+    pub vehicle: Vehicle,
     /// Annual premium before any discount, in minor units of `currency`.
     pub premium_minor: i64,
     /// ISO-4217 code.
@@ -109,8 +115,26 @@ pub struct Policy {
     pub start_date: String,
     /// Last day of cover, YYYY-MM-DD.
     pub end_date: String,
-    /// Whether it was cancelled (the quote voided after contracting).
+    /// Whether it was cancelled: by the customer, or the quote voided after contracting.
     pub cancelled: bool,
+    /// When it was contracted.
+    pub contracted_at: DateTime<Utc>,
+    /// When it was cancelled, if it was (and that was recorded).
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled, if it was.
+    pub cancellation_reason: Option<String>,
+}
+
+impl Policy {
+    /// The last day it may be cancelled: 14 days after the (UTC) day it was contracted.
+    pub fn cooling_off_ends(&self) -> NaiveDate {
+        cooling_off::ends(self.contracted_at.date_naive())
+    }
+
+    /// Whether it may still be cancelled at `now` (within its cooling-off period).
+    pub fn may_cancel(&self, now: DateTime<Utc>) -> Result<(), CoolingOffEnded> {
+        cooling_off::may_cancel(self.contracted_at.date_naive(), now.date_naive())
+    }
 }
 
 /// Why a change to a quote is refused.

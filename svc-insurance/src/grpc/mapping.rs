@@ -1,4 +1,5 @@
-//! Replies in the contract's terms: plans, offers and quotes as protobuf messages.
+//! Replies in the contract's terms: plans, offers, quotes and policies as protobuf
+//! messages.
 
 use tandem_proto::MoneyExt;
 use tandem_proto::common::v1::Money;
@@ -7,8 +8,9 @@ use tandem_proto::insurance::v1::{DiscountLine, DiscountTarget, PlanOffer, Ratin
 
 use crate::app::QuoteWithPlan;
 use crate::domain::discount::Target;
+use crate::domain::insured::{Policyholder, Vehicle};
 use crate::domain::offer::Offer;
-use crate::domain::quote::QuoteStatus;
+use crate::domain::quote::{Quote, QuoteStatus};
 use crate::domain::{Factor, Plan};
 
 /// A plan of the catalogue.
@@ -70,17 +72,7 @@ pub(super) fn quote(
         amount: Some(Money::of(d.amount_minor, currency)),
         order_number: d.order_number.clone(),
     });
-    let policy = quote.policy.as_ref().map(|p| v1::Policy {
-        policy_number: p.policy_number.clone(),
-        quote_id: quote.quote_id.clone(),
-        plan_id: quote.plan_id.clone(),
-        customer_id: quote.customer_id.clone(),
-        premium: Some(Money::of(quote.premium_due_minor, currency)),
-        start_date: p.start_date.clone(),
-        end_date: p.end_date.clone(),
-        payment_id: quote.payment_id.clone().unwrap_or_default(),
-        cancelled: p.cancelled,
-    });
+    let policy = policy(&quote);
     v1::Quote {
         plan: Some(plan(&quoted)),
         premium: Some(Money::of(quote.premium_minor, currency)),
@@ -92,5 +84,61 @@ pub(super) fn quote(
         quote_id: quote.quote_id,
         customer_id: quote.customer_id,
         conditions: Some(quote.conditions),
+        policyholder: Some(policyholder(quote.policyholder)),
+        vehicle: Some(vehicle(quote.vehicle)),
+    }
+}
+
+/// The policy contracted on `quote`, if any: who and what it covers, its dates, and the
+/// insurer's line of the payment (what it was paid, with the quote ID as reference).
+pub(super) fn policy(quote: &Quote) -> Option<v1::Policy> {
+    let currency = quote.currency.as_str();
+    quote.policy.as_ref().map(|p| v1::Policy {
+        policy_number: p.policy_number.clone(),
+        quote_id: quote.quote_id.clone(),
+        plan_id: quote.plan_id.clone(),
+        customer_id: quote.customer_id.clone(),
+        premium: Some(Money::of(quote.premium_due_minor, currency)),
+        start_date: p.start_date.clone(),
+        end_date: p.end_date.clone(),
+        payment_id: quote.payment_id.clone().unwrap_or_default(),
+        cancelled: p.cancelled,
+        policyholder: Some(policyholder(quote.policyholder.clone())),
+        vehicle: Some(vehicle(quote.vehicle.clone())),
+        contracted_at: p.contracted_at.to_rfc3339(),
+        cancelled_at: p.cancelled_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
+        cooling_off_ends: p.cooling_off_ends().to_string(),
+        paid_to_insurer: Some(Money::of(quote.charge_minor(), currency)),
+        payment_reference: quote.quote_id.clone(),
+        cancellation_reason: p.cancellation_reason.clone().unwrap_or_default(),
+    })
+}
+
+/// The CancelPolicy reply: the policy and the insurer's line of the payment to refund.
+pub(super) fn cancellation(quote: &Quote) -> v1::CancelPolicyResponse {
+    let policy = policy(quote);
+    v1::CancelPolicyResponse {
+        refund: policy.as_ref().and_then(|p| p.paid_to_insurer.clone()),
+        payment_id: quote.payment_id.clone().unwrap_or_default(),
+        payment_reference: quote.quote_id.clone(),
+        policy,
+    }
+}
+
+fn policyholder(p: Policyholder) -> v1::Policyholder {
+    v1::Policyholder {
+        name: p.name,
+        date_of_birth: p.date_of_birth,
+        address: Some(p.address),
+    }
+}
+
+fn vehicle(v: Vehicle) -> v1::Vehicle {
+    v1::Vehicle {
+        make: v.make,
+        model: v.model,
+        year: v.year,
+        plate: v.plate,
+        vin: v.vin,
     }
 }

@@ -1,18 +1,19 @@
 //! The `InsuranceSales` gRPC service: decodes each request and the caller's deadline,
-//! calls one use case of [`App`], encodes the quote it answers.
+//! calls one use case of [`App`], encodes the quote or policies it answers.
 
 use tandem_proto::insurance::v1::insurance_sales_server::InsuranceSales;
 use tandem_proto::insurance::v1::{
-    ApplyBundleDiscountRequest, ApplyBundleDiscountResponse, ContractPolicyRequest,
-    ContractPolicyResponse, CreateQuoteRequest, CreateQuoteResponse, GetQuoteRequest,
-    GetQuoteResponse, VoidQuoteRequest, VoidQuoteResponse,
+    ApplyBundleDiscountRequest, ApplyBundleDiscountResponse, CancelPolicyRequest,
+    CancelPolicyResponse, ContractPolicyRequest, ContractPolicyResponse, CreateQuoteRequest,
+    CreateQuoteResponse, GetPolicyRequest, GetPolicyResponse, GetQuoteRequest, GetQuoteResponse,
+    ListPoliciesRequest, ListPoliciesResponse, VoidQuoteRequest, VoidQuoteResponse,
 };
 use tonic::{Request, Response, Status};
 
 use super::{caller_budget, mapping};
 use crate::app::App;
 
-/// Quotes, the bundle discount and policies over gRPC.
+/// Quotes, the bundle discount, policies and their cancellation over gRPC.
 pub struct SalesService {
     /// The use cases.
     app: App,
@@ -79,5 +80,31 @@ impl InsuranceSales for SalesService {
         Ok(Response::new(GetQuoteResponse {
             quote: Some(mapping::quote(quote)),
         }))
+    }
+
+    async fn list_policies(
+        &self,
+        request: Request<ListPoliciesRequest>,
+    ) -> Reply<ListPoliciesResponse> {
+        let listed = self.app.list_policies(request.into_inner()).await?;
+        Ok(Response::new(ListPoliciesResponse {
+            policies: listed.iter().filter_map(mapping::policy).collect(),
+        }))
+    }
+
+    async fn get_policy(&self, request: Request<GetPolicyRequest>) -> Reply<GetPolicyResponse> {
+        let quote = self.app.get_policy(request.into_inner()).await?;
+        Ok(Response::new(GetPolicyResponse {
+            policy: mapping::policy(&quote.quote),
+            quote: Some(mapping::quote(quote)),
+        }))
+    }
+
+    async fn cancel_policy(
+        &self,
+        request: Request<CancelPolicyRequest>,
+    ) -> Reply<CancelPolicyResponse> {
+        let quote = self.app.cancel_policy(request.into_inner()).await?;
+        Ok(Response::new(mapping::cancellation(&quote.quote)))
     }
 }

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_plan;
 mod m20261122_000002_create_sales;
 mod m20261231_000001_one_discount_per_order;
+mod m20270110_000001_insured_and_cancellation;
 #[cfg(test)]
 mod tests;
 
@@ -18,6 +19,9 @@ impl MigratorTrait for Migrator {
         migrations.extend(tandem_mesh::idempotency::record::migrations());
         migrations.push(Box::new(m20261122_000002_create_sales::Migration));
         migrations.push(Box::new(m20261231_000001_one_discount_per_order::Migration));
+        migrations.push(Box::new(
+            m20270110_000001_insured_and_cancellation::Migration,
+        ));
         migrations
     }
 }

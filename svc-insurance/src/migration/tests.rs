@@ -1,30 +1,87 @@
-//! The unique index on a discount's device order, added to a database that already holds
-//! quotes: it stops, naming the order, while two quotes share one, and once added the
-//! database itself refuses a second quote for the order.
+//! Migrations applied to a database that already holds quotes: the unique index on a
+//! discount's device order stops, naming the order, while two quotes share one, and once
+//! added the database itself refuses a second quote for the order; the policyholder,
+//! vehicle and cancellation columns read empty on old quotes, and old policies count as
+//! contracted (and cancelled) when their row last changed.
 
-use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm_migration::MigratorTrait;
 use tandem_mesh::testing::TestDb;
-use tandem_proto::insurance::v1::RatingConditions;
 
 use super::Migrator;
+use crate::domain::insured::{Policyholder, Vehicle};
 use crate::store::entity::quote;
-use crate::store::sales::{NewQuote, insert_quote};
+use crate::store::sales;
 
-/// Stores an open quote `id`.
-async fn quote(db: &DatabaseConnection, id: &str) {
-    let new = NewQuote {
-        quote_id: id.into(),
-        customer_id: "CUS-A",
-        plan_id: "PLN-LIABILITY",
-        conditions: &RatingConditions::default(),
-        premium_minor: 48_000,
-        currency: "USD",
-        expires_at: Utc::now(),
+/// Stores an open quote `id` with the columns the first schema had; with a policy
+/// (cancelled or not) when `policy` says so; last changed at `at`.
+async fn old_quote(db: &DatabaseConnection, id: &str, policy: Option<bool>, at: DateTime<Utc>) {
+    let number = policy.map(|_| format!("POL-{id}"));
+    let status = if policy.is_some() {
+        "contracted"
+    } else {
+        "open"
     };
-    insert_quote(db, new, Utc::now()).await.unwrap();
+    let insert = Query::insert()
+        .into_table(Alias::new("quote"))
+        .columns(
+            [
+                "quote_id",
+                "customer_id",
+                "plan_id",
+                "conditions",
+                "premium_minor",
+                "currency",
+                "premium_due_minor",
+                "status",
+                "expires_at",
+                "policy_number",
+                "start_date",
+                "end_date",
+                "payment_id",
+                "policy_cancelled",
+                "created_at",
+                "updated_at",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            id.into(),
+            "CUS-A".into(),
+            "PLN-LIABILITY".into(),
+            "".into(),
+            48_000i64.into(),
+            "USD".into(),
+            48_000i64.into(),
+            status.into(),
+            at.into(),
+            number.clone().into(),
+            number.as_ref().map(|_| "2026-01-02".to_owned()).into(),
+            number.as_ref().map(|_| "2027-01-01".to_owned()).into(),
+            number.as_ref().map(|_| "PAY-1".to_owned()).into(),
+            policy.unwrap_or(false).into(),
+            at.into(),
+            at.into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await.unwrap();
+}
+
+/// Stores an open quote `id` (the first schema's columns).
+async fn quote(db: &DatabaseConnection, id: &str) {
+    old_quote(db, id, None, Utc::now()).await;
+}
+
+/// How many migrations come before the one named `name`.
+fn before(name: &str) -> u32 {
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names.iter().position(|n| n.contains(name)).unwrap();
+    u32::try_from(at).unwrap()
 }
 
 /// Records device order `order` (or none) as the discount's order of quote `id`.
@@ -49,7 +106,7 @@ async fn the_index_waits_for_shared_orders_to_be_resolved_then_refuses_a_second_
     for test_db in TestDb::all().await {
         let kind = test_db.kind;
         let db = tandem_mesh::db::connect(&test_db.url).await.unwrap();
-        let before = u32::try_from(Migrator::migrations().len() - 1).unwrap();
+        let before = before("one_discount_per_order");
         Migrator::up(&db, Some(before)).await.unwrap();
         for id in ["QUO-1", "QUO-2", "QUO-3"] {
             quote(&db, id).await;
@@ -78,10 +135,55 @@ async fn the_index_waits_for_shared_orders_to_be_resolved_then_refuses_a_second_
             .unwrap();
         discount_order(&db, "QUO-2", None).await.unwrap();
 
-        Migrator::down(&db, Some(1)).await.unwrap();
+        let after = u32::try_from(Migrator::migrations().len()).unwrap() - before;
+        Migrator::down(&db, Some(after)).await.unwrap();
         discount_order(&db, "QUO-2", Some("TA-SHARED"))
             .await
             .unwrap();
+        db.close().await.ok();
+        test_db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn old_quotes_read_with_no_policyholder_and_old_policies_keep_their_dates() {
+    for test_db in TestDb::all().await {
+        let kind = test_db.kind;
+        let db = tandem_mesh::db::connect(&test_db.url).await.unwrap();
+        let before = before("insured_and_cancellation");
+        Migrator::up(&db, Some(before)).await.unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-01-01T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        old_quote(&db, "QUO-OPEN", None, at).await;
+        old_quote(&db, "QUO-LIVE", Some(false), at).await;
+        old_quote(&db, "QUO-VOID", Some(true), at).await;
+        Migrator::up(&db, None).await.unwrap();
+
+        let open = sales::find(&db, "QUO-OPEN").await.unwrap().unwrap();
+        assert_eq!(
+            (&open.policyholder, &open.vehicle, &open.policy),
+            (&Policyholder::default(), &Vehicle::default(), &None),
+            "{kind}"
+        );
+        let live = sales::find(&db, "QUO-LIVE").await.unwrap().unwrap();
+        let policy = live.policy.unwrap();
+        assert_eq!(
+            (policy.contracted_at, policy.cancelled_at),
+            (at, None),
+            "{kind}"
+        );
+        assert_eq!(policy.cooling_off_ends().to_string(), "2026-01-15");
+        let void = sales::find(&db, "QUO-VOID").await.unwrap().unwrap();
+        let policy = void.policy.unwrap();
+        assert_eq!(
+            (policy.cancelled, policy.cancelled_at),
+            (true, Some(at)),
+            "{kind}"
+        );
+
+        Migrator::down(&db, Some(1)).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
         db.close().await.ok();
         test_db.cleanup().await;
     }

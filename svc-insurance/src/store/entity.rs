@@ -65,6 +65,29 @@ pub mod quote {
         pub policy_cancelled: bool,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The policyholder ('' on quotes made before it was recorded).
+        pub holder_name: String,
+        /// YYYY-MM-DD.
+        pub holder_birth_date: String,
+        pub holder_line1: String,
+        pub holder_line2: String,
+        pub holder_city: String,
+        pub holder_region: String,
+        pub holder_postal_code: String,
+        /// ISO-3166-1 alpha-2.
+        pub holder_country: String,
+        /// The vehicle ('' and 0 on quotes made before it was recorded).
+        pub vehicle_make: String,
+        pub vehicle_model: String,
+        pub vehicle_year: i32,
+        pub vehicle_plate: String,
+        pub vehicle_vin: String,
+        /// When the policy was contracted.
+        pub contracted_at: Option<DateTimeUtc>,
+        /// When the policy was cancelled.
+        pub cancelled_at: Option<DateTimeUtc>,
+        /// Why the policy was cancelled.
+        pub cancellation_reason: Option<String>,
     }
 
     /// No relations.

@@ -1,6 +1,9 @@
-//! The insurance server's database: the plan entity, its queries and the demo catalogue.
+//! The insurance server's database: the entities, the plan catalogue (here), quotes
+//! (`sales`), policies (`policies`), discount rules (`rules`) and the demo data (`seed`).
 
 pub mod entity;
+pub mod policies;
+pub mod rules;
 pub mod sales;
 pub mod seed;
 

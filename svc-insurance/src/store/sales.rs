@@ -1,17 +1,19 @@
-//! Writes and reads of quotes and discount rules.
+//! Writes and reads of quotes, and a quote row as the domain's [`Quote`].
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use prost::Message;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::{Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
 };
+use tandem_proto::common::v1::Address;
 use tandem_proto::insurance::v1::RatingConditions;
 
-use super::entity::{discount_rule, quote};
-use crate::domain::discount::{Amount, DiscountRule, Target};
+use super::entity::quote;
+use super::rules::target_name;
+use crate::domain::discount::{DiscountRule, Target};
+use crate::domain::insured::{Policyholder, Vehicle};
 use crate::domain::quote::{GrantedDiscount, Policy, Quote, QuoteStatus};
 use crate::error::InsuranceError;
 
@@ -28,6 +30,10 @@ pub struct NewQuote<'a> {
     pub plan_id: &'a str,
     /// The conditions it was rated for.
     pub conditions: &'a RatingConditions,
+    /// Who it is for.
+    pub policyholder: &'a Policyholder,
+    /// The vehicle it covers.
+    pub vehicle: &'a Vehicle,
     /// Annual premium.
     pub premium_minor: i64,
     /// ISO-4217 code.
@@ -42,6 +48,7 @@ pub async fn insert_quote(
     new: NewQuote<'_>,
     now: DateTime<Utc>,
 ) -> Result<Quote, DbErr> {
+    let (holder, address, vehicle) = (new.policyholder, &new.policyholder.address, new.vehicle);
     let row = quote::ActiveModel {
         quote_id: Set(new.quote_id),
         customer_id: Set(new.customer_id.to_owned()),
@@ -64,6 +71,22 @@ pub async fn insert_quote(
         policy_cancelled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
+        holder_name: Set(holder.name.clone()),
+        holder_birth_date: Set(holder.date_of_birth.clone()),
+        holder_line1: Set(address.line1.clone()),
+        holder_line2: Set(address.line2.clone()),
+        holder_city: Set(address.city.clone()),
+        holder_region: Set(address.region.clone()),
+        holder_postal_code: Set(address.postal_code.clone()),
+        holder_country: Set(address.country.clone()),
+        vehicle_make: Set(vehicle.make.clone()),
+        vehicle_model: Set(vehicle.model.clone()),
+        vehicle_year: Set(i32::try_from(vehicle.year).unwrap_or(i32::MAX)),
+        vehicle_plate: Set(vehicle.plate.clone()),
+        vehicle_vin: Set(vehicle.vin.clone()),
+        contracted_at: Set(None),
+        cancelled_at: Set(None),
+        cancellation_reason: Set(None),
     }
     .insert(db)
     .await?;
@@ -155,59 +178,9 @@ pub async fn set_discount(
     }))
 }
 
-/// The policy a quote is contracted with.
-pub struct NewPolicy<'a> {
-    /// The payment that paid for it.
-    pub payment_id: &'a str,
-    /// Its number.
-    pub policy_number: &'a str,
-    /// First day of cover.
-    pub start: NaiveDate,
-    /// Last day of cover.
-    pub end: NaiveDate,
-}
-
-/// Contracts the policy of an open quote.
-pub async fn contract(
-    db: &impl ConnectionTrait,
-    current: &Quote,
-    policy: NewPolicy<'_>,
-    now: DateTime<Utc>,
-) -> Result<Quote, DbErr> {
-    let row = quote::ActiveModel {
-        quote_id: Unchanged(current.quote_id.clone()),
-        status: Set(QuoteStatus::Contracted.as_str().to_owned()),
-        payment_id: Set(Some(policy.payment_id.to_owned())),
-        policy_number: Set(Some(policy.policy_number.to_owned())),
-        start_date: Set(Some(policy.start.to_string())),
-        end_date: Set(Some(policy.end.to_string())),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    to_quote(row)
-}
-
-/// Voids a quote, cancelling its policy if one was contracted.
-pub async fn void(
-    db: &impl ConnectionTrait,
-    current: &Quote,
-    now: DateTime<Utc>,
-) -> Result<Quote, DbErr> {
-    let row = quote::ActiveModel {
-        quote_id: Unchanged(current.quote_id.clone()),
-        status: Set(QuoteStatus::Void.as_str().to_owned()),
-        policy_cancelled: Set(current.policy.is_some()),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    to_quote(row)
-}
-
-fn to_quote(row: quote::Model) -> Result<Quote, DbErr> {
+/// A quote row as the domain's quote (policyholder and vehicle empty on rows stored
+/// before they were recorded).
+pub(super) fn to_quote(row: quote::Model) -> Result<Quote, DbErr> {
     let status = QuoteStatus::parse(&row.status)
         .ok_or_else(|| DbErr::Custom(format!("unknown quote status {:?}", row.status)))?;
     let conditions = tandem_mesh::hex::decode(&row.conditions)
@@ -228,12 +201,36 @@ fn to_quote(row: quote::Model) -> Result<Quote, DbErr> {
         start_date: row.start_date.unwrap_or_default(),
         end_date: row.end_date.unwrap_or_default(),
         cancelled: row.policy_cancelled,
+        contracted_at: row.contracted_at.unwrap_or(row.updated_at),
+        cancelled_at: row.cancelled_at,
+        cancellation_reason: row.cancellation_reason,
     });
+    let policyholder = Policyholder {
+        name: row.holder_name,
+        date_of_birth: row.holder_birth_date,
+        address: Address {
+            line1: row.holder_line1,
+            line2: row.holder_line2,
+            city: row.holder_city,
+            region: row.holder_region,
+            postal_code: row.holder_postal_code,
+            country: row.holder_country,
+        },
+    };
+    let vehicle = Vehicle {
+        make: row.vehicle_make,
+        model: row.vehicle_model,
+        year: u32::try_from(row.vehicle_year).unwrap_or_default(),
+        plate: row.vehicle_plate,
+        vin: row.vehicle_vin,
+    };
     Ok(Quote {
         quote_id: row.quote_id,
         customer_id: row.customer_id,
         plan_id: row.plan_id,
         conditions,
+        policyholder,
+        vehicle,
         premium_minor: row.premium_minor,
         currency: row.currency,
         discount,
@@ -242,140 +239,5 @@ fn to_quote(row: quote::Model) -> Result<Quote, DbErr> {
         expires_at: row.expires_at,
         payment_id: row.payment_id,
         policy,
-    })
-}
-
-/// Every discount rule.
-pub async fn load_rules(db: &impl ConnectionTrait) -> Result<Vec<DiscountRule>, DbErr> {
-    discount_rule::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_rule)
-        .collect()
-}
-
-/// Inserts the demo discount rules that are not there yet.
-pub async fn seed_rules(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    /// (id, description, plan, category, target, kind, value)
-    type Rule = (
-        &'static str,
-        &'static str,
-        Option<&'static str>,
-        Option<&'static str>,
-        &'static str,
-        &'static str,
-        i64,
-    );
-    const RULES: &[Rule] = &[
-        (
-            "BND-SAFE-DASHCAM",
-            "Safe Driver + dashcam bundle: 15% off the premium",
-            Some("PLN-SAFE-DRIVER"),
-            Some("dashcam"),
-            "premium",
-            "percent",
-            1_500,
-        ),
-        (
-            "BND-SAFE-COLLISION",
-            "Safe Driver + collision warning bundle: 12% off the premium",
-            Some("PLN-SAFE-DRIVER"),
-            Some("collision_warning"),
-            "premium",
-            "percent",
-            1_200,
-        ),
-        (
-            "BND-YOUNG-TELEMATICS",
-            "Young Driver + telematics bundle: 20% off the premium",
-            Some("PLN-YOUNG-DRIVER"),
-            Some("telematics_unit"),
-            "premium",
-            "percent",
-            2_000,
-        ),
-        (
-            "BND-LOWMILE-TAG",
-            "Pay-per-mile + telematics tag: the device is on us",
-            Some("PLN-LOW-MILEAGE"),
-            Some("telematics_unit"),
-            "device",
-            "percent",
-            10_000,
-        ),
-        (
-            "BND-THEFT-TRACKER",
-            "Theft tracker bundle: $50 off the tracker",
-            None,
-            Some("theft_tracker"),
-            "device",
-            "fixed",
-            5_000,
-        ),
-        (
-            "BND-ANY-DEVICE",
-            "Plan + device bundle: 5% off the premium",
-            None,
-            None,
-            "premium",
-            "percent",
-            500,
-        ),
-    ];
-    let rows = RULES
-        .iter()
-        .map(|&(id, description, plan, category, target, kind, value)| {
-            discount_rule::ActiveModel {
-                rule_id: Set(id.to_owned()),
-                description: Set(description.to_owned()),
-                plan_id: Set(plan.map(str::to_owned)),
-                category: Set(category.map(str::to_owned)),
-                target: Set(target.to_owned()),
-                kind: Set(kind.to_owned()),
-                value: Set(value),
-                valid_from: Set("2026-01-01".to_owned()),
-                valid_to: Set(None),
-            }
-        });
-    discount_rule::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(discount_rule::Column::RuleId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-/// Stored name of a discount target.
-pub fn target_name(target: Target) -> &'static str {
-    match target {
-        Target::Premium => "premium",
-        Target::Device => "device",
-    }
-}
-
-fn to_rule(row: discount_rule::Model) -> Result<DiscountRule, DbErr> {
-    let corrupt = |what: &str| DbErr::Custom(format!("discount rule {}: bad {what}", row.rule_id));
-    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("date"));
-    Ok(DiscountRule {
-        target: match row.target.as_str() {
-            "premium" => Target::Premium,
-            "device" => Target::Device,
-            _ => return Err(corrupt("target")),
-        },
-        amount: match row.kind.as_str() {
-            "percent" => Amount::Percent(u32::try_from(row.value).map_err(|_| corrupt("value"))?),
-            "fixed" => Amount::Fixed(row.value),
-            _ => return Err(corrupt("kind")),
-        },
-        valid_from: date(&row.valid_from)?,
-        valid_to: row.valid_to.as_deref().map(date).transpose()?,
-        rule_id: row.rule_id,
-        description: row.description,
-        plan_id: row.plan_id,
-        category: row.category,
     })
 }

@@ -167,5 +167,5 @@ pub async fn demo_plans(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         )
         .exec_without_returning(db)
         .await?;
-    super::sales::seed_rules(db).await
+    super::rules::seed_rules(db).await
 }

@@ -8,7 +8,7 @@ use tandem_mesh::Service;
 use tandem_mesh::testing::orders::{alex_morgan, pay, reserve};
 use tandem_mesh::testing::{Running, TestDb, connect};
 use tandem_mesh::{ClientConfig, ServerConfig};
-use tandem_proto::common::v1::{Money, VehicleClass};
+use tandem_proto::common::v1::{Address, Money, VehicleClass};
 use tandem_proto::insurance::v1::insurance_sales_client::InsuranceSalesClient;
 use tandem_proto::insurance::v1::*;
 use tonic::transport::Channel;
@@ -20,6 +20,8 @@ pub struct World {
     /// The account server (SQLite).
     pub settlement: Running,
     pub sales: InsuranceSalesClient<Channel>,
+    /// The insurer's clock, which a test may move on.
+    pub clock: svc_insurance::Clock,
     pub seller: Channel,
     /// A channel to the account server, to pay.
     pub bank: Channel,
@@ -39,8 +41,17 @@ pub async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
         settlement_url: settlement.url.clone(),
         client: ClientConfig::default(),
     };
+    let clock = svc_insurance::Clock::system();
+    let insurer_clock = clock.clone();
     let insurance = Running::start(|l, s| {
-        svc_insurance::Insurer::serve(l, ins, peers, ServerConfig::default(), s)
+        svc_insurance::Insurer::serve_with_clock(
+            l,
+            ins,
+            peers,
+            ServerConfig::default(),
+            insurer_clock,
+            s,
+        )
     })
     .await;
     let sales = InsuranceSalesClient::new(connect(&insurance.url).await);
@@ -51,6 +62,7 @@ pub async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
         accessory,
         settlement,
         sales,
+        clock,
         seller,
         bank,
         dbs: vec![ins_db, acc_db, settlement_db],
@@ -155,7 +167,10 @@ impl World {
     }
 }
 
+/// A quote for a 35-year-old driver of a five-year-old sedan garaged in 94103, with
+/// the policyholder and vehicle that match.
 pub fn quote_req(key: &str, customer: &str, plan: &str) -> CreateQuoteRequest {
+    let year = u32::try_from(chrono::Utc::now().year()).unwrap() - 5;
     CreateQuoteRequest {
         idempotency_key: key.into(),
         customer_id: customer.into(),
@@ -163,12 +178,37 @@ pub fn quote_req(key: &str, customer: &str, plan: &str) -> CreateQuoteRequest {
         conditions: Some(RatingConditions {
             driver_age: 35,
             vehicle_class: VehicleClass::Sedan as i32,
-            vehicle_year: u32::try_from(chrono::Utc::now().year()).unwrap() - 5,
+            vehicle_year: year,
             annual_mileage: 12_000,
             postal_code: "94103".into(),
             options: vec![],
         }),
+        policyholder: Some(Policyholder {
+            name: "Alex Morgan".into(),
+            date_of_birth: born_aged(35),
+            address: Some(Address {
+                line1: "1 Market St".into(),
+                line2: String::new(),
+                city: "San Francisco".into(),
+                region: "CA".into(),
+                postal_code: "94103".into(),
+                country: "US".into(),
+            }),
+        }),
+        vehicle: Some(Vehicle {
+            make: "Toyota".into(),
+            model: "Corolla".into(),
+            year,
+            plate: "7ABC123".into(),
+            vin: String::new(),
+        }),
     }
+}
+
+/// A date of birth (YYYY-MM-DD) of someone who turned `age` a month ago.
+pub fn born_aged(age: u32) -> String {
+    let today = chrono::Utc::now().date_naive();
+    (today - chrono::Months::new(age * 12) - chrono::Days::new(30)).to_string()
 }
 
 pub fn minor(m: &Option<tandem_proto::common::v1::Money>) -> i64 {
