@@ -23,9 +23,9 @@ use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
 use tandem_proto::leads::v1::staff_leads_client::StaffLeadsClient;
 use tandem_proto::leads::v1::{
     ConsentPurpose, ContactStaffRequest, GetConsentsRequest, GetCustomerRequest, GetLeadRequest,
-    GetStaffRequest, LeadActionRequest, LeadStatus, ListLeadsRequest, NoteProductViewRequest,
-    NotifyPurchaseRequest, PurchaseLine, RequestedAction, SetConsentRequest, UpdateCustomerRequest,
-    UpdateRegistrationRequest,
+    GetStaffRequest, LeadActionRequest, LeadStatus, ListCustomerMailRequest, ListLeadsRequest,
+    NoteProductViewRequest, NotifyPurchaseRequest, PurchaseLine, RequestedAction,
+    SetConsentRequest, UpdateCustomerRequest, UpdateRegistrationRequest,
 };
 use tonic::transport::Channel;
 use tonic::{Code, Request, Status};
@@ -194,11 +194,21 @@ async fn customer_call(server: &mut Server, rpc: &str, bearer: &Bearer) -> Resul
             ))
             .await
             .map(drop),
+        "ListCustomerMail" => server
+            .desk
+            .list_customer_mail(carrying(
+                bearer,
+                DEMO,
+                Role::Customer,
+                ListCustomerMailRequest { customer_id: id() },
+            ))
+            .await
+            .map(drop),
         other => panic!("no customer RPC {other}"),
     }
 }
 
-const CUSTOMER_RPCS: [&str; 7] = [
+const CUSTOMER_RPCS: [&str; 8] = [
     "GetCustomer",
     "UpdateCustomer",
     "ContactStaff",
@@ -206,6 +216,7 @@ const CUSTOMER_RPCS: [&str; 7] = [
     "GetConsents",
     "SetConsent",
     "NoteProductView",
+    "ListCustomerMail",
 ];
 
 async fn leads_stored(server: &Server) -> u64 {
@@ -678,6 +689,7 @@ async fn over_mutual_tls_only_the_crm_reads_the_whole_feed_and_only_reads_it() {
             total: usd(21_900),
             completed_at: "2026-11-20T10:00:00Z".into(),
             policy_number: String::new(),
+            ..Default::default()
         })
         .await
         .expect("purchase notice without an assertion");

@@ -78,6 +78,7 @@ async fn buy_a_dashcam(server: &mut Server) {
             }),
             completed_at: "2026-11-20T10:00:00Z".into(),
             policy_number: String::new(),
+            ..Default::default()
         })
         .await
         .expect("purchase");

@@ -1,6 +1,8 @@
 //! Moving the e-mail outbox onto the shared `tandem_mesh::outbox`, on SQLite and (when
 //! configured) PostgreSQL: e-mails queued before the move keep what they are and where
 //! their delivery stands ("failed" becomes "dead"); the move can be undone and redone.
+//! The receipts queued before e-mails were marked by audience are the customer's own,
+//! with their checkout ID as reference.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Query};
@@ -15,6 +17,8 @@ use tandem_mesh::testing::TestDb;
 const BEFORE_THE_MOVE: u32 = 5;
 /// The move: `mail_message`, the shared `outbox`, the delivery state into it.
 const THE_MOVE: u32 = 3;
+/// After the move: e-mails to customers marked (audience, reference).
+const AFTER_THE_MOVE: u32 = 1;
 
 /// An e-mail in `outbox_message` as the server queued it before the move.
 struct OldRow {
@@ -190,10 +194,37 @@ async fn queued_emails_keep_their_delivery_state_across_the_move() {
             outbox::of_lead(&conn, "LEAD-A").await.unwrap()[0].message_id,
             "LEAD-A.staff@sales.test"
         );
+        // The receipt is the customer's own e-mail, about its checkout; the staff
+        // e-mails about the same customer are not.
+        let customers = outbox::to_customer(&conn, "CUS-DEMO00000001")
+            .await
+            .unwrap();
+        let marked: Vec<(&str, &str, &str)> = customers
+            .iter()
+            .map(|m| {
+                (
+                    m.message_id.as_str(),
+                    m.audience.as_str(),
+                    m.reference.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            marked,
+            [("CHK-1.receipt@sales.test", "customer", "CHK-1")],
+            "{}",
+            db.kind
+        );
+        assert!(
+            moved
+                .iter()
+                .filter(|m| m.purpose != "receipt")
+                .all(|m| m.audience == "staff" && m.reference.is_empty())
+        );
 
         // Undone, the e-mails are back in `outbox_message` as they were; redone, as above.
         let conn = tandem_mesh::testing::reconnect(conn, &db.url).await;
-        Migrator::down(&conn, Some(THE_MOVE))
+        Migrator::down(&conn, Some(THE_MOVE + AFTER_THE_MOVE))
             .await
             .expect("undo the move");
         let statuses: Vec<String> = conn
@@ -215,6 +246,11 @@ async fn queued_emails_keep_their_delivery_state_across_the_move() {
             "{}",
             db.kind
         );
+        let customers = outbox::to_customer(&conn, "CUS-DEMO00000001")
+            .await
+            .unwrap();
+        assert_eq!(customers.len(), 1, "redone, the receipt is marked again");
+        assert_eq!(customers[0].reference, "CHK-1");
         conn.close().await.ok();
         db.cleanup().await;
     }

@@ -2,7 +2,9 @@
 //! (when configured) PostgreSQL: a completed checkout fills the possessed products and
 //! sends the receipt once however often it is retried; the salesperson hears of it, with
 //! the related items to offer, only with the customer's consent; interest notices follow
-//! the deployment setting, ownership and consent.
+//! the deployment setting, ownership and consent. The receipt shows the installation
+//! appointment (installer, address, phone, local time with its zone) when one is booked,
+//! and the policyholder and vehicle when given.
 
 mod common;
 
@@ -13,8 +15,8 @@ use common::{Server, as_customer, leads_config, outbox_drained, with_demo_desk};
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
-    ConsentPurpose, NoteProductViewRequest, NoteProductViewResponse, NotifyPurchaseRequest,
-    NotifyPurchaseResponse, PurchaseLine, SetConsentRequest,
+    Appointment, ConsentPurpose, NoteProductViewRequest, NoteProductViewResponse,
+    NotifyPurchaseRequest, NotifyPurchaseResponse, PurchaseLine, SetConsentRequest,
 };
 use tonic::Code;
 
@@ -55,6 +57,7 @@ fn purchase(checkout: &str) -> NotifyPurchaseRequest {
         total: usd(80_910),
         completed_at: "2026-11-20T10:00:00Z".into(),
         policy_number: "POL-77".into(),
+        ..Default::default()
     }
 }
 
@@ -238,4 +241,109 @@ async fn interest_notices_follow_the_setting_ownership_and_consent() {
         server.stop().await;
         db.cleanup().await;
     }
+}
+
+/// The appointment booked with a checkout: the installer server's UTC start, the
+/// installer's zone.
+fn booked() -> Appointment {
+    Appointment {
+        installer_name: "Bay Auto Electrics".into(),
+        installer_address: "1200 Folsom St, San Francisco, CA 94103".into(),
+        installer_phone: "+1 415 555 0190".into(),
+        starts_at: "2026-11-24T17:30:00Z".into(),
+        time_zone: "America/Los_Angeles".into(),
+        booking_id: "BKG-0001".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_receipt_shows_the_appointment_only_when_one_is_booked() {
+    with_demo_desk(async |server, smtp, kind| {
+        let with = server
+            .desk
+            .notify_purchase(NotifyPurchaseRequest {
+                appointment: Some(booked()),
+                policyholder_name: "Alex Morgan".into(),
+                vehicle: "2021 Toyota Camry".into(),
+                ..purchase("CHK-APT")
+            })
+            .await
+            .expect("notice with an appointment")
+            .into_inner();
+        let without = noticed(server, "CHK-NONE").await;
+
+        // A bad appointment is refused naming the field, and no receipt is queued.
+        let err = server
+            .desk
+            .notify_purchase(NotifyPurchaseRequest {
+                appointment: Some(Appointment {
+                    starts_at: "next Tuesday".into(),
+                    ..booked()
+                }),
+                ..purchase("CHK-BAD")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{kind}");
+        assert!(
+            err.message().contains("appointment.starts_at"),
+            "{}",
+            err.message()
+        );
+        let err = server
+            .desk
+            .notify_purchase(NotifyPurchaseRequest {
+                vehicle: "2021 Toyota\r\nBcc: x@evil.test".into(),
+                ..purchase("CHK-BAD")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument);
+        assert!(err.message().contains("vehicle"), "{}", err.message());
+
+        smtp.wait_for("alex@example.com", 2, WAIT).await;
+        outbox_drained(&server.db, WAIT).await;
+        let receipts = smtp.to("alex@example.com");
+        assert_eq!(receipts.len(), 2, "{kind}: no receipt for refused notices");
+        let of = |id: &str| {
+            receipts
+                .iter()
+                .find(|m| m.message_id() == id)
+                .unwrap_or_else(|| panic!("{id} not received"))
+                .clone()
+        };
+        let with = of(&with.receipt_message_id);
+        for needle in [
+            "Installation appointment",
+            "Bay Auto Electrics",
+            "1200 Folsom St, San Francisco, CA 94103",
+            "+1 415 555 0190",
+            "Tuesday, November 24, 2026 at 9:30 AM PST (America/Los_Angeles, UTC-08:00)",
+            "BKG-0001",
+            "Policyholder:  Alex Morgan",
+            "2021 Toyota Camry",
+            "ORD-2026-000123",
+        ] {
+            assert!(
+                with.body_contains(needle),
+                "{needle} missing:\n{}",
+                with.data
+            );
+        }
+        let without = of(&without.receipt_message_id);
+        for absent in [
+            "Installation appointment",
+            "Bay Auto Electrics",
+            "Policyholder",
+            "Vehicle",
+        ] {
+            assert!(
+                !without.body_contains(absent),
+                "{absent} in:\n{}",
+                without.data
+            );
+        }
+        assert!(without.body_contains("ORD-2026-000123"));
+    })
+    .await;
 }

@@ -1,7 +1,8 @@
 //! The leads server's use cases, one file each: the customer-information store
 //! (`register_customer`, `log_in`, `customer_record`), the sales desk (`products`,
 //! `contact_staff`, `update_registration`, `consent`, `notify_purchase`,
-//! `note_product_view`, all opening leads through `open_lead`), the staff side
+//! `note_product_view`, all opening leads through `open_lead`; `notify_appointment` and
+//! `customer_mail`, the customer's own e-mails), the staff side
 //! (`staff`, `lead_feed`, `handle_lead`) and the sales company's maintenance (`admin`).
 //! `mail` renders the e-mails the use cases queue and delivers them (the outbox's
 //! `Deliver` for topic "mail"). Rules come from `domain`, rows from `store`.
@@ -9,6 +10,7 @@
 mod admin;
 mod consent;
 mod contact_staff;
+mod customer_mail;
 mod customer_record;
 mod handle_lead;
 mod hashing;
@@ -16,6 +18,7 @@ mod lead_feed;
 mod log_in;
 pub mod mail;
 mod note_product_view;
+mod notify_appointment;
 mod notify_purchase;
 mod open_lead;
 mod products;
@@ -37,6 +40,7 @@ use crate::error::LeadsError;
 use crate::store::{customer, lead};
 
 pub use consent::ConsentOverview;
+pub use customer_mail::{CustomerMail, Delivery, MailKind};
 pub use lead_feed::LeadPage;
 pub use mail::MailSettings;
 pub use note_product_view::ViewNoted;

@@ -1,5 +1,6 @@
 //! Purchase notices (seed 001, S405–S409): a completed bundle checkout fills the
-//! customer's possessed products and queues the order receipt to the customer; with the
+//! customer's possessed products and queues the order receipt to the customer (with the
+//! policyholder, the vehicle and the installation appointment when given); with the
 //! customer's consent to tell staff about purchases, a purchase lead is opened and the
 //! salesperson is e-mailed the purchase with the options, consumables and attachments
 //! they could offer next. Keyed by the checkout ID, so the gateway may retry freely.
@@ -8,9 +9,10 @@ use chrono::{DateTime, SubsecRound, Utc};
 use tandem_mesh::idempotency::{Done, Key};
 use tandem_proto::leads::v1::{NotifyPurchaseRequest, PurchaseLine};
 
-use super::mail::{self, Receipt, StaffExtras, money};
+use super::mail::{self, Receipt, Recipient, StaffExtras, money};
 use super::open_lead::NewLead;
 use super::{App, split_with_lead, with_lead};
+use crate::domain::appointment::{APPOINTMENT, Appointment};
 use crate::domain::lead::Lead;
 use crate::domain::text::{optional_line, required, required_line};
 use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
@@ -50,6 +52,9 @@ impl App {
         let checkout_id = &required_line("checkout_id", &req.checkout_id, 64)?;
         let order_number = required_line("order_number", &req.order_number, 40)?;
         let policy_number = optional_line("policy_number", &req.policy_number, 40)?;
+        let policyholder_name = optional_line("policyholder_name", &req.policyholder_name, 100)?;
+        let vehicle = optional_line("vehicle", &req.vehicle, 120)?;
+        let appointment = Appointment::parse_optional(req.appointment.as_ref(), &APPOINTMENT)?;
         if req.lines.is_empty() {
             return Err(InvalidField::new("lines", "at least one line").into());
         }
@@ -78,14 +83,19 @@ impl App {
                     let receipt = mail::receipt_message(
                         &self.settings.mail,
                         &Receipt {
-                            customer_id: id,
-                            name: &buyer.name,
-                            email: &buyer.email,
+                            to: Recipient {
+                                customer_id: id,
+                                name: &buyer.name,
+                                email: &buyer.email,
+                            },
                             checkout_id,
                             order_number: &order_number,
                             policy_number: &policy_number,
+                            policyholder_name: &policyholder_name,
+                            vehicle: &vehicle,
                             lines: lines.clone(),
                             total: total.clone(),
+                            appointment: appointment.as_ref(),
                         },
                     )?;
                     outbox::enqueue(&txn, &receipt, Utc::now()).await?;

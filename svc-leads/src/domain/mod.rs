@@ -2,9 +2,11 @@
 //! customer record may contain (`customer`, `contact`) and how credentials are kept
 //! (`password`); sales staff (`staff`) and who gets a lead (`routing`); leads and contact
 //! requests (`lead`); product information (`product`); consent purposes and their
-//! wording (`consent`); and the free-text rules that keep e-mail headers clean (`text`).
+//! wording (`consent`); installation appointments as the customer is told of them
+//! (`appointment`); and the free-text rules that keep e-mail headers clean (`text`).
 
 pub mod acting;
+pub mod appointment;
 pub mod consent;
 mod contact;
 pub mod customer;
@@ -28,6 +30,8 @@ pub use routing::{Candidate, Route, RouteRequest, Rule, StaffRouter};
 pub use staff::Staff;
 pub use tandem_mesh::status::InvalidField;
 
+#[cfg(test)]
+mod appointment_tests;
 #[cfg(test)]
 mod routing_tests;
 #[cfg(test)]

@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1 as pb;
 
-use crate::app::{ConsentOverview, StaffView};
+use crate::app::{ConsentOverview, CustomerMail, Delivery, MailKind, StaffView};
 use crate::domain::consent::ConsentDecision;
 use crate::domain::customer::Possessed;
 use crate::domain::lead::Lead;
@@ -171,5 +171,30 @@ pub fn staff(v: &StaffView) -> pb::Staff {
 pub fn lead_action(l: &Lead) -> pb::LeadActionResponse {
     pb::LeadActionResponse {
         lead: Some(lead(l)),
+    }
+}
+
+/// An e-mail to a customer.
+pub fn customer_mail(m: &CustomerMail) -> pb::CustomerMail {
+    let kind = match m.kind {
+        MailKind::Receipt => pb::CustomerMailKind::Receipt,
+        MailKind::Appointment => pb::CustomerMailKind::Appointment,
+        MailKind::Other => pb::CustomerMailKind::Unspecified,
+    };
+    let status = match m.delivery {
+        Delivery::Queued => pb::CustomerMailStatus::Queued,
+        Delivery::Sent => pb::CustomerMailStatus::Sent,
+        Delivery::Failed => pb::CustomerMailStatus::Failed,
+        Delivery::Cancelled => pb::CustomerMailStatus::Cancelled,
+    };
+    pb::CustomerMail {
+        message_id: m.message_id.clone(),
+        kind: kind as i32,
+        subject: m.subject.clone(),
+        queued_at: time(&m.queued_at),
+        sent_at: m.sent_at.as_ref().map(time).unwrap_or_default(),
+        status: status as i32,
+        reference: m.reference.clone(),
+        to: m.to.clone(),
     }
 }

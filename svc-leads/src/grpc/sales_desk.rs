@@ -1,7 +1,8 @@
 //! The `SalesDesk` gRPC service: product information, contact requests, registration
-//! updates with consent, purchase and interest notices. Product information is public;
-//! contact, registration, consent and interest notices act for the customer of the
-//! call's assertion; purchase notices are the gateway's (partner) call.
+//! updates with consent, purchase, appointment and interest notices, the customer's own
+//! e-mails. Product information is public; contact, registration, consent, interest
+//! notices and the customer's e-mails act for the customer of the call's assertion;
+//! purchase and appointment notices are the gateway's (partner) calls.
 
 use tandem_proto::leads::v1 as pb;
 use tandem_proto::leads::v1::sales_desk_server::SalesDesk;
@@ -121,6 +122,25 @@ impl SalesDesk for LeadsApi {
             notified: noted.lead.is_some(),
             reason: noted.reason.to_owned(),
             lead: noted.lead.as_ref().map(mapping::lead),
+        }))
+    }
+
+    async fn notify_appointment(
+        &self,
+        request: Request<pb::NotifyAppointmentRequest>,
+    ) -> Result<Response<pb::NotifyAppointmentResponse>, Status> {
+        let message_id = self.app.notify_appointment(request.get_ref()).await?;
+        Ok(Response::new(pb::NotifyAppointmentResponse { message_id }))
+    }
+
+    async fn list_customer_mail(
+        &self,
+        request: Request<pb::ListCustomerMailRequest>,
+    ) -> Result<Response<pb::ListCustomerMailResponse>, Status> {
+        let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
+        let mail = self.app.customer_mail(&customer_id).await?;
+        Ok(Response::new(pb::ListCustomerMailResponse {
+            mail: mail.iter().map(mapping::customer_mail).collect(),
         }))
     }
 }

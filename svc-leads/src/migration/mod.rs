@@ -7,6 +7,7 @@ mod m20261210_000002_create_sales_desk;
 mod m20261214_000003_create_staff_view;
 mod m20261220_000004_create_mail_message;
 mod m20261220_000005_move_mail_delivery_to_outbox;
+mod m20261230_000006_mark_customer_mail;
 
 /// Applies the leads server's migrations in order.
 pub struct Migrator;
@@ -25,6 +26,8 @@ impl MigratorTrait for Migrator {
         migrations.push(Box::new(
             m20261220_000005_move_mail_delivery_to_outbox::Migration,
         ));
+        // E-mails to customers told from those to staff, with what they are about.
+        migrations.push(Box::new(m20261230_000006_mark_customer_mail::Migration));
         migrations
     }
 }

@@ -2,7 +2,8 @@
 //! makes its lead: what is sent and what the desk finds it by (lead, customer, purpose)
 //! is a `mail_message` row; where its delivery stands (status, attempts, lease, last
 //! error) is a message of topic [`TOPIC`] in `tandem_mesh::outbox` under the same ID,
-//! the Message-ID.
+//! the Message-ID. E-mails to a customer (receipts, appointment notices) are told from
+//! e-mails to staff about the customer by their [`Audience`].
 
 use std::collections::HashMap;
 
@@ -21,6 +22,28 @@ pub use tandem_mesh::outbox::Status;
 /// The outbox topic of e-mails.
 pub const TOPIC: &str = "mail";
 
+/// Most e-mails [`to_customer`] lists.
+pub const CUSTOMER_MAIL_LIMIT: u64 = 200;
+
+/// Whom an e-mail is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// The customer it is about (their own data, to them).
+    Customer,
+    /// Sales staff (or the administrator copy).
+    Staff,
+}
+
+impl Audience {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Staff => "staff",
+        }
+    }
+}
+
 /// An e-mail to queue, rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewMail {
@@ -30,10 +53,15 @@ pub struct NewMail {
     pub lead_id: Option<String>,
     /// The customer it is about.
     pub customer_id: String,
-    /// The consent purpose that lets it go to staff, or "contact" / "receipt".
+    /// The consent purpose that lets it go to staff, or "contact" / "receipt" /
+    /// "appointment".
     pub purpose: String,
     /// The template it was rendered from.
     pub template: String,
+    /// Whom it is for.
+    pub audience: Audience,
+    /// What it is about (checkout ID, order number); empty when nothing.
+    pub reference: String,
     /// From mailbox.
     pub from: String,
     /// To mailboxes.
@@ -57,10 +85,15 @@ pub struct QueuedMail {
     pub lead_id: Option<String>,
     /// The customer it is about.
     pub customer_id: String,
-    /// The consent purpose that lets it go to staff, or "contact" / "receipt".
+    /// The consent purpose that lets it go to staff, or "contact" / "receipt" /
+    /// "appointment".
     pub purpose: String,
     /// The template it was rendered from.
     pub template: String,
+    /// "customer" or "staff" ([`Audience`]).
+    pub audience: String,
+    /// What it is about (checkout ID, order number); empty when nothing.
+    pub reference: String,
     /// Recipients, comma-separated.
     pub to_addrs: String,
     /// Subject.
@@ -100,6 +133,8 @@ pub async fn enqueue(
         text_body: Set(m.text.clone()),
         html_body: Set(m.html.clone()),
         created_at: Set(now),
+        audience: Set(m.audience.as_str().to_owned()),
+        reference: Set(m.reference.clone()),
     })
     .exec_without_returning(db)
     .await?;
@@ -145,6 +180,23 @@ pub async fn of_lead(db: &impl ConnectionTrait, lead_id: &str) -> Result<Vec<Que
     with_delivery(db, mails).await
 }
 
+/// The e-mails to customer `customer_id` (never those to staff about them), newest
+/// first, at most [`CUSTOMER_MAIL_LIMIT`].
+pub async fn to_customer(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+) -> Result<Vec<QueuedMail>, DbErr> {
+    let mails = mail_message::Entity::find()
+        .filter(Column::CustomerId.eq(customer_id))
+        .filter(Column::Audience.eq(Audience::Customer.as_str()))
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::MessageId)
+        .limit(CUSTOMER_MAIL_LIMIT)
+        .all(db)
+        .await?;
+    with_delivery(db, mails).await
+}
+
 /// Every e-mail, oldest first (tests and operators).
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<QueuedMail>, DbErr> {
     let mails = mail_message::Entity::find()
@@ -183,6 +235,8 @@ async fn with_delivery(
                 customer_id: m.customer_id,
                 purpose: m.purpose,
                 template: m.template,
+                audience: m.audience,
+                reference: m.reference,
                 to_addrs: m.to_addrs,
                 subject: m.subject,
                 created_at: m.created_at,

@@ -1,5 +1,6 @@
-//! What goes to whom: the e-mail telling a salesperson about a lead and the customer's
-//! order receipt, rendered from the templates when they are queued. Pure: no I/O.
+//! What goes to whom: the e-mail telling a salesperson about a lead (the customer's own
+//! e-mails are `to_customer`'s), rendered from the templates when it is queued. Pure: no
+//! I/O.
 
 use serde::Serialize;
 
@@ -7,7 +8,7 @@ use super::templates;
 use crate::domain::customer::Possessed;
 use crate::domain::lead::Lead;
 use crate::domain::{LeadKind, ProductInfo, RelatedKind, address_line};
-use crate::store::outbox::NewMail;
+use crate::store::outbox::{Audience, NewMail};
 
 /// Who e-mails come from and who gets a copy.
 #[derive(Clone, Debug)]
@@ -21,7 +22,7 @@ pub struct MailSettings {
 
 impl MailSettings {
     /// The domain Message-IDs are made in: the From address's.
-    fn domain(&self) -> &str {
+    pub(super) fn domain(&self) -> &str {
         self.from
             .rsplit('@')
             .next()
@@ -187,6 +188,8 @@ pub fn staff_message(
         customer_id: customer.customer_id.clone(),
         purpose: purpose.to_owned(),
         template: lead.kind.as_str().to_owned(),
+        audience: Audience::Staff,
+        reference: lead.reference.clone().unwrap_or_default(),
         from: settings.from.clone(),
         to,
         cc,
@@ -194,75 +197,6 @@ pub fn staff_message(
         text,
         html,
     }))
-}
-
-/// What a receipt shows.
-pub struct Receipt<'a> {
-    /// The buyer's ID.
-    pub customer_id: &'a str,
-    /// The buyer's name.
-    pub name: &'a str,
-    /// Where it goes.
-    pub email: &'a str,
-    /// The checkout ID.
-    pub checkout_id: &'a str,
-    /// The device order number.
-    pub order_number: &'a str,
-    /// The policy number, if a policy was contracted.
-    pub policy_number: &'a str,
-    /// Lines, as sentences.
-    pub lines: Vec<String>,
-    /// Total paid, formatted.
-    pub total: String,
-}
-
-#[derive(Serialize)]
-struct ReceiptContext {
-    subject: String,
-    customer: ReceiptCustomer,
-    reference: String,
-    order_number: String,
-    policy_number: String,
-    lines: Vec<String>,
-    total: String,
-}
-
-#[derive(Serialize)]
-struct ReceiptCustomer {
-    name: String,
-}
-
-/// The order receipt to the customer (seed 001, S405).
-pub fn receipt_message(
-    settings: &MailSettings,
-    r: &Receipt<'_>,
-) -> Result<NewMail, minijinja::Error> {
-    let subject = format!("Your order {} — receipt", r.order_number);
-    let context = ReceiptContext {
-        subject: subject.clone(),
-        customer: ReceiptCustomer {
-            name: r.name.to_owned(),
-        },
-        reference: r.checkout_id.to_owned(),
-        order_number: r.order_number.to_owned(),
-        policy_number: r.policy_number.to_owned(),
-        lines: r.lines.clone(),
-        total: r.total.clone(),
-    };
-    let (text, html) = templates::render("receipt", &context)?;
-    Ok(NewMail {
-        message_id: format!("{}.receipt@{}", r.checkout_id, settings.domain()),
-        lead_id: None,
-        customer_id: r.customer_id.to_owned(),
-        purpose: "receipt".to_owned(),
-        template: "receipt".to_owned(),
-        from: settings.from.clone(),
-        to: vec![r.email.to_owned()],
-        cc: Vec::new(),
-        subject,
-        text,
-        html,
-    })
 }
 
 fn related_groups(p: &ProductInfo) -> Vec<RelatedGroup> {

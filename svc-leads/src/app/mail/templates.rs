@@ -1,6 +1,7 @@
-//! The e-mail templates (one per lead kind plus the customer's receipt, each as plain
-//! text and HTML), rendered with minijinja. HTML templates escape every value, so a
-//! customer's comment cannot inject markup into a salesperson's mail client.
+//! The e-mail templates (one per lead kind plus the customer's receipt and appointment
+//! notice, each as plain text and HTML), rendered with minijinja. HTML templates escape
+//! every value, so a customer's comment cannot inject markup into a salesperson's mail
+//! client.
 
 use std::sync::OnceLock;
 
@@ -28,6 +29,22 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "_related.html",
         include_str!("../../../templates/_related.html"),
+    ),
+    (
+        "_appointment.txt",
+        include_str!("../../../templates/_appointment.txt"),
+    ),
+    (
+        "_appointment.html",
+        include_str!("../../../templates/_appointment.html"),
+    ),
+    (
+        "appointment.txt",
+        include_str!("../../../templates/appointment.txt"),
+    ),
+    (
+        "appointment.html",
+        include_str!("../../../templates/appointment.html"),
     ),
     (
         "contact.txt",

@@ -3,12 +3,16 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
+use crate::domain::appointment::{
+    APPOINTMENT as APPOINTMENT_FIELDS, Appointment, AppointmentChange, AppointmentNotice,
+};
 use crate::domain::lead::{Lead, LeadCustomer};
 use crate::domain::{
     Address, LeadKind, LeadStatus, ProductInfo, RelatedItem, RelatedKind, RequestedAction, Rule,
 };
-use crate::store::outbox::NewMail;
+use crate::store::outbox::{Audience, NewMail};
 use crate::store::seed::demo_registration;
+use tandem_proto::leads::v1 as pb;
 
 fn settings() -> MailSettings {
     MailSettings {
@@ -218,32 +222,151 @@ fn unrouted_leads_go_to_the_administrator_or_nowhere() {
     );
 }
 
+fn alex() -> Recipient<'static> {
+    Recipient {
+        customer_id: "CUS-DEMO00000001",
+        name: "Alex Morgan",
+        email: "alex@example.com",
+    }
+}
+
+fn receipt(appointment: Option<&Appointment>) -> Receipt<'_> {
+    Receipt {
+        to: alex(),
+        checkout_id: "CHK-42",
+        order_number: "ORD-7",
+        policy_number: "POL-3",
+        policyholder_name: "",
+        vehicle: "",
+        lines: vec!["Insurance plan: Safe Driver × 1 — USD 612.00".into()],
+        total: money(83_100, "USD"),
+        appointment,
+    }
+}
+
+fn installer(booking_id: &str, starts_at: &str) -> Appointment {
+    Appointment::parse(
+        &pb::Appointment {
+            installer_name: "Bay Auto <Electrics>".into(),
+            installer_address: "1200 Folsom St, San Francisco, CA 94103".into(),
+            installer_phone: "+1 415 555 0190".into(),
+            starts_at: starts_at.into(),
+            time_zone: "America/Los_Angeles".into(),
+            booking_id: booking_id.into(),
+        },
+        &APPOINTMENT_FIELDS,
+    )
+    .unwrap()
+}
+
 #[test]
 fn receipts_list_the_lines_and_total() {
-    let m = receipt_message(
-        &settings(),
-        &Receipt {
-            customer_id: "CUS-DEMO00000001",
-            name: "Alex Morgan",
-            email: "alex@example.com",
-            checkout_id: "CHK-42",
-            order_number: "ORD-7",
-            policy_number: "POL-3",
-            lines: vec!["Insurance plan: Safe Driver × 1 — USD 612.00".into()],
-            total: money(83_100, "USD"),
-        },
-    )
-    .unwrap();
+    let m = receipt_message(&settings(), &receipt(None)).unwrap();
     assert_eq!(m.to, vec!["alex@example.com"]);
     assert!(
         m.cc.is_empty(),
         "receipts are the customer's own: no copies"
     );
     assert_eq!(m.message_id, "CHK-42.receipt@sales.example");
+    assert_eq!(
+        (m.audience, m.reference.as_str()),
+        (Audience::Customer, "CHK-42")
+    );
     for needle in ["CHK-42", "ORD-7", "POL-3", "Safe Driver", "USD 831.00"] {
         assert!(m.text.contains(needle), "{needle} missing in\n{}", m.text);
         assert!(m.html.contains(needle), "{needle} missing in html");
     }
+    for absent in ["Installation appointment", "Policyholder", "Vehicle"] {
+        assert!(!m.text.contains(absent), "{absent} in\n{}", m.text);
+        assert!(!m.html.contains(absent), "{absent} in html");
+    }
+}
+
+#[test]
+fn a_receipt_shows_the_policy_details_and_the_appointment_when_given() {
+    let booked = installer("BKG-9", "2026-11-24T09:30:00-08:00");
+    let m = receipt_message(
+        &settings(),
+        &Receipt {
+            policyholder_name: "Alex Morgan",
+            vehicle: "2021 Toyota Camry",
+            ..receipt(Some(&booked))
+        },
+    )
+    .unwrap();
+    for needle in [
+        "Policyholder:  Alex Morgan",
+        "Vehicle:       2021 Toyota Camry",
+        "Installation appointment",
+        "Bay Auto <Electrics>",
+        "1200 Folsom St, San Francisco, CA 94103",
+        "+1 415 555 0190",
+        "Tuesday, November 24, 2026 at 9:30 AM PST (America/Los_Angeles, UTC-08:00)",
+        "BKG-9",
+    ] {
+        assert!(m.text.contains(needle), "{needle} missing in\n{}", m.text);
+    }
+    assert!(m.html.contains("Bay Auto &lt;Electrics&gt;"), "escaped");
+    assert!(m.html.contains("2021 Toyota Camry"));
+}
+
+#[test]
+fn appointment_notices_say_what_happened() {
+    let new = installer("BKG-9", "2026-11-25T13:00:00-08:00");
+    let old = installer("BKG-9", "2026-11-24T09:30:00-08:00");
+    let notice = |change, previous: Option<&Appointment>| AppointmentNotice {
+        change,
+        appointment: new.clone(),
+        previous: previous.cloned(),
+    };
+    let render = |n: &AppointmentNotice| {
+        appointment_message(
+            &settings(),
+            &AppointmentMail {
+                to: alex(),
+                order_number: "ORD-7",
+                notice: n,
+                notice_id: "APT-1",
+            },
+        )
+        .unwrap()
+    };
+    let booked = render(&notice(AppointmentChange::Booked, None));
+    assert_eq!(
+        booked.subject,
+        "Your installation appointment is booked — order ORD-7"
+    );
+    assert_eq!(booked.message_id, "APT-1.appointment@sales.example");
+    assert_eq!(
+        (booked.audience, booked.reference.as_str()),
+        (Audience::Customer, "ORD-7")
+    );
+    assert!(booked.cc.is_empty() && booked.lead_id.is_none());
+    assert!(booked.text.contains("is booked"), "{}", booked.text);
+    assert!(
+        booked
+            .text
+            .contains("Wednesday, November 25, 2026 at 1:00 PM")
+    );
+    let moved = render(&notice(AppointmentChange::Rescheduled, Some(&old)));
+    assert!(moved.subject.contains("is moved"));
+    for needle in [
+        "New appointment",
+        "Wednesday, November 25, 2026 at 1:00 PM",
+        "Instead of",
+        "Tuesday, November 24, 2026 at 9:30 AM",
+    ] {
+        assert!(
+            moved.text.contains(needle),
+            "{needle} missing in\n{}",
+            moved.text
+        );
+        assert!(moved.html.contains(needle), "{needle} missing in html");
+    }
+    let cancelled = render(&notice(AppointmentChange::Cancelled, None));
+    assert!(cancelled.subject.contains("is cancelled"));
+    assert!(cancelled.text.contains("Cancelled appointment"));
+    assert!(!cancelled.text.contains("Instead of"));
 }
 
 #[test]

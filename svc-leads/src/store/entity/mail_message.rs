@@ -26,6 +26,11 @@ pub struct Model {
     pub html_body: String,
     /// When it was queued: its Date header.
     pub created_at: DateTimeUtc,
+    /// Whom it is for: "customer" (the customer's own e-mail) or "staff".
+    pub audience: String,
+    /// What it is about: a receipt's checkout ID, an appointment's order number, a
+    /// lead's reference; empty when nothing.
+    pub reference: String,
 }
 
 /// No relations declared.
