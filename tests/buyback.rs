@@ -1,11 +1,14 @@
 //! Buy-back end to end through the REST gateway of the real mesh (seed 004): a customer
 //! who bought a dashcam sees the designated buy-back center on the order, gets an instant
 //! estimate, applies with the order number and the personal data given at purchase, is
-//! verified by the sales center, sends the item, is inspected by the center's staff
-//! (a staff member logged in to the desk with their own password, recorded as the
-//! inspector; a counteroffer, accepted), is paid price + benefit in one ledger
-//! transaction, and the sales center shows the result. A stranger with a guessed order
-//! number learns nothing and is throttled — without locking the owner out. On SQLite and PostgreSQL; the ledger is balanced throughout.
+//! verified by the sales center and told where to send the device and where the money
+//! goes, sends the item, is inspected by the center's staff (a staff member logged in to
+//! the desk with their own password, recorded as the inspector; a counteroffer, which
+//! needs a note, shows what changed the grade; accepted), is paid price + benefit in one
+//! ledger transaction, and the sales center shows the result. A stranger with a guessed
+//! order number learns nothing, has no application stored, is told the attempts left and
+//! is locked after five — without locking the owner out. On SQLite and PostgreSQL; the
+//! ledger is balanced throughout.
 
 mod common;
 
@@ -104,7 +107,7 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
         assert_eq!(problem["errors"][0]["field"], "order_number");
 
         // A stranger with the order number and a guessed name, and with a guessed order
-        // number, gets the same answer: rejected, nothing about the order.
+        // number, gets the same answer: not confirmed, nothing stored, attempts left.
         let mut stranger = Shopper::visit(&base).await;
         stranger
             .register(&format!("eve-{}@example.com", uuid_like()), "10001")
@@ -116,28 +119,33 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
             )
             .await;
         assert_eq!(
-            (status, wrong["state"].as_str()),
-            (201, Some("rejected")),
+            (status, wrong["attempts_remaining"].as_u64()),
+            (409, Some(4)),
             "{wrong}"
         );
         let guessed = svc_accessory::domain::OrderNumber::generate(4242).to_string();
-        let (_, unknown) = stranger
+        let (status, unknown) = stranger
             .post(
                 "/api/v1/buyback/applications",
                 application(&guessed, "Sam Rivera", &email),
             )
             .await;
-        for field in [
-            "state",
-            "reason",
-            "purchased",
-            "benefit",
-            "benefit_description",
-            "offer",
-        ] {
-            assert_eq!(wrong[field], unknown[field], "{field}: {wrong} / {unknown}");
-        }
-        assert!(wrong["purchased"].is_null());
+        assert_eq!(
+            (status, unknown["attempts_remaining"].as_u64()),
+            (409, Some(3)),
+            "{unknown}"
+        );
+        let detail = |p: &Value| {
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .replace(" 3 attempts", " 4 attempts")
+        };
+        assert_eq!(detail(&wrong), detail(&unknown), "nothing about the order");
+        assert!(detail(&wrong).contains("could not confirm"), "{wrong}");
+        assert!(wrong.get("locked_until").is_none());
+        let (_, none) = stranger.get("/api/v1/buyback/applications").await;
+        assert_eq!(none["applications"], json!([]), "no application stored");
 
         // The owner, typing the data differently, is verified and sees the benefit.
         let (status, app) = sam
@@ -159,6 +167,24 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
         assert_eq!(app["total"]["minor_units"], 8_500);
         assert_eq!(app["purchased"]["product_id"], "DEV-DC-1002");
         let id = app["application_id"].as_str().unwrap().to_owned();
+        // Where to send the device, and where the money goes.
+        assert_eq!(
+            app["shipping"]["label_reference"],
+            format!("LBL-{}", &id[3..]),
+            "{app}"
+        );
+        assert_eq!(app["shipping"]["address"]["postal_code"], "94607");
+        assert_eq!(
+            app["payout_destination"]["account"],
+            format!("customer:{customer_id}")
+        );
+        assert!(
+            app["payout_destination"]["how_to_withdraw"]
+                .as_str()
+                .unwrap()
+                .contains("withdraw")
+        );
+        assert!(app["grade_change"].is_null());
         let (status, shipped) = sam
             .post(
                 &format!("/api/v1/buyback/applications/{id}/shipment"),
@@ -224,6 +250,9 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
                 .any(|a| a["application_id"] == id.as_str())
         );
         let inspection = format!("{desk}/{id}/inspection");
+        let (status, silent) = kai.post(&inspection, json!({"grade": "C"})).await;
+        assert_eq!(status, 400, "a lower grade needs a note: {silent}");
+        assert_eq!(silent["errors"][0]["field"], "note");
         let grade_c = json!({"grade": "C", "note": "screen cracked"});
         assert_eq!(sam.post(&inspection, grade_c.clone()).await.0, 401);
         let (status, offered) = kai.post(&inspection, grade_c).await;
@@ -241,6 +270,24 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
         assert_eq!(kai.get(desk).await.0, 401);
         assert_eq!(offered["offer"]["minor_units"], 2_000);
         assert_eq!(credited(&mesh, &customer_id).await, 0, "nothing paid yet");
+        // The customer sees what changed the grade.
+        let (_, seen) = sam.get(&format!("/api/v1/buyback/applications/{id}")).await;
+        let change = &seen["grade_change"];
+        assert_eq!(
+            (&change["declared_grade"], &change["inspected_grade"]),
+            (&json!("B"), &json!("C")),
+            "{seen}"
+        );
+        assert_eq!(change["inspector_note"], "screen cracked");
+        assert_eq!(change["inspected_by"], "BBS-KAI");
+        assert_eq!(change["difference"]["minor_units"], -1_500);
+        assert!(
+            change["declared_condition"]
+                .as_str()
+                .unwrap()
+                .contains("screen scratched")
+        );
+        assert!(seen["shipping"].is_null(), "the device has arrived");
 
         // The customer accepts: price and benefit paid together, in one payout.
         let (status, paid) = sam
@@ -302,22 +349,36 @@ async fn a_customer_sells_back_an_old_dashcam_with_the_order_number() {
             .await;
         assert_eq!(status, 404, "another customer's application is not shown");
 
-        // The stranger keeps guessing: locked out with a clear message.
-        let mut last = (0, Value::Null);
-        for n in 0..6 {
-            last = stranger
+        // The stranger keeps guessing: told the attempts left, then locked out with a
+        // clear message saying until when.
+        for left in [2, 1, 0] {
+            let (status, guess) = stranger
                 .post(
                     "/api/v1/buyback/applications",
-                    application(&order, &format!("Guess {n}"), &email),
+                    application(&order, &format!("Guess {left}"), &email),
                 )
                 .await;
+            assert_eq!(
+                (status, guess["attempts_remaining"].as_u64()),
+                (409, Some(left)),
+                "{guess}"
+            );
         }
-        assert_eq!(last.0, 429, "{}", last.1);
+        let (status, locked) = stranger
+            .post(
+                "/api/v1/buyback/applications",
+                application(&order, "Sam Rivera", &email),
+            )
+            .await;
+        assert_eq!(
+            (status, locked["attempts_remaining"].as_u64()),
+            (429, Some(0)),
+            "{locked}"
+        );
+        assert!(locked["locked_until"].is_string(), "{locked}");
         assert!(
-            last.1["detail"]
-                .as_str()
-                .unwrap()
-                .contains("too many verification attempts")
+            locked["detail"].as_str().unwrap().contains("locked until"),
+            "{locked}"
         );
         // The owner is not locked out by the stranger's guesses: verified again (and told
         // the order was already bought back against).

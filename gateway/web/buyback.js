@@ -6,7 +6,10 @@
 // Views (inside the main page):
 //   #/buyback[?order=TA-…]   apply: order number, your details, the device and its
 //                            condition, with an instant estimate
-//   #/buyback/app/ID         one application: state, benefit, total, the next step, history
+//   #/buyback/app/ID         one application: state, benefit, total, the next step (where
+//                            to send the device, where the money goes, why an offer
+//                            changed), history
+// A purchase the seller does not confirm keeps the form as typed, with the attempts left.
 //   #/buyback/mine           your applications
 //   #/buyback/desk           the buy-back center staff's desk (each staff member logs in):
 //                            inspections
@@ -144,12 +147,18 @@
     try {
       const app = await T.api('POST', '/api/v1/buyback/applications', body);
       T.setStatus('');
+      attempts(null);
       T.navigate(`#/buyback/app/${encodeURIComponent(app.application_id)}`);
     } catch (err) {
       T.setStatus('');
       T.setState('error');
       if (err.status === 401) {
         T.needLogin('Please log in to sell back a device.', { hash: location.hash });
+      } else if (err.problem && err.problem.attempts_remaining !== undefined) {
+        // Not confirmed by the seller (or locked): the form keeps what was typed.
+        T.showError(T.sentence(err.message), null, form);
+        attempts(err.problem);
+        $('bb-order').focus();
       } else if (err.status === 429) {
         T.showError(`Too many attempts with this order number or from your account. ${T.sentence(err.message)}`, null, form);
       } else {
@@ -158,6 +167,68 @@
     } finally {
       $('bb-apply').disabled = false;
     }
+  }
+
+  /** Under the form: how many attempts are left before applying is locked (or until
+   *  when it is locked); hidden for `null`. */
+  function attempts(problem) {
+    let note = $('bb-attempts');
+    if (!note) {
+      note = T.el('p', { id: 'bb-attempts', className: 'notice', role: 'status' });
+      $('bb-apply').parentElement.before(note);
+    }
+    note.hidden = !problem;
+    if (!problem) return;
+    const left = problem.attempts_remaining;
+    note.dataset.remaining = String(left);
+    note.textContent = problem.locked_until
+      ? `Applying is locked until ${T.formatDateTime(problem.locked_until, true, true)}. Your details are kept below.`
+      : `${left} attempt${left === 1 ? '' : 's'} left before applying is locked for 24 hours. Your details are kept below — check them against your order confirmation.`;
+  }
+
+  /** The lines of an address. */
+  function addressLines(recipient, a) {
+    return [recipient, a.line1, a.line2, `${a.city}, ${a.region} ${a.postal_code}`, a.country]
+      .filter(Boolean).flatMap((line, i) => (i ? [T.el('br'), line] : [line]));
+  }
+
+  /** What to do next: where to send the device, where the money goes, and why an offer
+   *  changed — generated here, below the application's status. */
+  function nextSteps(app) {
+    let box = $('bb-next');
+    if (!box) {
+      box = T.el('div', { id: 'bb-next', className: 'next-steps' });
+      $('bb-app-reason').after(box);
+    }
+    const parts = [];
+    const change = app.grade_change;
+    if (change) {
+      parts.push(T.el('section', { id: 'bb-grade-change', className: 'notice', 'aria-labelledby': 'bb-change-title' },
+        T.el('h3', { id: 'bb-change-title' }, app.state === 'counteroffered' ? 'Why we offer less' : 'What the inspection found'),
+        T.el('dl', { className: 'facts' },
+          T.el('dt', {}, 'You declared'), T.el('dd', { id: 'bb-change-declared' }, `Grade ${change.declared_grade}: ${change.declared_condition}`),
+          T.el('dt', {}, 'We found'), T.el('dd', { id: 'bb-change-found' }, `Grade ${change.inspected_grade}`),
+          T.el('dt', {}, "Inspector's note"), T.el('dd', { id: 'bb-change-note' }, change.inspector_note || '—'),
+          T.el('dt', {}, 'Price'), T.el('dd', { id: 'bb-change-price', dataset: { difference: change.difference.minor_units } },
+            `${money(change.offer)} instead of ${money(change.estimate)} (${money(change.difference)})`))));
+    }
+    const ship = app.shipping;
+    if (ship) {
+      parts.push(T.el('section', { id: 'bb-shipping', 'aria-labelledby': 'bb-ship-title' },
+        T.el('h3', { id: 'bb-ship-title' }, 'Where to send your device'),
+        T.el('p', {}, 'Prepaid label: ', T.el('strong', { id: 'bb-label' }, ship.label_reference)),
+        T.el('address', { id: 'bb-ship-address' }, ...addressLines(ship.recipient, ship.address)),
+        T.el('p', {}, ship.instructions)));
+    }
+    const payout = app.payout_destination;
+    if (payout) {
+      parts.push(T.el('section', { id: 'bb-payout', 'aria-labelledby': 'bb-payout-title' },
+        T.el('h3', { id: 'bb-payout-title' }, 'Where the money goes'),
+        T.el('p', {}, `${payout.account_holder}, account `, T.el('strong', { id: 'bb-payout-account' }, payout.account)),
+        T.el('p', {}, payout.how_to_withdraw)));
+    }
+    box.replaceChildren(...parts);
+    box.hidden = !parts.length;
   }
 
   /** Shows the seller's own record of this buy-back (the sales center shows the result). */
@@ -196,6 +267,7 @@
     const reason = $('bb-app-reason');
     reason.hidden = !app.reason;
     reason.textContent = app.reason || '';
+    nextSteps(app);
     $('bb-ship').hidden = app.state !== 'verified';
     $('bb-accept').hidden = app.state !== 'counteroffered';
     $('bb-decline').hidden = app.state !== 'counteroffered';

@@ -10,6 +10,7 @@ pub mod desk;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use tandem_mesh::assertion::Role;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
@@ -23,7 +24,7 @@ use super::{AppState, JsonBody, PathId, grpc};
 use crate::auth::SignedIn;
 use crate::dto::buyback::{
     Application, ApplicationList, ApplyBody, CounterofferBody, Designation, Estimate, EstimateBody,
-    PriceQuery, PriceTable, answers_to_proto, item_to_proto,
+    PriceQuery, PriceTable, VerificationProblem, answers_to_proto, item_to_proto,
 };
 use crate::problem::{FieldError, Problem};
 
@@ -127,17 +128,21 @@ pub async fn designation(
 
 /// Apply for buy-back with the order number and the personal data given with that
 /// order. The sales center verifies them; the answer is the application, `verified`
-/// (with the benefit) or `rejected` (with the reason — the same for an unknown order
-/// number as for wrong data). A mistyped order number is a 400 naming `order_number`,
-/// too many failed attempts a 429.
+/// (with the benefit, where to send the device and where the money goes) or `rejected`
+/// (goods not targeted, or the order already bought back against). When the sales center
+/// does not confirm the data nothing is stored: a 409 problem with `attempts_remaining`
+/// (the same for an unknown order number as for wrong data); after five failures in 24
+/// hours a 429 with `locked_until`. A mistyped order number is a 400 naming
+/// `order_number`.
 #[utoipa::path(post, path = "/api/v1/buyback/applications", tag = "buyback", request_body = ApplyBody,
     responses((status = 201, body = Application), (status = 400, body = Problem), (status = 401, body = Problem),
-              (status = 404, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
+              (status = 404, body = Problem), (status = 409, body = VerificationProblem),
+              (status = 429, body = VerificationProblem), (status = 503, body = Problem)))]
 pub async fn apply(
     State(state): State<AppState>,
     who: SignedIn,
     JsonBody(body): JsonBody<ApplyBody>,
-) -> Result<(StatusCode, Json<Application>), Problem> {
+) -> Result<(StatusCode, Json<Application>), Response> {
     let key = match body
         .request_id
         .as_deref()
@@ -148,11 +153,14 @@ pub async fn apply(
             let key = format!("{}:{id}", who.customer_id);
             tandem_mesh::idempotency::validate_key(&key).map_err(|e| {
                 Problem::invalid_fields(vec![FieldError::new("request_id", e.reason)])
+                    .into_response()
             })?;
             key
         }
         None => format!("{}:{}", who.customer_id, uuid::Uuid::new_v4().simple()),
     };
+    let item = item_to_proto(&body.item, "item").map_err(IntoResponse::into_response)?;
+    let answers = answers_to_proto(&body.answers).map_err(IntoResponse::into_response)?;
     let request = pb::SubmitApplicationRequest {
         idempotency_key: key,
         customer_id: who.customer_id.clone(),
@@ -163,20 +171,40 @@ pub async fn apply(
             phone: body.personal.phone,
             postal_code: body.personal.postal_code,
         }),
-        item: Some(item_to_proto(&body.item, "item")?),
-        answers: Some(answers_to_proto(&body.answers)?),
+        item: Some(item),
+        answers: Some(answers),
         ..Default::default()
     };
-    let a = grpc!(
-        "buyback",
-        "SubmitApplication",
-        fan_out(&state),
-        state.buyback.center,
-        submit_application(request),
-        for state.acting_for(&who.customer_id, Role::Customer)
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(application(a.application)?)))
+    let deadline = fan_out(&state);
+    let mut call = tandem_mesh::client::request(request, deadline);
+    if let Some(token) = state.acting_for(&who.customer_id, Role::Customer).token() {
+        tandem_mesh::assertion::attach(&mut call, token);
+    }
+    let mut center = state.buyback.center.clone();
+    let backstop = deadline.saturating_add(std::time::Duration::from_millis(250));
+    let answer = match tokio::time::timeout(backstop, center.submit_application(call)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(tonic::Status::deadline_exceeded(
+            "no answer within the deadline",
+        )),
+    };
+    let a = match answer {
+        Ok(reply) => reply.into_inner(),
+        // Not confirmed, or locked: the problem says how many attempts remain.
+        Err(status) => {
+            if let Some(problem) = VerificationProblem::from_status(&status) {
+                return Err(problem.into_response());
+            }
+            let refused = std::future::ready(Err::<tonic::Response<()>, _>(status));
+            let problem = super::call("buyback", "SubmitApplication", deadline, refused)
+                .await
+                .err()
+                .unwrap_or_else(Problem::internal);
+            return Err(problem.into_response());
+        }
+    };
+    let application = application(a.application).map_err(IntoResponse::into_response)?;
+    Ok((StatusCode::CREATED, Json(application)))
 }
 
 /// The signed-in customer's buy-back applications, newest first.

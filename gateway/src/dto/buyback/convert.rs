@@ -139,6 +139,9 @@ impl From<pb::Application> for Application {
                     note: h.note,
                 })
                 .collect(),
+            shipping: a.shipping.map(Into::into),
+            payout_destination: a.payout_destination.map(Into::into),
+            grade_change: a.grade_change.map(Into::into),
             application_id: a.application_id,
             order_number: a.order_number,
         }

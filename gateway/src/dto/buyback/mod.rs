@@ -3,6 +3,7 @@
 //! designation, and the staff desk's inspection.
 
 mod convert;
+mod guidance;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::dto::Money;
 
 pub use convert::{answers_to_proto, item_from_proto, item_to_proto};
+pub use guidance::{GradeChange, PayoutDestination, Shipping, VerificationProblem};
 
 /// Filter of the price table.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -244,6 +246,14 @@ pub struct Application {
     pub reported_at: Option<String>,
     /// Every state it went through.
     pub history: Vec<Step>,
+    /// Where and how to send the device (while the center waits for it: verified,
+    /// awaiting_item).
+    pub shipping: Option<Shipping>,
+    /// Where the price and benefit are paid, and how to withdraw them (from verified on,
+    /// unless rejected or returned).
+    pub payout_destination: Option<PayoutDestination>,
+    /// What the inspection changed, when it found a lower grade than declared.
+    pub grade_change: Option<GradeChange>,
 }
 
 /// A list of applications.
