@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use tandem_mesh::status::InvalidField;
 use tandem_proto::leads::v1 as pb;
 
-use super::text::required_line;
+use super::text::{optional_line, required_line};
 
 /// Longest installer name, in characters.
 const MAX_NAME: usize = 200;
@@ -63,9 +63,9 @@ pub const PREVIOUS: AppointmentFields = AppointmentFields {
 pub struct Appointment {
     /// The installer's business name.
     pub installer_name: String,
-    /// The installer's address on one line.
+    /// The installer's address on one line; empty when the installer server has none.
     pub installer_address: String,
-    /// The installer's phone number as given.
+    /// The installer's phone number as given; empty when the installer server has none.
     pub installer_phone: String,
     /// The start, with the offset it was given in.
     pub starts_at: DateTime<FixedOffset>,
@@ -86,12 +86,12 @@ impl Appointment {
         })?;
         Ok(Self {
             installer_name: required_line(f.installer_name, &msg.installer_name, MAX_NAME)?,
-            installer_address: required_line(
+            installer_address: optional_line(
                 f.installer_address,
                 &msg.installer_address,
                 MAX_ADDRESS,
             )?,
-            installer_phone: required_line(f.installer_phone, &msg.installer_phone, MAX_PHONE)?,
+            installer_phone: optional_line(f.installer_phone, &msg.installer_phone, MAX_PHONE)?,
             starts_at,
             time_zone: time_zone(f.time_zone, &msg.time_zone)?,
             booking_id: required_line(f.booking_id, &msg.booking_id, MAX_BOOKING_ID)?,

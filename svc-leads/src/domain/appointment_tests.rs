@@ -80,11 +80,18 @@ fn a_bad_appointment_names_its_field() {
         ..appointment()
     };
     assert_eq!(field_of(no_name), "appointment.installer_name");
-    let no_address = pb::Appointment {
-        installer_address: String::new(),
+    let long_address = pb::Appointment {
+        installer_address: "x".repeat(301),
         ..appointment()
     };
-    assert_eq!(field_of(no_address), "appointment.installer_address");
+    assert_eq!(field_of(long_address), "appointment.installer_address");
+    // An installer without an address or phone on file is still an appointment.
+    let bare = pb::Appointment {
+        installer_address: String::new(),
+        installer_phone: String::new(),
+        ..appointment()
+    };
+    assert!(Appointment::parse(&bare, &APPOINTMENT).is_ok());
     let injected = pb::Appointment {
         installer_phone: "415\r\nBcc: x@y.z".into(),
         ..appointment()

@@ -308,6 +308,19 @@ fn a_receipt_shows_the_policy_details_and_the_appointment_when_given() {
     }
     assert!(m.html.contains("Bay Auto &lt;Electrics&gt;"), "escaped");
     assert!(m.html.contains("2021 Toyota Camry"));
+
+    // An installer without an address or phone on file: those lines are left out.
+    let bare = Appointment {
+        installer_address: String::new(),
+        installer_phone: String::new(),
+        ..booked
+    };
+    let m = receipt_message(&settings(), &receipt(Some(&bare))).unwrap();
+    assert!(m.text.contains("Installation appointment"));
+    for absent in ["Address:", "Phone:"] {
+        assert!(!m.text.contains(absent), "{absent} in\n{}", m.text);
+    }
+    assert!(!m.html.contains(">Phone<"));
 }
 
 #[test]
