@@ -185,7 +185,6 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
     .await?;
     // The registered customers' age: the conditions must not contradict the registration.
     let driver_age = {
-        use chrono::Datelike;
         let today = chrono::Utc::now().date_naive();
         let born = chrono::NaiveDate::from_ymd_opt(1985, 1, 1).unwrap_or_default();
         today.years_since(born).unwrap_or(40)

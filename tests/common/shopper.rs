@@ -143,11 +143,20 @@ impl Shopper {
     /// Starts a checkout of `plan` with `product` for the registered customer's 5-year-old
     /// sedan parked at ZIP 94103 (confirmed where it is not the registered ZIP code).
     pub async fn checkout(&mut self, plan: &str, product: &str) -> (u16, Value) {
-        self.post(
-            "/api/v1/checkouts",
-            checkout_body(Some(plan), Some(product)),
-        )
-        .await
+        let body = self.checkout_body(Some(plan), Some(product)).await;
+        self.post("/api/v1/checkouts", body).await
+    }
+
+    /// The body buying `plan` (rated for the signed-in customer — their age from the
+    /// registered birth date — and their 5-year-old Toyota sedan parked at ZIP 94103,
+    /// confirmed where that is not the registered ZIP code), `product`, or both.
+    pub async fn checkout_body(&mut self, plan: Option<&str>, product: Option<&str>) -> Value {
+        let (_, session) = self.get("/api/v1/session").await;
+        let born = session["customer"]["date_of_birth"]
+            .as_str()
+            .unwrap_or("1990-05-01")
+            .to_owned();
+        checkout_body(&born, plan, product)
     }
 
     /// Pays a checkout with card `number`.
@@ -160,12 +169,12 @@ impl Shopper {
     }
 }
 
-/// The body buying `plan` (rated for the registered customer, born 1990-05-01, and their
-/// 5-year-old Toyota sedan parked at ZIP 94103), `product`, or both.
-pub fn checkout_body(plan: Option<&str>, product: Option<&str>) -> Value {
+/// The body buying `plan` (rated for a driver born on `born`, YYYY-MM-DD, and a 5-year-old
+/// Toyota sedan parked at ZIP 94103, confirmed), `product`, or both.
+pub fn checkout_body(born: &str, plan: Option<&str>, product: Option<&str>) -> Value {
     use chrono::Datelike;
     let today = chrono::Utc::now().date_naive();
-    let born = chrono::NaiveDate::from_ymd_opt(1990, 5, 1).unwrap();
+    let born = chrono::NaiveDate::parse_from_str(born, "%Y-%m-%d").unwrap();
     let mut body = json!({});
     if let Some(plan) = plan {
         body = json!({"plan_id": plan, "conditions": {

@@ -119,7 +119,7 @@ async fn record_purchase_consent(
         purpose: leads::ConsentPurpose::Purchases as i32,
         granted,
         wording_version: wording_version.to_owned(),
-        source: "checkout".into(),
+        source: "confirmation_page".into(),
     };
     grpc!(
         "leads",
