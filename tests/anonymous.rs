@@ -222,7 +222,10 @@ fn contains_token(text: &str, needle: &str) -> bool {
 fn a_secret_is_found_as_a_token_only() {
     assert!(contains_token("card: \"4242\"", "4242"));
     assert!(contains_token("4242 4242", "4242"));
-    assert!(contains_token("id CUS-ANON-PRIVATE-7731.", "CUS-ANON-PRIVATE-7731"));
+    assert!(contains_token(
+        "id CUS-ANON-PRIVATE-7731.",
+        "CUS-ANON-PRIVATE-7731"
+    ));
     assert!(!contains_token("at 22:56:32.867942420+00:00", "4242"));
     assert!(!contains_token("RP-a94965f", "94965"));
 }
