@@ -71,6 +71,11 @@ impl Params {
         self.errors.push(FieldError::new(name, message));
     }
 
+    /// Records an error found by a rule across parameters, beside the others.
+    pub fn reject(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
     /// An optional parameter converted by `parse`, whose error message names the problem.
     pub fn optional<T>(
         &mut self,
@@ -189,7 +194,7 @@ mod tests {
         let problem = p.finish(Some(())).unwrap_err();
         let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["driver_age", "vehicle_year", "annual_mileage"]);
-        assert_eq!(problem.errors[1].message, "is required");
+        assert_eq!(problem.errors[1].message, "Vehicle year is required");
     }
 
     #[test]

@@ -382,7 +382,7 @@ async fn bad_parameters_are_rejected_by_name_without_calling_any_server() {
         problem["detail"]
             .as_str()
             .unwrap()
-            .contains("driver_age: is required")
+            .contains("driver_age: Driver age is required")
     );
 
     let cases = [

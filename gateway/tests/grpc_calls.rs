@@ -88,7 +88,7 @@ async fn server_field_violations_become_a_400_naming_the_field() {
     assert_eq!(json["detail"], "postal_code: unknown region");
     assert_eq!(
         json["errors"],
-        serde_json::json!([{"field": "postal_code", "message": "unknown region"}])
+        serde_json::json!([{"field": "postal_code", "message": "ZIP code: unknown region"}])
     );
     stop.cancel();
 }

@@ -158,11 +158,16 @@ window.Tandem = (function () {
     return null;
   }
 
-  /** A problem's message with a field path such as `card.number:` in front told with
-   *  the label of the form's input instead ("Card number: …"). */
+  /** What to say at the top for a problem: its one field error in plain words; for
+   *  several, a lead-in to the list showError puts under it (each error is also shown
+   *  under its own field); with none, its message, a field path such as `card.number:`
+   *  in front told with the label of the form's input instead ("Card number: …"). */
   function fieldMessage(err, form) {
     const message = String(err.message || '');
     const errors = (err.problem && err.problem.errors) || [];
+    const told = errors.filter((e) => e && e.message);
+    if (told.length === 1) return sentence(told[0].message);
+    if (told.length > 1) return `Please correct these ${told.length} answers:`;
     for (const { field } of errors) {
       const prefix = `${field}:`;
       const input = form && fieldInput(form, field);
@@ -174,48 +179,104 @@ window.Tandem = (function () {
     return sentence(message);
   }
 
-  /** Names of required fields of `form` left empty, marked invalid. */
+  /** The element a field's own message goes at the end of: its `.field`, its group of
+   *  boxes (fieldset), else its parent. */
+  function fieldBox(input) {
+    if (input.tagName === 'FIELDSET') return input;
+    const boxes = input.type === 'checkbox' || input.type === 'radio';
+    return input.closest('.field') || (boxes && input.closest('fieldset')) || input.parentElement;
+  }
+
+  let fieldErrorSeq = 0;
+
+  /** Adds the `id`s to the input's aria-describedby (once each). */
+  function describeBy(input, ...ids) {
+    const described = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    for (const id of ids) if (!described.includes(id)) described.push(id);
+    input.setAttribute('aria-describedby', described.join(' '));
+  }
+
+  /** Marks `input` invalid and, with `text`, shows it under the field (its own message,
+   *  which the input is described by); several messages for one field add up. */
+  function markField(input, text) {
+    input.setAttribute('aria-invalid', 'true');
+    if (!text) {
+      describeBy(input, 'error');
+      return;
+    }
+    const box = fieldBox(input);
+    let note = [...box.children].find((c) => c.classList.contains('field-error'));
+    if (!note) {
+      fieldErrorSeq += 1;
+      note = el('small', { className: 'field-error', id: `${input.id || 'field'}-error-${fieldErrorSeq}` });
+      box.append(note);
+    }
+    const said = sentence(text);
+    if (!note.textContent.includes(said)) note.textContent = `${note.textContent} ${said}`.trim();
+    const group = box.tagName === 'FIELDSET' && input.tagName !== 'FIELDSET'
+      ? [...box.querySelectorAll('input, select, textarea')] : [input];
+    for (const member of group) {
+      member.setAttribute('aria-invalid', 'true');
+      describeBy(member, note.id);
+    }
+  }
+
+  /** Names of required fields of `form` left empty; each is marked, with "… is
+   *  required" under it. */
   function missingFields(form) {
     const missing = [];
     for (const input of form.querySelectorAll('[required]')) {
-      if (!input.value.trim()) {
-        input.setAttribute('aria-invalid', 'true');
-        missing.push(fieldLabel(input) || input.name);
-      }
+      if (input.disabled || input.value.trim()) continue;
+      const label = fieldLabel(input) || input.name;
+      markField(input, `${label} is required`);
+      missing.push(label);
     }
     return missing;
   }
 
-  /** Shows `message` in the page's alert (#error); marks the inputs that the problem's
-   *  field errors name, in `form` (else anywhere on the page). */
+  /** Shows `message` in the page's alert (#error), the summary at the top; marks the
+   *  inputs the problem's field errors name, in `form` (else anywhere on the page), each
+   *  with its message under it; errors whose words `message` does not already say are
+   *  listed under it, each a link to its field. */
   function showError(message, fieldErrors, form) {
     const box = $('error');
-    box.textContent = message;
+    box.replaceChildren(document.createTextNode(message));
     box.hidden = false;
     const target = form || document;
-    for (const { field } of fieldErrors || []) {
-      const input = fieldInput(target, field);
-      if (input) {
-        input.setAttribute('aria-invalid', 'true');
-        const described = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-        if (!described.includes('error')) {
-          input.setAttribute('aria-describedby', described.concat('error').join(' '));
-        }
-      }
+    const listed = [];
+    for (const error of fieldErrors || []) {
+      const input = error && error.field ? fieldInput(target, error.field) : null;
+      const text = error && error.message ? sentence(error.message) : '';
+      if (input) markField(input, text);
+      if (text && !String(message).includes(text.replace(/\.$/, ''))) listed.push({ input, text });
+    }
+    if (listed.length) {
+      box.append(el('ul', { className: 'error-list' }, listed.map(({ input, text }) => el('li', {},
+        input && input.id
+          ? el('a', {
+            href: `#${input.id}`,
+            onclick: (event) => { event.preventDefault(); input.focus(); },
+          }, text)
+          : text))));
     }
     const rect = box.getBoundingClientRect();
     if (rect.top < 0 || rect.bottom > window.innerHeight) box.scrollIntoView({ block: 'center' });
   }
 
-  /** Hides the alert and unmarks every input. */
+  /** Hides the alert, removes the fields' own messages and unmarks every input. */
   function clearError() {
     const box = $('error');
-    box.textContent = '';
+    box.replaceChildren();
     box.hidden = true;
-    for (const input of document.querySelectorAll('[aria-invalid]')) {
+    const gone = new Set(['error']);
+    for (const note of document.querySelectorAll('.field-error')) {
+      gone.add(note.id);
+      note.remove();
+    }
+    for (const input of document.querySelectorAll('[aria-invalid], [aria-describedby]')) {
       input.removeAttribute('aria-invalid');
       const described = (input.getAttribute('aria-describedby') || '').split(' ')
-        .filter((id) => id && id !== 'error');
+        .filter((id) => id && !gone.has(id));
       if (described.length) input.setAttribute('aria-describedby', described.join(' '));
       else input.removeAttribute('aria-describedby');
     }

@@ -21,6 +21,7 @@ pub async fn register(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<NewCustomer>,
 ) -> Result<Response, Problem> {
+    body.check(Utc::now().date_naive())?;
     let request = leads::RegisterCustomerRequest {
         name: body.name,
         email: body.email,

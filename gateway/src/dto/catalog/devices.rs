@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use crate::dto::Money;
 use crate::enums::{DeviceCategory, VehicleClass};
 use crate::problem::Problem;
-use crate::query::{Params, QueryPairs, bool_value, enum_value, non_negative_i64, text, u32_value};
+use crate::query::{Params, QueryPairs, text};
+
+use super::checks::{self, MAX_PAGE_SIZE};
 
 /// Catalogue filters and paging; every filter is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, IntoParams)]
@@ -37,17 +39,20 @@ pub struct DeviceSearchQuery {
 }
 
 impl DeviceSearchQuery {
-    /// Parses a whole query string; 400 naming every bad parameter.
+    /// Parses a whole query string; 400 naming every bad parameter, in plain words.
     pub fn parse(pairs: QueryPairs) -> Result<Self, Problem> {
         let mut p = Params::new(pairs);
         let query = Self {
-            category: p.optional("category", enum_value::<DeviceCategory>),
+            category: p.optional("category", checks::one_of::<DeviceCategory>("category")),
             maker: p.optional("maker", text),
-            vehicle_class: p.optional("vehicle_class", enum_value::<VehicleClass>),
+            vehicle_class: p.optional(
+                "vehicle_class",
+                checks::one_of::<VehicleClass>("vehicle_class"),
+            ),
             q: p.optional("q", text),
-            max_price_minor: p.optional("max_price_minor", non_negative_i64),
-            in_stock: p.optional("in_stock", bool_value),
-            page_size: p.optional("page_size", u32_value),
+            max_price_minor: p.optional("max_price_minor", checks::minor_units("max_price_minor")),
+            in_stock: p.optional("in_stock", checks::yes_or_no("in_stock")),
+            page_size: p.optional("page_size", checks::count_up_to("page_size", MAX_PAGE_SIZE)),
             page_token: p.optional("page_token", text),
         };
         p.finish(Some(query))

@@ -1,6 +1,7 @@
 //! The catalogue area: insurance plans (rated offers with their devices) and the
 //! accessory seller's devices, with the queries that search them.
 
+mod checks;
 mod devices;
 mod plans;
 #[cfg(test)]

@@ -8,8 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::Device;
 use crate::dto::Money;
 use crate::enums::{CoverageOption, VehicleClass};
+use crate::problem::FieldError;
 use crate::problem::Problem;
-use crate::query::{Params, QueryPairs, enum_value, text, u32_value};
+use crate::query::{Params, QueryPairs};
+
+use super::checks::{self, MAX_DEVICES_PER_PLAN, NEW_CAR_YEARS};
 
 /// Query parameters that describe the driver and vehicle to rate.
 const RATING_PARAMS: &[&str] = &[
@@ -49,15 +52,40 @@ pub struct PlanSearchQuery {
 }
 
 impl PlanSearchQuery {
-    /// Reads the parameters, recording an error for each missing or malformed one.
+    /// Reads the parameters, recording an error for each missing or malformed one, in
+    /// plain words, all of them (a rule across parameters too: new-car replacement only
+    /// for a new enough car).
     pub fn read(p: &mut Params) -> Option<Self> {
-        let driver_age = p.required("driver_age", u32_value);
-        let vehicle_class = p.required("vehicle_class", enum_value::<VehicleClass>);
-        let vehicle_year = p.required("vehicle_year", u32_value);
-        let annual_mileage = p.required("annual_mileage", u32_value);
-        let postal_code = p.required("postal_code", text);
+        Self::read_in(p, checks::current_year())
+    }
+
+    /// [`Self::read`] with the vehicles dated in `this_year`.
+    fn read_in(p: &mut Params, this_year: u32) -> Option<Self> {
+        let driver_age = p.required("driver_age", checks::driver_age);
+        let vehicle_class = p.required(
+            "vehicle_class",
+            checks::one_of::<VehicleClass>("vehicle_class"),
+        );
+        let vehicle_year = p.required("vehicle_year", |raw| checks::vehicle_year(raw, this_year));
+        let annual_mileage = p.required("annual_mileage", checks::annual_mileage);
+        let postal_code = p.required("postal_code", checks::zip_code);
         let options = p.list::<CoverageOption>("options");
-        let devices_per_plan = p.optional("devices_per_plan", u32_value);
+        let devices_per_plan = p.optional(
+            "devices_per_plan",
+            checks::count_up_to("devices_per_plan", MAX_DEVICES_PER_PLAN),
+        );
+        if let Some(year) = vehicle_year {
+            let age = this_year.saturating_sub(year);
+            if options.contains(&CoverageOption::NewCarReplacement) && age > NEW_CAR_YEARS {
+                p.reject(FieldError::new(
+                    "options",
+                    format!(
+                        "New car replacement is only for a car at most {NEW_CAR_YEARS} years old (model year {} or newer)",
+                        this_year - NEW_CAR_YEARS
+                    ),
+                ));
+            }
+        }
         Some(Self {
             driver_age: driver_age?,
             vehicle_class: vehicle_class?,

@@ -7,6 +7,7 @@ use tandem_proto::accessory::v1 as accessory;
 use tandem_proto::common::v1 as common;
 use tandem_proto::insurance::v1 as insurance;
 
+use super::checks;
 use super::*;
 use crate::query::QueryPairs;
 
@@ -181,7 +182,92 @@ fn every_missing_required_parameter_is_named() {
             "postal_code"
         ]
     );
-    assert!(problem.detail.contains("driver_age: is required"));
+    assert!(
+        problem
+            .detail
+            .contains("driver_age: Driver age is required")
+    );
+    assert_eq!(problem.errors[0].message, "Driver age is required");
+}
+
+/// The messages of `problem`'s errors by field.
+fn messages(problem: &crate::problem::Problem) -> Vec<(&str, &str)> {
+    problem
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.message.as_str()))
+        .collect()
+}
+
+#[test]
+fn every_bad_condition_is_told_at_once_in_plain_words() {
+    let problem = PlanSearchQuery::parse(pairs(
+        "driver_age=12&vehicle_class=boat&vehicle_year=1900&annual_mileage=lots\
+         &postal_code=9410&devices_per_plan=50",
+    ))
+    .unwrap_err();
+    let next_year = checks::current_year() + 1;
+    assert_eq!(
+        messages(&problem),
+        [
+            ("driver_age", "Driver age must be between 16 and 99"),
+            (
+                "vehicle_class",
+                "Vehicle class must be one of: compact, sedan, suv, pickup, sports, van"
+            ),
+            (
+                "vehicle_year",
+                format!("Vehicle year must be between 1950 and {next_year}").as_str()
+            ),
+            (
+                "annual_mileage",
+                "Annual mileage must be a whole number of miles from 0 to 100,000"
+            ),
+            ("postal_code", "ZIP code must be 5 digits"),
+            (
+                "devices_per_plan",
+                "Devices per plan must be a whole number, at most 20"
+            ),
+        ]
+    );
+    assert!(
+        problem
+            .detail
+            .starts_with("driver_age: Driver age must be between 16 and 99; ")
+    );
+
+    // Age at the edges, and words for a number that is not one.
+    for (age, ok) in [
+        ("15", false),
+        ("16", true),
+        ("99", true),
+        ("100", false),
+        ("old", false),
+    ] {
+        let query = FULL.replace("driver_age=35", &format!("driver_age={age}"));
+        assert_eq!(PlanSearchQuery::parse(pairs(&query)).is_ok(), ok, "{age}");
+    }
+}
+
+#[test]
+fn new_car_replacement_needs_a_new_car_and_is_told_with_the_other_errors() {
+    let year = checks::current_year();
+    let query = |vehicle_year: u32, zip: &str| {
+        format!(
+            "driver_age=35&vehicle_class=sedan&vehicle_year={vehicle_year}&annual_mileage=0\
+             &postal_code={zip}&options=new_car_replacement"
+        )
+    };
+    assert!(PlanSearchQuery::parse(pairs(&query(year - 2, "94103"))).is_ok());
+    let problem = PlanSearchQuery::parse(pairs(&query(year - 3, "941"))).unwrap_err();
+    let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["postal_code", "options"]);
+    assert!(
+        problem.errors[1]
+            .message
+            .starts_with("New car replacement is only for a car at most 2 years old"),
+        "{problem:?}"
+    );
 }
 
 #[test]
@@ -193,7 +279,9 @@ fn unknown_enum_names_are_rejected_naming_the_parameter() {
     assert!(
         problem
             .detail
-            .starts_with("vehicle_class: unknown value \"boat\"")
+            .starts_with("vehicle_class: Vehicle class must be one of: compact, sedan"),
+        "{}",
+        problem.detail
     );
 
     let query = FULL.replace("glass", "jetpack");
@@ -291,9 +379,20 @@ fn malformed_filters_are_named() {
         ("page_size", "many"),
     ]))
     .unwrap_err();
-    let fields: Vec<_> = problem.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
-        fields,
-        ["category", "max_price_minor", "in_stock", "page_size"]
+        messages(&problem),
+        [
+            (
+                "category",
+                "Category must be one of: car_navigation, dashcam, collision_warning, \
+                 blind_spot_monitor, telematics_unit, theft_tracker, tire_pressure_monitor"
+            ),
+            (
+                "max_price_minor",
+                "Highest price must be a whole number of cents, 0 or more"
+            ),
+            ("in_stock", "In-stock filter must be true or false"),
+            ("page_size", "Page size must be a whole number, at most 100"),
+        ]
     );
 }
