@@ -21,8 +21,9 @@ use tonic::Code;
 /// two).
 const ADDED: u32 = 2;
 
-/// Migrations of later changes (the outbox and the deliveries), rolled back first.
-const LATER: u32 = 2;
+/// Migrations of later changes (the outbox, the deliveries, the installers' time zones),
+/// rolled back first.
+const LATER: u32 = 3;
 
 /// A booking made under the first schema.
 struct Before {

@@ -1,8 +1,8 @@
 //! Pure rules of the installer server: great-circle geometry (`geo`), the ZIP gazetteer
 //! (`gazetteer`), the spatial index and nearest-installer ranking (`kdtree`, `nearest`),
-//! slot schedules (`slots`), what a request may ask for (`request`, `booking`), the
-//! delivery system's addresses, handles and states (`delivery`), and a seeded number
-//! sequence for demo data and tests (`splitmix`).
+//! slot schedules (`slots`), installers' time zones (`time_zone`), what a request may ask
+//! for (`request`, `booking`), the delivery system's addresses, handles and states
+//! (`delivery`), and a seeded number sequence for demo data and tests (`splitmix`).
 
 mod booking;
 mod customer;
@@ -15,6 +15,7 @@ mod request;
 mod skills;
 mod slots;
 mod splitmix;
+mod time_zone;
 
 pub use booking::{Booking, BookingDraft, BookingStatus, Refusal, check_bookable};
 pub use customer::{Customer, PostalAddress};
@@ -28,12 +29,10 @@ pub use kdtree::{KdTree, Neighbour, brute_force_nearest};
 pub use nearest::{InstallerIndex, Ranked};
 pub use request::{CancelRequest, NearestQuery, SlotsQuery};
 pub use skills::{FITTED, SkillSet};
-pub use slots::{
-    SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id,
-    utc_offset_of_state,
-};
+pub use slots::{SCHEDULE_DAYS, SLOT_LENGTH_S, SLOT_START_HOURS, Slot, rfc3339, schedule, slot_id};
 pub use splitmix::SplitMix64;
 pub use tandem_mesh::status::InvalidField;
+pub use time_zone::{STATE_TIME_ZONES, parse_time_zone, time_zone_of_state};
 
 /// An installation business.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +49,8 @@ pub struct Installer {
     pub location: LatLon,
     /// Device categories it fits.
     pub skills: SkillSet,
+    /// Where its slots are local time; `None` when unknown.
+    pub time_zone: Option<chrono_tz::Tz>,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::*;
 use bad_bookings::BAD_BOOKINGS;
 use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
 use tandem_proto::accessory::v1::DeviceCategory as C;
 use tandem_proto::common::v1::Address;
 use tandem_proto::install::v1::{
@@ -20,6 +21,7 @@ fn installer(id: &str, skills: &[C]) -> Installer {
         address: PostalAddress::default(),
         location: LatLon::new(40.7128, -74.0060),
         skills: SkillSet::of(skills),
+        time_zone: None,
     }
 }
 
@@ -27,7 +29,7 @@ fn installer(id: &str, skills: &[C]) -> Installer {
 fn schedule_is_weekday_slots_after_now() {
     // Monday 2026-11-23 00:00 UTC: 10 weekdays in the next 14 days, 4 slots each.
     let monday = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    let slots = schedule(monday, SCHEDULE_DAYS, 0);
+    let slots = schedule(monday, SCHEDULE_DAYS, Tz::UTC);
     assert_eq!(slots.len(), 40);
     assert_eq!(rfc3339(slots[0].0), "2026-11-23T09:00:00Z");
     assert_eq!(rfc3339(slots[0].1), "2026-11-23T11:00:00Z");
@@ -35,7 +37,7 @@ fn schedule_is_weekday_slots_after_now() {
     assert!(slots.windows(2).all(|w| w[0].0 < w[1].0));
     // Friday 12:00: the 14:00 and 16:00 slots, then Monday.
     let friday_noon = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
-    let slots = schedule(friday_noon, 4, 0);
+    let slots = schedule(friday_noon, 4, Tz::UTC);
     let starts: Vec<_> = slots.iter().map(|s| rfc3339(s.0)).collect();
     assert_eq!(
         starts[..3],
@@ -49,12 +51,16 @@ fn schedule_is_weekday_slots_after_now() {
     assert_eq!(slot_id("INS-0001", slots[0].0), "INS-0001-20261120T1400Z");
 }
 
+/// The zone of a state, parsed.
+fn zone(state: &str) -> Tz {
+    parse_time_zone(time_zone_of_state(state)).expect("a zone")
+}
+
 #[test]
 fn slots_are_local_business_hours() {
-    use super::slots::utc_offset_of_state;
     // Monday 2026-11-23 12:00 UTC is 04:00 in San Francisco (UTC-8): the whole day is ahead.
     let noon_utc = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
-    let sf = schedule(noon_utc, 1, utc_offset_of_state("CA"));
+    let sf = schedule(noon_utc, 1, zone("CA"));
     let starts: Vec<_> = sf.iter().map(|s| rfc3339(s.0)).collect();
     // 09:00, 11:00, 14:00, 16:00 Pacific = 17:00, 19:00, 22:00, 00:00 UTC.
     assert_eq!(
@@ -68,10 +74,87 @@ fn slots_are_local_business_hours() {
     );
     // Late Friday evening in New York (Saturday 02:00 UTC): the next slot is Monday 09:00 local.
     let friday_night = Utc.with_ymd_and_hms(2026, 11, 21, 2, 0, 0).unwrap();
-    let ny = schedule(friday_night, 4, utc_offset_of_state("NY"));
+    let ny = schedule(friday_night, 4, zone("NY"));
     assert_eq!(rfc3339(ny[0].0), "2026-11-23T14:00:00Z");
-    assert_eq!(utc_offset_of_state("AZ"), -7);
-    assert_eq!(utc_offset_of_state("HI"), -10);
+}
+
+#[test]
+fn summer_slots_keep_local_hours_where_the_zone_has_daylight_saving_time() {
+    // Monday 2027-07-12 00:00 UTC. Los Angeles is on PDT (UTC-7): 09:00 local is 16:00 UTC.
+    let monday = Utc.with_ymd_and_hms(2027, 7, 12, 0, 0, 0).unwrap();
+    let la = schedule(monday, 2, zone("CA"));
+    assert_eq!(rfc3339(la[0].0), "2027-07-12T16:00:00Z");
+    // Phoenix keeps MST (UTC-7) all year: 09:00 is 16:00 UTC in summer and in winter.
+    let phoenix = schedule(monday, 2, zone("AZ"));
+    assert_eq!(rfc3339(phoenix[0].0), "2027-07-12T16:00:00Z");
+    let winter = Utc.with_ymd_and_hms(2027, 1, 11, 0, 0, 0).unwrap();
+    assert_eq!(
+        rfc3339(schedule(winter, 2, zone("AZ"))[0].0),
+        "2027-01-11T16:00:00Z"
+    );
+    // Daylight saving time starts on Sunday 2027-03-14: from Thursday evening in Chicago,
+    // Friday's 09:00 is CST (15:00 UTC) and Monday's CDT (14:00 UTC).
+    let thursday_evening = Utc.with_ymd_and_hms(2027, 3, 12, 0, 0, 0).unwrap();
+    let chicago = schedule(thursday_evening, 5, zone("IL"));
+    let starts: Vec<_> = chicago.iter().map(|s| rfc3339(s.0)).collect();
+    assert_eq!(starts[0], "2027-03-12T15:00:00Z");
+    assert_eq!(starts[4], "2027-03-15T14:00:00Z");
+    assert_eq!(starts.len(), 8);
+}
+
+#[test]
+fn states_have_their_most_populous_time_zone() {
+    for (state, expected) in [
+        ("CA", "America/Los_Angeles"),
+        ("NY", "America/New_York"),
+        ("TX", "America/Chicago"),
+        ("AZ", "America/Phoenix"),
+        ("HI", "Pacific/Honolulu"),
+        ("DC", "America/New_York"),
+        ("IN", "America/Indiana/Indianapolis"),
+        ("co", "America/Denver"),
+        (" WA ", "America/Los_Angeles"),
+        ("PR", "America/Puerto_Rico"),
+    ] {
+        assert_eq!(time_zone_of_state(state), expected, "{state:?}");
+    }
+    for unknown in ["ZZ", "AE", "", "California"] {
+        assert_eq!(time_zone_of_state(unknown), "", "{unknown:?}");
+    }
+}
+
+#[test]
+fn the_state_table_covers_50_states_and_dc_with_real_zones() {
+    let states: std::collections::BTreeSet<_> = STATE_TIME_ZONES.iter().map(|(s, _)| *s).collect();
+    assert_eq!(states.len(), STATE_TIME_ZONES.len(), "no state twice");
+    // 50 states + DC + the 8 territories and freely associated states.
+    assert_eq!(states.len(), 51 + 8);
+    for (state, name) in STATE_TIME_ZONES {
+        let zone = parse_time_zone(name).unwrap_or_else(|| panic!("{state}: {name} is no zone"));
+        assert_eq!(zone.name(), *name);
+    }
+    // Every state of the gazetteer but the military codes has a zone.
+    for place in gazetteer().places() {
+        if !matches!(place.state, "AA" | "AE" | "AP") {
+            assert!(
+                !time_zone_of_state(place.state).is_empty(),
+                "{}",
+                place.state
+            );
+        }
+    }
+}
+
+#[test]
+fn stored_zone_names_parse_or_are_none() {
+    assert_eq!(
+        parse_time_zone("America/Chicago"),
+        Some(Tz::America__Chicago)
+    );
+    assert_eq!(parse_time_zone(" Europe/Berlin "), Some(Tz::Europe__Berlin));
+    assert_eq!(parse_time_zone(""), None);
+    assert_eq!(parse_time_zone("Pacific Time"), None);
+    assert_eq!(parse_time_zone("America/Nowhere"), None);
 }
 
 fn booking_request() -> BookInstallationRequest {

@@ -1,9 +1,10 @@
 //! Installation slots: the weekly schedule installers are bookable on, deterministic slot
 //! IDs (so seeding is idempotent) and the RFC 3339 form of slot times.
 
-use chrono::{DateTime, Datelike, Days, SecondsFormat, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, SecondsFormat, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
 
-/// Slot start hours on weekdays, in the installer's local (standard) time.
+/// Slot start hours on weekdays, in the installer's local time.
 pub const SLOT_START_HOURS: [u32; 4] = [9, 11, 14, 16];
 /// Length of one slot, in seconds.
 pub const SLOT_LENGTH_S: i64 = 2 * 3600;
@@ -33,11 +34,11 @@ impl Slot {
 }
 
 /// The (start, end) of every slot from `now` through the next `days` calendar days
-/// (today included) of a place `utc_offset_h` hours from UTC: weekdays only, at the local
-/// [`SLOT_START_HOURS`], starting after `now`, earliest first.
-pub fn schedule(now: DateTime<Utc>, days: u64, utc_offset_h: i32) -> Vec<(i64, i64)> {
-    let offset_s = i64::from(utc_offset_h) * 3600;
-    let today = (now + chrono::Duration::seconds(offset_s)).date_naive();
+/// (today included) of the installer's time `zone`: weekdays only, at the local
+/// [`SLOT_START_HOURS`] (daylight saving time applied where the zone keeps it), starting
+/// after `now`, earliest first.
+pub fn schedule(now: DateTime<Utc>, days: u64, zone: Tz) -> Vec<(i64, i64)> {
+    let today = now.with_timezone(&zone).date_naive();
     let now_s = now.timestamp();
     (0..days)
         .filter_map(|d| today.checked_add_days(Days::new(d)))
@@ -47,7 +48,10 @@ pub fn schedule(now: DateTime<Utc>, days: u64, utc_offset_h: i32) -> Vec<(i64, i
                 .iter()
                 .filter_map(move |h| day.and_hms_opt(*h, 0, 0))
         })
-        .map(|local| local.and_utc().timestamp() - offset_s)
+        // A local time skipped by a clock change has no slot; a repeated one takes the
+        // first (no US zone changes its clocks during business hours).
+        .filter_map(|local| zone.from_local_datetime(&local).earliest())
+        .map(|start| start.timestamp())
         .filter(|start| *start > now_s)
         .map(|start| (start, start + SLOT_LENGTH_S))
         .collect()
@@ -66,20 +70,4 @@ pub fn rfc3339(unix_s: i64) -> String {
     DateTime::from_timestamp(unix_s, 0)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
         .unwrap_or_default()
-}
-
-/// Standard-time offset from UTC, in hours, of a US state (by its two-letter code);
-/// daylight saving time is not applied, so summer slots start an hour later locally.
-pub fn utc_offset_of_state(state: &str) -> i32 {
-    match state {
-        "CT" | "DE" | "DC" | "FL" | "GA" | "ME" | "MD" | "MA" | "MI" | "NH" | "NJ" | "NY"
-        | "NC" | "OH" | "PA" | "RI" | "SC" | "VT" | "VA" | "WV" | "IN" | "KY" => -5,
-        "AL" | "AR" | "IL" | "IA" | "KS" | "LA" | "MN" | "MS" | "MO" | "NE" | "ND" | "OK"
-        | "SD" | "TN" | "TX" | "WI" => -6,
-        "AZ" | "CO" | "ID" | "MT" | "NM" | "UT" | "WY" => -7,
-        "CA" | "NV" | "OR" | "WA" => -8,
-        "AK" => -9,
-        "HI" => -10,
-        _ => -5,
-    }
 }

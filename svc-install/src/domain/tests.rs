@@ -150,6 +150,7 @@ fn installer(id: &str, at: LatLon, skills: &[C]) -> Installer {
         address: PostalAddress::default(),
         location: at,
         skills: SkillSet::of(skills),
+        time_zone: None,
     }
 }
 

@@ -127,7 +127,13 @@ fn installer_to_proto(i: &Installer) -> pb::Installer {
             .into_iter()
             .map(|c| c as i32)
             .collect(),
+        time_zone: time_zone_to_proto(i),
     }
+}
+
+/// The installer's IANA time zone name; empty when unknown.
+fn time_zone_to_proto(i: &Installer) -> String {
+    i.time_zone.map(|z| z.name().to_owned()).unwrap_or_default()
 }
 
 /// A slot.
@@ -159,6 +165,7 @@ fn booking_to_proto(v: &BookingView) -> pb::Booking {
         created_at: rfc3339(b.created_at),
         cancelled_at: b.cancelled_at.map(rfc3339).unwrap_or_default(),
         cancel_reason: b.cancel_reason.clone(),
+        time_zone: time_zone_to_proto(&v.installer),
     }
 }
 

@@ -6,6 +6,7 @@ mod m20261122_000001_create_installers;
 mod m20261203_000001_copy_booking_keys;
 mod m20261203_000002_timestamps_with_time_zone;
 mod m20261215_000001_create_deliveries;
+mod m20261220_000001_installer_time_zone;
 
 /// Applies the install server's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,8 @@ impl MigratorTrait for Migrator {
         // deliveries.
         migrations.extend(tandem_mesh::outbox::migrations());
         migrations.push(Box::new(m20261215_000001_create_deliveries::Migration));
+        // Installers' time zones, backfilled from their state.
+        migrations.push(Box::new(m20261220_000001_installer_time_zone::Migration));
         migrations
     }
 }

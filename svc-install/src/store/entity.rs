@@ -22,6 +22,9 @@ pub mod installer {
         pub longitude: f64,
         /// Category slugs between commas, e.g. ",dashcam,theft_tracker,".
         pub skills: String,
+        /// IANA time zone, e.g. "America/Los_Angeles"; set from `region` when the row is
+        /// made (or migrated), an operator may correct it; empty when unknown.
+        pub time_zone: String,
     }
 
     /// No navigable relations.

@@ -8,7 +8,7 @@ use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 
 use super::entity::{installer, slot};
-use crate::domain::{Installer, LatLon, PostalAddress, SkillSet, Slot};
+use crate::domain::{Installer, LatLon, PostalAddress, SkillSet, Slot, parse_time_zone};
 
 /// Every installer (for the spatial index).
 pub async fn load_installers(db: &impl ConnectionTrait) -> Result<Vec<Installer>, DbErr> {
@@ -86,6 +86,7 @@ fn to_installer(row: installer::Model) -> Result<Installer, DbErr> {
             &format!("{},{}", row.latitude, row.longitude),
         ));
     }
+    let time_zone = time_zone(&row.installer_id, &row.time_zone);
     Ok(Installer {
         installer_id: row.installer_id,
         name: row.name,
@@ -100,7 +101,22 @@ fn to_installer(row: installer::Model) -> Result<Installer, DbErr> {
         },
         location,
         skills: SkillSet::of(&categories),
+        time_zone,
     })
+}
+
+/// An installer's stored time zone; one the IANA database does not know is left out (and
+/// logged for an operator to correct) rather than sent to clients that would refuse it.
+fn time_zone(installer_id: &str, stored: &str) -> Option<chrono_tz::Tz> {
+    let zone = parse_time_zone(stored);
+    if zone.is_none() && !stored.trim().is_empty() {
+        tracing::warn!(
+            installer = installer_id,
+            time_zone = stored,
+            "installer.time_zone is no IANA time zone; sent as unknown"
+        );
+    }
+    zone
 }
 
 fn to_slot(row: slot::Model) -> Slot {

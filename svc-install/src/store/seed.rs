@@ -2,18 +2,19 @@
 //! by arithmetic from a fixed seed (no randomness at run time): 20 per metro in 16 US
 //! metros, each placed at a real ZIP centroid (from the gazetteer) within 25 km of the
 //! metro's centre. Every metro has installers for each of the six device categories that
-//! need fitting. Slots are (re)created for the next 14 days; existing slots, booked or
-//! not, are left as they are.
+//! need fitting, and each the time zone of its state. Slots are (re)created for the next
+//! 14 days in local business hours; existing slots, booked or not, are left as they are.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use super::entity::{installer, slot};
 use super::query::{instant, skills_column};
 use crate::domain::{
-    FITTED, LatLon, SCHEDULE_DAYS, SkillSet, SplitMix64, gazetteer, haversine_m, schedule, slot_id,
-    utc_offset_of_state,
+    FITTED, LatLon, SCHEDULE_DAYS, SkillSet, SplitMix64, gazetteer, haversine_m, parse_time_zone,
+    schedule, slot_id, time_zone_of_state,
 };
 
 /// Installers per metro.
@@ -111,13 +112,14 @@ pub async fn demo_data(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
     }
     let slots = installers
         .iter()
-        .filter_map(|i| match (&i.installer_id, &i.region) {
-            (Set(id), Set(state)) => Some((id.clone(), utc_offset_of_state(state))),
+        .filter_map(|i| match (&i.installer_id, &i.time_zone) {
+            // Every demo installer's state has a zone (unit-tested); UTC would do otherwise.
+            (Set(id), Set(zone)) => Some((id.clone(), parse_time_zone(zone).unwrap_or(Tz::UTC))),
             _ => None,
         })
-        .flat_map(|(id, offset)| {
-            // Local business hours of the installer's state.
-            schedule(now, SCHEDULE_DAYS, offset)
+        .flat_map(|(id, zone)| {
+            // Local business hours of the installer's time zone.
+            schedule(now, SCHEDULE_DAYS, zone)
                 .into_iter()
                 .map(move |(start, end)| {
                     Ok(slot::ActiveModel {
@@ -198,6 +200,7 @@ pub fn demo_installers() -> Vec<installer::ActiveModel> {
                 latitude: Set(location.lat),
                 longitude: Set(location.lon),
                 skills: Set(skills_column(SkillSet::of(&skills))),
+                time_zone: Set(time_zone_of_state(place.state).to_owned()),
             });
         }
     }
