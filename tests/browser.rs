@@ -2,7 +2,8 @@
 //! search conditions in the URL runs the search and shows plans with their associated
 //! devices; bad conditions show the API's message next to the form. The anonymous
 //! purchase (seed 003) is walked through its two pages by `tests/browser/anonymous.mjs`,
-//! with the carrier's step driven here over gRPC with the carrier's own certificate.
+//! with the carrier's step driven here over gRPC with the carrier's own certificate; the
+//! messages a customer is shown, on a phone, by `tests/browser/messages.mjs`.
 //!
 //! Needs Debian's `chromium`; skipped with a note when it is missing, unless
 //! `TANDEM_REQUIRE_BROWSER=1` (as in CI), where a missing browser fails the test
@@ -88,13 +89,17 @@ async fn the_page_shows_plans_with_their_devices() {
     let bad = search_query().replace("postal_code=94103", "postal_code=96201");
     let dom = rendered_dom(&chromium, &format!("{gateway}/?{bad}")).await;
     assert!(dom.contains(r#"data-state="error""#), "error state:\n{dom}");
-    assert!(dom.contains("postal_code"), "the message names the field");
+    assert!(
+        dom.contains("ZIP 96201") && dom.contains(r#"class="field-error""#),
+        "the message is under the ZIP code field:\n{dom}"
+    );
     assert!(!dom.contains("data-plan-id="));
 
-    // A bare visit searches the form's example conditions, so plans show at once.
+    // A bare visit shows the empty form and no plans: nothing is rated on invented
+    // conditions.
     let dom = rendered_dom(&chromium, &format!("{gateway}/")).await;
     assert!(
-        dom.contains(r#"data-state="done""#) && dom.contains(r#"data-plan-id="PLN-SAFE-DRIVER""#),
+        dom.contains(r#"data-state="done""#) && !dom.contains("data-plan-id="),
         "{dom}"
     );
 
@@ -109,12 +114,46 @@ async fn the_page_shows_plans_with_their_devices() {
 /// Where the anonymous journey's screenshots (390×844 and 1280×800) are kept: an
 /// artefact directory under the target directory, or `$TANDEM_SHOTS_DIR`.
 fn shots_dir() -> std::path::PathBuf {
+    shots_dir_of("anonymous")
+}
+
+/// The artefact directory of a browser script's screenshots (`$TANDEM_SHOTS_DIR/<name>`,
+/// else under the target directory).
+fn shots_dir_of(name: &str) -> std::path::PathBuf {
     std::env::var_os("TANDEM_SHOTS_DIR")
         .map_or_else(
             || std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots"),
             std::path::PathBuf::from,
         )
-        .join("anonymous")
+        .join(name)
+}
+
+/// Messages people understand, on a phone (390×844), by `tests/browser/messages.mjs`:
+/// the plan search starts empty; sent empty or with several wrong values, every field's
+/// message in plain words shows at once under it (aria-invalid, aria-describedby) with a
+/// summary on top; a registration with several bad fields likewise; "Back to plan
+/// search" (from a plan and from a device's page) brings the same search back; a sold-out
+/// device is named; a registered customer's form is filled in from the registration and
+/// says so; no view is wider than the phone and no words run together in the header and
+/// the lists. Screenshots of every view are kept as artefacts (`browser-shots/messages`).
+#[tokio::test]
+async fn messages_people_understand_on_a_phone() {
+    let Some(tools) = browser::tools("the messages journey") else {
+        return;
+    };
+    let mesh = TestMesh::sqlite().await;
+    let shots = shots_dir_of("messages");
+    let shots_str = shots.display().to_string();
+    tools
+        .run_with_env(
+            "messages.mjs",
+            &[&mesh.url(Target::Gateway)],
+            &[("MESSAGES_SHOTS", shots_str.as_str())],
+            "journeys: 3 passed, 0 failed",
+        )
+        .await;
+    println!("screenshots: {}", shots.display());
+    mesh.stop().await;
 }
 
 /// Seed 003 in the browser: a customer buys a dashcam anonymously from a demo seller

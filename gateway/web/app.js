@@ -154,11 +154,8 @@
     registerForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearError();
-      const missing = missingFields(registerForm);
-      if (missing.length) {
-        showError(`Please fill in: ${missing.join(', ')}.`, null, registerForm);
-        return;
-      }
+      // No check here: the API checks every field at once and says what is wrong with
+      // each, in plain words, shown under the field.
       const v = (name) => registerForm.elements[name].value.trim();
       const body = {
         name: v('name'),
@@ -206,6 +203,7 @@
       }
       setCustomer(null);
       T.checkout.forget();
+      T.plans.forget();
       if (document.body.dataset.view !== 'search') navigate('#/');
       setStatus('You have logged out.');
     });

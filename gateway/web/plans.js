@@ -1,12 +1,19 @@
 // Tandem web UI, plans: the plan search with each plan's associated devices, one plan
 // with all its devices ("Buy with this plan" starts the checkout, checkout.js), and a
 // device's own page (/devices/ID). Uses common.js; the views and routing are app.js's.
+//
+// The search form starts empty (a signed-in customer's ZIP code and age are filled in
+// from the registration, and the page says so); the last search of this tab is kept
+// (sessionStorage), so going back to the plan search from anywhere shows it again. After
+// a checkout found a device sold out, `refreshStock()` fetches the lists again and
+// `outOfStockMessage()` names the device.
 'use strict';
 
 (function () {
   const T = window.Tandem;
   const {
-    $, el, CATEGORY_LABELS, moneyNode, safePath, setState, setStatus, showError, clearError, getJson,
+    $, el, CATEGORY_LABELS, moneyNode, safePath, sentence, fieldMessage, setState, setStatus, showError,
+    clearError, getJson,
   } = T;
   const FIELDS = ['driver_age', 'vehicle_class', 'vehicle_year', 'annual_mileage', 'postal_code'];
   const PASSTHROUGH = ['devices_per_plan'];
@@ -16,9 +23,18 @@
     compact: 'Compact', sedan: 'Sedan', suv: 'SUV', pickup: 'Pickup', sports: 'Sports car', van: 'Van',
   };
 
+  /** Where the last search of this tab is kept, to come back to. */
+  const SAVED_KEY = 'tandem.plan-search';
+
   let searchSeq = 0;
   /** The query string of the search whose results are on the page. */
   let searched = null;
+  /** Whether the form was just sent: search even when it is empty (to say what is missing). */
+  let submitted = false;
+  /** The values filled in from the registration ({ name: value }), to take back on logout. */
+  let prefilled = {};
+  /** Device names by product ID, from every list shown (to name a sold-out device). */
+  const deviceNames = new Map();
 
   // ---- plan search -------------------------------------------------------------------
 
@@ -50,6 +66,69 @@
     const options = params.getAll('options').flatMap((v) => v.split(',')).map((v) => v.trim());
     for (const box of form.querySelectorAll('input[name="options"]')) {
       box.checked = options.includes(box.value);
+    }
+  }
+
+  /** Whether `params` holds any rating condition (not only how many devices to list). */
+  function hasConditions(params) {
+    return FIELDS.concat(['options']).some((name) => (params.get(name) || '').trim());
+  }
+
+  /** The query string of the last search of this tab that found plans ('' for none). */
+  function savedSearch() {
+    try { return sessionStorage.getItem(SAVED_KEY) || ''; } catch (_) { return ''; }
+  }
+
+  function saveSearch(query) {
+    try {
+      if (query) sessionStorage.setItem(SAVED_KEY, query);
+      else sessionStorage.removeItem(SAVED_KEY);
+    } catch (_) { /* storage refused: going back starts a new search */ }
+  }
+
+  /** Whole years from a YYYY-MM-DD birth date to today, or null. */
+  function ageFrom(dateOfBirth) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth || '');
+    if (!m) return null;
+    const now = new Date();
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const before = now.getMonth() + 1 < month || (now.getMonth() + 1 === month && now.getDate() < day);
+    return now.getFullYear() - year - (before ? 1 : 0);
+  }
+
+  /** Fills the empty ZIP code and driver age from the signed-in customer's registration
+   *  and says so under the form; without a customer, takes back what was filled in. */
+  async function prefill() {
+    const seq = T.currentView();
+    const customer = await T.session();
+    if (seq !== T.currentView()) return;
+    const form = $('search-form');
+    const note = $('search-prefilled');
+    if (!customer) {
+      for (const [name, value] of Object.entries(prefilled)) {
+        if (form.elements[name].value === value) form.elements[name].value = '';
+      }
+      prefilled = {};
+      note.hidden = true;
+      return;
+    }
+    const filled = [];
+    const zip = ((customer.address || {}).postal_code || '').trim();
+    if (/^\d{5}$/.test(zip) && !form.elements.postal_code.value.trim()) {
+      form.elements.postal_code.value = zip;
+      prefilled.postal_code = zip;
+      filled.push('ZIP code (from your address)');
+    }
+    const age = ageFrom(customer.date_of_birth);
+    if (age !== null && age >= 16 && age <= 99 && !form.elements.driver_age.value.trim()) {
+      form.elements.driver_age.value = String(age);
+      prefilled.driver_age = String(age);
+      filled.push('driver age (from your date of birth)');
+    }
+    if (filled.length) {
+      note.textContent = `Filled in from your registration: ${filled.join(' and ')}. `
+        + 'Check them, tell us about your car and choose Show plans.';
+      note.hidden = false;
     }
   }
 
@@ -93,21 +172,28 @@
     }, 'Buy with this plan');
   }
 
+  /** `nodes` with a space between each two, so their text never runs together. */
+  function spaced(...nodes) {
+    return nodes.filter(Boolean).flatMap((node, i) => (i ? [' ', node] : [node]));
+  }
+
   function renderDevice(device, plan, withDescription) {
     const details = safePath(device.purchase_path);
+    deviceNames.set(device.product_id, device.name);
     return el('li', { className: 'device', dataset: { productId: device.product_id, category: device.category || '' } },
-      el('div', { className: 'device-main' },
+      el('div', { className: 'device-main' }, spaced(
         el('span', { className: 'device-name' }, device.name),
         el('span', { className: 'maker-model' }, `${device.maker} ${device.model}`),
         el('span', { className: 'category' }, CATEGORY_LABELS[device.category] || device.category || 'Device'),
         device.needs_installation ? el('span', { className: 'installation' }, 'Professional installation included') : null,
-        withDescription && device.description ? el('span', { className: 'device-description' }, device.description) : null),
-      el('div', { className: 'device-buy' },
+        withDescription && device.description ? el('span', { className: 'device-description' }, device.description) : null)),
+      ' ',
+      el('div', { className: 'device-buy' }, spaced(
         moneyNode(device.price, 'price'),
         stockNode(device),
         details ? el('a', { className: 'details-link', href: details, 'aria-label': `Details of ${device.name}` }, 'Details') : null,
         plan ? buyButton(plan, device) : null,
-        deviceOnlyButton(device)));
+        deviceOnlyButton(device))));
   }
 
   function renderFactors(offer) {
@@ -148,7 +234,7 @@
     const titleId = `plan-${plan.plan_id}-title`;
     return el('article', { className: 'plan card', dataset: { planId: plan.plan_id }, 'aria-labelledby': titleId },
       el('header', { className: 'plan-header' },
-        el('h2', { className: 'plan-name', id: titleId }, plan.name || plan.plan_id),
+        el('h2', { className: 'plan-name', id: titleId }, plan.name || plan.plan_id), ' ',
         el('p', { className: 'premium' }, moneyNode(offer.premium, 'amount'), el('span', { className: 'per' }, ' / year'))),
       el('p', { className: 'plan-summary' }, plan.summary),
       el('p', { className: 'region' }, 'Rating region: ', el('span', { className: 'region-code' }, offer.region)),
@@ -157,9 +243,9 @@
       renderFactors(offer),
       el('h3', {}, 'Devices for this plan'),
       renderDevices(offer),
-      el('p', { className: 'plan-actions' },
+      el('p', { className: 'plan-actions' }, spaced(
         offer.device_info_available && !offer.devices.length ? null : openPlanButton(plan),
-        planOnlyButton(plan)));
+        planOnlyButton(plan))));
   }
 
   /** Buys the plan without a device (no bundle discount). */
@@ -188,6 +274,7 @@
   async function search(params) {
     const seq = ++searchSeq;
     searched = params.toString();
+    $('search-prefilled').hidden = true;
     clearError();
     setState('loading');
     setStatus('Searching plans…');
@@ -198,6 +285,7 @@
       if (seq !== searchSeq) return;
       const results = $('results');
       results.replaceChildren(...body.offers.map(renderOffer));
+      saveSearch(searched);
       setStatus(body.offers.length === 1 ? '1 plan found.'
         : body.offers.length ? `${body.offers.length} plans found.` : 'No plans match these conditions.');
       setState('done');
@@ -206,7 +294,7 @@
       searched = null;
       $('results').replaceChildren();
       setStatus('');
-      showError(err.message, err.problem && err.problem.errors, $('search-form'));
+      showError(fieldMessage(err, $('search-form')), err.problem && err.problem.errors, $('search-form'));
       setState('error');
     } finally {
       if (seq === searchSeq) {
@@ -221,17 +309,34 @@
     T.showView('search-view');
     document.title = 'Tandem — car insurance with the right devices';
     const form = $('search-form');
-    const params = new URLSearchParams(location.search);
-    if ([...params.keys()].length) fillForm(form, params);
-    // Conditions in the URL fill the form; without them the form's example values are
-    // searched, so the first view already shows plans and their devices.
-    const query = formQuery(form);
-    if (query.toString() !== searched) {
-      search(query);
-    } else {
-      clearError();
-      setState('done');
+    const asked = submitted;
+    submitted = false;
+    let params = new URLSearchParams(location.search);
+    if (!asked && !hasConditions(params) && savedSearch()) {
+      // Back to the plan search from elsewhere: the last search of this tab comes back.
+      params = new URLSearchParams(savedSearch());
+      history.replaceState(null, '', `/?${params}${location.hash}`);
     }
+    if (asked || hasConditions(params)) {
+      if (!asked) fillForm(form, params);
+      const query = formQuery(form);
+      if (asked || query.toString() !== searched) {
+        search(query);
+      } else {
+        clearError();
+        setState('done');
+      }
+      return;
+    }
+    // Nothing asked yet: the form as the customer left it (empty at first), no plans.
+    ++searchSeq;
+    searched = null;
+    $('results').replaceChildren();
+    $('search-button').disabled = false;
+    clearError();
+    setStatus('');
+    setState('done');
+    prefill();
   }
 
   function initSearch() {
@@ -241,8 +346,51 @@
       const params = formQuery(form);
       history.pushState(null, '', `/?${params}`);
       searched = null; // asked again: search again
+      submitted = true;
       T.route(true);
     });
+  }
+
+  /** Fetches the plan search on the page (or the last one of this tab) again, so stock
+   *  that changed shows: a sold-out device says so and its buttons are disabled. Quiet:
+   *  the view shown, its alert and status are left alone. Call it after the checkout
+   *  answered 409 for a sold-out device. */
+  async function refreshStock() {
+    const query = searched || savedSearch();
+    searched = null; // whatever happens here, the next visit to the search fetches again
+    if (!query) return;
+    const seq = ++searchSeq;
+    try {
+      const body = await getJson(`/api/v1/plans?${query}`);
+      if (seq !== searchSeq) return;
+      $('results').replaceChildren(...body.offers.map(renderOffer));
+      searched = query;
+    } catch (_) {
+      // The next visit to the search fetches again.
+    }
+  }
+
+  /** "The Roadlens RL-2 Duo Front + Rear Dashcam is out of stock." for `productId`: the
+   *  name from the lists shown, else from the catalogue; `detail` (the API's message)
+   *  when the name cannot be found. */
+  async function outOfStockMessage(productId, detail) {
+    let name = deviceNames.get(productId);
+    if (!name && productId) {
+      try {
+        name = (await getJson(`/api/v1/devices/${encodeURIComponent(productId)}`)).name;
+      } catch (_) {
+        name = null;
+      }
+    }
+    if (name) deviceNames.set(productId, name);
+    return name ? `The ${name} is out of stock.` : sentence(detail || 'This device is out of stock');
+  }
+
+  /** Forgets the customer's search on logging out: the kept search and the values filled
+   *  in from the registration. */
+  function forget() {
+    saveSearch('');
+    prefill();
   }
 
   // ---- one plan with all its devices -------------------------------------------------
@@ -251,7 +399,7 @@
     const plan = offer.plan || {};
     return el('article', { className: 'plan-detail card', dataset: { planId: plan.plan_id }, 'aria-labelledby': 'plan-detail-title' },
       el('header', { className: 'plan-header' },
-        el('h1', { className: 'plan-name', id: 'plan-detail-title' }, plan.name || plan.plan_id),
+        el('h1', { className: 'plan-name', id: 'plan-detail-title' }, plan.name || plan.plan_id), ' ',
         el('p', { className: 'premium' }, moneyNode(offer.premium, 'amount'), el('span', { className: 'per' }, ' / year'))),
       el('p', { className: 'plan-summary' }, plan.summary),
       el('p', { className: 'region' }, 'Rating region: ', el('span', { className: 'region-code' }, offer.region)),
@@ -290,7 +438,7 @@
     } catch (err) {
       if (seq !== T.currentView()) return;
       setStatus('');
-      showError(err.message, err.problem && err.problem.errors, $('search-form'));
+      showError(fieldMessage(err, $('search-form')), err.problem && err.problem.errors, $('search-form'));
       setState('error');
     }
   }
@@ -310,17 +458,21 @@
         el('dt', {}, 'Fits'), el('dd', { className: 'compatible' }, classes || 'Any vehicle'),
         el('dt', {}, 'Installation'),
         el('dd', { className: 'installation' }, device.needs_installation ? 'Professional installation needed' : 'Do it yourself')),
+      el('p', { className: 'device-buy' }, deviceOnlyButton(device)),
       el('p', { className: 'hint' }, 'Buy it with an insurance plan for a bundle discount: search plans and pick this device.'),
       el('p', { className: 'product-id' }, `Product ID: ${device.product_id}`));
   }
 
   async function showDevice(id) {
     T.showView('device-view');
+    const saved = savedSearch();
+    $('device-back').setAttribute('href', saved ? `/?${saved}` : '/');
     setState('loading');
     setStatus('Loading device…');
     try {
       const device = await getJson(`/api/v1/devices/${encodeURIComponent(id)}`);
       document.title = `${device.name} — Tandem`;
+      deviceNames.set(device.product_id, device.name);
       $('device-detail').replaceChildren(renderDeviceDetail(device));
       setStatus('');
       setState('done');
@@ -331,5 +483,7 @@
     }
   }
 
-  T.plans = { initSearch, showSearch, showPlan, showDevice, checkoutConditions };
+  T.plans = {
+    initSearch, showSearch, showPlan, showDevice, checkoutConditions, refreshStock, outOfStockMessage, forget,
+  };
 })();
