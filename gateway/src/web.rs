@@ -16,8 +16,10 @@ const INDEX_HTML: &str = include_str!("../web/index.html");
 /// What every page's scripts share (DOM building, formatting, API calls, the alert):
 /// `window.Tandem`. Loaded first on each page.
 const COMMON_JS: &str = include_str!("../web/common.js");
-/// The plan search, one plan with all its devices, a device's page.
+/// The plans found, one plan with all its devices, a device's page.
 const PLANS_JS: &str = include_str!("../web/plans.js");
+/// The plan search form: empty or filled in from the registration, the search kept.
+const SEARCH_JS: &str = include_str!("../web/search.js");
 /// The checkout: bundle price, card payment, confirmation.
 const CHECKOUT_JS: &str = include_str!("../web/checkout.js");
 /// The checkout's installation step: the nearest installers and their slots.
@@ -63,6 +65,7 @@ const HTML: &str = "text/html; charset=utf-8";
 const ASSETS: &[(&str, &str, &str)] = &[
     ("common.js", JS, COMMON_JS),
     ("plans.js", JS, PLANS_JS),
+    ("search.js", JS, SEARCH_JS),
     ("checkout.js", JS, CHECKOUT_JS),
     ("installers.js", JS, INSTALLERS_JS),
     ("confirm.js", JS, CONFIRM_JS),
@@ -166,6 +169,7 @@ mod tests {
             [
                 "common.js",
                 "plans.js",
+                "search.js",
                 "checkout.js",
                 "installers.js",
                 "confirm.js",

@@ -15,7 +15,8 @@
 //   /devices/ID               a device's details
 //
 // The scripts, loaded in this order: common.js (helpers every page shares, window.Tandem),
-// plans.js (search, plan, device), checkout.js and installers.js (buying a bundle),
+// plans.js (plans found, plan, device), search.js (the search form), checkout.js and
+// installers.js (buying a bundle),
 // buyback.js, and this one (views, session and login, routing; starts the page).
 'use strict';
 

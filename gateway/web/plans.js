@@ -1,11 +1,9 @@
-// Tandem web UI, plans: the plan search with each plan's associated devices, one plan
-// with all its devices ("Buy with this plan" starts the checkout, checkout.js), and a
-// device's own page (/devices/ID). Uses common.js; the views and routing are app.js's.
+// Tandem web UI, plans: the plan search's results, each plan with its associated devices,
+// one plan with all its devices ("Buy with this plan" starts the checkout, checkout.js),
+// and a device's own page (/devices/ID); the search form itself is search.js's. Uses
+// common.js; the views and routing are app.js's.
 //
-// The search form starts empty (a signed-in customer's ZIP code and age are filled in
-// from the registration, and the page says so); the last search of this tab is kept
-// (sessionStorage), so going back to the plan search from anywhere shows it again. After
-// a checkout found a device sold out, `refreshStock()` fetches the lists again and
+// After a checkout found a device sold out, `refreshStock()` fetches the lists again and
 // `outOfStockMessage()` names the device.
 'use strict';
 
@@ -15,145 +13,19 @@
     $, el, CATEGORY_LABELS, moneyNode, safePath, sentence, fieldMessage, setState, setStatus, showError,
     clearError, getJson,
   } = T;
-  const FIELDS = ['driver_age', 'vehicle_class', 'vehicle_year', 'annual_mileage', 'postal_code'];
-  const PASSTHROUGH = ['devices_per_plan'];
   /** The most devices the API lists for one plan: the plan view shows them all. */
   const ALL_DEVICES = '20';
   const CLASS_LABELS = {
     compact: 'Compact', sedan: 'Sedan', suv: 'SUV', pickup: 'Pickup', sports: 'Sports car', van: 'Van',
   };
 
-  /** Where the last search of this tab is kept, to come back to. */
-  const SAVED_KEY = 'tandem.plan-search';
-
   let searchSeq = 0;
   /** The query string of the search whose results are on the page. */
   let searched = null;
-  /** Whether the form was just sent: search even when it is empty (to say what is missing). */
-  let submitted = false;
-  /** The values filled in from the registration ({ name: value }), to take back on logout. */
-  let prefilled = {};
   /** Device names by product ID, from every list shown (to name a sold-out device). */
   const deviceNames = new Map();
 
-  // ---- plan search -------------------------------------------------------------------
-
-  /** The query string for the form's current values (empty values left out). */
-  function formQuery(form) {
-    const params = new URLSearchParams();
-    for (const name of FIELDS.concat(PASSTHROUGH)) {
-      const value = (form.elements[name].value || '').trim();
-      if (value) params.set(name, value);
-    }
-    const options = [...form.querySelectorAll('input[name="options"]:checked')].map((c) => c.value);
-    if (options.length) params.set('options', options.join(','));
-    return params;
-  }
-
-  /** Fills the form from URL parameters; a field missing from the URL is left empty. */
-  function fillForm(form, params) {
-    for (const name of FIELDS.concat(PASSTHROUGH)) {
-      const value = params.get(name) || '';
-      const input = form.elements[name];
-      if (input.tagName === 'SELECT') {
-        const known = [...input.options].some((o) => o.value === value);
-        if (!known && value) input.append(el('option', { value }, value));
-        input.value = value;
-      } else {
-        input.value = value;
-      }
-    }
-    const options = params.getAll('options').flatMap((v) => v.split(',')).map((v) => v.trim());
-    for (const box of form.querySelectorAll('input[name="options"]')) {
-      box.checked = options.includes(box.value);
-    }
-  }
-
-  /** Whether `params` holds any rating condition (not only how many devices to list). */
-  function hasConditions(params) {
-    return FIELDS.concat(['options']).some((name) => (params.get(name) || '').trim());
-  }
-
-  /** The query string of the last search of this tab that found plans ('' for none). */
-  function savedSearch() {
-    try { return sessionStorage.getItem(SAVED_KEY) || ''; } catch (_) { return ''; }
-  }
-
-  function saveSearch(query) {
-    try {
-      if (query) sessionStorage.setItem(SAVED_KEY, query);
-      else sessionStorage.removeItem(SAVED_KEY);
-    } catch (_) { /* storage refused: going back starts a new search */ }
-  }
-
-  /** Whole years from a YYYY-MM-DD birth date to today, or null. */
-  function ageFrom(dateOfBirth) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth || '');
-    if (!m) return null;
-    const now = new Date();
-    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const before = now.getMonth() + 1 < month || (now.getMonth() + 1 === month && now.getDate() < day);
-    return now.getFullYear() - year - (before ? 1 : 0);
-  }
-
-  /** Fills the empty ZIP code and driver age from the signed-in customer's registration
-   *  and says so under the form; without a customer, takes back what was filled in. */
-  async function prefill() {
-    const seq = T.currentView();
-    const customer = await T.session();
-    if (seq !== T.currentView()) return;
-    const form = $('search-form');
-    const note = $('search-prefilled');
-    if (!customer) {
-      for (const [name, value] of Object.entries(prefilled)) {
-        if (form.elements[name].value === value) form.elements[name].value = '';
-      }
-      prefilled = {};
-      note.hidden = true;
-      return;
-    }
-    const filled = [];
-    const zip = ((customer.address || {}).postal_code || '').trim();
-    if (/^\d{5}$/.test(zip) && !form.elements.postal_code.value.trim()) {
-      form.elements.postal_code.value = zip;
-      prefilled.postal_code = zip;
-      filled.push('ZIP code (from your address)');
-    }
-    const age = ageFrom(customer.date_of_birth);
-    if (age !== null && age >= 16 && age <= 99 && !form.elements.driver_age.value.trim()) {
-      form.elements.driver_age.value = String(age);
-      prefilled.driver_age = String(age);
-      filled.push('driver age (from your date of birth)');
-    }
-    if (filled.length) {
-      note.textContent = `Filled in from your registration: ${filled.join(' and ')}. `
-        + 'Check them, tell us about your car and choose Show plans.';
-      note.hidden = false;
-    }
-  }
-
-  /** The rating conditions of the page (its query string, else the form's values). */
-  function conditionParams() {
-    const params = new URLSearchParams(location.search);
-    return [...params.keys()].length ? params : formQuery($('search-form'));
-  }
-
-  /** The conditions as the checkout API wants them. */
-  function checkoutConditions() {
-    const p = conditionParams();
-    const int = (name) => {
-      const n = Number(p.get(name));
-      return Number.isInteger(n) ? n : 0;
-    };
-    return {
-      driver_age: int('driver_age'),
-      vehicle_class: p.get('vehicle_class') || '',
-      vehicle_year: int('vehicle_year'),
-      annual_mileage: int('annual_mileage'),
-      postal_code: p.get('postal_code') || '',
-      options: p.getAll('options').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
-    };
-  }
+  // ---- the plans found -----------------------------------------------------------------
 
   function stockNode(device) {
     const inStock = device.stock > 0;
@@ -271,6 +143,7 @@
     }, 'Buy the device alone');
   }
 
+  /** Searches plans for `params` and shows them (or the API's messages at the form). */
   async function search(params) {
     const seq = ++searchSeq;
     searched = params.toString();
@@ -285,7 +158,7 @@
       if (seq !== searchSeq) return;
       const results = $('results');
       results.replaceChildren(...body.offers.map(renderOffer));
-      saveSearch(searched);
+      T.plans.saveSearch(searched);
       setStatus(body.offers.length === 1 ? '1 plan found.'
         : body.offers.length ? `${body.offers.length} plans found.` : 'No plans match these conditions.');
       setState('done');
@@ -304,59 +177,12 @@
     }
   }
 
-  function showSearch() {
-    T.nextView();
-    T.showView('search-view');
-    document.title = 'Tandem — car insurance with the right devices';
-    const form = $('search-form');
-    const asked = submitted;
-    submitted = false;
-    let params = new URLSearchParams(location.search);
-    if (!asked && !hasConditions(params) && savedSearch()) {
-      // Back to the plan search from elsewhere: the last search of this tab comes back.
-      params = new URLSearchParams(savedSearch());
-      history.replaceState(null, '', `/?${params}${location.hash}`);
-    }
-    if (asked || hasConditions(params)) {
-      if (!asked) fillForm(form, params);
-      const query = formQuery(form);
-      if (asked || query.toString() !== searched) {
-        search(query);
-      } else {
-        clearError();
-        setState('done');
-      }
-      return;
-    }
-    // Nothing asked yet: the form as the customer left it (empty at first), no plans.
-    ++searchSeq;
-    searched = null;
-    $('results').replaceChildren();
-    $('search-button').disabled = false;
-    clearError();
-    setStatus('');
-    setState('done');
-    prefill();
-  }
-
-  function initSearch() {
-    const form = $('search-form');
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const params = formQuery(form);
-      history.pushState(null, '', `/?${params}`);
-      searched = null; // asked again: search again
-      submitted = true;
-      T.route(true);
-    });
-  }
-
   /** Fetches the plan search on the page (or the last one of this tab) again, so stock
    *  that changed shows: a sold-out device says so and its buttons are disabled. Quiet:
    *  the view shown, its alert and status are left alone. Call it after the checkout
    *  answered 409 for a sold-out device. */
   async function refreshStock() {
-    const query = searched || savedSearch();
+    const query = searched || T.plans.savedSearch();
     searched = null; // whatever happens here, the next visit to the search fetches again
     if (!query) return;
     const seq = ++searchSeq;
@@ -368,6 +194,21 @@
     } catch (_) {
       // The next visit to the search fetches again.
     }
+  }
+
+  /** The query string of the plans shown (null when none are, or they are out of date). */
+  function shownSearch() {
+    return searched;
+  }
+
+  /** Takes the plans off the page (a search still under way is dropped); the next search
+   *  fetches again. */
+  function clearResults() {
+    ++searchSeq;
+    searched = null;
+    $('results').replaceChildren();
+    $('results').removeAttribute('aria-busy');
+    $('search-button').disabled = false;
   }
 
   /** "The Roadlens RL-2 Duo Front + Rear Dashcam is out of stock." for `productId`: the
@@ -384,13 +225,6 @@
     }
     if (name) deviceNames.set(productId, name);
     return name ? `The ${name} is out of stock.` : sentence(detail || 'This device is out of stock');
-  }
-
-  /** Forgets the customer's search on logging out: the kept search and the values filled
-   *  in from the registration. */
-  function forget() {
-    saveSearch('');
-    prefill();
   }
 
   // ---- one plan with all its devices -------------------------------------------------
@@ -419,7 +253,7 @@
     setState('loading');
     setStatus('Loading the plan…');
     $('plan-detail').replaceChildren();
-    const params = conditionParams();
+    const params = T.plans.conditionParams();
     params.set('devices_per_plan', ALL_DEVICES);
     try {
       const body = await getJson(`/api/v1/plans?${params}`);
@@ -465,7 +299,7 @@
 
   async function showDevice(id) {
     T.showView('device-view');
-    const saved = savedSearch();
+    const saved = T.plans.savedSearch();
     $('device-back').setAttribute('href', saved ? `/?${saved}` : '/');
     setState('loading');
     setStatus('Loading device…');
@@ -483,7 +317,7 @@
     }
   }
 
-  T.plans = {
-    initSearch, showSearch, showPlan, showDevice, checkoutConditions, refreshStock, outOfStockMessage, forget,
-  };
+  T.plans = Object.assign(T.plans || {}, {
+    search, shownSearch, clearResults, showPlan, showDevice, refreshStock, outOfStockMessage,
+  });
 })();
