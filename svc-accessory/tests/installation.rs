@@ -1,9 +1,10 @@
 //! Booking, rescheduling and cancelling the installation of a paid order, over real gRPC
 //! with a real installer server, on SQLite and PostgreSQL: the appointment carries what
-//! the customer needs (installer, address, phone, time with offset); a reschedule books
-//! the new slot and cancels the old booking at the installer; a booking a reschedule
-//! could not cancel is cancelled before the next change; CancelInstallation cancels the
-//! booking once, and another customer's order is NOT_FOUND.
+//! the customer needs (installer, address, phone, time with offset and the installer's
+//! IANA time zone); a reschedule books the new slot and cancels the old booking at the
+//! installer; a booking a reschedule could not cancel is cancelled before the next change;
+//! CancelInstallation cancels the booking once, and another customer's order is
+//! NOT_FOUND.
 
 mod common;
 
@@ -45,13 +46,22 @@ async fn a_reschedule_books_the_new_slot_and_cancels_the_old_booking() {
         assert!(!a.installer_name.is_empty() && !a.installer_phone.is_empty());
         assert!(!a.installer_address.as_ref().unwrap().line1.is_empty());
         assert!(chrono::DateTime::parse_from_rfc3339(&a.starts_at).is_ok());
+        // The installer's IANA time zone, so the receipt and the account page show the
+        // local time: the installer nearest 94103 works in California.
+        let zone: chrono_tz::Tz = a.time_zone.parse().expect("an IANA time zone");
+        assert_eq!(zone, chrono_tz::Tz::America__Los_Angeles, "{kind}");
         assert_eq!(m.order(&order).await.appointment, Some(a.clone()));
 
         let second = m.arrange(&order, &slots[1], "k2").await.unwrap();
         assert_ne!(second.booking_id, first.booking_id, "{kind}");
         let now = m.order(&order).await;
         assert_eq!(now.booking_id, second.booking_id);
-        assert_eq!(now.appointment.unwrap().starts_at, slots[1].starts_at);
+        let moved = now.appointment.unwrap();
+        assert_eq!(moved.starts_at, slots[1].starts_at);
+        assert_eq!(
+            moved.time_zone, "America/Los_Angeles",
+            "{kind}: kept once stored"
+        );
         // At the installer: the old booking cancelled, its slot free; the new one booked.
         let old = m.booking(&first.booking_id).await;
         assert_eq!(old.status, BookingStatus::Cancelled as i32, "{kind}");

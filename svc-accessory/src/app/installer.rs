@@ -20,6 +20,12 @@ const STALE_PER_SWEEP: u64 = 50;
 pub(super) fn appointment(booking: &Booking) -> Appointment {
     let installer = booking.installer.clone().unwrap_or_default();
     let slot = booking.slot.clone().unwrap_or_default();
+    // The booking's zone is its installer's; either names it (empty when unknown).
+    let time_zone = if booking.time_zone.is_empty() {
+        installer.time_zone
+    } else {
+        booking.time_zone.clone()
+    };
     Appointment {
         booking_id: booking.booking_id.clone(),
         installer_id: installer.installer_id,
@@ -28,8 +34,8 @@ pub(super) fn appointment(booking: &Booking) -> Appointment {
         installer_address: installer.address.unwrap_or_default(),
         starts_at: slot.starts_at,
         ends_at: slot.ends_at,
-        // The installer server names no time zone (yet): `starts_at` carries the offset.
-        time_zone: String::new(),
+        // IANA name where the installation takes place; `starts_at` stays UTC.
+        time_zone,
         cancelled_at: None,
     }
 }
