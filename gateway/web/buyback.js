@@ -38,6 +38,10 @@
   let seq = 0;
   let estimateSeq = 0;
   let timer = null;
+  /** Generated on first use: the attempts left under the form, the next steps of an
+   *  application. */
+  let attemptsNote = null;
+  let nextBox = null;
 
   function describe(item) {
     const category = T.CATEGORY_LABELS[item && item.category];
@@ -172,11 +176,11 @@
   /** Under the form: how many attempts are left before applying is locked (or until
    *  when it is locked); hidden for `null`. */
   function attempts(problem) {
-    let note = $('bb-attempts');
-    if (!note) {
-      note = T.el('p', { id: 'bb-attempts', className: 'notice', role: 'status' });
-      $('bb-apply').parentElement.before(note);
+    if (!attemptsNote) {
+      attemptsNote = T.el('p', { id: 'bb-attempts', className: 'notice', role: 'status' });
+      $('bb-apply').parentElement.before(attemptsNote);
     }
+    const note = attemptsNote;
     note.hidden = !problem;
     if (!problem) return;
     const left = problem.attempts_remaining;
@@ -195,11 +199,11 @@
   /** What to do next: where to send the device, where the money goes, and why an offer
    *  changed — generated here, below the application's status. */
   function nextSteps(app) {
-    let box = $('bb-next');
-    if (!box) {
-      box = T.el('div', { id: 'bb-next', className: 'next-steps' });
-      $('bb-app-reason').after(box);
+    if (!nextBox) {
+      nextBox = T.el('div', { id: 'bb-next', className: 'next-steps' });
+      $('bb-app-reason').after(nextBox);
     }
+    const box = nextBox;
     const parts = [];
     const change = app.grade_change;
     if (change) {

@@ -291,9 +291,11 @@ async function main() {
 
   await step('the counteroffer shows the note and what changed the grade', async () => {
     await page.click('#buyback a[data-tab="mine"]');
+    const mine = page.locator(`#bb-applications li[data-application-id="${id}"] a`);
+    await mine.waitFor({ state: 'visible' });
     const listed = await page.locator('#bb-applications li[data-application-id]').count();
     expect(listed === 1, `only the verified application is listed (${listed})`);
-    await page.locator(`#bb-applications li[data-application-id="${id}"] a`).click();
+    await mine.click();
     await page.locator('#bb-application[data-state="counteroffered"]').waitFor({ state: 'attached' });
     const offer = Number(await page.getAttribute('#bb-app-offer', 'data-minor-units'));
     expect(offer === 2000, `offer ${offer}`);
