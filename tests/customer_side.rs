@@ -126,6 +126,24 @@ async fn a_plan_alone_and_a_device_alone_go_through_the_same_checkout_without_di
             [&device["checkout_id"], &plan["checkout_id"]].map(|v| v.as_str().unwrap()),
             "newest first"
         );
+        // Each gets its receipt, the plan alone (no order number) too.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let (_, mail) = shopper.get("/api/v1/account/mail").await;
+            let subjects: Vec<&str> = mail["mail"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["subject"].as_str().unwrap())
+                .collect();
+            let policy = plan["policy"]["policy_number"].as_str().unwrap();
+            if subjects.len() == 2 {
+                assert!(subjects[1].contains(policy), "{subjects:?}");
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{mail}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         mesh.stop().await;
     }
 }
@@ -432,5 +450,31 @@ async fn an_appointment_chosen_before_payment_is_in_the_receipt_then_moved_and_c
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["appointment", "appointment", "receipt"], "{mail}");
+    mesh.stop().await;
+}
+
+#[tokio::test]
+async fn cancellations_back_to_back_each_finish_refunded() {
+    // The policy's refund lands in the background while the order's cancellation is
+    // being recorded: neither may put the other's refund state back.
+    let mesh = TestMesh::sqlite().await;
+    let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    shopper.register("both@example.com", "94103").await;
+    let body = shopper
+        .checkout_body(Some("PLN-SAFE-DRIVER"), Some("DEV-DC-1002"))
+        .await;
+    let paid = buy(&mut shopper, body).await;
+    let id = paid["checkout_id"].as_str().unwrap().to_owned();
+    for part in ["policy", "order"] {
+        let path = format!("/api/v1/checkouts/{id}/{part}/cancellation");
+        let (status, body) = shopper.post(&path, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let done = until(&mut shopper, &id, "both refunded", |c| {
+        c["policy"]["cancellation"]["refund_state"] == "refunded"
+            && c["order_cancellation"]["refund_state"] == "refunded"
+    })
+    .await;
+    assert_eq!(ledger(&mesh).await, (0, 0), "{done}");
     mesh.stop().await;
 }

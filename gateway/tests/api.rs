@@ -97,6 +97,8 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
     assert_eq!(
         paths,
         BTreeSet::from([
+            "/api/v1/account/mail",
+            "/api/v1/account/purchases",
             "/api/v1/anonymous/commodities",
             "/api/v1/anonymous/orders",
             "/api/v1/anonymous/orders/{id}",
@@ -118,7 +120,10 @@ async fn openapi_document_lists_every_api_path_and_resolves_every_ref() {
             "/api/v1/checkouts/{id}",
             "/api/v1/checkouts/{id}/installation",
             "/api/v1/checkouts/{id}/installers",
+            "/api/v1/checkouts/{id}/order/cancellation",
             "/api/v1/checkouts/{id}/payment",
+            "/api/v1/checkouts/{id}/policy",
+            "/api/v1/checkouts/{id}/policy/cancellation",
             "/api/v1/consents",
             "/api/v1/consents/{id}",
             "/api/v1/contact-requests",

@@ -309,7 +309,8 @@
           chosenSlots.set(c.checkout_id, slot.slot_id);
           button.setAttribute('aria-pressed', 'true');
           $('pay-slot-text').textContent =
-            `Chosen: ${installer.name}, ${formatDateTime(slot.starts_at, true, true)}. It is booked when you pay.`;
+            `Chosen: ${installer.name}, ${appointmentTime({ starts_at: slot.starts_at, time_zone: installer.time_zone })}. ` +
+            'It is booked when you pay.';
         }
       }, 'Choose');
       if (seq !== T.currentView()) return;

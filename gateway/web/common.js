@@ -95,17 +95,26 @@ window.Tandem = (function () {
   }
 
   /** An instant → "Tue, Nov 24". */
-  function formatDay(instant) {
+  function formatDay(instant, timeZone) {
     const parsed = new Date(instant);
     if (!instant || Number.isNaN(parsed.getTime())) return '';
-    return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric' }).format(parsed);
+    return zoned({ weekday: 'short', month: 'short', day: 'numeric' }, timeZone).format(parsed);
   }
 
-  /** An instant → "9:00 AM". */
-  function formatTime(instant) {
+  /** A formatter in `timeZone` (an IANA name), else in the browser's zone. */
+  function zoned(options, timeZone) {
+    try {
+      return new Intl.DateTimeFormat('en-US', { ...options, timeZone: timeZone || undefined });
+    } catch (_) {
+      return new Intl.DateTimeFormat('en-US', options);
+    }
+  }
+
+  /** An instant → "9:00 AM" (in `timeZone`, an IANA name, when given). */
+  function formatTime(instant, timeZone) {
     const parsed = new Date(instant);
     if (!instant || Number.isNaN(parsed.getTime())) return instant || '';
-    return new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' }).format(parsed);
+    return zoned({ hour: 'numeric', minute: '2-digit' }, timeZone).format(parsed);
   }
 
   /** A message as a sentence: first letter upper-case, a full stop at the end. */

@@ -110,6 +110,7 @@
     const seq = T.nextView();
     T.showView('confirm-view');
     clearError();
+    setStatus('');
     const planId = params.get('plan') || '';
     const productId = params.get('device') || '';
     choice = { planId, productId, back: params.get('back') || '#/' };
@@ -191,8 +192,8 @@
       if (err.status === 401) {
         T.needLogin('Your session has ended. Log in again to buy.', { hash: location.hash });
       } else if (err.status === 409 && choice.productId) {
-        showError(`${sentence(err.message)} Please choose another device.`);
-        if (T.plans.refreshStock) T.plans.refreshStock();
+        showError(`${await T.plans.outOfStockMessage(choice.productId, err.message)} Please choose another device.`);
+        T.plans.refreshStock();
       } else {
         const errors = (err.problem && err.problem.errors) || [];
         const words = errors.length ? errors.map((e) => sentence(e.message)).join(' ') : sentence(err.message);

@@ -10,6 +10,8 @@
     api, getJson,
   } = T;
   const METERS_PER_MILE = 1609.344;
+  /** Slot times are shown where the fitting happens. */
+  const LOCAL_TIMES = 'Times are local to each installer.';
 
   /** Metres → "2.3 mi (3.7 km)": miles first for US addresses, one decimal each. */
   function formatDistance(meters) {
@@ -50,8 +52,9 @@
             'aria-label': `${verb || 'Book'} ${name} on ${formatDateTime(slot.starts_at)}`,
             'aria-pressed': verb === 'Choose' ? 'false' : null,
             onclick: (event) => onPick(slot, installer, event.currentTarget),
-          }, el('span', { className: 'slot-day' }, formatDay(slot.starts_at)),
-          el('span', { className: 'slot-time' }, `${formatTime(slot.starts_at)}–${formatTime(slot.ends_at)}`))))
+          }, el('span', { className: 'slot-day' }, formatDay(slot.starts_at, installer.time_zone)),
+          el('span', { className: 'slot-time' },
+            `${formatTime(slot.starts_at, installer.time_zone)}–${formatTime(slot.ends_at, installer.time_zone)}`))))
         : el('p', { className: 'hint' }, 'No free times in the next weeks.'));
   }
 
@@ -71,11 +74,7 @@
         ? `Paid — thank you. Now pick a time: these installers fit the ${c.device.name} and are nearest to ` +
           `${place ? `${place} ` : ''}${origin.postal_code || 'your address'}.`
         : 'No installer near you fits this device yet. We will call you to arrange the fitting.';
-      if (installers.length) {
-        const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date())
-          .find((part) => part.type === 'timeZoneName');
-        if (zone) $('installers-origin').textContent += ` Times are shown in your time zone (${zone.value}).`;
-      }
+      if (installers.length) $('installers-origin').textContent += ` ${LOCAL_TIMES}`;
       list.replaceChildren(...installers.map((i) => renderInstaller(i, (slot) => book(c.checkout_id, slot.slot_id))));
       setState('done');
     } catch (err) {

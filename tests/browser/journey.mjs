@@ -2,12 +2,15 @@
 // (Debian's /usr/bin/chromium driven by playwright-core; no browser is downloaded):
 //
 //   a. register → search → a plan with its devices → buy a device that needs fitting →
-//      the bundle price with the discount line → pay with a test card → the nearest
-//      installer and a slot → confirmation (order, policy, booking)
-//   b. a declined card: the alert says so, nothing charged, the checkout is cancelled
-//   c. an unknown postal code: the alert names postal_code
+//      confirm the rating conditions and the car (a contradicting age and a missing make
+//      are named next to their fields, all at once) → the bundle price with the discount
+//      line and what it is rated on → choose the nearest installer's slot and pay with a
+//      test card → confirmation (order, policy, vehicle, the booked appointment)
+//   b. a declined card: the alert says so and that nothing was charged; the checkout,
+//      its order number and the hold stay; another card pays
+//   c. an unknown postal code: the alert and the ZIP code field's own message say so
 //   d. log out; buying asks to log in; a wrong password is refused; logging in again
-//      carries on to the checkout, which can be cancelled
+//      carries on to the confirm step and the checkout, which can be cancelled
 //   e. a device that needs no fitting goes straight to the confirmation
 //
 // Usage: node journey.mjs http://127.0.0.1:8080
@@ -30,6 +33,8 @@ const person = {
   email: `journey-${stamp}@example.com`,
   phone: '+1 415 555 0123',
   dob: '1988-04-12',
+  make: 'Honda',
+  model: 'Civic',
   line1: '1 Market St',
   city: 'San Francisco',
   region: 'CA',
@@ -37,6 +42,14 @@ const person = {
 };
 
 let page;
+
+/** The person's age today (what the conditions must say). */
+const AGE = (() => {
+  const [y, m, d] = person.dob.split('-').map(Number);
+  const now = new Date();
+  const before = now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d);
+  return now.getFullYear() - y - (before ? 1 : 0);
+})();
 
 const text = async (selector) => ((await page.locator(selector).textContent()) || '').trim();
 const minor = async (selector) => Number(await page.locator(selector).getAttribute('data-minor-units'));
@@ -46,7 +59,7 @@ async function waitVisible(selector) {
   await page.locator(selector).first().waitFor({ state: 'visible' });
 }
 
-async function search({ driverAge = '35', vehicleClass = 'sedan', year, mileage = '12000', postal = '94103' }) {
+async function search({ driverAge = String(AGE), vehicleClass = 'sedan', year, mileage = '12000', postal = '94103' }) {
   await page.fill('#driver_age', driverAge);
   await page.selectOption('#vehicle_class', vehicleClass);
   await page.fill('#vehicle_year', String(year));
@@ -59,7 +72,7 @@ async function search({ driverAge = '35', vehicleClass = 'sedan', year, mileage 
 
 async function searchAndOpenPlan() {
   const year = new Date().getFullYear() - 5;
-  await step('search plans: driver 35, sedan, 5-year-old car, 12000 mi, ZIP 94103', async () => {
+  await step(`search plans: driver ${AGE}, sedan, 5-year-old car, 12000 mi, ZIP 94103`, async () => {
     await search({ year });
     expect(await page.locator('body').getAttribute('data-state') === 'done', `search failed: ${await alertText()}`);
     const plans = await page.locator('#results article.plan[data-plan-id]').count();
@@ -85,6 +98,16 @@ async function buy(productId) {
   await button.click();
 }
 
+/** On the confirm step: the car's make and model, then "Confirm and see the price". */
+async function confirm() {
+  await waitVisible('#confirm-form');
+  await page.waitForFunction(() => document.body.dataset.view === 'confirm'
+    && ['done', 'error'].includes(document.body.dataset.state));
+  await page.fill('#cf-make', person.make);
+  await page.fill('#cf-model', person.model);
+  await page.click('#confirm-button');
+}
+
 async function waitCheckout(state) {
   await page.locator(`#checkout[data-state="${state}"]`).waitFor({ state: 'attached' });
 }
@@ -103,10 +126,11 @@ async function main() {
   page = await newPage();
 
   await journey('a. happy path: register, search, buy a plan with a dashcam, pay, book an installer', async () => {
-    await step('open the page: plans shown at once', async () => {
+    await step('open the page: the search form starts empty, no plans before a search', async () => {
       await page.goto(`${base}/`);
       await page.waitForFunction(() => document.body.dataset.state === 'done');
-      expect(await page.locator('#results article.plan[data-plan-id]').count() > 0, 'plans on first view');
+      expect(await page.locator('#results article.plan[data-plan-id]').count() === 0, 'no plans on invented conditions');
+      expect(await page.inputValue('#driver_age') === '' && await page.inputValue('#postal_code') === '', 'an empty form');
       await page.locator('#account[data-state="out"]').waitFor({ state: 'attached' });
     });
     await step('register a new customer', async () => {
@@ -128,9 +152,33 @@ async function main() {
       return person.email;
     });
     await searchAndOpenPlan();
-    let totals;
-    await step(`buy it with the ${DEVICE}: the bundle price with the discount line`, async () => {
+    await step('confirm step: the conditions searched for and the registered policyholder', async () => {
       await buy(DEVICE_ID);
+      await waitVisible('#confirm-form');
+      await page.waitForFunction(() => document.body.dataset.view === 'confirm' && document.body.dataset.state === 'done');
+      expect(await page.inputValue('#cf-driver-age') === String(AGE), 'the age searched for');
+      expect(await page.inputValue('#cf-postal-code') === '94103', 'the ZIP searched for');
+      expect((await text('#cf-holder-name')) === person.name, 'the policyholder is the customer');
+      expect(!(await page.isChecked('#cf-notify-staff')), 'the staff question starts unticked');
+      const items = await text('#confirm-items');
+      expect(items.includes(PLAN) && items.includes(DEVICE), `what is bought: ${items}`);
+    });
+    await step('a contradicting age and a missing make are named at once, next to their fields', async () => {
+      await page.fill('#cf-driver-age', String(AGE - 3));
+      await page.fill('#cf-make', '');
+      await page.fill('#cf-model', person.model);
+      await page.click('#confirm-button');
+      await waitVisible('#error');
+      const alert = await alertText();
+      expect(alert.includes(`makes you ${AGE}`), `the alert explains the age: ${alert}`);
+      expect(await page.locator('#cf-driver-age').getAttribute('aria-invalid') === 'true', 'the age is marked');
+      expect(await page.locator('#confirm-view').isVisible(), 'still on the confirm step');
+      return alert;
+    });
+    let totals;
+    await step(`confirm: the bundle price with the discount line and what it is rated on`, async () => {
+      await page.fill('#cf-driver-age', String(AGE));
+      await confirm();
       await waitCheckout('priced');
       await waitVisible('#card-form');
       expect((await text('#checkout-plan')) === PLAN, 'checkout shows the plan');
@@ -148,30 +196,35 @@ async function main() {
       expect(premium + price - (await minor('#discount-amount')) === total, 'list prices less the discount make the total');
       totals = await text('#total');
       expect((await text('#pay')).includes(totals), 'the Pay button names the amount');
+      const rated = await text('#checkout-conditions');
+      expect(rated.includes(String(AGE)) && rated.includes('94103') && rated.includes(person.make),
+        `what it is rated on: ${rated}`);
       return `${discount.replace(/\s+/g, ' ')}; total ${totals}`;
     });
     let installerName;
-    await step('pay with the test card 4242 4242 4242 4242', async () => {
-      await fillCard(PAYS);
-      await page.click('#pay');
-      await waitCheckout('completed');
-      await page.locator('#checkout[data-step="install"]').waitFor({ state: 'attached' });
-      await waitVisible('#installers li.installer[data-installer-id]');
-      expect((await page.locator('#error').isHidden()), `no alert: ${await alertText()}`);
-    });
-    await step('choose the nearest installer\'s first slot', async () => {
-      const first = page.locator('#installers li.installer').first();
+    await step('choose the nearest installer\'s first slot before paying', async () => {
+      await waitVisible('#pay-installers li.installer[data-installer-id]');
+      const first = page.locator('#pay-installers li.installer').first();
       const distance = ((await first.locator('.distance').textContent()) || '').trim();
       expect(/^\d+\.\d (mi|km)\b/.test(distance), `distance with one decimal: ${distance}`);
-      const metres = (await page.locator('#installers li.installer').evaluateAll(
+      const metres = (await page.locator('#pay-installers li.installer').evaluateAll(
         (items) => items.map((li) => Number(li.dataset.distanceM))));
       expect(metres.every((m, i) => i === 0 || metres[i - 1] <= m), 'nearest first');
       installerName = ((await first.locator('.installer-name').textContent()) || '').trim();
       await first.locator('button.slot[data-slot-id]').first().click();
-      await waitVisible('#confirmation');
+      expect(await first.locator('button.slot[aria-pressed="true"]').count() === 1, 'the slot is chosen');
+      expect((await text('#pay-slot-text')).includes(installerName), 'the choice is named');
       return `${installerName}, ${distance}`;
     });
-    await step('confirmation: order number, policy number and dates, booking', async () => {
+    await step('pay with the test card 4242 4242 4242 4242: booked with the payment', async () => {
+      await fillCard(PAYS);
+      await page.click('#pay');
+      await waitCheckout('completed');
+      await waitVisible('#confirmation');
+      expect(await page.locator('#installation-step').isHidden(), 'no installer step after paying');
+      expect((await page.locator('#error').isHidden()), `no alert: ${await alertText()}`);
+    });
+    await step('confirmation: order number, policy number and dates, vehicle, booking', async () => {
       const order = await text('#order-number');
       const policy = await text('#policy-number');
       const booking = await text('#booking');
@@ -180,43 +233,59 @@ async function main() {
       expect(/\d{4} to .*\d{4}/.test(await text('#policy-dates')), 'policy dates');
       expect(booking.includes(installerName), `booking names the installer: ${booking}`);
       expect(/\d:\d\d/.test(booking), `booking has a time: ${booking}`);
+      const vehicle = await text('#policy-vehicle');
+      expect(vehicle.includes(`${person.make} ${person.model}`), `the vehicle covered: ${vehicle}`);
       expect((await text('#paid-total')) === totals, 'paid the total');
       return `${order}, ${policy}, ${booking}`;
     });
   });
 
-  await journey('b. a declined card', async () => {
+  await journey('b. a declined card, then another card on the same checkout', async () => {
     await step('back to the plans', async () => {
       await page.click('#confirmation a[href="#/"]');
       await page.waitForFunction(() => document.body.dataset.view === 'search' && document.body.dataset.state === 'done');
     });
     await searchAndOpenPlan();
-    await step('pay with the declined card 4000 0000 0000 0002', async () => {
-      await buy(DEVICE_ID);
+    let order;
+    await step('pay with the declined card 4000 0000 0000 0002: the checkout and its hold stay', async () => {
+      await buy(DIY_DEVICE_ID);
+      await confirm();
       await waitCheckout('priced');
       await waitVisible('#card-form');
+      order = await text('#checkout-order-number');
       await fillCard(DECLINED);
       await page.click('#pay');
       await waitVisible('#error');
       const alert = await alertText();
       expect(/declined/i.test(alert), `the alert says declined: ${alert}`);
       expect(/nothing was charged/i.test(alert), `the alert says nothing was charged: ${alert}`);
-      await waitCheckout('cancelled');
-      await waitVisible('#ended-step');
+      expect(alert.includes(order) && /held until/i.test(alert), `the order stays held: ${alert}`);
+      await waitCheckout('priced');
+      expect(!(await page.locator('#pay').isDisabled()), 'another card may be tried');
+      expect((await text('#checkout-order-number')) === order, 'the same order number');
       expect(await page.locator('#confirmation').isHidden(), 'no confirmation');
       return alert;
+    });
+    await step('pay with 4242 4242 4242 4242 on the same checkout', async () => {
+      await fillCard(PAYS);
+      await page.click('#pay');
+      await waitVisible('#confirmation');
+      expect((await text('#order-number')) === order, `the same order: ${await text('#order-number')}`);
+      return order;
     });
   });
 
   await journey('c. an unknown postal code', async () => {
-    await step('search with ZIP 96201: the alert names postal_code', async () => {
-      await page.click('#ended-step a[href="#/"]');
+    await step('search with ZIP 96201: the alert and the ZIP code field say so', async () => {
+      await page.click('#confirmation a[href="#/"]');
       await page.waitForFunction(() => document.body.dataset.view === 'search');
       await search({ year: new Date().getFullYear() - 5, postal: '96201' });
       expect(await page.locator('body').getAttribute('data-state') === 'error', 'error state');
       const alert = await alertText();
-      expect(alert.includes('postal_code'), `the alert names postal_code: ${alert}`);
+      expect(alert.includes('ZIP 96201'), `the alert names the ZIP code: ${alert}`);
       expect(await page.locator('#postal_code').getAttribute('aria-invalid') === 'true', 'the field is marked');
+      const own = await page.locator('#search-form .field:has(#postal_code) .field-error').textContent();
+      expect(/ZIP 96201/.test(own || ''), `the message under the ZIP code: ${own}`);
       expect(await page.locator('#results article.plan').count() === 0, 'no plans');
       return alert;
     });
@@ -243,11 +312,12 @@ async function main() {
       expect(await page.locator('#account[data-state="out"]').count() === 1, 'still logged out');
       return alertText();
     });
-    await step('log in as the same customer: on to the checkout', async () => {
+    await step('log in as the same customer: on to the confirm step and the checkout', async () => {
       await page.fill('#login-password', PASSWORD);
       await page.click('#login-button');
       await page.locator('#account[data-state="in"]').waitFor({ state: 'attached' });
       expect((await text('#customer-name')) === person.name, 'the header shows the name again');
+      await confirm();
       await waitCheckout('priced');
       expect((await text('#checkout-device')) === DEVICE, 'the checkout is for the device chosen');
     });
@@ -265,7 +335,9 @@ async function main() {
     await searchAndOpenPlan();
     await step(`buy it with ${DIY_DEVICE_ID} and pay: straight to the confirmation`, async () => {
       await buy(DIY_DEVICE_ID);
+      await confirm();
       await waitCheckout('priced');
+      expect(await page.locator('#pay-slot').isHidden(), 'no installer to choose');
       await waitVisible('#card-form');
       await fillCard(PAYS);
       await page.click('#pay');

@@ -80,17 +80,19 @@ pub async fn create(
             "The version of the consent wording shown is required with notify_staff",
         ));
     }
+    // What the registration contradicts is named with the other field errors, at once.
+    let customer = customer(&state, &who.customer_id).await?;
+    if let (Some(plan), Some(_)) = (&plan, &body.conditions) {
+        let today = chrono::Utc::now().date_naive();
+        let named: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        errors.extend(
+            contradictions(&customer, &plan.conditions, body.confirm_postal_code, today)
+                .into_iter()
+                .filter(|e| !named.contains(&e.field)),
+        );
+    }
     if !errors.is_empty() {
         return Err(Problem::invalid_fields(errors));
-    }
-    let customer = customer(&state, &who.customer_id).await?;
-    if let Some(plan) = &plan {
-        let today = chrono::Utc::now().date_naive();
-        let contradicted =
-            contradictions(&customer, &plan.conditions, body.confirm_postal_code, today);
-        if !contradicted.is_empty() {
-            return Err(Problem::invalid_fields(contradicted));
-        }
     }
     if let (Some(granted), Some(version)) = (body.notify_staff, wording) {
         record_purchase_consent(&state, &who.customer_id, granted, version).await?;

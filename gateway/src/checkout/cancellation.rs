@@ -81,19 +81,20 @@ impl Flow {
     }
 
     /// Records the cancelled part with its refund queued (or nothing to refund).
-    async fn record_cancellation(&self, mut row: Row, part: Part, owed: Owed) -> Step<Row> {
-        let refund_state = match part {
-            Part::Order => &mut row.order_refund_state,
-            Part::Policy => &mut row.policy_refund_state,
+    async fn record_cancellation(&self, row: Row, part: Part, owed: Owed) -> Step<Row> {
+        let (state, message) = if owed.amount <= 0 {
+            (RefundState::Refunded, None)
+        } else {
+            let message =
+                Refunds::message(&row.checkout_id, part, &owed.payment_id, &owed.reference);
+            (RefundState::Pending, Some(message))
         };
-        if owed.amount <= 0 {
-            *refund_state = Some(RefundState::Refunded.as_str().into());
-            return self.save(row).await;
+        let queued = message.is_some();
+        let row =
+            checkouts::record_cancellation(&self.db, row, part, state, message, Utc::now()).await?;
+        if queued {
+            self.clients.refunds.queued();
         }
-        *refund_state = Some(RefundState::Pending.as_str().into());
-        let message = Refunds::message(&row.checkout_id, part, &owed.payment_id, &owed.reference);
-        let row = checkouts::save_and_queue(&self.db, row, message, Utc::now()).await?;
-        self.clients.refunds.queued();
         Ok(row)
     }
 }

@@ -1,10 +1,11 @@
 //! The checkout log: each step's result is written before the next step starts.
 
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use tandem_mesh::outbox::NewMessage;
@@ -20,14 +21,24 @@ pub async fn insert(
     row.into_active_model().reset_all().insert(db).await
 }
 
-/// Writes every field of `row`, stamping `updated_at`.
+/// Writes every field of `row` but the refund states, stamping `updated_at`.
 pub async fn save(
     db: &DatabaseConnection,
     mut row: checkout::Model,
     now: DateTime<Utc>,
 ) -> Result<checkout::Model, DbErr> {
     row.updated_at = now;
-    row.into_active_model().reset_all().update(db).await
+    full_write(row).update(db).await
+}
+
+/// `row` as an update of every column except the parts' refund states: those move only
+/// by [`set_refund_state`] (the refund dispatcher writes them in the background, and a
+/// request holding an older copy of the row must not put them back).
+fn full_write(row: checkout::Model) -> checkout::ActiveModel {
+    let mut active = row.into_active_model().reset_all();
+    active.order_refund_state = NotSet;
+    active.policy_refund_state = NotSet;
+    active
 }
 
 /// Writes `row` and queues `message` (e.g. the notice of a completed checkout, the
@@ -40,15 +51,38 @@ pub async fn save_and_queue(
 ) -> Result<checkout::Model, DbErr> {
     row.updated_at = now;
     let txn = tandem_mesh::db::begin_write(db).await?;
-    let row = row.into_active_model().reset_all().update(&txn).await?;
+    let row = full_write(row).update(&txn).await?;
     tandem_mesh::outbox::enqueue(&txn, message, now).await?;
     txn.commit().await?;
     Ok(row)
 }
 
+/// Writes `row` with `part` cancelled — its refund in `state`, and `message` (the refund)
+/// queued when there is one — in one transaction; the row as stored.
+pub async fn record_cancellation(
+    db: &DatabaseConnection,
+    mut row: checkout::Model,
+    part: Part,
+    state: RefundState,
+    message: Option<NewMessage>,
+    now: DateTime<Utc>,
+) -> Result<checkout::Model, DbErr> {
+    row.updated_at = now;
+    let id = row.checkout_id.clone();
+    let txn = tandem_mesh::db::begin_write(db).await?;
+    full_write(row).update(&txn).await?;
+    set_refund_state(&txn, &id, part, state, now).await?;
+    if let Some(message) = message {
+        tandem_mesh::outbox::enqueue(&txn, message, now).await?;
+    }
+    let row = checkout::Entity::find_by_id(id).one(&txn).await?;
+    txn.commit().await?;
+    row.ok_or_else(|| DbErr::RecordNotFound("checkout".into()))
+}
+
 /// Records where the refund of `part` of checkout `id` is.
 pub async fn set_refund_state(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: &str,
     part: Part,
     state: RefundState,

@@ -50,7 +50,12 @@ impl App {
         let id = customer_id.as_str();
         let key = Key::new(SCOPE, &req.idempotency_key, req)?;
         let checkout_id = &required_line("checkout_id", &req.checkout_id, 64)?;
-        let order_number = required_line("order_number", &req.order_number, 40)?;
+        // A device is bought by an order; a plan alone has none.
+        let order_number = if req.lines.iter().any(|l| l.kind == "device") {
+            required_line("order_number", &req.order_number, 40)?
+        } else {
+            optional_line("order_number", &req.order_number, 40)?
+        };
         let policy_number = optional_line("policy_number", &req.policy_number, 40)?;
         let policyholder_name = optional_line("policyholder_name", &req.policyholder_name, 100)?;
         let vehicle = optional_line("vehicle", &req.vehicle, 120)?;

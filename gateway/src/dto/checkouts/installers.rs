@@ -35,6 +35,9 @@ pub struct Installer {
     pub name: String,
     /// Phone.
     pub phone: String,
+    /// The installer's time zone (IANA name, e.g. "America/Los_Angeles"): slot times are
+    /// local there. May be empty.
+    pub time_zone: String,
     /// Workshop address.
     pub address: Address,
     /// Great-circle distance from the customer's ZIP code, metres.
@@ -72,6 +75,7 @@ impl From<install::FindNearestInstallersResponse> for InstallerList {
                         installer_id: i.installer_id,
                         name: i.name,
                         phone: i.phone,
+                        time_zone: i.time_zone,
                         address: i.address.unwrap_or_default().into(),
                         distance_m: m.distance_m,
                         slots: m

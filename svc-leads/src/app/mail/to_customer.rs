@@ -93,7 +93,10 @@ pub fn receipt_message(
     settings: &MailSettings,
     r: &Receipt<'_>,
 ) -> Result<NewMail, minijinja::Error> {
-    let subject = format!("Your order {} — receipt", r.order_number);
+    let subject = match (r.order_number, r.policy_number) {
+        ("", policy) if !policy.is_empty() => format!("Your policy {policy} — receipt"),
+        (order, _) => format!("Your order {order} — receipt"),
+    };
     let context = ReceiptContext {
         subject: subject.clone(),
         customer: ReceiptCustomer {
