@@ -382,7 +382,9 @@ async fn an_appointment_chosen_before_payment_is_in_the_receipt_then_moved_and_c
         .unwrap();
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("fit@example.com", "94103").await;
-    let body = shopper.checkout_body(None, Some("DEV-DC-1002")).await;
+    let body = shopper
+        .checkout_body(Some("PLN-SAFE-DRIVER"), Some("DEV-DC-1002"))
+        .await;
     let (_, checkout) = shopper.post("/api/v1/checkouts", body).await;
     let id = checkout["checkout_id"].as_str().unwrap().to_owned();
     let (_, list) = shopper
@@ -426,6 +428,11 @@ async fn an_appointment_chosen_before_payment_is_in_the_receipt_then_moved_and_c
         receipt[0].body_contains(name)
             && receipt[0].body_contains(installer["phone"].as_str().unwrap()),
         "the receipt names the appointment:\n{}",
+        receipt[0].data
+    );
+    assert!(
+        receipt[0].body_contains("Sam Rivera") && receipt[0].body_contains("Toyota Camry"),
+        "the receipt names the policyholder and the car:\n{}",
         receipt[0].data
     );
 

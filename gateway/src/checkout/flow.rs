@@ -309,6 +309,7 @@ pub(super) fn new_row(new: &NewCheckout) -> Row {
         created_at: now,
         updated_at: now,
         pay_attempt: 1,
+        policyholder_name: plan.map(|_| new.customer.name.clone()),
         vehicle: plan.map(|p| p.vehicle.to_json()),
         install_slot_id: None,
         installer_address: None,

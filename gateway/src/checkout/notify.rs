@@ -219,7 +219,7 @@ pub fn notice(row: &Row) -> NotifyPurchaseRequest {
         completed_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
         policy_number: row.policy_number.clone().unwrap_or_default(),
         appointment: row.booking_id.is_some().then(|| appointment(row)),
-        policyholder_name: String::new(),
+        policyholder_name: row.policyholder_name.clone().unwrap_or_default(),
         vehicle: vehicle
             .map(|v| v.describe(super::conditions(row).vehicle_year))
             .unwrap_or_default(),

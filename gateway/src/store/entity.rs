@@ -94,6 +94,8 @@ pub mod checkout {
         pub updated_at: DateTimeUtc,
         /// The payment attempt (1, then one more after each declined card): its key.
         pub pay_attempt: i64,
+        /// The policyholder's name as registered when the plan was quoted.
+        pub policyholder_name: Option<String>,
         /// The vehicle the policy covers, JSON (`checkout::Vehicle`).
         pub vehicle: Option<String>,
         /// The installer slot chosen before payment, booked once paid.

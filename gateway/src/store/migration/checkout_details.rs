@@ -1,7 +1,8 @@
-//! The customer's side of a checkout (issue 15): the vehicle the policy covers, the
-//! payment attempt (a declined card may be followed by another), the installer slot
-//! chosen before payment and the appointment's details, and each part's cancellation
-//! with its refund. Existing rows read as one attempt made, nothing chosen or cancelled.
+//! The customer's side of a checkout (issue 15): the policyholder's name and the vehicle
+//! the policy covers (for the receipt), the payment attempt (a declined card may be
+//! followed by another), the installer slot chosen before payment and the appointment's
+//! details, and each part's cancellation with its refund. Existing rows read as one
+//! attempt made, nothing chosen or cancelled.
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +21,7 @@ enum Checkout {
     CustomerId,
     CreatedAt,
     PayAttempt,
+    PolicyholderName,
     Vehicle,
     InstallSlotId,
     InstallerAddress,
@@ -54,6 +56,7 @@ fn columns() -> Vec<ColumnDef> {
     };
     vec![
         int(Checkout::PayAttempt, 1),
+        text(Checkout::PolicyholderName),
         text(Checkout::Vehicle),
         text(Checkout::InstallSlotId),
         text(Checkout::InstallerAddress),
