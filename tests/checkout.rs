@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::shopper::Shopper;
+use common::shopper::{Shopper, minor};
 use common::{Engine, TestMesh};
 use serde_json::{Value, json};
 use tandem::Target;
@@ -20,18 +20,6 @@ const NO_ANSWER: &str = "4000 0000 0000 0119";
 /// Charged, but the test processor refuses to refund it.
 const NOT_REFUNDABLE: &str = "4000 0000 0000 0259";
 
-fn minor(v: &Value) -> i64 {
-    v["minor_units"].as_i64().unwrap()
-}
-
-/// Balance per merchant, after checking that the ledger is sound (every currency sums
-/// to zero, no transaction is unbalanced).
-async fn ledger(mesh: &TestMesh) -> (i64, i64) {
-    let summary = mesh.ledger().await;
-    let balance = |account| tandem_mesh::testing::ledger::balance(&summary, account, "USD");
-    (balance("merchant:insurance"), balance("merchant:accessory"))
-}
-
 /// Starts a checkout of the Safe Driver plan with `product`: its ID, premium and device
 /// price due.
 async fn priced(shopper: &mut Shopper, product: &str) -> (String, i64, i64) {
@@ -44,12 +32,6 @@ async fn priced(shopper: &mut Shopper, product: &str) -> (String, i64, i64) {
     )
 }
 
-async fn stock(shopper: &mut Shopper, product: &str) -> i64 {
-    shopper.get(&format!("/api/v1/devices/{product}")).await.1["stock"]
-        .as_i64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
     for engine in TestMesh::engines().await {
@@ -58,7 +40,7 @@ async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
             .unwrap();
         let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
         shopper.register("sam@example.com", "94103").await;
-        let before = stock(&mut shopper, "DEV-DC-1002").await;
+        let before = shopper.stock("DEV-DC-1002").await;
 
         let (status, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
         assert_eq!(status, 201, "{engine:?}: {checkout}");
@@ -79,11 +61,7 @@ async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
             minor(&checkout["premium"]) - minor(&checkout["discount"]["amount"])
         );
         assert_eq!(minor(&checkout["total"]), premium_due + device_due);
-        assert_eq!(
-            stock(&mut shopper, "DEV-DC-1002").await,
-            before - 1,
-            "reserved"
-        );
+        assert_eq!(shopper.stock("DEV-DC-1002").await, before - 1, "reserved");
 
         let id = checkout["checkout_id"].as_str().unwrap().to_owned();
         let (status, paid) = shopper.pay(&id, PAYS).await;
@@ -95,12 +73,16 @@ async fn a_customer_buys_a_plan_and_a_device_with_the_bundle_discount() {
                 .unwrap()
                 .starts_with("POL-")
         );
-        assert_eq!(ledger(&mesh).await, (premium_due, device_due), "{engine:?}");
+        assert_eq!(
+            mesh.merchant_balances().await,
+            (premium_due, device_due),
+            "{engine:?}"
+        );
 
         // Paying again changes nothing (no second charge).
         let (status, again) = shopper.pay(&id, PAYS).await;
         assert_eq!((status, &again["payment_id"]), (200, &paid["payment_id"]));
-        assert_eq!(ledger(&mesh).await, (premium_due, device_due));
+        assert_eq!(mesh.merchant_balances().await, (premium_due, device_due));
 
         // The nearest installers who fit dashcams, nearest first; book the first slot.
         let (status, list) = shopper
@@ -137,7 +119,7 @@ async fn a_declined_card_keeps_the_checkout_and_its_hold_and_another_card_pays()
     let mesh = TestMesh::sqlite().await;
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("dee@example.com", "94103").await;
-    let before = stock(&mut shopper, "DEV-DC-1002").await;
+    let before = shopper.stock("DEV-DC-1002").await;
     let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
     let id = checkout["checkout_id"].as_str().unwrap();
 
@@ -150,11 +132,11 @@ async fn a_declined_card_keeps_the_checkout_and_its_hold_and_another_card_pays()
         assert_eq!(after["order_number"], checkout["order_number"]);
         assert!(after["failure"].as_str().unwrap().contains("declined"));
         assert_eq!(
-            stock(&mut shopper, "DEV-DC-1002").await,
+            shopper.stock("DEV-DC-1002").await,
             before - 1,
             "the device stays held"
         );
-        assert_eq!(ledger(&mesh).await, (0, 0), "nothing charged");
+        assert_eq!(mesh.merchant_balances().await, (0, 0), "nothing charged");
     }
 
     let (status, paid) = shopper.pay(id, PAYS).await;
@@ -165,7 +147,7 @@ async fn a_declined_card_keeps_the_checkout_and_its_hold_and_another_card_pays()
     );
     assert_eq!(paid["order_number"], checkout["order_number"]);
     assert!(paid["failure"].is_null(), "{paid}");
-    let (insurer, seller) = ledger(&mesh).await;
+    let (insurer, seller) = mesh.merchant_balances().await;
     assert_eq!(
         insurer + seller,
         minor(&paid["total"]),
@@ -179,7 +161,7 @@ async fn a_declined_checkout_cancelled_by_the_customer_releases_the_device() {
     let mesh = TestMesh::sqlite().await;
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("dan@example.com", "94103").await;
-    let before = stock(&mut shopper, "DEV-DC-1002").await;
+    let before = shopper.stock("DEV-DC-1002").await;
     let (_, checkout) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1002").await;
     let id = checkout["checkout_id"].as_str().unwrap();
     assert_eq!(shopper.pay(id, DECLINED).await.0, 402);
@@ -191,12 +173,8 @@ async fn a_declined_checkout_cancelled_by_the_customer_releases_the_device() {
         )
         .await;
     assert_eq!((status, &cancelled["state"]), (200, &json!("cancelled")));
-    assert_eq!(
-        stock(&mut shopper, "DEV-DC-1002").await,
-        before,
-        "stock released"
-    );
-    assert_eq!(ledger(&mesh).await, (0, 0));
+    assert_eq!(shopper.stock("DEV-DC-1002").await, before, "stock released");
+    assert_eq!(mesh.merchant_balances().await, (0, 0));
     // A cancelled checkout cannot be paid afterwards.
     assert_eq!(shopper.pay(id, PAYS).await.0, 409);
     mesh.stop().await;
@@ -219,7 +197,7 @@ async fn out_of_stock_unknown_zip_and_guards() {
     let (status, problem) = shopper.checkout("PLN-SAFE-DRIVER", "DEV-DC-1004").await;
     assert_eq!(status, 409, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("out of stock"));
-    assert_eq!(ledger(&mesh).await, (0, 0));
+    assert_eq!(mesh.merchant_balances().await, (0, 0));
 
     let (_, checkout) = shopper.checkout("PLN-COMPREHENSIVE", "DEV-TT-1001").await;
     let id = checkout["checkout_id"].as_str().unwrap();
@@ -236,7 +214,7 @@ async fn out_of_stock_unknown_zip_and_guards() {
     // The insurer funds its device discount: the seller is paid the order's full total
     // (as it checks with the account server), the insurer the premium less the $50.
     assert_eq!(
-        ledger(&mesh).await,
+        mesh.merchant_balances().await,
         (
             minor(&checkout["premium_due"]) - minor(&checkout["discount"]["amount"]),
             minor(&checkout["device_price"])
@@ -324,7 +302,7 @@ async fn a_card_processor_that_does_not_answer_charges_nothing_and_the_checkout_
     );
     let (_, after) = shopper.get(&format!("/api/v1/checkouts/{id}")).await;
     assert_eq!(after["state"], "priced", "still payable: {after}");
-    assert_eq!(ledger(&mesh).await, (0, 0));
+    assert_eq!(mesh.merchant_balances().await, (0, 0));
 
     // Another card finishes the same checkout.
     let (status, paid) = shopper.pay(id, PAYS).await;
@@ -347,7 +325,7 @@ async fn with_the_account_server_down_nothing_is_charged_and_the_checkout_can_be
     .unwrap();
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("una@example.com", "94103").await;
-    let before = stock(&mut shopper, "DEV-NAV-1001").await;
+    let before = shopper.stock("DEV-NAV-1001").await;
     let (_, checkout) = shopper.checkout("PLN-PREMIUM-PLUS", "DEV-NAV-1001").await;
     let id = checkout["checkout_id"].as_str().unwrap();
     let (status, problem) = shopper.pay(id, PAYS).await;
@@ -365,7 +343,7 @@ async fn with_the_account_server_down_nothing_is_charged_and_the_checkout_can_be
         )
         .await;
     assert_eq!((status, &cancelled["state"]), (200, &json!("cancelled")));
-    assert_eq!(stock(&mut shopper, "DEV-NAV-1001").await, before);
+    assert_eq!(shopper.stock("DEV-NAV-1001").await, before);
     mesh.stop().await;
 }
 
@@ -393,7 +371,7 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
     let first = gateway(&mesh, &db.url, Some(State::Paid)).await;
     let mut shopper = Shopper::visit(&first.url).await;
     shopper.register("kim@example.com", "94103").await;
-    let before = stock(&mut shopper, "DEV-CW-1001").await;
+    let before = shopper.stock("DEV-CW-1001").await;
     let (id, premium_due, device_due) = priced(&mut shopper, "DEV-CW-1001").await;
     assert_eq!(
         shopper.pay(&id, PAYS).await.0,
@@ -443,7 +421,7 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
     assert_eq!(undone["state"], "cancelled", "{undone}");
 
     assert_eq!(
-        ledger(&mesh).await,
+        mesh.merchant_balances().await,
         (premium_due, device_due),
         "exactly one sale was charged"
     );
@@ -458,7 +436,7 @@ async fn a_gateway_killed_mid_checkout_is_finished_or_compensated_by_the_next() 
         "the log never learnt the numbers"
     );
     assert_eq!(
-        stock(&mut check, "DEV-CW-1001").await,
+        check.stock("DEV-CW-1001").await,
         before - 1,
         "one unit sold, the other two released"
     );
@@ -485,7 +463,7 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
         .as_str()
         .expect("customer_id")
         .to_owned();
-    let before = stock(&mut shopper, "DEV-CW-1001").await;
+    let before = shopper.stock("DEV-CW-1001").await;
     let (id, premium_due, device_due) = priced(&mut shopper, "DEV-CW-1001").await;
     assert_eq!(shopper.pay(&id, NOT_REFUNDABLE).await.0, 503);
     first.stop().await;
@@ -513,8 +491,8 @@ async fn a_refund_the_card_processor_refuses_is_left_to_staff() {
         "{done}"
     );
     // The charge stands in a balanced ledger until staff return it; the device is back.
-    assert_eq!(ledger(&mesh).await, (premium_due, device_due));
-    assert_eq!(stock(&mut check, "DEV-CW-1001").await, before);
+    assert_eq!(mesh.merchant_balances().await, (premium_due, device_due));
+    assert_eq!(check.stock("DEV-CW-1001").await, before);
     second.stop().await;
     // Operators see it: the outcome is counted (only this test ends one that way).
     let metrics = tandem_mesh::metrics::global().render();

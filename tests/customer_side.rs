@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::shopper::Shopper;
+use common::shopper::{Shopper, minor};
 use common::smtp::MailServer;
 use common::{Engine, TestMesh, leads_config_with_smtp};
 use serde_json::{Value, json};
@@ -20,23 +20,6 @@ use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 
 const PAYS: &str = "4242 4242 4242 4242";
 const WAIT: Duration = Duration::from_secs(30);
-
-fn minor(v: &Value) -> i64 {
-    v["minor_units"].as_i64().unwrap()
-}
-
-/// Balance of the insurer and the seller, after checking the ledger is sound.
-async fn ledger(mesh: &TestMesh) -> (i64, i64) {
-    let summary = mesh.ledger().await;
-    let balance = |account| tandem_mesh::testing::ledger::balance(&summary, account, "USD");
-    (balance("merchant:insurance"), balance("merchant:accessory"))
-}
-
-async fn stock(shopper: &mut Shopper, product: &str) -> i64 {
-    shopper.get(&format!("/api/v1/devices/{product}")).await.1["stock"]
-        .as_i64()
-        .unwrap()
-}
 
 /// Starts and pays a checkout of `body`; the completed checkout.
 async fn buy(shopper: &mut Shopper, body: Value) -> Value {
@@ -94,12 +77,12 @@ async fn a_plan_alone_and_a_device_alone_go_through_the_same_checkout_without_di
                 .starts_with("POL-")
         );
         assert_eq!(
-            ledger(&mesh).await,
+            mesh.merchant_balances().await,
             (minor(&plan["total"]), 0),
             "{engine:?}"
         );
 
-        let before = stock(&mut shopper, "DEV-DC-1002").await;
+        let before = shopper.stock("DEV-DC-1002").await;
         let device = buy(&mut shopper, json!({"product_id": "DEV-DC-1002"})).await;
         assert!(
             device["plan"].is_null() && device["policy"].is_null(),
@@ -107,9 +90,9 @@ async fn a_plan_alone_and_a_device_alone_go_through_the_same_checkout_without_di
         );
         assert!(device["discount"].is_null(), "{device}");
         assert_eq!(minor(&device["device_due"]), minor(&device["device_price"]));
-        assert_eq!(stock(&mut shopper, "DEV-DC-1002").await, before - 1);
+        assert_eq!(shopper.stock("DEV-DC-1002").await, before - 1);
         assert_eq!(
-            ledger(&mesh).await,
+            mesh.merchant_balances().await,
             (minor(&plan["total"]), minor(&device["total"]))
         );
 
@@ -153,7 +136,7 @@ async fn conditions_that_contradict_the_registration_are_named_at_once_and_start
     let mesh = TestMesh::sqlite().await;
     let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
     shopper.register("rated@example.com", "94103").await;
-    let before = stock(&mut shopper, "DEV-DC-1002").await;
+    let before = shopper.stock("DEV-DC-1002").await;
 
     // Every field error at once, in plain words.
     let (status, problem) = shopper
@@ -209,11 +192,7 @@ async fn conditions_that_contradict_the_registration_are_named_at_once_and_start
     );
     let (_, list) = shopper.get("/api/v1/account/purchases").await;
     assert_eq!(list["purchases"], json!([]), "nothing started");
-    assert_eq!(
-        stock(&mut shopper, "DEV-DC-1002").await,
-        before,
-        "nothing held"
-    );
+    assert_eq!(shopper.stock("DEV-DC-1002").await, before, "nothing held");
 
     // The right age and a confirmed ZIP code: priced, and the policy records it all.
     body["conditions"]["driver_age"] = json!(age);
@@ -298,14 +277,18 @@ async fn cancelling_the_policy_and_the_order_refunds_each_once_and_the_ledger_ba
             .unwrap();
         let mut shopper = Shopper::visit(&mesh.url(Target::Gateway)).await;
         shopper.register("change@example.com", "94103").await;
-        let before = stock(&mut shopper, "DEV-DC-1002").await;
+        let before = shopper.stock("DEV-DC-1002").await;
         let body = shopper
             .checkout_body(Some("PLN-SAFE-DRIVER"), Some("DEV-DC-1002"))
             .await;
         let paid = buy(&mut shopper, body).await;
         let id = paid["checkout_id"].as_str().unwrap().to_owned();
         let (premium_due, device_due) = (minor(&paid["premium_due"]), minor(&paid["device_due"]));
-        assert_eq!(ledger(&mesh).await, (premium_due, device_due), "{engine:?}");
+        assert_eq!(
+            mesh.merchant_balances().await,
+            (premium_due, device_due),
+            "{engine:?}"
+        );
 
         // The policy, in its cooling-off period: the insurer's line comes back.
         let path = format!("/api/v1/checkouts/{id}/policy/cancellation");
@@ -320,14 +303,14 @@ async fn cancelling_the_policy_and_the_order_refunds_each_once_and_the_ledger_ba
         })
         .await;
         assert_eq!(
-            ledger(&mesh).await,
+            mesh.merchant_balances().await,
             (0, device_due),
             "{engine:?}: {refunded}"
         );
         let (status, again) = shopper.post(&path, json!({})).await;
         assert_eq!((status, &again["policy"]), (200, &refunded["policy"]));
         assert_eq!(
-            ledger(&mesh).await,
+            mesh.merchant_balances().await,
             (0, device_due),
             "a replay refunds nothing"
         );
@@ -342,10 +325,10 @@ async fn cancelling_the_policy_and_the_order_refunds_each_once_and_the_ledger_ba
             c["order_cancellation"]["refund_state"] == "refunded"
         })
         .await;
-        assert_eq!(ledger(&mesh).await, (0, 0), "{engine:?}");
-        assert_eq!(stock(&mut shopper, "DEV-DC-1002").await, before);
+        assert_eq!(mesh.merchant_balances().await, (0, 0), "{engine:?}");
+        assert_eq!(shopper.stock("DEV-DC-1002").await, before);
         assert_eq!(shopper.post(&path, json!({})).await.0, 200);
-        assert_eq!(ledger(&mesh).await, (0, 0));
+        assert_eq!(mesh.merchant_balances().await, (0, 0));
 
         // A shipped order cannot be cancelled; nothing changes.
         let shipped = buy(&mut shopper, json!({"product_id": "DEV-DC-1002"})).await;
@@ -369,7 +352,10 @@ async fn cancelling_the_policy_and_the_order_refunds_each_once_and_the_ledger_ba
             problem["detail"].as_str().unwrap().contains("shipped"),
             "{problem}"
         );
-        assert_eq!(ledger(&mesh).await, (0, minor(&shipped["total"])));
+        assert_eq!(
+            mesh.merchant_balances().await,
+            (0, minor(&shipped["total"]))
+        );
         mesh.stop().await;
     }
 }
@@ -482,6 +468,6 @@ async fn cancellations_back_to_back_each_finish_refunded() {
             && c["order_cancellation"]["refund_state"] == "refunded"
     })
     .await;
-    assert_eq!(ledger(&mesh).await, (0, 0), "{done}");
+    assert_eq!(mesh.merchant_balances().await, (0, 0), "{done}");
     mesh.stop().await;
 }

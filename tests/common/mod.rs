@@ -159,6 +159,14 @@ impl TestMesh {
         summary
     }
 
+    /// The insurer's and the seller's balances (USD minor units), after checking that the
+    /// ledger is sound (every currency sums to zero, no transaction is unbalanced).
+    pub async fn merchant_balances(&self) -> (i64, i64) {
+        let summary = self.ledger().await;
+        let balance = |account| tandem_mesh::testing::ledger::balance(&summary, account, "USD");
+        (balance("merchant:insurance"), balance("merchant:accessory"))
+    }
+
     /// Settings of a gateway the test starts itself over this mesh's servers, with the
     /// mesh's client timeouts; `leads_url` is svc-leads when the test runs that itself.
     pub fn gateway_config(&self, leads_url: Option<&str>) -> tandem_gateway::GatewayConfig {

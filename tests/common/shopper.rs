@@ -159,6 +159,13 @@ impl Shopper {
         checkout_body(&born, plan, product)
     }
 
+    /// The stock of device `product` as the catalogue shows it.
+    pub async fn stock(&mut self, product: &str) -> i64 {
+        self.get(&format!("/api/v1/devices/{product}")).await.1["stock"]
+            .as_i64()
+            .unwrap()
+    }
+
     /// Pays a checkout with card `number`.
     pub async fn pay(&mut self, checkout_id: &str, number: &str) -> (u16, Value) {
         self.post(
@@ -187,6 +194,11 @@ pub fn checkout_body(born: &str, plan: Option<&str>, product: Option<&str>) -> V
         body["product_id"] = json!(product);
     }
     body
+}
+
+/// The minor units of a money value in a JSON answer.
+pub fn minor(v: &Value) -> i64 {
+    v["minor_units"].as_i64().unwrap()
 }
 
 fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
