@@ -7,6 +7,8 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
+pub mod stats;
+
 /// Why a database could not be made ready.
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
@@ -131,12 +133,15 @@ async fn connect_with(url: &str, pg_connections: u32) -> Result<DatabaseConnecti
     } else {
         return Err(DbSetupError::UnsupportedUrl(redact(url)));
     }
-    Database::connect(options)
+    let mut db = Database::connect(options)
         .await
         .map_err(|source| DbSetupError::Connect {
             url: redact(url),
             source,
-        })
+        })?;
+    let counter = stats::counter(&stats::label(&db));
+    db.set_metric_callback(move |info| counter.statement(&info.statement.sql));
+    Ok(db)
 }
 
 /// The file path of a `sqlite:` URL, if it is one (in-memory databases have none).
@@ -166,11 +171,14 @@ pub fn redact(url: &str) -> String {
 /// read lock cannot be upgraded; elsewhere it is a plain transaction.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    stats::counter(&stats::label(db)).transaction();
+    Ok(txn)
 }
 
 /// Whether `err` is a unique-key (or primary-key) clash: a concurrent first insert of the
