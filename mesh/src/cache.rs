@@ -127,6 +127,12 @@ impl<K: std::hash::Hash + Eq, V> Recent<K, V> {
             .map(|(_, v)| v.clone())
     }
 
+    /// Forgets `key` (its answer changed or ended).
+    pub fn remove(&self, key: &K) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.remove(key);
+    }
+
     /// Stores `value` for `key`.
     pub fn insert(&self, key: K, value: V) -> Arc<V> {
         let value = Arc::new(value);

@@ -123,12 +123,12 @@ impl<T> Done<T> {
 
 /// Runs a write at most once per `key`.
 ///
-/// A replay of the same request answers `replay(result_id)` without doing the work again;
-/// the key used earlier for a different request is refused (INVALID_ARGUMENT naming
-/// `idempotency_key`). Otherwise `work` runs in a new write transaction and returns it in
-/// [`Done`]; the key is recorded in that transaction and both are committed together. If
-/// a concurrent first use of the key committed meanwhile, this work is rolled back and
-/// the winner's result is replayed. An error from `work` rolls everything back.
+/// `work` runs in a new write transaction and returns it in [`Done`]; the key is recorded
+/// in that transaction and both are committed together. If the key was recorded before
+/// (a replay, or a concurrent first use that committed meanwhile), the work is rolled back
+/// and `replay(result_id)` answers; the key used earlier for a different request is
+/// refused (INVALID_ARGUMENT naming `idempotency_key`). An error from `work` rolls
+/// everything back and is returned, unless the key was recorded: then the replay answers.
 pub async fn once<T, E, W, WF, R, RF>(
     db: &DatabaseConnection,
     key: &Key,
@@ -142,15 +142,25 @@ where
     RF: Future<Output = Result<T, E>>,
     E: From<DbErr> + From<InvalidField>,
 {
-    if let Seen::Replay(id) = recall_key::<E>(db, key).await? {
-        return replay(id).await;
-    }
+    // No lookup first: a first use (the common case) costs one statement less, and a
+    // replay is found by the key's primary key when it is recorded.
     let txn = crate::db::begin_write(db).await?;
     let Done {
         txn,
         result_id,
         value,
-    } = work(txn).await?;
+    } = match work(txn).await {
+        Ok(done) => done,
+        // The work may fail now where it once succeeded (stock sold out since): a replay
+        // still answers with the first result.
+        Err(err) => {
+            return match recall_key::<E>(db, key).await {
+                Ok(Seen::Replay(id)) => replay(id).await,
+                Ok(Seen::New) => Err(err),
+                Err(reused) => Err(reused),
+            };
+        }
+    };
     match remember(&txn, key.scope, &key.key, &key.fingerprint, &result_id).await {
         Ok(()) => {
             txn.commit().await?;

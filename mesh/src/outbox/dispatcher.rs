@@ -196,8 +196,9 @@ impl Dispatcher {
         )
         .await?;
         let n = claimed.len();
-        for message in claimed {
-            self.attempt(&message).await?;
+        for (i, message) in claimed.iter().enumerate() {
+            // The first was claimed just now; later ones waited for those before them.
+            self.attempt(message, i > 0).await?;
         }
         Ok(n)
     }
@@ -217,7 +218,7 @@ impl Dispatcher {
         )
         .await?;
         match claimed {
-            Some(message) => Ok(Some(self.attempt(&message).await?)),
+            Some(message) => Ok(Some(self.attempt(&message, false).await?)),
             None => Ok(None),
         }
     }
@@ -232,16 +233,17 @@ impl Dispatcher {
     }
 
     /// One delivery attempt of a claimed message, and its outcome recorded; where the
-    /// message is afterwards.
-    async fn attempt(&self, message: &Message) -> Result<super::Status, DbErr> {
-        // Claimed with a batch: it may have been cancelled since (renewing tells).
-        if !query::renew(
-            &self.db,
-            &message.id,
-            &self.owner,
-            Utc::now() + self.lease(),
-        )
-        .await?
+    /// message is afterwards. A message that waited since its claim (`waited`) may have
+    /// been cancelled meanwhile: its lease is renewed first, which tells.
+    async fn attempt(&self, message: &Message, waited: bool) -> Result<super::Status, DbErr> {
+        if waited
+            && !query::renew(
+                &self.db,
+                &message.id,
+                &self.owner,
+                Utc::now() + self.lease(),
+            )
+            .await?
         {
             tracing::info!(topic = self.topic, id = %message.id, "message cancelled before delivery");
             return Ok(super::Status::Cancelled);

@@ -4,6 +4,7 @@
 //! one event through `escrow_settle`), `charge_seller` and the reads in `escrow_queries`. The card processor is an outside
 //! party reached through the port in `processor`, like a peer server.
 
+mod accounts;
 mod cancel_escrow;
 mod charge_seller;
 mod complete_escrow;
@@ -49,6 +50,8 @@ pub struct App {
     processor: Arc<dyn CardProcessor>,
     /// Longest wait for the processor's answer.
     processor_timeout: Duration,
+    /// Accounts seen to exist.
+    known: Arc<accounts::KnownAccounts>,
 }
 
 impl App {
@@ -68,6 +71,7 @@ impl App {
             db,
             processor,
             processor_timeout,
+            known: Arc::default(),
         }
     }
 
@@ -101,6 +105,24 @@ impl App {
                 key.key
             ))
         })
+    }
+}
+
+impl App {
+    /// [`check_merchants`] on the settlement database, asking it only about accounts not
+    /// seen before.
+    async fn check_merchants(
+        &self,
+        lines: &[Line],
+        field: &'static str,
+    ) -> Result<(), SettlementError> {
+        let accounts = || lines.iter().map(|l| l.payee_account.as_str());
+        if self.known.merchants(accounts()) {
+            return Ok(());
+        }
+        check_merchants(&self.db, lines, field).await?;
+        self.known.add_merchants(accounts());
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@ use tandem_proto::settlement::v1::PayRequest;
 use tokio::time::Instant;
 
 use super::processor::ProcessorError;
-use super::{App, check_merchants, now};
+use super::{App, now};
 use crate::domain::pay::pay_fingerprint_view;
 use crate::domain::{PayCommand, Payment, PaymentStatus, ledger};
 use crate::error::SettlementError;
@@ -50,11 +50,12 @@ impl App {
     pub async fn pay(&self, req: PayRequest, budget: Duration) -> Result<Payment, SettlementError> {
         let started = Instant::now();
         let key = Key::new(PAY_SCOPE, &req.idempotency_key, &pay_fingerprint_view(&req))?;
-        if let Some(done) = self.replayed_payment(&key).await? {
-            return Ok(done);
-        }
-        let cmd = PayCommand::parse(&req, Utc::now().date_naive())?;
-        check_merchants(&self.db, &cmd.lines, "lines.payee_account").await?;
+        // A replay is found once the claim is ours (below); a request that is refused now
+        // (a card that expired since) but was paid before is answered as paid.
+        let cmd = match self.valid_command(&req).await {
+            Ok(cmd) => cmd,
+            Err(refused) => return self.replayed_payment(&key).await?.ok_or(refused),
+        };
         let claim = Claim {
             key,
             token: uuid::Uuid::new_v4().simple().to_string(),
@@ -81,6 +82,14 @@ impl App {
         tokio::spawn(async move { this.charge(cmd, claim, deadline).await })
             .await
             .map_err(|e| SettlementError::Inconsistent(format!("payment task failed: {e}")))?
+    }
+
+    /// The request checked: its fields, and a merchant account behind every line.
+    async fn valid_command(&self, req: &PayRequest) -> Result<PayCommand, SettlementError> {
+        let cmd = PayCommand::parse(req, Utc::now().date_naive())?;
+        self.check_merchants(&cmd.lines, "lines.payee_account")
+            .await?;
+        Ok(cmd)
     }
 
     /// Takes the claim on the key, or waits for the call holding it and returns its
@@ -220,7 +229,9 @@ impl App {
             ))
         };
         let payment_id = payment.payment_id.clone();
-        idempotency::once(
+        let payer_id = payment.payer_id.clone();
+        let payer_known = self.known.customer(&payer_id);
+        let booked = idempotency::once(
             &self.db,
             &claim.key,
             |txn| async move {
@@ -228,12 +239,16 @@ impl App {
                     txn.rollback().await?;
                     return Err(lost());
                 }
-                store::record_payment(&txn, &payment, entries).await?;
+                store::record_payment(&txn, &payment, entries, payer_known).await?;
                 Ok(Done::new(txn, payment_id, payment))
             },
             |_recorded| async move { Err(lost()) },
         )
-        .await
+        .await;
+        if booked.is_ok() && !entries.is_empty() {
+            self.known.add_customer(&payer_id);
+        }
+        booked
     }
 
     /// Gives up a claim; a failure only delays a retry until the lease runs out.

@@ -54,9 +54,19 @@ pub mod payment {
         pub refund_reference: Option<String>,
     }
 
-    /// No relations.
+    /// A payment's lines.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// Its lines, read with it in one query.
+        #[sea_orm(has_many = "super::payment_line::Entity")]
+        Lines,
+    }
+
+    impl Related<super::payment_line::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Lines.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -88,9 +98,23 @@ pub mod payment_line {
         pub refund_transaction_id: Option<String>,
     }
 
-    /// No relations.
+    /// A line's payment.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        /// The payment it is part of.
+        #[sea_orm(
+            belongs_to = "super::payment::Entity",
+            from = "Column::PaymentId",
+            to = "super::payment::Column::PaymentId"
+        )]
+        Payment,
+    }
+
+    impl Related<super::payment::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Payment.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

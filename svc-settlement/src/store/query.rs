@@ -14,14 +14,17 @@ use crate::domain::{LedgerSummary, Line, LineRefund, Payment, PaymentStatus, Pay
 /// Account kind that may receive payments.
 pub const MERCHANT: &str = "merchant";
 
-/// One payment with its lines, if it exists.
+/// One payment with its lines, if it exists (one query).
 pub async fn payment(
     db: &impl ConnectionTrait,
     payment_id: &str,
 ) -> Result<Option<Payment>, DbErr> {
-    let Some(row) = payment::Entity::find_by_id(payment_id.to_owned())
-        .one(db)
+    let Some((row, lines)) = payment::Entity::find_by_id(payment_id.to_owned())
+        .find_with_related(payment_line::Entity)
+        .order_by_asc(payment_line::Column::LineNo)
+        .all(db)
         .await?
+        .pop()
     else {
         return Ok(None);
     };
@@ -41,11 +44,7 @@ pub async fn payment(
         }),
         _ => None,
     };
-    let lines = payment_line::Entity::find()
-        .filter(payment_line::Column::PaymentId.eq(payment_id))
-        .order_by_asc(payment_line::Column::LineNo)
-        .all(db)
-        .await?
+    let lines = lines
         .into_iter()
         .map(|l| Line {
             refund: match l.refunded_at {

@@ -13,13 +13,15 @@ use super::entity::{
 use crate::domain::ledger::customer_account;
 use crate::domain::{Entry, Line, PAYOUT_METHOD, Payment, PaymentStatus, Payout};
 
-/// Records `payment` (settled with `entries`, or declined with none).
+/// Records `payment` (settled with `entries`, or declined with none), opening the payer's
+/// account unless it is known to be open (`payer_known`).
 pub async fn record_payment(
     db: &impl ConnectionTrait,
     payment: &Payment,
     entries: &[Entry],
+    payer_known: bool,
 ) -> Result<(), DbErr> {
-    if !entries.is_empty() {
+    if !entries.is_empty() && !payer_known {
         open_customer_account(db, &payment.payer_id, payment.created_at).await?;
     }
     insert_payment(db, payment).await?;
