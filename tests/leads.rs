@@ -259,6 +259,7 @@ async fn no_assertion_no_answer(mesh: &TestMesh) {
     let channel = mesh.channel(Target::Leads);
     let get = || GetCustomerRequest {
         customer_id: "CUS-DEMO00000001".into(),
+        ..Default::default()
     };
     let err = CustomersClient::new(channel.clone())
         .get_customer(get())

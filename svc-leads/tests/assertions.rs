@@ -106,7 +106,10 @@ async fn customer_call(server: &mut Server, rpc: &str, bearer: &Bearer) -> Resul
                 bearer,
                 DEMO,
                 Role::Customer,
-                GetCustomerRequest { customer_id: id() },
+                GetCustomerRequest {
+                    customer_id: id(),
+                    ..Default::default()
+                },
             ))
             .await
             .map(drop),
@@ -735,6 +738,7 @@ async fn over_mutual_tls_only_the_crm_reads_the_whole_feed_and_only_reads_it() {
         let err = CustomersClient::new(crm.clone())
             .get_customer(GetCustomerRequest {
                 customer_id: DEMO.into(),
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -770,6 +774,7 @@ async fn over_mutual_tls_only_the_crm_reads_the_whole_feed_and_only_reads_it() {
         let err = CustomersClient::new(gateway)
             .get_customer(GetCustomerRequest {
                 customer_id: DEMO.into(),
+                ..Default::default()
             })
             .await
             .unwrap_err();

@@ -239,3 +239,80 @@ async fn a_message_cancelled_while_its_batch_is_being_sent_stays_unsent() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_message_queued_before_messages_carried_their_e_mail_is_still_sent() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use svc_leads::store::entity::mail_message;
+    use tandem_mesh::outbox::{NewMessage, find};
+
+    for db in TestDb::all().await {
+        let rig = Rig::on(&db).await;
+        let dispatcher = rig.dispatcher();
+        let Rig {
+            smtp, conn, desk, ..
+        } = rig;
+        // Queued by an older release: the e-mail only in its row, the payload empty.
+        let old = "OLD-1.staff@sales.test";
+        let now = chrono::Utc::now();
+        mail_message::Entity::insert(mail_message::ActiveModel {
+            message_id: Set(old.into()),
+            lead_id: Set(None),
+            customer_id: Set(DEMO.into()),
+            purpose: Set("contact".into()),
+            template: Set("contact".into()),
+            from_addr: Set("Desk <desk@sales.test>".into()),
+            to_addrs: Set("dana.reyes@sales.tandem.example, lee@sales.test".into()),
+            cc_addrs: Set(String::new()),
+            subject: Set("Queued before the upgrade".into()),
+            text_body: Set("old text body".into()),
+            html_body: Set("<p>old html body</p>".into()),
+            created_at: Set(now),
+            audience: Set("staff".into()),
+            reference: Set(String::new()),
+        })
+        .exec_without_returning(&conn)
+        .await
+        .unwrap();
+        tandem_mesh::outbox::enqueue(&conn, NewMessage::new(outbox::TOPIC, old, ""), now)
+            .await
+            .unwrap();
+        // Queued now: the outbox message carries the e-mail its row records.
+        let lead = desk
+            .contact_staff(&contact("RL-2 Duo", "carried along"))
+            .await
+            .expect("contact");
+        let new = format!("{}.staff@sales.test", lead.lead_id);
+        let carried =
+            outbox::Outgoing::from_payload(&find(&conn, &new).await.unwrap().unwrap().payload)
+                .expect("the payload is the e-mail");
+        assert_eq!(carried.message_id, new);
+        assert_eq!(carried.lead_id.as_deref(), Some(lead.lead_id.as_str()));
+        assert!(carried.text.contains("carried along"), "{}", db.kind);
+
+        assert_eq!(dispatcher.tick().await.unwrap(), 2, "{}", db.kind);
+        let got = smtp.received();
+        let sent_old = got
+            .iter()
+            .find(|m| m.message_id() == old)
+            .expect("old sent");
+        assert_eq!(sent_old.to.len(), 2, "{}", db.kind);
+        assert_eq!(
+            sent_old.header("Subject").as_deref(),
+            Some("Queued before the upgrade")
+        );
+        assert!(sent_old.body_contains("old text body"));
+        let sent_new = got
+            .iter()
+            .find(|m| m.message_id() == new)
+            .expect("new sent");
+        assert!(sent_new.body_contains("carried along"));
+        assert_eq!(outbox::count(&conn, Status::Sent).await.unwrap(), 2);
+        let row = outbox::of_lead(&conn, &lead.lead_id)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(row.status, "sent", "{}", db.kind);
+        db.cleanup().await;
+    }
+}

@@ -12,11 +12,13 @@ use std::time::Duration;
 
 use common::smtp::MailServer;
 use common::{Server, as_customer, leads_config, outbox_drained, with_demo_desk};
+use svc_leads::store::outbox;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
-    Appointment, ConsentPurpose, NoteProductViewRequest, NoteProductViewResponse,
-    NotifyPurchaseRequest, NotifyPurchaseResponse, PurchaseLine, SetConsentRequest,
+    Appointment, ConsentPurpose, GetCustomerRequest, NoteProductViewRequest,
+    NoteProductViewResponse, NotifyPurchaseRequest, NotifyPurchaseResponse, PurchaseLine,
+    SetConsentRequest,
 };
 use tonic::Code;
 
@@ -174,6 +176,34 @@ async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
             2,
             "one per checkout, not per retry"
         );
+        // A caller that does not show them (checkout) gets the customer without them.
+        let omitting = GetCustomerRequest {
+            customer_id: DEMO.into(),
+            omit_possessed_products: true,
+        };
+        let bare = server
+            .client
+            .get_customer(as_customer(DEMO, omitting))
+            .await
+            .expect("get")
+            .into_inner()
+            .customer
+            .expect("customer");
+        assert!(bare.possessed_products.is_empty(), "{kind}");
+        assert_eq!(bare.email, customer.email);
+
+        // A notice for a customer the desk does not know queues nothing.
+        let queued = outbox::all(&server.db).await.unwrap().len();
+        let err = server
+            .desk
+            .notify_purchase(NotifyPurchaseRequest {
+                customer_id: "CUS-AAAAAAAAAAAA".into(),
+                ..purchase("CHK-C")
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::NotFound, "{kind}");
+        assert_eq!(outbox::all(&server.db).await.unwrap().len(), queued);
         let err = server
             .desk
             .notify_purchase(NotifyPurchaseRequest {

@@ -47,6 +47,7 @@ async fn registers_and_gets_a_customer() {
                 &id,
                 GetCustomerRequest {
                     customer_id: id.to_lowercase(),
+                    ..Default::default()
                 },
             ))
             .await
@@ -273,6 +274,7 @@ async fn bad_input_names_the_field_and_stores_nothing() {
                 "CUS-AAAAAAAAAAAA",
                 GetCustomerRequest {
                     customer_id: "42".into(),
+                    ..Default::default()
                 },
             ))
             .await
@@ -284,6 +286,7 @@ async fn bad_input_names_the_field_and_stores_nothing() {
                 "CUS-AAAAAAAAAAAA",
                 GetCustomerRequest {
                     customer_id: "CUS-AAAAAAAAAAAA".into(),
+                    ..Default::default()
                 },
             ))
             .await

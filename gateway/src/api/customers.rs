@@ -98,10 +98,29 @@ pub async fn logout(
 }
 
 /// The customer record from the customer store, read for the signed-in customer
-/// `customer_id` (the call carries their assertion).
+/// `customer_id` (the call carries their assertion), without the products they own.
 pub async fn customer(state: &AppState, customer_id: &str) -> Result<leads::Customer, Problem> {
+    customer_record(state, customer_id, true).await
+}
+
+/// The customer record with the products they own (the registration page lists them).
+pub async fn customer_with_possessions(
+    state: &AppState,
+    customer_id: &str,
+) -> Result<leads::Customer, Problem> {
+    customer_record(state, customer_id, false).await
+}
+
+/// `GetCustomer` for the signed-in customer, their products left out (not even read) when
+/// `omit_possessed_products`.
+async fn customer_record(
+    state: &AppState,
+    customer_id: &str,
+    omit_possessed_products: bool,
+) -> Result<leads::Customer, Problem> {
     let request = leads::GetCustomerRequest {
         customer_id: customer_id.to_owned(),
+        omit_possessed_products,
     };
     Ok(grpc!(
         "leads",

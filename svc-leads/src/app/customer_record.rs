@@ -11,14 +11,21 @@ use crate::store::customer;
 use crate::store::possessed::{self, Possessed};
 
 impl App {
-    /// One customer by ID, with the products they own.
+    /// One customer by ID, with the products they own unless `omit_possessed` (then
+    /// they are not read and the list is empty).
     pub async fn get_customer(
         &self,
         customer_id: &str,
+        omit_possessed: bool,
     ) -> Result<(Customer, Vec<Possessed>), LeadsError> {
         let id = parse_customer_id(customer_id)?;
         let found = self.existing_customer(&id).await?;
-        Ok((found, possessed::of(&self.db, &id).await?))
+        let owned = if omit_possessed {
+            Vec::new()
+        } else {
+            possessed::of(&self.db, &id).await?
+        };
+        Ok((found, owned))
     }
 
     /// Changes a customer's contact data; answers the customer with the products they

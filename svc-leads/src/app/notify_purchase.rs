@@ -18,7 +18,7 @@ use crate::domain::text::{optional_line, required, required_line};
 use crate::domain::{InvalidField, LeadKind, ProductInfo, Purpose, parse_customer_id};
 use crate::error::LeadsError;
 use crate::store::possessed::{self, Possessed};
-use crate::store::{consent, outbox, product};
+use crate::store::{customer, outbox, product};
 
 /// Idempotency scope of purchase notices.
 const SCOPE: &str = "notify_purchase";
@@ -67,7 +67,6 @@ impl App {
             .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
             .map_err(|_| InvalidField::new("completed_at", "an RFC 3339 instant"))?;
         let total = required("total", req.total.as_ref())?;
-        let buyer = self.existing_customer(id).await?;
         let mut bought = Vec::new();
         for line in req.lines.iter().filter(|l| l.kind == "device") {
             bought.push(
@@ -82,9 +81,13 @@ impl App {
             .idempotent(
                 Some(&key),
                 |txn| async move {
-                    for b in &bought {
-                        possessed::add(&txn, id, &b.owned).await?;
-                    }
+                    // The buyer and their standing consent to tell staff about purchases,
+                    // read in the transaction that acts on it.
+                    let (buyer, tell_staff) = customer::with_consent(&txn, id, Purpose::Purchases)
+                        .await?
+                        .ok_or_else(|| LeadsError::CustomerNotFound(id.to_owned()))?;
+                    let owned: Vec<Possessed> = bought.iter().map(|b| b.owned.clone()).collect();
+                    possessed::add(&txn, id, &owned).await?;
                     let receipt = mail::receipt_message(
                         &self.settings.mail,
                         &Receipt {
@@ -104,7 +107,7 @@ impl App {
                         },
                     )?;
                     outbox::enqueue(&txn, &receipt, Utc::now()).await?;
-                    let lead = if consent::granted(&txn, id, Purpose::Purchases).await? {
+                    let lead = if tell_staff {
                         let main = bought.first();
                         let new = NewLead {
                             product: main.and_then(|b| b.product.as_ref()),
@@ -133,7 +136,7 @@ impl App {
                     let noted = PurchaseNoted {
                         receipt_message_id: receipt.message_id,
                         lead,
-                        possessed: bought.into_iter().map(|b| b.owned).collect(),
+                        possessed: owned,
                     };
                     Ok(Done::new(txn, result_id, noted))
                 },

@@ -36,7 +36,8 @@ impl Customers for LeadsApi {
         request: Request<pb::GetCustomerRequest>,
     ) -> Result<Response<pb::GetCustomerResponse>, Status> {
         let customer_id = self.customer(&request, &request.get_ref().customer_id)?;
-        let (customer, owned) = self.app.get_customer(&customer_id).await?;
+        let omit = request.get_ref().omit_possessed_products;
+        let (customer, owned) = self.app.get_customer(&customer_id, omit).await?;
         Ok(Response::new(pb::GetCustomerResponse {
             customer: Some(mapping::customer(&customer, &owned)),
         }))

@@ -1,11 +1,15 @@
 //! Reads and writes of customers and their password hashes.
 
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QuerySelect,
+};
 
-use super::entity::customer;
+use super::entity::{consent_record, customer};
 use crate::domain::lead::LeadCustomer;
-use crate::domain::{Address, Customer};
+use crate::domain::{Address, Customer, Purpose};
 
 /// A customer with the stored hash of their password, for authentication only.
 #[derive(Debug)]
@@ -57,6 +61,45 @@ pub async fn by_id(
         .one(db)
         .await?
         .map(|row| to_customer(row).map(|c| c.customer))
+        .transpose()
+}
+
+/// One customer by (upper-case) ID with whether their standing consent decision for
+/// `purpose` is "given" (the latest `consent_record`, as `consent::granted`), in one
+/// statement.
+pub async fn with_consent(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+    purpose: Purpose,
+) -> Result<Option<(Customer, bool)>, DbErr> {
+    /// The customer row and the latest decision's `granted` (none without a decision).
+    #[derive(FromQueryResult)]
+    struct Row {
+        #[sea_orm(nested)]
+        customer: customer::Model,
+        consent_granted: Option<bool>,
+    }
+    let latest = Query::select()
+        .column(consent_record::Column::Granted)
+        .from(consent_record::Entity)
+        .and_where(consent_record::Column::CustomerId.eq(customer_id))
+        .and_where(consent_record::Column::Purpose.eq(purpose.as_str()))
+        .order_by(consent_record::Column::RecordedAt, Order::Desc)
+        .order_by(consent_record::Column::ConsentId, Order::Desc)
+        .limit(1)
+        .to_owned();
+    customer::Entity::find_by_id(customer_id.to_owned())
+        .expr_as(
+            Expr::SubQuery(None, Box::new(latest.into())),
+            "consent_granted",
+        )
+        .into_model::<Row>()
+        .one(db)
+        .await?
+        .map(|row| {
+            let granted = row.consent_granted.unwrap_or(false);
+            to_customer(row.customer).map(|c| (c.customer, granted))
+        })
         .transpose()
 }
 

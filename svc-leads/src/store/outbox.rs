@@ -3,15 +3,18 @@
 //! is a `mail_message` row; where its delivery stands (status, attempts, lease, last
 //! error) is a message of topic [`TOPIC`] in `tandem_mesh::outbox` under the same ID,
 //! the Message-ID. E-mails to a customer (receipts, appointment notices) are told from
-//! e-mails to staff about the customer by their [`Audience`].
+//! e-mails to staff about the customer by their [`Audience`]. The outbox message also
+//! carries what sending needs ([`Outgoing`], its payload), so delivery reads nothing: it
+//! is written in the same transaction as the `mail_message` row, in the same database.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use serde::{Deserialize, Serialize};
 use tandem_mesh::outbox;
 
 use super::corrupt;
@@ -76,6 +79,62 @@ pub struct NewMail {
     pub html: String,
 }
 
+/// What sending a queued e-mail needs: the rendered message, as its outbox message's
+/// payload carries it (JSON) and as its `mail_message` row holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// Message-ID without angle brackets.
+    pub message_id: String,
+    /// The lead it belongs to (marked e-mailed once sent).
+    pub lead_id: Option<String>,
+    /// The template it was rendered from.
+    pub template: String,
+    /// From mailbox.
+    pub from: String,
+    /// To mailboxes.
+    pub to: Vec<String>,
+    /// Cc mailboxes.
+    pub cc: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+    /// When it was queued (its Date header), RFC 3339.
+    pub date: String,
+}
+
+impl Outgoing {
+    /// `m` as queued at `now`.
+    fn of(m: &NewMail, now: DateTime<Utc>) -> Self {
+        Self {
+            message_id: m.message_id.clone(),
+            lead_id: m.lead_id.clone(),
+            template: m.template.clone(),
+            from: m.from.clone(),
+            to: m.to.clone(),
+            cc: m.cc.clone(),
+            subject: m.subject.clone(),
+            text: m.text.clone(),
+            html: m.html.clone(),
+            date: now.to_rfc3339_opts(SecondsFormat::Micros, true),
+        }
+    }
+
+    /// The e-mail an outbox message's payload carries.
+    pub fn from_payload(payload: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(payload)
+    }
+
+    /// When it was queued; `None` when the stored date does not parse.
+    pub fn queued_at(&self) -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self.date)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
 /// A queued e-mail and where its delivery stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedMail {
@@ -114,7 +173,8 @@ pub struct QueuedMail {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// Queues `m`, due now; run it in the transaction that makes the change it reports.
+/// Queues `m`, due now; run it in the transaction that makes the change it reports. The
+/// outbox message carries the e-mail ([`Outgoing`]), the `mail_message` row is its record.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     m: &NewMail,
@@ -138,17 +198,41 @@ pub async fn enqueue(
     })
     .exec_without_returning(db)
     .await?;
-    outbox::enqueue(db, outbox::NewMessage::new(TOPIC, &m.message_id, ""), now).await
+    let payload = serde_json::to_string(&Outgoing::of(m, now))
+        .map_err(|e| DbErr::Custom(format!("cannot encode the e-mail: {e}")))?;
+    outbox::enqueue(
+        db,
+        outbox::NewMessage::new(TOPIC, &m.message_id, payload),
+        now,
+    )
+    .await
 }
 
-/// The rendered e-mail `message_id`, to send.
-pub async fn mail(
-    db: &impl ConnectionTrait,
-    message_id: &str,
-) -> Result<Option<mail_message::Model>, DbErr> {
-    mail_message::Entity::find_by_id(message_id.to_owned())
+/// The rendered e-mail `message_id` from its `mail_message` row, to send one queued
+/// before outbox messages carried their e-mail (empty payload).
+pub async fn mail(db: &impl ConnectionTrait, message_id: &str) -> Result<Option<Outgoing>, DbErr> {
+    let addresses = |list: &str| -> Vec<String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    Ok(mail_message::Entity::find_by_id(message_id.to_owned())
         .one(db)
-        .await
+        .await?
+        .map(|m| Outgoing {
+            to: addresses(&m.to_addrs),
+            cc: addresses(&m.cc_addrs),
+            message_id: m.message_id,
+            lead_id: m.lead_id,
+            template: m.template,
+            from: m.from_addr,
+            subject: m.subject,
+            text: m.text_body,
+            html: m.html_body,
+            date: m.created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        }))
 }
 
 /// Cancels the customer's still-queued e-mails of `purpose`; returns how many. One the

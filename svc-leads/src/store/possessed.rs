@@ -7,9 +7,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::entity::possessed_product;
 pub use crate::domain::customer::Possessed;
 
-/// Records that `customer_id` owns `p`; a repeat of the same purchase changes nothing.
-pub async fn add(db: &impl ConnectionTrait, customer_id: &str, p: &Possessed) -> Result<(), DbErr> {
-    let row = possessed_product::ActiveModel {
+/// Records that `customer_id` owns each of `owned` (one statement); a repeat of the same
+/// purchase changes nothing.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    customer_id: &str,
+    owned: &[Possessed],
+) -> Result<(), DbErr> {
+    if owned.is_empty() {
+        return Ok(());
+    }
+    let rows = owned.iter().map(|p| possessed_product::ActiveModel {
         id: NotSet,
         customer_id: Set(customer_id.to_owned()),
         model_number: Set(p.model_number.clone()),
@@ -18,8 +26,8 @@ pub async fn add(db: &impl ConnectionTrait, customer_id: &str, p: &Possessed) ->
         order_number: Set(p.order_number.clone()),
         checkout_id: Set(p.checkout_id.clone()),
         acquired_at: Set(p.acquired_at),
-    };
-    possessed_product::Entity::insert(row)
+    });
+    possessed_product::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([
                 possessed_product::Column::CustomerId,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::entity::{product_info, related_item};
@@ -79,39 +79,45 @@ pub async fn upsert(
     Ok(())
 }
 
-/// One product with its related items, by model number.
+/// One product with its related items, by model number (one statement).
 pub async fn by_model(
     db: &impl ConnectionTrait,
     model_number: &str,
 ) -> Result<Option<ProductInfo>, DbErr> {
-    let row = product_info::Entity::find_by_id(model_number.to_owned())
-        .one(db)
-        .await?;
-    with_related(db, row).await
+    first_with_related(
+        db,
+        product_info::Entity::find_by_id(model_number.to_owned()),
+    )
+    .await
 }
 
-/// The product sold online as the seller's `product_id`.
+/// The product sold online as the seller's `product_id`, with its related items (one
+/// statement).
 pub async fn by_product_id(
     db: &impl ConnectionTrait,
     product_id: &str,
 ) -> Result<Option<ProductInfo>, DbErr> {
-    let row = product_info::Entity::find()
-        .filter(product_info::Column::ProductId.eq(product_id))
-        .one(db)
-        .await?;
-    with_related(db, row).await
+    first_with_related(
+        db,
+        product_info::Entity::find().filter(product_info::Column::ProductId.eq(product_id)),
+    )
+    .await
 }
 
-/// `row` (if any) with its related items.
-async fn with_related(
+/// The first product `query` finds (by model number) with its related items: the
+/// product rows left-joined with their items, in one statement.
+async fn first_with_related(
     db: &impl ConnectionTrait,
-    row: Option<product_info::Model>,
+    query: Select<product_info::Entity>,
 ) -> Result<Option<ProductInfo>, DbErr> {
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let related = related_of(db, &row.model_number).await?;
-    Ok(Some(to_product(row, related)))
+    let found = query
+        .find_with_related(related_item::Entity)
+        .order_by_asc(related_item::Column::Position)
+        .all(db)
+        .await?;
+    Ok(found.into_iter().next().map(|(row, related)| {
+        to_product(row, related.into_iter().filter_map(to_related).collect())
+    }))
 }
 
 /// Products (of one line, when given), by line then name, with their related items.
@@ -143,17 +149,6 @@ pub async fn list(
             related = rest;
             to_product(row, mine.into_iter().filter_map(to_related).collect())
         })
-        .collect())
-}
-
-async fn related_of(db: &impl ConnectionTrait, model: &str) -> Result<Vec<RelatedItem>, DbErr> {
-    Ok(related_item::Entity::find()
-        .filter(related_item::Column::ProductModel.eq(model))
-        .order_by_asc(related_item::Column::Position)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(to_related)
         .collect())
 }
 

@@ -107,6 +107,7 @@ impl Server {
                 customer_id,
                 GetCustomerRequest {
                     customer_id: customer_id.into(),
+                    ..Default::default()
                 },
             ))
             .await

@@ -30,7 +30,8 @@ pub async fn registration(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Json<Registration>, Problem> {
-    let customer = crate::api::customers::customer(&state, &who.customer_id).await?;
+    let customer =
+        crate::api::customers::customer_with_possessions(&state, &who.customer_id).await?;
     let consent = registration_consent(&state, &who.customer_id).await?;
     Ok(Json(Registration::new(customer, consent)))
 }

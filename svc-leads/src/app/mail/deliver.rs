@@ -1,11 +1,11 @@
 //! Delivering the outbox's e-mails (topic [`outbox::TOPIC`]): the shared
 //! `tandem_mesh::outbox::Dispatcher` claims due messages with a lease, retries with
 //! backoff and gives up (dead letter) after a permanent refusal or too many attempts;
-//! this is its receiver, which sends the rendered e-mail through the transport and marks
-//! the lead e-mailed. A dispatcher that dies after the SMTP server accepted a message
-//! but before it was marked sent leaves the lease to run out, and the message is sent
-//! again with the same Message-ID and Date — at most a recognisable duplicate, never a
-//! loss.
+//! this is its receiver, which sends the rendered e-mail the message carries through the
+//! transport and marks the lead e-mailed. A dispatcher that dies after the SMTP server
+//! accepted a message but before it was marked sent leaves the lease to run out, and the
+//! message is sent again with the same Message-ID and Date — at most a recognisable
+//! duplicate, never a loss.
 
 use std::sync::Arc;
 
@@ -15,7 +15,8 @@ use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Messag
 use tokio::sync::Notify;
 
 use super::Transport;
-use crate::store::{lead, outbox};
+use crate::store::lead;
+use crate::store::outbox::{self, Outgoing};
 
 /// Sends the e-mails of the outbox.
 pub struct MailDelivery {
@@ -36,10 +37,16 @@ impl MailDelivery {
 impl Deliver for MailDelivery {
     async fn deliver(&self, message: &Message) -> Result<(), Failure> {
         let unavailable = |e: sea_orm::DbErr| Failure::retry(format!("database: {e}"));
-        let mail = outbox::mail(&self.db, &message.id)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| Failure::permanent("no e-mail with this Message-ID"))?;
+        // The message carries the e-mail; one queued before it did is read from its row.
+        let mail = if message.payload.is_empty() {
+            outbox::mail(&self.db, &message.id)
+                .await
+                .map_err(unavailable)?
+                .ok_or_else(|| Failure::permanent("no e-mail with this Message-ID"))?
+        } else {
+            Outgoing::from_payload(&message.payload)
+                .map_err(|e| Failure::permanent(format!("unreadable e-mail payload: {e}")))?
+        };
         self.transport.send(&mail).await?;
         if let Some(lead_id) = &mail.lead_id {
             lead::mark_emailed(&self.db, lead_id, Utc::now())

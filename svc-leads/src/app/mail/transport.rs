@@ -11,7 +11,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use tandem_mesh::outbox::Failure;
 
-use crate::store::entity::mail_message;
+use crate::store::outbox::Outgoing;
 
 /// How long one SMTP conversation may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -48,7 +48,7 @@ impl Transport {
     /// Delivers `m`; Ok only when the SMTP server accepted it (or the file is written). A
     /// refusal for good (5xx, a bad address) is a permanent failure; a 4xx answer or a
     /// connection error is worth retrying.
-    pub async fn send(&self, m: &mail_message::Model) -> Result<(), Failure> {
+    pub async fn send(&self, m: &Outgoing) -> Result<(), Failure> {
         let email = build(m)?;
         match self {
             Self::Smtp(smtp) => match smtp.send(email).await {
@@ -98,21 +98,24 @@ fn file_name(message_id: &str) -> String {
 
 /// The MIME message of a queued e-mail: its stored Message-ID and date, plain text and
 /// HTML alternatives.
-pub fn build(m: &mail_message::Model) -> Result<Message, Failure> {
+pub fn build(m: &Outgoing) -> Result<Message, Failure> {
     let mailbox = |raw: &str| {
         raw.trim()
             .parse::<Mailbox>()
             .map_err(|e| Failure::permanent(format!("bad address {raw:?}: {e}")))
     };
+    let date = m
+        .queued_at()
+        .ok_or_else(|| Failure::permanent(format!("bad date {:?}", m.date)))?;
     let mut builder = Message::builder()
         .message_id(Some(format!("<{}>", m.message_id)))
-        .date(std::time::SystemTime::from(m.created_at))
-        .from(mailbox(&m.from_addr)?)
+        .date(std::time::SystemTime::from(date))
+        .from(mailbox(&m.from)?)
         .subject(m.subject.clone());
-    for to in m.to_addrs.split(',').filter(|s| !s.trim().is_empty()) {
+    for to in m.to.iter().filter(|s| !s.trim().is_empty()) {
         builder = builder.to(mailbox(to)?);
     }
-    for cc in m.cc_addrs.split(',').filter(|s| !s.trim().is_empty()) {
+    for cc in m.cc.iter().filter(|s| !s.trim().is_empty()) {
         builder = builder.cc(mailbox(cc)?);
     }
     // Quoted-printable keeps the .eml files and raw messages readable.
@@ -126,12 +129,12 @@ pub fn build(m: &mail_message::Model) -> Result<Message, Failure> {
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_PLAIN)
-                        .body(qp(&m.text_body)?),
+                        .body(qp(&m.text)?),
                 )
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
-                        .body(qp(&m.html_body)?),
+                        .body(qp(&m.html)?),
                 ),
         )
         .map_err(|e| Failure::permanent(format!("cannot build the message: {e}")))

@@ -21,8 +21,18 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-/// No relations declared.
+/// A product's related items.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Its attachments, consumables and options.
+    #[sea_orm(has_many = "super::related_item::Entity")]
+    RelatedItem,
+}
+
+impl Related<super::related_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RelatedItem.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,8 +17,22 @@ pub struct Model {
     pub note: String,
 }
 
-/// No relations declared.
+/// The product an item is related to.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// `product_model` → `product_info.model_number`.
+    #[sea_orm(
+        belongs_to = "super::product_info::Entity",
+        from = "Column::ProductModel",
+        to = "super::product_info::Column::ModelNumber"
+    )]
+    ProductInfo,
+}
+
+impl Related<super::product_info::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProductInfo.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
