@@ -287,3 +287,23 @@ async fn no_assertion_no_answer(mesh: &TestMesh) {
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::Unauthenticated, "{err:?}");
 }
+
+/// The gateway keeps recently used sessions in memory: logging out must end the session
+/// at once, also for a request that still carries the old cookie (another tab).
+#[tokio::test]
+async fn a_session_ends_at_logout_even_for_a_tab_that_still_has_its_cookie() {
+    let mesh = TestMesh::sqlite().await;
+    let mut sam = Shopper::visit(&mesh.url(Target::Gateway)).await;
+    sam.register("sam.logout@example.com", "94103").await;
+    let mut other_tab = sam.clone();
+    assert_eq!(other_tab.get("/api/v1/session").await.0, 200, "used once");
+    assert_eq!(
+        sam.send(reqwest::Method::DELETE, "/api/v1/session", None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(other_tab.get("/api/v1/session").await.0, 401);
+    assert_eq!(other_tab.get("/api/v1/account/purchases").await.0, 401);
+    mesh.stop().await;
+}

@@ -92,6 +92,15 @@ pub async fn csrf(State(_): State<AppState>, request: Request, next: Next) -> Re
     response
 }
 
+/// Sessions looked up lately, so a request does not read the session table each time:
+/// (kind, cookie ID) → (subject, expiry). Logging out forgets the session here at once;
+/// another gateway replica may honour it for [`SESSION_CACHE_TTL`] more at most.
+pub type SessionCache =
+    tandem_mesh::cache::Recent<(SessionKind, String), (String, chrono::DateTime<chrono::Utc>)>;
+
+/// How long a looked-up session is served from [`SessionCache`].
+pub const SESSION_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The request's live `kind` session: its ID (from the cookie) and subject; `None`
 /// without one.
 pub async fn session(
@@ -102,10 +111,20 @@ pub async fn session(
     let Some(id) = cookie(headers, cookie_name(kind)) else {
         return Ok(None);
     };
-    let subject = sessions::subject_of(&state.db, kind, &id, chrono::Utc::now())
+    let now = chrono::Utc::now();
+    let key = (kind, id);
+    if let Some(live) = state.sessions.get(&key).filter(|live| live.1 > now) {
+        return Ok(Some((key.1, live.0.clone())));
+    }
+    let live = sessions::live(&state.db, kind, &key.1, now)
         .await
         .map_err(db)?;
-    Ok(subject.map(|subject| (id, subject)))
+    Ok(live.map(|(subject, expires)| {
+        state
+            .sessions
+            .insert(key.clone(), (subject.clone(), expires));
+        (key.1, subject)
+    }))
 }
 
 /// Starts a `kind` session for `subject`: its cookie is set on `response`.
@@ -130,6 +149,7 @@ pub async fn end_session(
 ) -> Result<Response, Problem> {
     if let Some(id) = cookie(headers, cookie_name(kind)) {
         sessions::delete(&state.db, kind, &id).await.map_err(db)?;
+        state.sessions.remove(&(kind, id));
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     set_cookie(&mut response, &cleared_session_cookie(kind));

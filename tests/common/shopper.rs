@@ -6,7 +6,9 @@
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 
-/// A browser-like REST client for one customer.
+/// A browser-like REST client for one customer (a clone is a second tab with the same
+/// cookies).
+#[derive(Clone)]
 pub struct Shopper {
     /// Gateway base URL.
     base: String,

@@ -70,6 +70,8 @@ pub struct AppState {
     pub anonymous: anonymous::Clients,
     /// Signs the end-user assertions calls made for a logged-in user carry.
     pub users: Option<std::sync::Arc<tandem_mesh::assertion::Signer>>,
+    /// Live sessions looked up lately: (kind, cookie ID) → (subject, expiry).
+    pub sessions: std::sync::Arc<crate::auth::SessionCache>,
 }
 
 /// How long an end-user assertion the gateway signs for one call is valid.
@@ -140,6 +142,10 @@ impl AppState {
             notices,
             anonymous: anonymous::Clients::new(&accessory, &settlement, &install),
             users: config.users.clone(),
+            sessions: std::sync::Arc::new(crate::auth::SessionCache::new(
+                crate::auth::SESSION_CACHE_TTL,
+                100_000,
+            )),
         })
     }
 

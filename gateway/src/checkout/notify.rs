@@ -65,9 +65,14 @@ impl Notices {
         }
     }
 
-    /// The outbox message reporting that checkout `row` completed (to queue with it).
+    /// The outbox message reporting that checkout `row` completed (to queue with it): the
+    /// notice itself, so delivering it needs no read of the checkout log.
     pub fn message(row: &Row) -> NewMessage {
-        NewMessage::new(TOPIC, row.checkout_id.clone(), "")
+        NewMessage::new(
+            TOPIC,
+            row.checkout_id.clone(),
+            tandem_mesh::hex::encode(&notice(row).encode_to_vec()),
+        )
     }
 
     /// A checkout completed and its notice is queued: the dispatcher sends it now.
@@ -168,13 +173,21 @@ impl Deliver for AppointmentMail {
 
 #[async_trait::async_trait]
 impl Deliver for Notices {
-    /// Sends the notice of the checkout the message names, as the checkout log has it.
+    /// Sends the notice the message carries (one queued before notices were carried
+    /// whole names its checkout, as the checkout log has it).
     async fn deliver(&self, message: &Message) -> Result<(), Failure> {
-        let row = checkouts::by_id(&self.db, &message.id)
-            .await
-            .map_err(|err| Failure::retry(format!("the checkout log is unavailable: {err}")))?
-            .ok_or_else(|| Failure::permanent("no such checkout"))?;
-        let request = tandem_mesh::client::request(notice(&row), self.call_timeout);
+        let notice = if message.payload.is_empty() {
+            let row = checkouts::by_id(&self.db, &message.id)
+                .await
+                .map_err(|err| Failure::retry(format!("the checkout log is unavailable: {err}")))?
+                .ok_or_else(|| Failure::permanent("no such checkout"))?;
+            notice(&row)
+        } else {
+            tandem_mesh::hex::decode(&message.payload)
+                .and_then(|bytes| NotifyPurchaseRequest::decode(bytes.as_slice()).ok())
+                .ok_or_else(|| Failure::permanent("malformed purchase notice"))?
+        };
+        let request = tandem_mesh::client::request(notice, self.call_timeout);
         self.send(self.desk.clone().notify_purchase(request)).await
     }
 }

@@ -166,8 +166,11 @@ impl Flow {
             }
         }
         row.state = State::Completed.as_str().into();
+        // The notice says when the checkout completed: the time the log records.
+        let now = Utc::now();
+        row.updated_at = now;
         let notice = super::Notices::message(&row);
-        let row = checkouts::save_and_queue(&self.db, row, notice, Utc::now()).await?;
+        let row = checkouts::save_and_queue(&self.db, row, notice, now).await?;
         tandem_mesh::metrics::global().record_checkout(State::Completed.as_str());
         self.clients.notices.queued();
         Ok(row)

@@ -13,7 +13,7 @@ use super::entity::session;
 pub const SESSION_TTL: Duration = Duration::hours(8);
 
 /// Whose session it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SessionKind {
     /// A customer's (the subject is their customer ID).
     Customer,
@@ -59,18 +59,18 @@ pub async fn create(
     Ok(id)
 }
 
-/// The subject of live `kind` session `id`.
-pub async fn subject_of(
+/// The subject of live `kind` session `id` and when the session expires.
+pub async fn live(
     db: &DatabaseConnection,
     kind: SessionKind,
     id: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<(String, DateTime<Utc>)>, DbErr> {
     Ok(session::Entity::find_by_id(hash(id))
         .one(db)
         .await?
         .filter(|s| s.kind == kind.as_str() && s.expires_at > now)
-        .map(|s| s.subject))
+        .map(|s| (s.subject, s.expires_at)))
 }
 
 /// Ends `kind` session `id`.
