@@ -180,10 +180,18 @@ async fn out_of_stock_and_the_last_unit_race() {
         let sold_out = s.refused(reserve("k0", "CUS-A", "DEV-DC-1004", 1)).await;
         assert_eq!(sold_out.code(), Code::FailedPrecondition);
         assert!(sold_out.message().contains("out of stock"));
+        let unknown = s.refused(reserve("k0", "CUS-A", "DEV-NOPE", 1)).await;
+        assert_eq!(unknown.code(), Code::NotFound, "{}", db.kind);
 
         // DEV-TT-1003 has 8 units: take 5 + 2, leaving 1, then race two buyers for it.
         s.reserved(reserve("a", "CUS-A", "DEV-TT-1003", 5)).await;
         s.reserved(reserve("b", "CUS-A", "DEV-TT-1003", 2)).await;
+        // More units than are left: OUT_OF_STOCK and nothing taken (one update takes
+        // them or nothing; only then is the device read, to tell it from NOT_FOUND).
+        let too_many = s.refused(reserve("k0", "CUS-A", "DEV-TT-1003", 2)).await;
+        assert_eq!(too_many.code(), Code::FailedPrecondition, "{}", db.kind);
+        assert!(too_many.message().contains("out of stock"), "{too_many:?}");
+        assert_eq!(stock(&mut s, "DEV-TT-1003").await, 1, "{}", db.kind);
         let (mut c1, mut c2) = (s.orders.clone(), s.orders.clone());
         let (r1, r2) = tokio::join!(
             c1.reserve_order(reserve("race-1", "CUS-B", "DEV-TT-1003", 1)),

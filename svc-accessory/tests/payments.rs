@@ -2,7 +2,10 @@
 //! it confirms, on SQLite and PostgreSQL: a forged, foreign, declined, refunded or
 //! wrong-amount payment, or one to another merchant, is FAILED_PRECONDITION and leaves the
 //! order reserved; an account server that cannot be reached is UNAVAILABLE and changes
-//! nothing; a replay of a confirmed order is answered as before without asking.
+//! nothing; a replay of a confirmed order is answered as before without asking. The
+//! replica that made a reservation confirms it without reading it first (it remembers its
+//! total): its answers are those of a replica that reads the order, whatever another
+//! replica did to the order meanwhile.
 
 use tandem_mesh::testing::orders::{alex_morgan, pay, pay_order, reserve, test_card};
 use tandem_mesh::testing::{Running, TestDb, connect};
@@ -211,4 +214,101 @@ async fn without_the_account_server_nothing_is_confirmed_but_replays_still_answe
         "a replay needs no account server"
     );
     w.stop().await;
+}
+
+#[tokio::test]
+async fn a_confirmation_answers_alike_on_the_replica_that_reserved_and_on_another() {
+    for db in TestDb::all().await {
+        let kind = db.kind;
+        let mut w = world(db).await;
+        // A second replica on the same database: it did not make the reservations, so it
+        // reads each order before it confirms it; the first remembers what it reserved.
+        let conn = svc_accessory::testing::open_demo(&w.dbs[0].url).await;
+        let settlement_url = w.settlement.as_ref().unwrap().url.clone();
+        let replica = svc_accessory::testing::serve_with(conn, &settlement_url).await;
+        let mut there = AccessoryOrdersClient::new(connect(&replica.url).await);
+        let confirm = |order: &Order, payment_id: &str| ConfirmOrderRequest {
+            order_number: order.order_number.clone(),
+            customer_id: "CUS-A".into(),
+            payment_id: payment_id.into(),
+        };
+
+        // Confirmed where it was reserved; the replays on both replicas give the same
+        // answer, designation of the buy-back center included.
+        let order = w.reserve("a").await;
+        let payment = pay_order(&w.bank, &order, "1").await;
+        let first = w.orders.confirm_order(confirm(&order, &payment)).await;
+        let first = first.unwrap().into_inner();
+        assert!(first.buyback.as_ref().unwrap().targeted, "{kind}");
+        for replay in [
+            w.orders.confirm_order(confirm(&order, &payment)).await,
+            there.confirm_order(confirm(&order, &payment)).await,
+        ] {
+            assert_eq!(replay.unwrap().into_inner(), first, "{kind}: replay");
+        }
+
+        // Confirmed on the other replica: the one that reserved it, which still takes it
+        // for reserved, answers its replay as the order is and refuses another payment.
+        let elsewhere = w.reserve("b").await;
+        let its_payment = pay_order(&w.bank, &elsewhere, "2").await;
+        let confirmed = there
+            .confirm_order(confirm(&elsewhere, &its_payment))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            w.orders
+                .confirm_order(confirm(&elsewhere, &its_payment))
+                .await
+                .unwrap()
+                .into_inner(),
+            confirmed,
+            "{kind}"
+        );
+        let other_payment = pay_order(&w.bank, &elsewhere, "3").await;
+        let err = w
+            .orders
+            .confirm_order(confirm(&elsewhere, &other_payment))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::FailedPrecondition, "{kind}: {err:?}");
+        assert!(err.message().contains("another payment"), "{kind}: {err:?}");
+
+        // Released on the other replica: refused as cancelled here, though paid.
+        let released = w.reserve("c").await;
+        let paid_late = pay_order(&w.bank, &released, "4").await;
+        there
+            .cancel_order(CancelOrderRequest {
+                order_number: released.order_number.clone(),
+                customer_id: "CUS-A".into(),
+                reason: "changed my mind".into(),
+                reservation_key: String::new(),
+            })
+            .await
+            .unwrap();
+        let err = w
+            .orders
+            .confirm_order(confirm(&released, &paid_late))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::FailedPrecondition, "{kind}: {err:?}");
+        assert!(err.message().contains("cancelled"), "{kind}: {err:?}");
+        assert_eq!(
+            w.status(&released).await,
+            (OrderStatus::Cancelled as i32, String::new())
+        );
+
+        w.settlement.take().unwrap().stop().await;
+        assert_eq!(
+            w.orders
+                .confirm_order(confirm(&elsewhere, &its_payment))
+                .await
+                .unwrap()
+                .into_inner(),
+            confirmed,
+            "{kind}: a replay needs no account server"
+        );
+        replica.stop().await;
+        w.stop().await;
+    }
 }

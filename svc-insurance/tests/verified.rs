@@ -3,7 +3,9 @@
 //! this quote what the insurer charges (a forged, foreign, refunded or wrong-amount one,
 //! or one to another merchant, is FAILED_PRECONDITION and the quote stays open); and one
 //! device order gives the bundle discount to one quote only — enforced by a unique index,
-//! so two quotes racing for it cannot both win.
+//! so two quotes racing for it cannot both win. The replica that made a quote discounts
+//! and contracts it without reading it first (it remembers its price): whatever another
+//! replica did to it meanwhile, only a payment of the stored charge contracts it.
 
 mod common;
 
@@ -179,6 +181,76 @@ async fn one_device_order_discounts_one_quote_even_when_quotes_race() {
             discounted += usize::from(w.get(q, "CUS-A").await.unwrap().discount.is_some());
         }
         assert_eq!(discounted, 1, "{kind}: one quote holds the discount");
+        w.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_quote_discounted_on_another_replica_is_contracted_only_at_its_discounted_charge() {
+    for (a, b) in TestDb::all().await.into_iter().zip(TestDb::all().await) {
+        let kind = a.kind;
+        let mut w = world(a, b).await;
+        let mut there = w.replica().await;
+        let ins = "merchant:insurance";
+        // Made here, so remembered here undiscounted; discounted on the other replica.
+        let quote = w.quote("q", "CUS-A", "PLN-SAFE-DRIVER").await;
+        let dashcam = w.order("CUS-A", "DEV-DC-1001").await;
+        let discounted = there
+            .apply_bundle_discount(ApplyBundleDiscountRequest {
+                quote_id: quote.quote_id.clone(),
+                customer_id: "CUS-A".into(),
+                order_number: dashcam.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap();
+        let (before, due) = (minor(&quote.premium_due), minor(&discounted.premium_due));
+        assert!(due < before, "{kind}: {discounted:?}");
+
+        // A payment of the price this replica remembers no longer contracts the quote.
+        let id = quote.quote_id.as_str();
+        let old_price = w.pay(&[(ins, before, id)], "old").await;
+        let err = w.contract(&quote, "CUS-A", &old_price).await.unwrap_err();
+        assert_eq!(err.code(), Code::FailedPrecondition, "{kind}: {err:?}");
+        assert!(
+            err.message().contains("does not pay this quote's premium"),
+            "{kind}: {}",
+            err.message()
+        );
+        let now = w.get(&quote, "CUS-A").await.unwrap();
+        assert_eq!((now.status, now.policy), (QuoteStatus::Open as i32, None));
+
+        // Here too the discount's replay answers the quote as discounted there.
+        assert_eq!(
+            w.discount(&quote, "CUS-A", &dashcam).await.unwrap(),
+            discounted,
+            "{kind}: replay"
+        );
+        // The discounted charge contracts it; the replays on both replicas agree.
+        let paid = w.pay(&[(ins, due, id)], "new").await;
+        let contracted = w.contract(&quote, "CUS-A", &paid).await.unwrap();
+        assert_eq!(contracted.status, QuoteStatus::Contracted as i32, "{kind}");
+        assert_eq!(contracted.premium_due, discounted.premium_due, "{kind}");
+        let replay = there
+            .contract_policy(ContractPolicyRequest {
+                quote_id: quote.quote_id.clone(),
+                customer_id: "CUS-A".into(),
+                payment_id: paid.clone(),
+                start_date: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .quote
+            .unwrap();
+        assert_eq!(replay, contracted, "{kind}: replay on the other replica");
+        assert_eq!(
+            w.contract(&quote, "CUS-A", &paid).await.unwrap(),
+            contracted,
+            "{kind}: replay"
+        );
         w.stop().await;
     }
 }

@@ -32,7 +32,8 @@ impl App {
             )
             .into());
         }
-        let designated = self.designated(order, &self.benefit_table().await?).await?;
+        let table = self.benefit_table().await?;
+        let designated = self.designated(order, &table).await?;
         let results = buyback::results_for(&self.db, &designated.order.order_number).await?;
         Ok(BuybackStatus {
             designated,

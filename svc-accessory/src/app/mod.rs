@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::ClientConfig;
-use tandem_mesh::cache::Snapshot;
+use tandem_mesh::cache::{Recent, Snapshot};
 use tandem_proto::install::v1::delivery_client::DeliveryClient;
 use tandem_proto::install::v1::installers_client::InstallersClient;
 use tandem_proto::settlement::v1::escrow_client::EscrowClient;
@@ -45,6 +45,33 @@ pub use find_associated::AssociatedDevices;
 pub use get_buyback_designation::BuybackStatus;
 pub use verify_purchase::{PurchaseMatch, Verification};
 
+/// How long the buy-back benefit table is served before it is read again. No RPC changes
+/// it (the demo data is loaded before the server starts), so this only bounds how long a
+/// change made in the database directly takes to show.
+const BENEFITS_TTL: Duration = Duration::from_secs(60);
+
+/// How long a reservation made here is remembered for its confirmation: as long as it
+/// holds stock (a later confirmation reads the order first, as any other does).
+const RESERVATIONS_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// Most reservations remembered (when full of fresh ones, all are forgotten).
+const RESERVATIONS_KEPT: usize = 4096;
+
+/// A reservation this server made, as its confirmation needs it: whose it is, its total
+/// and the goods. None of these change after the reservation, so the confirmation checks
+/// the payment and confirms in one conditional update, without reading the order first.
+#[derive(Clone, Debug)]
+struct Reservation {
+    /// The customer it is for.
+    customer_id: String,
+    /// The order's total, in minor units of `currency`.
+    amount_minor: i64,
+    /// ISO-4217 code.
+    currency: String,
+    /// The goods, as the catalogue had them (maker and model designate buy-back).
+    device: Device,
+}
+
 /// The accessory seller's state, shared by its gRPC services and background loop; cheap
 /// to clone.
 #[derive(Clone)]
@@ -53,6 +80,10 @@ pub struct App {
     db: DatabaseConnection,
     /// Catalogue + rules for association lookups, which are on every plan search.
     catalog: Arc<Snapshot<CatalogSnapshot>>,
+    /// The buy-back benefit table, read on every confirmation.
+    benefits: Arc<Snapshot<BenefitTable>>,
+    /// Reservations made here, by order number, for their confirmations.
+    reservations: Arc<Recent<String, Reservation>>,
     /// The installer server, to which paid orders are handed for fitting.
     installers: InstallersClient<Channel>,
     /// The account server, asked whether the payment that confirms an order pays it.
@@ -90,6 +121,8 @@ impl App {
         Self {
             db,
             catalog: Arc::new(Snapshot::new(catalog_ttl)),
+            benefits: Arc::new(Snapshot::new(BENEFITS_TTL)),
+            reservations: Arc::new(Recent::new(RESERVATIONS_TTL, RESERVATIONS_KEPT)),
             installers: InstallersClient::new(install.clone()),
             settlement: SettlementClient::new(settlement.clone()),
             escrow: EscrowClient::new(settlement),
@@ -107,17 +140,25 @@ impl App {
         let device = store::product(&self.db, &order.product_id)
             .await?
             .ok_or_else(|| AccessoryError::ProductNotFound(order.product_id.clone()))?;
-        let designation = table.designation(&device, &order.order_number);
-        Ok(DesignatedOrder {
-            order,
-            device,
-            designation,
-        })
+        Ok(designate(order, device, table))
     }
 
     /// The buy-back benefit table.
-    async fn benefit_table(&self) -> Result<BenefitTable, AccessoryError> {
-        Ok(store::buyback::benefit_table(&self.db).await?)
+    async fn benefit_table(&self) -> Result<Arc<BenefitTable>, AccessoryError> {
+        Ok(self
+            .benefits
+            .get_or_load(|| store::buyback::benefit_table(&self.db))
+            .await?)
+    }
+}
+
+/// `order` with `device`, the goods it bought, and their designation by `table`.
+fn designate(order: Order, device: Device, table: &BenefitTable) -> DesignatedOrder {
+    let designation = table.designation(&device, &order.order_number);
+    DesignatedOrder {
+        order,
+        device,
+        designation,
     }
 }
 

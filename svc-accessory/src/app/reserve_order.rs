@@ -5,11 +5,11 @@ use chrono::Utc;
 use tandem_mesh::idempotency::{self, Done, Key};
 use tandem_proto::accessory::v1::ReserveOrderRequest;
 
-use super::App;
+use super::{App, Reservation};
 use crate::domain::order::{self, Buyer, Order};
-use crate::domain::{InvalidField, OrderNumber};
+use crate::domain::{Device, InvalidField, OrderNumber};
 use crate::error::AccessoryError;
-use crate::store::{self, order as orders};
+use crate::store::order as orders;
 
 impl App {
     /// Reserves `request.quantity` of the device for the customer; a replay of the same
@@ -24,13 +24,12 @@ impl App {
         if request.product_id.trim().is_empty() {
             return Err(InvalidField::new("product_id", "required").into());
         }
-        let device = store::product(&self.db, &request.product_id)
-            .await?
-            .ok_or_else(|| AccessoryError::ProductNotFound(request.product_id.clone()))?;
-        idempotency::once(
+        let product_id = &request.product_id;
+        let (order, device) = idempotency::once(
             &self.db,
             &key,
             |txn| async move {
+                let device = orders::take_stock(&txn, product_id, quantity).await?;
                 let amount_minor = order::amount(&device, quantity)?;
                 let number = OrderNumber::generate(random_bits());
                 let new = orders::NewOrder {
@@ -41,15 +40,31 @@ impl App {
                     amount_minor,
                 };
                 let reserved = orders::reserve(&txn, new, Utc::now()).await?;
-                Ok(Done::new(txn, number.as_str(), reserved))
+                Ok(Done::new(txn, number.as_str(), (reserved, Some(device))))
             },
             |number| async move {
-                orders::find(&self.db, &number)
+                let order = orders::find(&self.db, &number)
                     .await?
-                    .ok_or(AccessoryError::OrderNotFound)
+                    .ok_or(AccessoryError::OrderNotFound)?;
+                Ok::<_, AccessoryError>((order, None))
             },
         )
-        .await
+        .await?;
+        if let Some(device) = device {
+            self.remember_reservation(&order, device);
+        }
+        Ok(order)
+    }
+
+    /// Remembers `order`, just reserved here for `device`, for its confirmation.
+    fn remember_reservation(&self, order: &Order, device: Device) {
+        let made = Reservation {
+            customer_id: order.buyer.customer_id.clone(),
+            amount_minor: order.amount_minor,
+            currency: order.currency.clone(),
+            device,
+        };
+        self.reservations.insert(order.order_number.clone(), made);
     }
 }
 

@@ -43,13 +43,40 @@ pub struct NewOrder<'a> {
     pub amount_minor: i64,
 }
 
-/// Takes `new.quantity` units of the device from stock and stores the reservation, in
-/// `txn`; OUT_OF_STOCK (nothing written) when too few units are left.
+/// Takes `quantity` units of `product_id` from stock in `txn` and answers the device as
+/// it is then, in one conditional update; only when that matched nothing is the device
+/// read, to tell NOT_FOUND (no such device) from OUT_OF_STOCK (too few units, nothing
+/// taken).
+pub async fn take_stock(
+    txn: &impl ConnectionTrait,
+    product_id: &str,
+    quantity: u32,
+) -> Result<Device, AccessoryError> {
+    let taken = product::Entity::update_many()
+        .col_expr(
+            product::Column::Stock,
+            Expr::col(product::Column::Stock).sub(i64::from(quantity)),
+        )
+        .filter(product::Column::ProductId.eq(product_id))
+        .filter(product::Column::Stock.gte(i64::from(quantity)))
+        .exec_with_returning(txn)
+        .await?;
+    if let Some(row) = taken.into_iter().next() {
+        return Ok(super::query::to_device(row)?);
+    }
+    Err(match super::product(txn, product_id).await? {
+        Some(_) => AccessoryError::OutOfStock(product_id.to_owned()),
+        None => AccessoryError::ProductNotFound(product_id.to_owned()),
+    })
+}
+
+/// Stores the reservation `new` in `txn`, whose units [`take_stock`] took in the same
+/// transaction.
 pub async fn reserve(
     txn: &impl ConnectionTrait,
     new: NewOrder<'_>,
     now: DateTime<Utc>,
-) -> Result<Order, AccessoryError> {
+) -> Result<Order, DbErr> {
     let NewOrder {
         number,
         buyer,
@@ -57,18 +84,6 @@ pub async fn reserve(
         quantity,
         amount_minor,
     } = new;
-    let taken = product::Entity::update_many()
-        .col_expr(
-            product::Column::Stock,
-            Expr::col(product::Column::Stock).sub(i64::from(quantity)),
-        )
-        .filter(product::Column::ProductId.eq(device.product_id.as_str()))
-        .filter(product::Column::Stock.gte(i64::from(quantity)))
-        .exec(txn)
-        .await?;
-    if taken.rows_affected == 0 {
-        return Err(AccessoryError::OutOfStock(device.product_id.clone()));
-    }
     let address = buyer.address.clone();
     let row = sales_order::ActiveModel {
         order_number: Set(number.to_string()),
@@ -102,7 +117,7 @@ pub async fn reserve(
     }
     .insert(txn)
     .await?;
-    Ok(to_order(row, None)?)
+    to_order(row, None)
 }
 
 /// The order `number`, whoever holds it, with its latest appointment.

@@ -30,32 +30,31 @@ fn update_in(
         .filter(sales_order::Column::Status.eq(status.as_str()))
 }
 
-/// Marks a reserved order paid by `payment_id` (a replay with the same payment is a
-/// no-op); the order as it is then.
-pub async fn confirm(
+/// Marks order `number` of `customer_id` paid by `payment_id` if it is still reserved,
+/// in one conditional update; the order as it is then, or `None` when it was not
+/// reserved (or not theirs) and nothing changed.
+pub async fn confirm_reserved(
     db: &DatabaseConnection,
     number: &OrderNumber,
     customer_id: &str,
     payment_id: &str,
     now: DateTime<Utc>,
-) -> Result<Order, AccessoryError> {
-    let current = super::order::find_for(db, number, customer_id).await?;
-    if order::may_confirm(current.status, current.payment_id.as_deref(), payment_id)? {
-        let changed = update_in(number.as_str(), OrderStatus::Reserved, now)
-            .col_expr(
-                sales_order::Column::Status,
-                Expr::value(OrderStatus::Confirmed.as_str()),
-            )
-            .col_expr(sales_order::Column::PaymentId, Expr::value(payment_id))
-            .exec(db)
-            .await?;
-        if changed.rows_affected == 0 {
-            // Changed meanwhile: a concurrent confirmation with this payment is a replay.
-            let now_is = super::order::find_for(db, number, customer_id).await?;
-            order::may_confirm(now_is.status, now_is.payment_id.as_deref(), payment_id)?;
-        }
-    }
-    super::order::find_for(db, number, customer_id).await
+) -> Result<Option<Order>, DbErr> {
+    let confirmed = update_in(number.as_str(), OrderStatus::Reserved, now)
+        .col_expr(
+            sales_order::Column::Status,
+            Expr::value(OrderStatus::Confirmed.as_str()),
+        )
+        .col_expr(sales_order::Column::PaymentId, Expr::value(payment_id))
+        .filter(sales_order::Column::CustomerId.eq(customer_id))
+        .exec_with_returning(db)
+        .await?;
+    // A reserved order has no installation booking yet, so no appointment to read.
+    confirmed
+        .into_iter()
+        .next()
+        .map(|row| super::order::to_order(row, None))
+        .transpose()
 }
 
 /// Adds `quantity` units of `product_id` back to stock.

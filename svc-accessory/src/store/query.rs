@@ -126,7 +126,8 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn to_device(row: product::Model) -> Result<Device, DbErr> {
+/// A product row as the domain's device.
+pub(super) fn to_device(row: product::Model) -> Result<Device, DbErr> {
     let compatible = row
         .compatible_classes
         .split(',')

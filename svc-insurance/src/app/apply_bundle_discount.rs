@@ -22,31 +22,59 @@ impl App {
     /// Grants the best bundle discount for the customer's quote and device order; a
     /// replay for the same order answers the quote as it is. The seller is given at most
     /// `caller_budget`.
+    ///
+    /// A quote written here, open and undiscounted then, is discounted in one conditional
+    /// update once the seller has confirmed the order (its plan and premium never change);
+    /// any other quote, or one that update did not find undiscounted and open, is read
+    /// first and answered as that read says.
     pub async fn apply_bundle_discount(
         &self,
         request: ApplyBundleDiscountRequest,
         caller_budget: Duration,
     ) -> Result<QuoteWithPlan, InsuranceError> {
         super::required("order_number", &request.order_number)?;
+        let mut verified = None;
+        let written = self
+            .open_quote(&request.quote_id, &request.customer_id)
+            .filter(|q| q.discount.is_none())
+            .filter(|q| quote::may_discount(q.status, q.expires_at, self.now()).is_ok());
+        if let Some(written) = written {
+            let order = self.verified_order(&request, caller_budget).await;
+            if let Ok(order) = &order
+                && let Ok(Some(discounted)) = self.discount(&written, order).await
+            {
+                return self.discounted(discounted).await;
+            }
+            verified = Some(order);
+        }
         let current = sales::find_for(&self.db, &request.quote_id, &request.customer_id).await?;
         if let Some(granted) = &current.discount {
             // Applied once: a replay for the same order returns the quote as it is.
             if same_order(&granted.order_number, &request.order_number) {
-                return self.with_plan(current).await;
+                return self.discounted(current).await;
             }
             return Err(already_applied());
         }
         quote::may_discount(current.status, current.expires_at, self.now())?;
-        let order = self.verified_order(&request, caller_budget).await?;
-        let discounted = self.discount(&current, &order).await?;
-        if !discounted
-            .discount
-            .as_ref()
-            .is_some_and(|d| same_order(&d.order_number, &order.order_number))
-        {
+        let order = match verified {
+            Some(order) => order?,
+            None => self.verified_order(&request, caller_budget).await?,
+        };
+        let discounted = match self.discount(&current, &order).await? {
+            Some(quote) => quote,
+            // Not open and undiscounted any more: a concurrent call's result decides.
+            None => sales::find_for(&self.db, &current.quote_id, &current.customer_id).await?,
+        };
+        if !granted_for(&discounted, &order) {
             return Err(already_applied());
         }
-        self.with_plan(discounted).await
+        self.discounted(discounted).await
+    }
+
+    /// Answers `quote`, discounted, with its plan, remembering it for the contract.
+    async fn discounted(&self, quote: Quote) -> Result<QuoteWithPlan, InsuranceError> {
+        self.remember(&quote);
+        self.with_plan(quote).await
     }
 
     /// The device order as the seller has it for this customer — never on the client's
@@ -85,9 +113,15 @@ impl App {
         Ok(order)
     }
 
-    /// Grants the best rule for `current` and the device `order`; the quote as stored
-    /// afterwards (a concurrent call may have granted one first: its result decides).
-    async fn discount(&self, current: &Quote, order: &Order) -> Result<Quote, InsuranceError> {
+    /// Grants the best rule for `current` and the device `order`: the quote as updated,
+    /// or `None` when it was no longer open and undiscounted (nothing written). Of
+    /// `current` only its plan and premium are used, fixed when the quote was made (its
+    /// premium due is its premium until a discount).
+    async fn discount(
+        &self,
+        current: &Quote,
+        order: &Order,
+    ) -> Result<Option<Quote>, InsuranceError> {
         let category = DeviceCategory::try_from(order.category)
             .unwrap_or_default()
             .slug();
@@ -115,7 +149,7 @@ impl App {
             Target::Premium => rule.amount_off(current.premium_minor),
             Target::Device => fundable(rule.amount_off(device_price), current.premium_due_minor),
         };
-        let applied = match sales::set_discount(
+        match sales::set_discount(
             &self.db,
             current,
             rule,
@@ -125,20 +159,22 @@ impl App {
         )
         .await
         {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(Refused(format!(
-                    "device order {} already gave its bundle discount to another quote",
-                    order.order_number
-                ))
-                .into());
-            }
-            applied => applied?,
-        };
-        match applied {
-            Some(quote) => Ok(quote),
-            None => sales::find_for(&self.db, &current.quote_id, &current.customer_id).await,
+            Err(e) if is_unique_violation(&e) => Err(Refused(format!(
+                "device order {} already gave its bundle discount to another quote",
+                order.order_number
+            ))
+            .into()),
+            applied => Ok(applied?),
         }
     }
+}
+
+/// Whether `quote`'s discount was granted for the device `order`.
+fn granted_for(quote: &Quote, order: &Order) -> bool {
+    quote
+        .discount
+        .as_ref()
+        .is_some_and(|d| same_order(&d.order_number, &order.order_number))
 }
 
 fn already_applied() -> InsuranceError {

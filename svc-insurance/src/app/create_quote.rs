@@ -58,6 +58,7 @@ impl App {
             },
         )
         .await?;
+        self.remember(&quote);
         Ok(QuoteWithPlan { quote, plan })
     }
 }

@@ -32,7 +32,7 @@ use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tonic::transport::Channel;
 
 use crate::domain::discount::DiscountRule;
-use crate::domain::quote::Quote;
+use crate::domain::quote::{Quote, QuoteStatus};
 use crate::domain::{Conditions, InvalidField, Plan};
 use crate::error::InsuranceError;
 use crate::store;
@@ -53,6 +53,13 @@ const DEVICES_TTL: Duration = Duration::from_secs(1);
 /// Most association answers kept.
 const DEVICES_KEPT: usize = 4096;
 
+/// How long a quote written here is remembered for the sale's next steps (the discount,
+/// the contract): as long as its price holds.
+const QUOTES_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// Most quotes remembered (when full of fresh ones, all are forgotten).
+const QUOTES_KEPT: usize = 4096;
+
 /// Plan IDs, vehicle class and devices per plan of an association lookup.
 type DevicesKey = (Vec<String>, i32, u32);
 
@@ -69,6 +76,11 @@ pub struct App {
     /// catalogue data, so a second old is fine for display — stock is checked again when
     /// a device is reserved — and it spares the second hop on most searches.
     recent_devices: Arc<Recent<DevicesKey, HashMap<String, Vec<Product>>>>,
+    /// Quotes as this insurer last wrote or read them, by ID, so the discount and the
+    /// contract need not read them first: each is then one conditional update on what it
+    /// assumed (see `apply_bundle_discount`, `contract_policy`), and a quote that changed
+    /// elsewhere is read as before.
+    quotes: Arc<Recent<String, Quote>>,
     /// The accessory seller's catalogue, asked for the devices associated with each plan.
     catalog: AccessoryCatalogClient<Channel>,
     /// The accessory seller's orders, asked to confirm a device order before a discount.
@@ -105,6 +117,7 @@ impl App {
             plans: Arc::new(Snapshot::new(PLANS_TTL)),
             rules: Arc::new(Snapshot::new(RULES_TTL)),
             recent_devices: Arc::new(Recent::new(DEVICES_TTL, DEVICES_KEPT)),
+            quotes: Arc::new(Recent::new(QUOTES_TTL, QUOTES_KEPT)),
             catalog: AccessoryCatalogClient::new(accessory.clone()),
             orders: AccessoryOrdersClient::new(accessory),
             settlement: SettlementClient::new(settlement),
@@ -140,6 +153,19 @@ impl App {
     async fn with_plan(&self, quote: Quote) -> Result<QuoteWithPlan, InsuranceError> {
         let plan = self.plan(&quote.plan_id).await?;
         Ok(QuoteWithPlan { quote, plan })
+    }
+
+    /// The open quote `quote_id` of `customer_id` as this insurer last wrote or read it,
+    /// if it remembers one.
+    fn open_quote(&self, quote_id: &str, customer_id: &str) -> Option<Arc<Quote>> {
+        self.quotes
+            .get(&quote_id.to_owned())
+            .filter(|q| q.customer_id == customer_id && q.status == QuoteStatus::Open)
+    }
+
+    /// Remembers `quote` as just written or read.
+    fn remember(&self, quote: &Quote) {
+        self.quotes.insert(quote.quote_id.clone(), quote.clone());
     }
 
     /// Validates the rating conditions of a request, dating vehicles by this year.

@@ -28,6 +28,7 @@ impl App {
             tracing::info!(quote = %current.quote_id, reason = %request.reason, "quote voided");
             policies::void(&self.db, &current, &request.reason, self.now()).await?
         };
+        self.quotes.remove(&quote.quote_id);
         self.with_plan(quote).await
     }
 }

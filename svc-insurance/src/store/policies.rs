@@ -25,27 +25,50 @@ pub struct NewPolicy<'a> {
     pub end: NaiveDate,
 }
 
-/// Contracts the policy of an open quote at `now`.
+/// Contracts the policy of quote `expected` at `now` in one conditional update, only if
+/// it is still open for its customer and still charges what `expected` charges (its
+/// discount and premium due unchanged); the quote as contracted, or `None` when it was
+/// not (nothing changed).
 pub async fn contract(
     db: &impl ConnectionTrait,
-    current: &Quote,
-    policy: NewPolicy<'_>,
+    expected: &Quote,
+    policy: &NewPolicy<'_>,
     now: DateTime<Utc>,
-) -> Result<Quote, DbErr> {
-    let row = quote::ActiveModel {
-        quote_id: Unchanged(current.quote_id.clone()),
-        status: Set(QuoteStatus::Contracted.as_str().to_owned()),
-        payment_id: Set(Some(policy.payment_id.to_owned())),
-        policy_number: Set(Some(policy.policy_number.to_owned())),
-        start_date: Set(Some(policy.start.to_string())),
-        end_date: Set(Some(policy.end.to_string())),
-        contracted_at: Set(Some(now)),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    to_quote(row)
+) -> Result<Option<Quote>, DbErr> {
+    let update = quote::Entity::update_many()
+        .col_expr(
+            quote::Column::Status,
+            Expr::value(QuoteStatus::Contracted.as_str()),
+        )
+        .col_expr(quote::Column::PaymentId, Expr::value(policy.payment_id))
+        .col_expr(
+            quote::Column::PolicyNumber,
+            Expr::value(policy.policy_number),
+        )
+        .col_expr(
+            quote::Column::StartDate,
+            Expr::value(policy.start.to_string()),
+        )
+        .col_expr(quote::Column::EndDate, Expr::value(policy.end.to_string()))
+        .col_expr(quote::Column::ContractedAt, Expr::value(now))
+        .col_expr(quote::Column::UpdatedAt, Expr::value(now))
+        .filter(quote::Column::QuoteId.eq(expected.quote_id.as_str()))
+        .filter(quote::Column::CustomerId.eq(expected.customer_id.as_str()))
+        .filter(quote::Column::Status.eq(QuoteStatus::Open.as_str()))
+        .filter(quote::Column::PremiumDueMinor.eq(expected.premium_due_minor));
+    let update = match &expected.discount {
+        None => update.filter(quote::Column::DiscountRuleId.is_null()),
+        Some(d) => update
+            .filter(quote::Column::DiscountRuleId.eq(d.rule_id.as_str()))
+            .filter(quote::Column::DiscountMinor.eq(d.amount_minor)),
+    };
+    update
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .map(to_quote)
+        .transpose()
 }
 
 /// Voids a quote, cancelling its policy if one was contracted (a policy the customer

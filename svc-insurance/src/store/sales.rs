@@ -121,10 +121,12 @@ pub async fn quoted_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<
     tandem_mesh::idempotency::result_of(db, CREATE_QUOTE, key).await
 }
 
-/// Records a granted discount, only if the quote has none yet and is still open; returns
-/// the quote as updated, or `None` when it was not. A unique-key clash
-/// (`tandem_mesh::db::is_unique_violation`) means the device order already discounts
-/// another quote: the index on `discount_order_number` decides races, nothing is written.
+/// Records a granted discount on `current` in one conditional update, only if the quote
+/// has none yet and is still open; returns the quote as updated, or `None` when it was
+/// not. A unique-key clash (`tandem_mesh::db::is_unique_violation`) means the device
+/// order already discounts another quote: the index on `discount_order_number` decides
+/// races, nothing is written. Only what never changes after the quote is made (its
+/// premium) is taken from `current`.
 pub async fn set_discount(
     db: &impl ConnectionTrait,
     current: &Quote,
@@ -137,7 +139,7 @@ pub async fn set_discount(
         Target::Premium => current.premium_minor - amount_minor,
         Target::Device => current.premium_minor,
     };
-    let updated = quote::Entity::update_many()
+    quote::Entity::update_many()
         .col_expr(
             quote::Column::DiscountRuleId,
             Expr::value(rule.rule_id.clone()),
@@ -160,22 +162,12 @@ pub async fn set_discount(
         .filter(quote::Column::QuoteId.eq(current.quote_id.as_str()))
         .filter(quote::Column::DiscountRuleId.is_null())
         .filter(quote::Column::Status.eq(QuoteStatus::Open.as_str()))
-        .exec(db)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Ok(None);
-    }
-    Ok(Some(Quote {
-        discount: Some(GrantedDiscount {
-            rule_id: rule.rule_id.clone(),
-            description: rule.description.clone(),
-            target: rule.target,
-            amount_minor,
-            order_number: order_number.to_owned(),
-        }),
-        premium_due_minor: due,
-        ..current.clone()
-    }))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .map(to_quote)
+        .transpose()
 }
 
 /// A quote row as the domain's quote (policyholder and vehicle empty on rows stored

@@ -26,6 +26,8 @@ pub struct World {
     /// A channel to the account server, to pay.
     pub bank: Channel,
     pub dbs: Vec<TestDb>,
+    /// More insurers on the same database (see [`World::replica`]).
+    pub replicas: Vec<Running>,
 }
 
 /// The insurer on `ins_db`, the seller on `acc_db`, the account server on SQLite.
@@ -66,6 +68,7 @@ pub async fn world(ins_db: TestDb, acc_db: TestDb) -> World {
         seller,
         bank,
         dbs: vec![ins_db, acc_db, settlement_db],
+        replicas: Vec::new(),
     }
 }
 
@@ -75,7 +78,38 @@ impl World {
         world(TestDb::sqlite(), TestDb::sqlite()).await
     }
 
+    /// Another insurer on the same database with the same peers and clock (a second
+    /// replica); a client of it.
+    pub async fn replica(&mut self) -> InsuranceSalesClient<Channel> {
+        let db = svc_insurance::Insurer::open(&self.dbs[0].url)
+            .await
+            .expect("open the insurer's database");
+        let peers = svc_insurance::Peers {
+            accessory_url: self.accessory.url.clone(),
+            settlement_url: self.settlement.url.clone(),
+            client: ClientConfig::default(),
+        };
+        let clock = self.clock.clone();
+        let replica = Running::start(|l, s| {
+            svc_insurance::Insurer::serve_with_clock(
+                l,
+                db,
+                peers,
+                ServerConfig::default(),
+                clock,
+                s,
+            )
+        })
+        .await;
+        let sales = InsuranceSalesClient::new(connect(&replica.url).await);
+        self.replicas.push(replica);
+        sales
+    }
+
     pub async fn stop(self) {
+        for replica in self.replicas {
+            replica.stop().await;
+        }
         self.insurance.stop().await;
         self.accessory.stop().await;
         self.settlement.stop().await;
