@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
+use crate::load::client::{Customer, Profile};
 use tandem_proto::common::v1::VehicleClass;
 use tandem_proto::insurance::v1::insurance_plans_client::InsurancePlansClient;
 use tandem_proto::insurance::v1::{RatingConditions, SearchPlansRequest};
@@ -48,7 +48,8 @@ pub enum Scenario {
     /// GET /api/v1/plans through the REST gateway.
     Rest,
     /// Whole bundle checkouts through the REST gateway: create (quote, reserve, discount)
-    /// then pay. Each caller registers its own customer before the clock starts.
+    /// then pay. Each caller registers its own customer before the clock starts. (For
+    /// every journey, open-loop, see `tandem load`.)
     Checkout,
 }
 
@@ -179,22 +180,22 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
     let next = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let count = args.count;
     // Customers register first: password hashing is not part of a checkout.
+    let http = reqwest::Client::new();
+    let tag = format!("bench-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let customers = futures::future::try_join_all(
-        (0..args.concurrency).map(|worker| RestCustomer::register(&base, worker)),
+        (0..args.concurrency as usize)
+            .map(|n| Customer::register(&http, &base, Profile::new(&tag, n))),
     )
     .await?;
-    // The registered customers' age: the conditions must not contradict the registration.
-    let driver_age = {
-        let today = chrono::Utc::now().date_naive();
-        let born = chrono::NaiveDate::from_ymd_opt(1985, 1, 1).unwrap_or_default();
-        today.years_since(born).unwrap_or(40)
-    };
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
-    for mut customer in customers {
+    for customer in customers {
         let next = next.clone();
         workers.spawn(async move {
             let (mut latencies, mut errors) = (Vec::new(), 0u64);
+            // The conditions must not contradict the registration (age, ZIP code).
+            let conditions = customer.profile.conditions();
+            let card = json!({"card": customer.profile.card()});
             loop {
                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if n >= count {
@@ -202,12 +203,10 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
                 }
                 let t = Instant::now();
                 let body = json!({"plan_id": "PLN-COMPREHENSIVE", "product_id": STOCKED[(n % 2) as usize],
-                    "conditions": {"driver_age": driver_age, "vehicle_class": "sedan", "vehicle_year": 2020, "annual_mileage": 9000, "postal_code": "60614"},
-                    "vehicle": {"make": "Toyota", "model": "Camry"}});
-                let created = customer.post("/api/v1/checkouts", body).await?;
+                    "conditions": conditions, "vehicle": {"make": "Toyota", "model": "Camry"}});
+                let created = customer.post("/api/v1/checkouts", &body).await?;
                 let id = created["checkout_id"].as_str().unwrap_or_default().to_owned();
-                let card = json!({"card": {"number": "4242424242424242", "expiry_month": 12, "expiry_year": 2035, "cvc": "123"}});
-                match customer.post(&format!("/api/v1/checkouts/{id}/payment"), card).await {
+                match customer.post(&format!("/api/v1/checkouts/{id}/payment"), &card).await {
                     Ok(paid) if paid["state"] == "completed" => latencies.push(t.elapsed()),
                     Ok(other) => {
                         eprintln!("checkout {id}: {other}");
@@ -237,86 +236,6 @@ async fn checkouts(args: &BenchArgs) -> anyhow::Result<Report> {
     report.elapsed = started.elapsed();
     report.latencies.sort_unstable();
     Ok(report)
-}
-
-/// A registered customer's REST session (cookies handled by hand).
-struct RestCustomer {
-    /// Gateway base URL.
-    base: String,
-    /// HTTP client.
-    http: reqwest::Client,
-    /// `Cookie` header value: CSRF token and session.
-    cookies: String,
-    /// The CSRF token.
-    csrf: String,
-}
-
-impl RestCustomer {
-    async fn register(base: &str, worker: u32) -> anyhow::Result<Self> {
-        let http = reqwest::Client::new();
-        let csrf = uuid_like(worker);
-        let mut me = Self {
-            base: base.to_owned(),
-            http,
-            cookies: format!("tandem_csrf={csrf}"),
-            csrf,
-        };
-        let email = format!(
-            "bench-{}-{worker}-{}@example.com",
-            std::process::id(),
-            Instant::now().elapsed().as_nanos()
-        );
-        let response = me
-            .http
-            .post(format!("{base}/api/v1/customers"))
-            .header("cookie", &me.cookies)
-            .header("x-csrf-token", &me.csrf)
-            .json(&serde_json::json!({"name": "Bench Customer", "email": email, "phone": "+1 312 555 0100",
-                "address": {"line1": "1 Clark St", "city": "Chicago", "region": "IL", "postal_code": "60614"},
-                "date_of_birth": "1985-01-01", "password": "benchmark-password"}))
-            .send()
-            .await?;
-        anyhow::ensure!(
-            response.status().is_success(),
-            "register: HTTP {}",
-            response.status()
-        );
-        let session = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| {
-                v.split(';')
-                    .next()
-                    .filter(|c| c.starts_with("tandem_session="))
-                    .map(str::to_owned)
-            })
-            .context("no session cookie")?;
-        me.cookies = format!("{}; {session}", me.cookies);
-        Ok(me)
-    }
-
-    async fn post(
-        &mut self,
-        path: &str,
-        body: serde_json::Value,
-    ) -> anyhow::Result<serde_json::Value> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookies)
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .send()
-            .await?;
-        Ok(response.json().await?)
-    }
-}
-
-/// A CSRF token for worker `n` (any value the client echoes back works).
-fn uuid_like(n: u32) -> String {
-    format!("bench{n:08x}{:016x}", std::process::id())
 }
 
 /// Varied but valid conditions for call number `n`.

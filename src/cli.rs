@@ -1,4 +1,5 @@
-//! The command line: `tandem up`, `tandem serve <targets>…`, `tandem bench …`.
+//! The command line: `tandem up`, `tandem serve <targets>…`, `tandem bench …`,
+//! `tandem load …`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -54,6 +55,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Measure throughput and latency against a running mesh.
     Bench(BenchArgs),
+    /// Walk every user journey through the REST gateway at a fixed arrival rate (open
+    /// loop) and report latency per step and errors by kind.
+    Load(crate::load::LoadArgs),
     /// The local certificate authority of `tandem up`: issue certificates for partners.
     #[command(subcommand)]
     Pki(crate::pki_command::PkiCommand),
@@ -282,6 +286,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = |name: &str| std::env::var(name).ok();
     let (targets, topology, demo_data, banner, leads, trust, admin) = match cli.command {
         Command::Bench(args) => return crate::bench::run(args).await,
+        Command::Load(args) => return crate::load::run(args).await,
         Command::Pki(command) => return crate::pki_command::run(command),
         Command::Probe(args) => return crate::probe::run(args).await,
         Command::Up(args) => {

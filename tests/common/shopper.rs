@@ -3,7 +3,7 @@
 //! against the gateway's OpenAPI document: a status the operation does not list, another
 //! content type or a body its schema rejects fails the test.
 
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
 /// A browser-like REST client for one customer (a clone is a second tab with the same
@@ -204,15 +204,7 @@ pub fn minor(v: &Value) -> i64 {
 }
 
 fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    tandem::load::client::cookie(response.headers(), name)
 }
 
 /// Fails the test unless the answer `status`, `content_type`, `body` to `method` `path`
