@@ -9,6 +9,7 @@
 //! load generator that walks the user journeys.
 
 pub mod admin;
+pub mod alloc;
 pub mod banner;
 pub mod bench;
 pub mod cli;
