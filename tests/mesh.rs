@@ -86,6 +86,64 @@ async fn reflected_services(channel: tonic::transport::Channel) -> Vec<String> {
     v1
 }
 
+/// The files reflection v1 returns for `request` (what `grpcurl describe` asks: the file
+/// containing a symbol, then each file it imports by name).
+async fn reflected_files(
+    channel: tonic::transport::Channel,
+    request: tonic_reflection::pb::v1::server_reflection_request::MessageRequest,
+) -> Vec<prost_types::FileDescriptorProto> {
+    use prost::Message;
+    use tokio_stream::StreamExt;
+    use tonic_reflection::pb::v1 as r1;
+
+    let asked = format!("{request:?}");
+    let request = r1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(request),
+    };
+    let mut stream = r1::server_reflection_client::ServerReflectionClient::new(channel)
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection v1")
+        .into_inner();
+    match stream.next().await.unwrap().unwrap().message_response {
+        Some(r1::server_reflection_response::MessageResponse::FileDescriptorResponse(files)) => {
+            files
+                .file_descriptor_proto
+                .iter()
+                .map(|bytes| prost_types::FileDescriptorProto::decode(bytes.as_slice()).unwrap())
+                .collect()
+        }
+        other => panic!("{asked}: {other:?}"),
+    }
+}
+
+/// Describes `service` as grpcurl does: its file, then every file that one imports.
+async fn describe(channel: tonic::transport::Channel, service: &str) {
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    let files = reflected_files(
+        channel.clone(),
+        MessageRequest::FileContainingSymbol(service.into()),
+    )
+    .await;
+    let file = files.first().expect("the service's file");
+    assert!(
+        file.service
+            .iter()
+            .any(|s| service.ends_with(&format!(".{}", s.name()))),
+        "{service}: {:?}",
+        file.name()
+    );
+    for import in &file.dependency {
+        let imported = reflected_files(
+            channel.clone(),
+            MessageRequest::FileByFilename(import.clone()),
+        )
+        .await;
+        assert_eq!(imported.first().map(|f| f.name()), Some(import.as_str()));
+    }
+}
+
 #[tokio::test]
 async fn every_server_answers_health_and_reflection() {
     let mesh = TestMesh::sqlite().await;
@@ -100,6 +158,10 @@ async fn every_server_answers_health_and_reflection() {
             services.contains(&"grpc.health.v1.Health".to_owned()),
             "{target}: {services:?}"
         );
+        // Each advertised service can be described, with the contracts it imports.
+        for service in services.iter().filter(|s| s.starts_with("tandem.")) {
+            describe(mesh.channel(target), service).await;
+        }
     }
     // Each server advertises what it serves, and only that.
     let insurance = reflected_services(mesh.channel(Target::Insurance)).await;

@@ -19,6 +19,7 @@ pub mod partner;
 pub mod password;
 pub mod payments;
 pub mod pki;
+pub mod reflection;
 pub mod server;
 pub mod service;
 pub mod shutdown;

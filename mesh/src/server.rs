@@ -153,8 +153,8 @@ impl GrpcServer {
             shutdown.clone(),
         ));
 
-        let reflection_v1 = reflection(&service_names).build_v1()?;
-        let reflection_v1alpha = reflection(&service_names).build_v1alpha()?;
+        let reflection_v1 = crate::reflection::builder(&service_names).build_v1()?;
+        let reflection_v1alpha = crate::reflection::builder(&service_names).build_v1alpha()?;
         let routes = routes
             .add_service(health_service)
             .add_service(reflection_v1)
@@ -247,19 +247,6 @@ impl GrpcServer {
         tracing::info!(server = name, "gRPC server stopped");
         Ok(served?)
     }
-}
-
-/// Reflection advertising only what this server serves (the descriptor set holds every
-/// Tandem contract).
-fn reflection(services: &[&'static str]) -> tonic_reflection::server::Builder<'static> {
-    let mut builder = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(tandem_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .with_service_name("grpc.health.v1.Health");
-    for service in services {
-        builder = builder.with_service_name(*service);
-    }
-    builder
 }
 
 /// Status codes that are answers to the caller (bad input, missing or refused), not
