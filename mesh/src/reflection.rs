@@ -39,10 +39,10 @@ pub fn files_for(services: &[&str]) -> FileDescriptorSet {
         .collect();
     let mut kept = BTreeSet::new();
     while let Some(name) = wanted.pop() {
-        if kept.insert(name) {
-            if let Some(file) = by_name.get(name) {
-                wanted.extend(file.dependency.iter().map(String::as_str));
-            }
+        if kept.insert(name)
+            && let Some(file) = by_name.get(name)
+        {
+            wanted.extend(file.dependency.iter().map(String::as_str));
         }
     }
     let file = all
