@@ -80,13 +80,21 @@ fn render() -> Option<Vec<Value>> {
     unavailable("no python3 with PyYAML to read the rendered YAML")
 }
 
-/// A free loopback port.
+/// A free loopback port for a replica to listen on later, from below the kernel's
+/// ephemeral range: a port handed out by `bind(:0)` is from that range, so between the
+/// pick and the replica's own bind an outgoing connection (the replicas connect to
+/// PostgreSQL and to each other) could take it as its source port (seen in CI).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+    // Where this process starts, so two test processes at once rarely meet.
+    let start = 20_000 + (std::process::id() % 400) as u16 * 30;
+    loop {
+        let offset = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 12_000;
+        let port = 20_000 + (start - 20_000 + offset) % 12_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Secrets by name, then key.
