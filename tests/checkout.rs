@@ -205,12 +205,20 @@ async fn out_of_stock_unknown_zip_and_guards() {
         checkout["discount"]["target"], "device",
         "theft tracker: $50 off the device"
     );
+    // Another customer cannot pay it (nor learn that it exists).
+    let mut stranger = Shopper::visit(&gateway).await;
+    stranger.register("eve@example.com", "94103").await;
+    let (status, problem) = stranger.pay(id, PAYS).await;
+    assert_eq!(status, 404, "{problem}");
     let (status, paid) = shopper.pay(id, PAYS).await;
     assert_eq!(
         (status, &paid["state"]),
         (200, &json!("completed")),
         "{paid}"
     );
+    // Paying again answers the paid checkout and charges nothing more.
+    let (status, again) = shopper.pay(id, PAYS).await;
+    assert_eq!((status, &again), (200, &paid));
     // The insurer funds its device discount: the seller is paid the order's full total
     // (as it checks with the account server), the insurer the premium less the $50.
     assert_eq!(
@@ -229,9 +237,7 @@ async fn out_of_stock_unknown_zip_and_guards() {
         "{problem}"
     );
 
-    // Another customer cannot see this checkout.
-    let mut stranger = Shopper::visit(&gateway).await;
-    stranger.register("eve@example.com", "94103").await;
+    // Nor see it.
     assert_eq!(
         stranger.get(&format!("/api/v1/checkouts/{id}")).await.0,
         404

@@ -189,7 +189,19 @@ async fn bad_quotes_and_strangers() {
         .create_quote(quote_req("k", "CUS-A", "PLN-LIABILITY"))
         .await
         .unwrap();
-    assert!(reused.into_inner().quote.is_some());
+    let first = reused.into_inner().quote.expect("a quote");
+    let replay = w
+        .sales
+        .create_quote(quote_req("k", "CUS-A", "PLN-LIABILITY"))
+        .await
+        .unwrap()
+        .into_inner()
+        .quote
+        .expect("the replay's quote");
+    assert_eq!(
+        replay.quote_id, first.quote_id,
+        "a replay answers the first quote"
+    );
     let err = w
         .sales
         .create_quote(quote_req("k", "CUS-A", "PLN-COMPREHENSIVE"))

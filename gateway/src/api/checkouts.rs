@@ -167,8 +167,10 @@ pub async fn pay(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    let row = state.flow.find(&who.customer_id, &id).await?;
-    let paid = state.flow.pay(row, body.card.into(), slot_id).await?;
+    let paid = state
+        .flow
+        .pay_checkout(&who.customer_id, &id, body.card.into(), slot_id)
+        .await?;
     Ok(Json(Checkout::from(&paid)))
 }
 

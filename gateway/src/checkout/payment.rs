@@ -15,6 +15,31 @@ use crate::store::checkouts;
 use crate::store::entity::checkout::Model as Row;
 
 impl Flow {
+    /// Pays checkout `id` of `customer_id` as [`Flow::pay`] does; the checkout is read and
+    /// moved to paying in one statement when it is priced and still held.
+    pub async fn pay_checkout(
+        &self,
+        customer_id: &str,
+        id: &str,
+        card: settlement::Card,
+        slot_id: Option<String>,
+    ) -> Step<Row> {
+        let now = Utc::now();
+        match checkouts::start_paying(&self.db, id, customer_id, slot_id.as_deref(), now).await? {
+            Some(row) if hold_expired(&row, now).is_none() => self.charge(row, card).await,
+            // The hold ran out: the general path undoes the checkout and says so.
+            Some(mut row) => {
+                row.state = State::Priced.as_str().into();
+                self.pay(row, card, slot_id).await
+            }
+            // Not payable as it is (unknown, paid, in payment, …): the general path says why.
+            None => {
+                let row = self.find(customer_id, id).await?;
+                self.pay(row, card, slot_id).await
+            }
+        }
+    }
+
     /// Pays every line with `card` in one payment, then confirms the order and contracts
     /// the policy. A declined card keeps the checkout, its order number and its hold: the
     /// customer may try another card until the hold runs out (`slot_id`, when given, is the
@@ -43,7 +68,13 @@ impl Flow {
         }
         row.state = State::Paying.as_str().into();
         row.failure = None;
-        let mut row = self.save(row).await?;
+        let row = self.save(row).await?;
+        self.charge(row, card).await
+    }
+
+    /// Charges `card` for checkout `row`, which the log already says is being paid, and
+    /// finishes the checkout once paid.
+    async fn charge(&self, mut row: Row, card: settlement::Card) -> Step<Row> {
         self.checkpoint(State::Paying, &row)?;
         let pay = settlement::PayRequest {
             idempotency_key: pay_key(&row),

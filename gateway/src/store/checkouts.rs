@@ -11,6 +11,7 @@ use sea_orm::{
 use tandem_mesh::outbox::NewMessage;
 
 use super::entity::checkout;
+use crate::checkout::State;
 use crate::checkout::refunds::{Part, RefundState};
 
 /// Stores a new checkout.
@@ -114,6 +115,32 @@ pub async fn of_customer(
         .limit(200)
         .all(db)
         .await
+}
+
+/// Moves checkout `id` of `customer_id` from priced to paying in one conditional update,
+/// with `slot_id` as its installer slot when given (only on a checkout whose device needs
+/// fitting); the row as updated, or `None` when it is not such a checkout.
+pub async fn start_paying(
+    db: &DatabaseConnection,
+    id: &str,
+    customer_id: &str,
+    slot_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<checkout::Model>, DbErr> {
+    use checkout::Column;
+    let mut update = checkout::Entity::update_many()
+        .col_expr(Column::State, Expr::value(State::Paying.as_str()))
+        .col_expr(Column::Failure, Expr::value(Option::<String>::None))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::CheckoutId.eq(id))
+        .filter(Column::CustomerId.eq(customer_id))
+        .filter(Column::State.eq(State::Priced.as_str()));
+    if let Some(slot) = slot_id {
+        update = update
+            .col_expr(Column::InstallSlotId, Expr::value(slot))
+            .filter(Column::NeedsInstallation.eq(true));
+    }
+    Ok(update.exec_with_returning(db).await?.into_iter().next())
 }
 
 /// The checkout `id` if it is `customer_id`'s.

@@ -1,8 +1,9 @@
 //! CreateQuote: a plan priced for the customer's conditions, for the policyholder and the
 //! vehicle named (checked against those conditions), held for a while; idempotent by the
-//! caller's key (the same key with any other field different is refused).
+//! caller's key, stored with the quote (the same key with any other field different is
+//! refused).
 
-use tandem_mesh::idempotency::{self, Done, Key};
+use tandem_mesh::idempotency::Key;
 use tandem_proto::insurance::v1::CreateQuoteRequest;
 
 use super::{App, QuoteWithPlan};
@@ -19,6 +20,29 @@ impl App {
         request: CreateQuoteRequest,
     ) -> Result<QuoteWithPlan, InsuranceError> {
         let key = Key::new(CREATE_QUOTE, &request.idempotency_key, &request)?;
+        let quote = match self.make_quote(&request, &key).await {
+            Ok(made) => made,
+            // Whatever fails now (the plan changed since), a replay answers what the
+            // request made the first time.
+            Err(err) => match sales::for_key(&self.db, &key).await? {
+                Some(quote) => QuoteWithPlan {
+                    plan: self.plan(&quote.plan_id).await?,
+                    quote,
+                },
+                None => return Err(err),
+            },
+        };
+        self.remember(&quote.quote);
+        Ok(quote)
+    }
+
+    /// Prices and stores the quote `request` asks for, in one statement; a quote made
+    /// before with the same key (a replay) is answered instead.
+    async fn make_quote(
+        &self,
+        request: &CreateQuoteRequest,
+        key: &Key,
+    ) -> Result<QuoteWithPlan, InsuranceError> {
         super::required("customer_id", &request.customer_id)?;
         super::required("plan_id", &request.plan_id)?;
         let conditions = self.conditions(request.conditions.as_ref())?;
@@ -44,21 +68,17 @@ impl App {
             currency: &plan.currency,
             expires_at: now + quote::QUOTE_VALIDITY,
         };
-        let quote = idempotency::once(
-            &self.db,
-            &key,
-            |txn| async move {
-                let quote = sales::insert_quote(&txn, new, now).await?;
-                Ok(Done::new(txn, quote.quote_id.clone(), quote))
-            },
-            |quote_id| async move {
-                sales::find(&self.db, &quote_id)
-                    .await?
-                    .ok_or(InsuranceError::QuoteNotFound(quote_id))
-            },
-        )
-        .await?;
-        self.remember(&quote);
+        let quote = match sales::insert_quote(&self.db, new, key, now).await {
+            Ok(quote) => quote,
+            Err(err) if tandem_mesh::db::is_unique_violation(&err) => {
+                match sales::for_key(&self.db, key).await? {
+                    Some(quote) => quote,
+                    // The clash was not on the key: report it as it is.
+                    None => return Err(err.into()),
+                }
+            }
+            Err(err) => return Err(err.into()),
+        };
         Ok(QuoteWithPlan { quote, plan })
     }
 }

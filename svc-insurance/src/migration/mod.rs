@@ -6,6 +6,7 @@ mod m20261122_000001_create_plan;
 mod m20261122_000002_create_sales;
 mod m20261231_000001_one_discount_per_order;
 mod m20270110_000001_insured_and_cancellation;
+mod m20270301_000001_quote_idempotency_key;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
         migrations.push(Box::new(
             m20270110_000001_insured_and_cancellation::Migration,
         ));
+        migrations.push(Box::new(m20270301_000001_quote_idempotency_key::Migration));
         migrations
     }
 }

@@ -2,7 +2,8 @@
 //! discount's device order stops, naming the order, while two quotes share one, and once
 //! added the database itself refuses a second quote for the order; the policyholder,
 //! vehicle and cancellation columns read empty on old quotes, and old policies count as
-//! contracted (and cancelled) when their row last changed.
+//! contracted (and cancelled) when their row last changed; a quote keeps the CreateQuote
+//! key its idempotency record held.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, Query};
@@ -184,6 +185,56 @@ async fn old_quotes_read_with_no_policyholder_and_old_policies_keep_their_dates(
 
         Migrator::down(&db, Some(1)).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
+        db.close().await.ok();
+        test_db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn old_quotes_take_their_key_from_the_idempotency_record() {
+    for test_db in TestDb::all().await {
+        let kind = test_db.kind;
+        let db = tandem_mesh::db::connect(&test_db.url).await.unwrap();
+        Migrator::up(&db, Some(before("quote_idempotency_key")))
+            .await
+            .unwrap();
+        quote(&db, "QUO-KEYED").await;
+        quote(&db, "QUO-UNKEYED").await;
+        tandem_mesh::idempotency::remember(&db, sales::CREATE_QUOTE, "k-1", "f-1", "QUO-KEYED")
+            .await
+            .unwrap();
+        // Another operation's record with the same key is not the quote's.
+        tandem_mesh::idempotency::remember(&db, "void-quote", "k-2", "f-2", "QUO-UNKEYED")
+            .await
+            .unwrap();
+        Migrator::up(&db, None).await.unwrap();
+
+        let key = |k: &str, f: &str| {
+            tandem_mesh::idempotency::Key::with_fingerprint(sales::CREATE_QUOTE, k, f.into())
+                .unwrap()
+        };
+        let found = sales::for_key(&db, &key("k-1", "f-1")).await.unwrap();
+        assert_eq!(
+            found.map(|q| q.quote_id).as_deref(),
+            Some("QUO-KEYED"),
+            "{kind}"
+        );
+        assert!(
+            sales::for_key(&db, &key("k-1", "other")).await.is_err(),
+            "{kind}: reused"
+        );
+        assert!(
+            sales::for_key(&db, &key("k-2", "f-2"))
+                .await
+                .unwrap()
+                .is_none(),
+            "{kind}"
+        );
+        assert_eq!(
+            sales::quoted_with(&db, "k-1").await.unwrap().as_deref(),
+            Some("QUO-KEYED"),
+            "{kind}"
+        );
         db.close().await.ok();
         test_db.cleanup().await;
     }

@@ -88,6 +88,10 @@ pub mod quote {
         pub cancelled_at: Option<DateTimeUtc>,
         /// Why the policy was cancelled.
         pub cancellation_reason: Option<String>,
+        /// The CreateQuote idempotency key that made it (none on quotes made before).
+        pub idempotency_key: Option<String>,
+        /// The fingerprint of that request, to tell a replay from a reused key.
+        pub request_fingerprint: Option<String>,
     }
 
     /// No relations.

@@ -16,8 +16,10 @@ use crate::domain::discount::{DiscountRule, Target};
 use crate::domain::insured::{Policyholder, Vehicle};
 use crate::domain::quote::{GrantedDiscount, Policy, Quote, QuoteStatus};
 use crate::error::InsuranceError;
+use tandem_mesh::idempotency::Key;
 
-/// Scope of quote idempotency keys.
+/// Scope of quote idempotency keys (stored with the quote since the key became a column
+/// of it; the scope still names the operation in the request's fingerprint check).
 pub const CREATE_QUOTE: &str = "create-quote";
 
 /// A quote to store.
@@ -42,10 +44,13 @@ pub struct NewQuote<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Stores a new open quote.
+/// Stores a new open quote made by the request `key` identifies, in one statement. A
+/// unique-key clash (`tandem_mesh::db::is_unique_violation`) means a quote was made with
+/// that key before ([`for_key`] finds it).
 pub async fn insert_quote(
     db: &impl ConnectionTrait,
     new: NewQuote<'_>,
+    key: &Key,
     now: DateTime<Utc>,
 ) -> Result<Quote, DbErr> {
     let (holder, address, vehicle) = (new.policyholder, &new.policyholder.address, new.vehicle);
@@ -87,10 +92,31 @@ pub async fn insert_quote(
         contracted_at: Set(None),
         cancelled_at: Set(None),
         cancellation_reason: Set(None),
+        idempotency_key: Set(Some(key.key.clone())),
+        request_fingerprint: Set(Some(key.fingerprint.clone())),
     }
     .insert(db)
     .await?;
     to_quote(row)
+}
+
+/// The quote a CreateQuote with `key` made, if any; the key used for a different
+/// request is refused (INVALID_ARGUMENT naming `idempotency_key`).
+pub async fn for_key(
+    db: &impl ConnectionTrait,
+    key: &Key,
+) -> Result<Option<Quote>, InsuranceError> {
+    let Some(row) = quote::Entity::find()
+        .filter(quote::Column::IdempotencyKey.eq(&key.key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.request_fingerprint.as_deref() != Some(key.fingerprint.as_str()) {
+        return Err(tandem_mesh::idempotency::key_reused().into());
+    }
+    Ok(Some(to_quote(row)?))
 }
 
 /// The quote `id`, whoever it is for.
@@ -115,10 +141,14 @@ pub async fn find_for(
 }
 
 /// The ID of the quote a CreateQuote with idempotency key `key` made, if any, whatever
-/// the request was: `idempotency::result_of`, because the caller that lost the answer
-/// voids by key alone (it cannot send the request's fingerprint).
+/// the request was, because the caller that lost the answer voids by key alone (it
+/// cannot send the request's fingerprint).
 pub async fn quoted_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {
-    tandem_mesh::idempotency::result_of(db, CREATE_QUOTE, key).await
+    Ok(quote::Entity::find()
+        .filter(quote::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?
+        .map(|row| row.quote_id))
 }
 
 /// Records a granted discount on `current` in one conditional update, only if the quote
