@@ -52,7 +52,6 @@ pub async fn run(args: ProbeArgs) -> anyhow::Result<()> {
             .files()?
             .map(|f| TlsMaterial::load(&f))
             .transpose()?,
-        in_process: false,
     };
     // The server's certificate is checked for the target's name, as its partners do.
     let url = format!("http://{addr}");

@@ -1,8 +1,7 @@
 //! Partner identity and the partner policy, end to end over mutual TLS: every server
 //! refuses callers without a certificate of the mesh's CA, and each partner of the
 //! built-in policy may call exactly the methods its list names — on every method of every
-//! contract, read from the descriptor set; over TCP and in memory (a client of the same
-//! process) alike.
+//! contract, read from the descriptor set.
 
 mod common;
 
@@ -81,22 +80,9 @@ async fn each_partner_may_call_exactly_what_the_policy_lists() {
         .collect();
     let mut partners: Vec<String> = policy.partners().map(str::to_owned).collect();
     partners.push("stranger".to_owned());
-    let addr = |server: Target| {
-        mesh.url(server)
-            .trim_start_matches("http://")
-            .parse()
-            .unwrap()
-    };
-    let in_memory = |server: Target| tandem_mesh::local::connections_to(addr(server));
-    let before: Vec<u64> = servers.iter().map(|&s| in_memory(s)).collect();
     let mut checked = (0, 0);
-    // Every partner in memory (a client of the same process), every other one over TCP:
-    // the partner's identity is established by the same TLS handshake either way.
-    for (i, partner) in partners.iter().enumerate() {
-        let client = tandem_mesh::ClientConfig {
-            in_process: i % 2 == 0,
-            ..mesh.partner_client(partner)
-        };
+    for partner in &partners {
+        let client = mesh.partner_client(partner);
         for &server in &servers {
             let channel = tandem_mesh::client::channel(&mesh.url(server), &client).unwrap();
             // Health is open to every partner of the mesh.
@@ -124,45 +110,6 @@ async fn each_partner_may_call_exactly_what_the_policy_lists() {
     }
     // Both sides of the table were exercised.
     assert!(checked.0 > 30 && checked.1 > 100, "{checked:?}");
-    // Each in-memory partner reached each server in memory at least once.
-    let in_memory_partners = partners.len().div_ceil(2) as u64;
-    for (&server, before) in servers.iter().zip(before) {
-        let opened = in_memory(server) - before;
-        assert!(
-            opened >= in_memory_partners,
-            "{server}: {opened} in-memory connections"
-        );
-    }
-    mesh.stop().await;
-}
-
-#[tokio::test]
-async fn a_client_told_to_use_tcp_does_not_connect_in_memory() {
-    let mesh = TestMesh::sqlite().await;
-    let url = mesh.url(Target::Settlement);
-    let addr = url.trim_start_matches("http://").parse().unwrap();
-    let health = |in_process| {
-        let client = tandem_mesh::ClientConfig {
-            in_process,
-            ..mesh.tester_client()
-        };
-        let channel = tandem_mesh::client::channel(&url, &client).unwrap();
-        async move {
-            HealthClient::new(channel)
-                .check(HealthCheckRequest::default())
-                .await
-                .expect("health over mutual TLS")
-        }
-    };
-    let before = tandem_mesh::local::connections_to(addr);
-    health(false).await;
-    assert_eq!(tandem_mesh::local::connections_to(addr), before, "TCP");
-    health(true).await;
-    assert_eq!(
-        tandem_mesh::local::connections_to(addr),
-        before + 1,
-        "in memory"
-    );
     mesh.stop().await;
 }
 

@@ -40,7 +40,7 @@ fn config(url: &str) -> GatewayConfig {
         tandem_mesh::ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(1),
-            ..tandem_mesh::ClientConfig::default()
+            tls: None,
         },
     )
 }

@@ -59,21 +59,7 @@ fn channel_to(
         .tcp_nodelay(true)
         .http2_keep_alive_interval(Duration::from_secs(30))
         .keep_alive_while_idle(true);
-    if config.in_process
-        && let Some(addr) = socket_addr(endpoint.uri())
-    {
-        return Ok(endpoint.connect_with_connector_lazy(crate::local::connector(addr)));
-    }
     Ok(endpoint.connect_lazy())
-}
-
-/// The address in `uri` when its host is an IP address and its port is given.
-fn socket_addr(uri: &http::Uri) -> Option<std::net::SocketAddr> {
-    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
-    Some(std::net::SocketAddr::new(
-        host.parse().ok()?,
-        uri.port_u16()?,
-    ))
 }
 
 /// Wraps `message` for an outgoing call: deadline `timeout`, trace context of the
@@ -160,21 +146,6 @@ mod tests {
                 .unwrap(),
             "300000u"
         );
-    }
-
-    #[test]
-    fn only_ip_addresses_with_a_port_can_be_reached_in_process() {
-        let addr = |u: &str| socket_addr(&u.parse().unwrap());
-        assert_eq!(
-            addr("http://127.0.0.1:5000"),
-            Some("127.0.0.1:5000".parse().unwrap())
-        );
-        assert_eq!(
-            addr("https://[::1]:5000"),
-            Some("[::1]:5000".parse().unwrap())
-        );
-        assert_eq!(addr("http://insurance:5000"), None);
-        assert_eq!(addr("http://127.0.0.1"), None);
     }
 
     #[test]

@@ -53,10 +53,6 @@ pub struct RuntimeArgs {
     /// request.
     #[arg(long, env = "TANDEM_IDEMPOTENCY_RETENTION_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..), global = true)]
     pub idempotency_retention_hours: u64,
-    /// Call the servers of this same process over TCP on loopback, as separate processes
-    /// do, instead of over in-memory connections (TLS and gRPC are the same either way).
-    #[arg(long, env = "TANDEM_TCP_BETWEEN_SERVERS", global = true)]
-    pub tcp_between_servers: bool,
 }
 
 impl RuntimeArgs {
@@ -81,7 +77,6 @@ impl RuntimeArgs {
             connect_timeout: Duration::from_millis(self.connect_timeout_ms),
             call_timeout: Duration::from_millis(self.call_timeout_ms),
             tls: None,
-            in_process: !self.tcp_between_servers,
         }
     }
 }
@@ -142,9 +137,6 @@ pub struct ClientConfig {
     /// The certificate this partner presents and the CA bundle it checks servers
     /// against; `None` calls plaintext.
     pub tls: Option<crate::tls::TlsMaterial>,
-    /// Whether a server running in this same process is called over an in-memory
-    /// connection ([`crate::local`]) instead of TCP over loopback.
-    pub in_process: bool,
 }
 
 impl Default for ClientConfig {
@@ -153,7 +145,6 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout: Duration::from_secs(1),
             tls: None,
-            in_process: true,
         }
     }
 }

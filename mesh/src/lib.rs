@@ -1,7 +1,7 @@
 //! The shared runtime every Tandem server is built on: configuration, tracing and
 //! OpenTelemetry, database connect + migrations, the gRPC server bootstrap (health,
-//! reflection, tower layers, graceful shutdown), client channels with deadlines (in memory
-//! to servers of the same process), and the mapping of errors onto `tonic::Status`.
+//! reflection, tower layers, graceful shutdown), client channels with deadlines, and the
+//! mapping of errors onto `tonic::Status`.
 //!
 //! A service crate contributes only its business service and migrator; everything a
 //! server needs around them lives here, once.
@@ -13,7 +13,6 @@ pub mod config;
 pub mod db;
 pub mod hex;
 pub mod idempotency;
-pub mod local;
 pub mod metrics;
 pub mod outbox;
 pub mod partner;

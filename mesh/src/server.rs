@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use futures::StreamExt as _;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -18,7 +17,6 @@ use tower_http::classify::{GrpcCode, GrpcErrorsAsFailures, SharedClassifier};
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
-use crate::local::Io;
 use crate::partner::AuthorizeLayer;
 
 /// How often expired idempotency keys are swept.
@@ -199,27 +197,18 @@ impl GrpcServer {
             builder = builder.max_connection_age(age);
         }
         let router = builder.layer(layers).add_routes(routes);
-        // Clients of this process connect in memory; the others over TCP.
-        let local = crate::local::Listener::bind(addr);
         let serve = match &config.tls {
             None => {
                 tracing::warn!(server = name, %addr, "gRPC server listening WITHOUT TLS: every caller may call everything");
                 // tonic sets TCP_NODELAY only on listeners it binds itself.
-                let tcp = TcpIncoming::from(listener)
-                    .with_nodelay(Some(true))
-                    .map(|accepted| accepted.map(Io::Tcp));
-                let local = futures::stream::unfold(local, |mut local| async move {
-                    let stream = local.accept().await?;
-                    Some((Ok(Io::Local(stream)), local))
-                });
-                let incoming = futures::stream::select(tcp, local);
+                let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
                 futures::future::Either::Left(
                     router.serve_with_incoming_shutdown(incoming, stopping),
                 )
             }
             Some(material) => {
                 tracing::info!(server = name, %addr, "gRPC server listening (mutual TLS)");
-                let incoming = crate::tls::incoming(listener, local, material, accept_stop)?;
+                let incoming = crate::tls::incoming(listener, material, accept_stop)?;
                 futures::future::Either::Right(
                     router.serve_with_incoming_shutdown(incoming, stopping),
                 )

@@ -20,10 +20,9 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
-use crate::local::Io;
 use crate::pki::PARTNER_URI_PREFIX;
 
 /// Longest time a client may take to finish the TLS handshake.
@@ -221,7 +220,7 @@ impl ClientCertVerifier for AskForCertificate {
 /// Who is at the other end of a connection, as the TLS handshake established it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PeerInfo {
-    /// The client's address (none for a client of this same process, in memory).
+    /// The client's address.
     pub remote: Option<SocketAddr>,
     /// The partner its certificate names, when it presented one that chains to the CA
     /// bundle; `None` for no certificate, a foreign one, or one without a partner name.
@@ -231,7 +230,7 @@ pub struct PeerInfo {
 /// A server-side TLS connection with what its handshake established.
 pub struct TlsConnection {
     /// The encrypted stream.
-    stream: tokio_rustls::server::TlsStream<Io>,
+    stream: tokio_rustls::server::TlsStream<TcpStream>,
     /// The peer.
     info: PeerInfo,
 }
@@ -284,13 +283,11 @@ impl AsyncWrite for TlsConnection {
     }
 }
 
-/// Accepts connections on `listener` and, from clients of this process, on `local`, and
-/// completes their TLS handshakes concurrently (a slow client does not hold up others),
-/// yielding each established connection with its [`PeerInfo`] until `shutdown` is
-/// cancelled.
+/// Accepts connections on `listener` and completes their TLS handshakes concurrently
+/// (a slow client does not hold up others), yielding each established connection with
+/// its [`PeerInfo`] until `shutdown` is cancelled.
 pub fn incoming(
     listener: TcpListener,
-    mut local: crate::local::Listener,
     material: &TlsMaterial,
     shutdown: CancellationToken,
 ) -> Result<impl futures::Stream<Item = std::io::Result<TlsConnection>>, TlsError> {
@@ -299,16 +296,10 @@ pub fn incoming(
     let (tx, rx) = tokio::sync::mpsc::channel::<TlsConnection>(64);
     tokio::spawn(async move {
         loop {
-            let io = tokio::select! {
+            let (tcp, remote) = tokio::select! {
                 () = shutdown.cancelled() => return,
-                Some(stream) = local.accept() => Io::Local(stream),
                 accepted = listener.accept() => match accepted {
-                    Ok((tcp, _)) => {
-                        if let Err(err) = tcp.set_nodelay(true) {
-                            tracing::debug!(%err, "cannot set TCP_NODELAY");
-                        }
-                        Io::Tcp(tcp)
-                    }
+                    Ok(pair) => pair,
                     Err(err) => {
                         tracing::warn!(%err, "accept failed");
                         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -318,22 +309,26 @@ pub fn incoming(
             };
             let (acceptor, verifier, tx) = (acceptor.clone(), verifier.clone(), tx.clone());
             tokio::spawn(async move {
-                let remote = io.remote();
-                let peer = remote.map_or_else(|| "this process".to_owned(), |r| r.to_string());
+                if let Err(err) = tcp.set_nodelay(true) {
+                    tracing::debug!(%err, "cannot set TCP_NODELAY");
+                }
                 let stream =
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(io)).await {
+                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                         Ok(Ok(stream)) => stream,
                         Ok(Err(err)) => {
-                            tracing::info!(%peer, %err, "TLS handshake failed");
+                            tracing::info!(%remote, %err, "TLS handshake failed");
                             return;
                         }
                         Err(_) => {
-                            tracing::info!(%peer, "TLS handshake timed out");
+                            tracing::info!(%remote, "TLS handshake timed out");
                             return;
                         }
                     };
                 let partner = verified_partner(&stream, verifier.as_ref());
-                let info = PeerInfo { remote, partner };
+                let info = PeerInfo {
+                    remote: Some(remote),
+                    partner,
+                };
                 tx.send(TlsConnection { stream, info }).await.ok();
             });
         }
@@ -345,7 +340,7 @@ pub fn incoming(
 
 /// The partner named by the client's certificate, if it presented one that verifies.
 fn verified_partner(
-    stream: &tokio_rustls::server::TlsStream<Io>,
+    stream: &tokio_rustls::server::TlsStream<TcpStream>,
     verifier: &dyn ClientCertVerifier,
 ) -> Option<String> {
     let chain = stream.get_ref().1.peer_certificates()?;

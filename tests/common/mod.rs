@@ -302,7 +302,7 @@ fn test_client() -> ClientConfig {
     ClientConfig {
         connect_timeout: Duration::from_millis(500),
         call_timeout: Duration::from_secs(2),
-        ..ClientConfig::default()
+        tls: None,
     }
 }
 

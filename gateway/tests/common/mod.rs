@@ -249,7 +249,7 @@ pub fn config(insurance_url: &str, accessory_url: &str, call_timeout: Duration) 
         tandem_mesh::ClientConfig {
             connect_timeout: Duration::from_millis(500),
             call_timeout,
-            ..tandem_mesh::ClientConfig::default()
+            tls: None,
         },
     )
 }
