@@ -133,6 +133,12 @@ impl<K: std::hash::Hash + Eq, V> Recent<K, V> {
         entries.remove(key);
     }
 
+    /// Forgets every key (what they answer changed).
+    pub fn clear(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.clear();
+    }
+
     /// Stores `value` for `key`.
     pub fn insert(&self, key: K, value: V) -> Arc<V> {
         let value = Arc::new(value);
@@ -165,5 +171,8 @@ mod recent_tests {
         let stale = Recent::new(Duration::ZERO, 8);
         stale.insert("a", 1);
         assert_eq!(stale.get(&"a"), None);
+
+        cache.clear();
+        assert_eq!(cache.get(&"c"), None);
     }
 }

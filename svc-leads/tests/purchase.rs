@@ -16,9 +16,9 @@ use svc_leads::store::outbox;
 use tandem_mesh::testing::TestDb;
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::{
-    Appointment, ConsentPurpose, GetCustomerRequest, NoteProductViewRequest,
+    Appointment, ConsentPurpose, GetCustomerRequest, GetProductRequest, NoteProductViewRequest,
     NoteProductViewResponse, NotifyPurchaseRequest, NotifyPurchaseResponse, PurchaseLine,
-    SetConsentRequest,
+    SetConsentRequest, UpsertProductRequest,
 };
 use tonic::Code;
 
@@ -216,6 +216,40 @@ async fn a_purchase_sends_one_receipt_and_tells_staff_only_with_consent() {
             err.code(),
             Code::InvalidArgument,
             "same key, different notice"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_product_renamed_by_the_sales_company_is_named_so_from_the_next_purchase() {
+    with_demo_desk(async |server, _smtp, kind| {
+        let first = noticed(server, "CHK-A").await;
+        let before = &first.possessed_products[0];
+        assert_eq!(before.model_number, "RL-2 Duo", "{kind}");
+        let mut product = server
+            .desk
+            .get_product(GetProductRequest {
+                model_number: "RL-2 Duo".into(),
+            })
+            .await
+            .expect("product")
+            .into_inner()
+            .product
+            .expect("product information");
+        assert_eq!(product.name, before.name, "{kind}");
+        product.name = "Roadlens RL-2 Duo (2027 edition)".into();
+        server
+            .admin
+            .upsert_product(UpsertProductRequest {
+                product: Some(product),
+            })
+            .await
+            .expect("renamed");
+        let next = noticed(server, "CHK-B").await;
+        assert_eq!(
+            next.possessed_products[0].name, "Roadlens RL-2 Duo (2027 edition)",
+            "{kind}: the purchase after the change names the product as it is now"
         );
     })
     .await;

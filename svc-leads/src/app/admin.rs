@@ -74,6 +74,7 @@ impl App {
         let txn = tandem_mesh::db::begin_write(&self.db).await?;
         product::upsert(&txn, &p, Utc::now()).await?;
         txn.commit().await?;
+        self.products.clear();
         Ok(p)
     }
 }

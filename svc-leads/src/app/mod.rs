@@ -28,14 +28,16 @@ mod update_registration;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use tandem_mesh::cache::Recent;
 use tandem_mesh::db::is_unique_violation;
 use tandem_mesh::idempotency::{self, Done, Key, Seen};
 use tokio::sync::Notify;
 
-use crate::domain::Customer;
 use crate::domain::lead::Lead;
+use crate::domain::{Customer, ProductInfo};
 use crate::error::LeadsError;
 use crate::store::{customer, lead};
 
@@ -70,7 +72,13 @@ pub struct App {
     settings: DeskSettings,
     /// Wakes the e-mail dispatcher after a message is queued, so it goes out at once.
     mail_wake: Arc<Notify>,
+    /// Product information by the seller's product ID, as a purchase notice names it: a
+    /// catalogue copy of at most [`PRODUCTS_FOR`] (this server's own changes clear it).
+    products: Arc<Recent<String, Option<ProductInfo>>>,
 }
+
+/// How long a purchase notice's product information is taken from memory.
+const PRODUCTS_FOR: Duration = Duration::from_secs(60);
 
 impl App {
     /// The use cases over `db`; `mail_wake` is notified whenever an e-mail is queued.
@@ -79,6 +87,7 @@ impl App {
             db,
             settings,
             mail_wake,
+            products: Arc::new(Recent::new(PRODUCTS_FOR, 4096)),
         }
     }
 

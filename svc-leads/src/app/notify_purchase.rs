@@ -158,7 +158,14 @@ impl App {
     ) -> Result<Bought, LeadsError> {
         let product_id = required_line("lines.product_id", &line.product_id, 40)?;
         let name = required_line("lines.name", &line.name, 200)?;
-        let info = product::by_product_id(&self.db, &product_id).await?;
+        let info = match self.products.get(&product_id) {
+            Some(info) => Option::clone(&info),
+            None => {
+                let info = product::by_product_id(&self.db, &product_id).await?;
+                self.products.insert(product_id.clone(), info.clone());
+                info
+            }
+        };
         let owned = Possessed {
             model_number: info
                 .as_ref()
