@@ -1,7 +1,9 @@
 //! The durable outbox on SQLite and PostgreSQL: retries with backoff, dead letters after
 //! the attempt limit or a permanent refusal, leases renewed during a slow delivery, a
 //! crashed dispatcher's message redelivered after its lease, cancellation, oldest first,
-//! and two dispatchers (two replicas) on one database delivering each message once.
+//! two dispatchers (two replicas) on one database delivering each message once, and a
+//! message handed to its dispatcher in memory (delivered unclaimed; by the poll once its
+//! lease runs out when the hand-over never comes).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,11 +12,11 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::{MigrationTrait, MigratorTrait};
+use tandem_mesh::outbox::Wake;
 use tandem_mesh::outbox::{
     self, Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage, Status,
 };
 use tandem_mesh::testing::TestDb;
-use tokio::sync::Notify;
 
 struct Migrator;
 
@@ -98,13 +100,7 @@ fn dispatcher(
     receiver: &Arc<Receiver>,
     config: DispatcherConfig,
 ) -> Dispatcher {
-    Dispatcher::new(
-        db.clone(),
-        TOPIC,
-        receiver.clone(),
-        config,
-        Arc::new(Notify::new()),
-    )
+    Dispatcher::new(db.clone(), TOPIC, receiver.clone(), config, Wake::new())
 }
 
 async fn queue(db: &DatabaseConnection, id: &str) {
@@ -221,13 +217,7 @@ async fn a_message_goes_to_the_dead_letters_after_the_limit_or_a_permanent_refus
             ..Receiver::default()
         });
         queue(&conn, "refused").await;
-        let refused = Dispatcher::new(
-            conn.clone(),
-            TOPIC,
-            refusing.clone(),
-            config,
-            Arc::new(Notify::new()),
-        );
+        let refused = Dispatcher::new(conn.clone(), TOPIC, refusing.clone(), config, Wake::new());
         assert_eq!(refused.tick().await.unwrap(), 1);
         let m = message(&conn, "refused").await;
         assert_eq!((m.status.as_str(), m.attempts), ("dead", 1), "{}", db.kind);
@@ -267,13 +257,7 @@ async fn the_outbox_depth_and_its_dead_letters_are_reported_to_the_metrics() {
             permanent: true,
             ..Receiver::default()
         });
-        let dispatcher = Dispatcher::new(
-            conn.clone(),
-            DEPTH,
-            refusing,
-            config(),
-            Arc::new(Notify::new()),
-        );
+        let dispatcher = Dispatcher::new(conn.clone(), DEPTH, refusing, config(), Wake::new());
         dispatcher.report().await;
         assert_eq!(metric("tandem_outbox_pending", DEPTH), 2.0, "{}", db.kind);
         let age = metric("tandem_outbox_oldest_pending_age_seconds", DEPTH);
@@ -457,6 +441,107 @@ async fn a_sender_delivers_inline_what_the_background_leaves_alone_until_due() {
         assert_eq!(background.deliver_now("inline").await.unwrap(), None);
         assert_eq!(background.deliver_now("unknown").await.unwrap(), None);
         assert_eq!(receiver.got(), HashMap::from([("inline".into(), 1)]));
+        db.cleanup().await;
+    }
+}
+
+/// Waits up to `within` for `receiver` to have message `id`.
+async fn received(receiver: &Receiver, id: &str, within: Duration) -> bool {
+    let until = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < until {
+        if receiver.got().contains_key(id) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_message_handed_to_its_dispatcher_goes_out_without_its_poll() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let receiver = Arc::new(Receiver::default());
+        let wake = Wake::new();
+        let unattached = wake.lease(NewMessage::new(TOPIC, "early", ""));
+        assert_eq!(
+            unattached.lease, None,
+            "no dispatcher yet: nothing to lease to"
+        );
+        // The dispatcher polls once when it starts, then not for an hour.
+        let lazy = DispatcherConfig {
+            poll_every: Duration::from_secs(3600),
+            ..config()
+        };
+        let dispatcher = Dispatcher::new(conn.clone(), TOPIC, receiver.clone(), lazy, wake.clone());
+        let shutdown = tandem_mesh::CancellationToken::new();
+        let running = tokio::spawn(dispatcher.run(shutdown.clone()));
+
+        let leased = wake.lease(NewMessage::new(TOPIC, "handed", "payload of handed"));
+        let queued = outbox::enqueue(&conn, leased, Utc::now()).await.unwrap();
+        let owner = queued.as_ref().and_then(|m| m.lease_owner.clone());
+        assert!(
+            owner.is_some(),
+            "{}: queued leased to the dispatcher",
+            db.kind
+        );
+        // Queueing the same ID again writes nothing, so there is nothing to hand over.
+        let again = wake.lease(NewMessage::new(TOPIC, "handed", "other"));
+        assert_eq!(
+            outbox::enqueue(&conn, again, Utc::now()).await.unwrap(),
+            None
+        );
+        wake.hand(queued);
+        assert!(
+            received(&receiver, "handed", Duration::from_secs(10)).await,
+            "{}: handed over, delivered without a poll",
+            db.kind
+        );
+        let sent = message(&conn, "handed").await;
+        assert_eq!(
+            (sent.status.as_str(), sent.attempts),
+            ("sent", 1),
+            "{}",
+            db.kind
+        );
+        assert_eq!(sent.lease_owner, None);
+        shutdown.cancel();
+        running.await.unwrap();
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_leased_message_never_handed_over_is_polled_once_its_lease_runs_out() {
+    for db in TestDb::all().await {
+        let conn = open(&db.url).await;
+        let receiver = Arc::new(Receiver::default());
+        let wake = Wake::new();
+        let short = DispatcherConfig {
+            lease: Duration::from_secs(3),
+            ..config()
+        };
+        let dispatcher =
+            Dispatcher::new(conn.clone(), TOPIC, receiver.clone(), short, wake.clone());
+        // The sender's process stops between its commit and the hand-over.
+        let leased = wake.lease(NewMessage::new(TOPIC, "orphan", "payload of orphan"));
+        outbox::enqueue(&conn, leased, Utc::now()).await.unwrap();
+        let shutdown = tandem_mesh::CancellationToken::new();
+        let running = tokio::spawn(dispatcher.run(shutdown.clone()));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            receiver.got().is_empty(),
+            "{}: the lease keeps the poll off it",
+            db.kind
+        );
+        assert!(
+            received(&receiver, "orphan", Duration::from_secs(15)).await,
+            "{}: delivered by the poll after its lease",
+            db.kind
+        );
+        assert_eq!(message(&conn, "orphan").await.status, "sent");
+        shutdown.cancel();
+        running.await.unwrap();
         db.cleanup().await;
     }
 }

@@ -26,7 +26,6 @@ pub mod migration;
 pub mod store;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 use tandem_mesh::{GrpcServer, Service};
@@ -143,7 +142,7 @@ impl Service for SalesDesk {
         if leads.desk.default_owner.is_none() {
             tracing::warn!("no default owner configured: leads nobody fits stay unassigned");
         }
-        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        let mail_wake = tandem_mesh::outbox::Wake::new();
         let dispatcher =
             mail_dispatcher(db.clone(), transport, leads.dispatcher, mail_wake.clone());
         let api = LeadsApi::new(App::new(db, leads.desk, mail_wake), users);

@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 use tandem_mesh::Service;
 
@@ -36,7 +35,7 @@ struct Rig {
     smtp: MailServer,
     conn: sea_orm::DatabaseConnection,
     config: svc_leads::LeadsConfig,
-    wake: Arc<tokio::sync::Notify>,
+    wake: tandem_mesh::outbox::Wake,
     desk: svc_leads::App,
 }
 
@@ -47,7 +46,7 @@ impl Rig {
             .await
             .expect("open the database with the demo data");
         let config = leads_config(&smtp.url);
-        let wake = Arc::new(tokio::sync::Notify::new());
+        let wake = tandem_mesh::outbox::Wake::new();
         let desk = svc_leads::App::new(conn.clone(), config.desk.clone(), wake.clone());
         Self {
             smtp,

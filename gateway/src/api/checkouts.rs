@@ -154,7 +154,7 @@ pub async fn get(
 /// the device hold: pay again with another card until `reserved_until`.
 #[utoipa::path(post, path = "/api/v1/checkouts/{id}/payment", tag = "checkout", request_body = PaymentBody,
     params(("id" = String, Path, description = "Checkout ID")),
-    responses((status = 200, body = Checkout), (status = 400, body = Problem), (status = 402, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = Checkout), (status = 400, body = Problem), (status = 401, body = Problem), (status = 402, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
 pub async fn pay(
     State(state): State<AppState>,
     who: SignedIn,

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use prost::Message;
 use sea_orm::DatabaseConnection;
-use tandem_mesh::outbox::NewMessage;
+use tandem_mesh::outbox::{NewMessage, Wake};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::accessory_orders_client::AccessoryOrdersClient;
 use tandem_proto::accessory::v1::{self as accessory, DeviceCategory};
@@ -38,12 +38,12 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Wakes the dispatcher of outbox `topic`: a message was just queued.
-    pub(super) fn wake(&self, topic: &str) {
+    /// The wake-up of outbox `topic`'s dispatcher.
+    pub(super) fn wake(&self, topic: &str) -> &Wake {
         match topic {
-            super::refunds::TOPIC => self.refunds.queued(),
-            super::notify::APPOINTMENT_TOPIC => self.notices.appointment_queued(),
-            _ => self.notices.queued(),
+            super::refunds::TOPIC => self.refunds.wake(),
+            super::notify::APPOINTMENT_TOPIC => self.notices.appointment_wake(),
+            _ => self.notices.wake(),
         }
     }
 }
@@ -224,11 +224,23 @@ impl Flow {
         self.save(row).await
     }
 
-    /// Writes the row and queues `message` with it, waking its dispatcher.
+    /// Writes the row and queues `message` with it, handing it to its dispatcher.
     pub(super) async fn save_with(&self, row: Row, message: NewMessage) -> Step<Row> {
-        let topic = message.topic;
-        let row = checkouts::save_and_queue(&self.db, row, message, Utc::now()).await?;
-        self.clients.wake(topic);
+        self.save_queued(row, message, Utc::now()).await
+    }
+
+    /// Writes the row as of `now` and queues `message` with it (leased to its dispatcher,
+    /// which is handed the message once both are committed).
+    pub(super) async fn save_queued(
+        &self,
+        row: Row,
+        message: NewMessage,
+        now: DateTime<Utc>,
+    ) -> Step<Row> {
+        let wake = self.clients.wake(message.topic);
+        let (row, queued) =
+            checkouts::save_and_queue(&self.db, row, wake.lease(message), now).await?;
+        wake.hand(queued);
         Ok(row)
     }
 

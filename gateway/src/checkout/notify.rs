@@ -14,13 +14,14 @@ use std::time::Duration;
 use chrono::SecondsFormat;
 use prost::Message as _;
 use sea_orm::DatabaseConnection;
-use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage};
+use tandem_mesh::outbox::{
+    Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage, Wake,
+};
 use tandem_proto::common::v1::Money;
 use tandem_proto::leads::v1::sales_desk_client::SalesDeskClient;
 use tandem_proto::leads::v1::{
     self as leads, Appointment, NotifyAppointmentRequest, NotifyPurchaseRequest, PurchaseLine,
 };
-use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use super::Vehicle;
@@ -44,9 +45,9 @@ pub struct Notices {
     /// Deadline of one call.
     call_timeout: Duration,
     /// Wakes the dispatcher when a notice is queued.
-    wake: Arc<Notify>,
+    wake: Wake,
     /// Wakes the appointment e-mails' dispatcher.
-    appointment_wake: Arc<Notify>,
+    appointment_wake: Wake,
 }
 
 impl Notices {
@@ -60,8 +61,8 @@ impl Notices {
             db,
             desk,
             call_timeout,
-            wake: Arc::new(Notify::new()),
-            appointment_wake: Arc::new(Notify::new()),
+            wake: Wake::new(),
+            appointment_wake: Wake::new(),
         }
     }
 
@@ -75,14 +76,14 @@ impl Notices {
         )
     }
 
-    /// A checkout completed and its notice is queued: the dispatcher sends it now.
-    pub fn queued(&self) {
-        self.wake.notify_one();
+    /// The wake-up of the purchase notices' dispatcher.
+    pub fn wake(&self) -> &Wake {
+        &self.wake
     }
 
-    /// An appointment e-mail is queued: its dispatcher sends it now.
-    pub fn appointment_queued(&self) {
-        self.appointment_wake.notify_one();
+    /// The wake-up of the appointment e-mails' dispatcher.
+    pub fn appointment_wake(&self) -> &Wake {
+        &self.appointment_wake
     }
 
     /// The outbox message e-mailing the customer that the appointment of `row` changed

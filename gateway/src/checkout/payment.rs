@@ -44,7 +44,7 @@ impl Flow {
     /// the policy. A declined card keeps the checkout, its order number and its hold: the
     /// customer may try another card until the hold runs out (`slot_id`, when given, is the
     /// installer slot to book once paid).
-    pub async fn pay(
+    async fn pay(
         &self,
         mut row: Row,
         card: settlement::Card,
@@ -201,9 +201,8 @@ impl Flow {
         let now = Utc::now();
         row.updated_at = now;
         let notice = super::Notices::message(&row);
-        let row = checkouts::save_and_queue(&self.db, row, notice, now).await?;
+        let row = self.save_queued(row, notice, now).await?;
         tandem_mesh::metrics::global().record_checkout(State::Completed.as_str());
-        self.clients.notices.queued();
         Ok(row)
     }
 

@@ -11,10 +11,11 @@ use std::time::Duration;
 use chrono::Utc;
 use prost::Message as _;
 use sea_orm::DatabaseConnection;
-use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage};
+use tandem_mesh::outbox::{
+    Deliver, Dispatcher, DispatcherConfig, Failure, Message, NewMessage, Wake,
+};
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{REASON_ALREADY_REFUNDED, RefundRequest};
-use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use crate::store::checkouts;
@@ -81,7 +82,7 @@ pub struct Refunds {
     /// Deadline of one call.
     call_timeout: Duration,
     /// Wakes the dispatcher when a refund is queued.
-    wake: Arc<Notify>,
+    wake: Wake,
 }
 
 impl Refunds {
@@ -95,7 +96,7 @@ impl Refunds {
             db,
             settlement,
             call_timeout,
-            wake: Arc::new(Notify::new()),
+            wake: Wake::new(),
         }
     }
 
@@ -118,7 +119,12 @@ impl Refunds {
 
     /// A refund was queued: the dispatcher sends it now.
     pub fn queued(&self) {
-        self.wake.notify_one();
+        self.wake.notify();
+    }
+
+    /// The wake-up of the refunds' dispatcher.
+    pub fn wake(&self) -> &Wake {
+        &self.wake
     }
 
     /// The dispatcher that delivers queued refunds, paced by `config`.

@@ -8,7 +8,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use tandem_mesh::outbox::NewMessage;
+use tandem_mesh::outbox::{Message, NewMessage};
 
 use super::entity::checkout;
 use crate::checkout::State;
@@ -49,13 +49,13 @@ pub async fn save_and_queue(
     mut row: checkout::Model,
     message: NewMessage,
     now: DateTime<Utc>,
-) -> Result<checkout::Model, DbErr> {
+) -> Result<(checkout::Model, Option<Message>), DbErr> {
     row.updated_at = now;
     let txn = tandem_mesh::db::begin_write(db).await?;
     let row = full_write(row).update(&txn).await?;
-    tandem_mesh::outbox::enqueue(&txn, message, now).await?;
+    let queued = tandem_mesh::outbox::enqueue(&txn, message, now).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok((row, queued))
 }
 
 /// Writes `row` with `part` cancelled — its refund in `state`, and `message` (the refund)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{DatabaseConnection, DbErr};
-use tokio::sync::Notify;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tonic::Code;
 
@@ -120,8 +120,9 @@ pub struct Dispatcher {
     deliver: Arc<dyn Deliver>,
     /// Pacing.
     config: DispatcherConfig,
-    /// Woken when a message is queued, so it goes out at once.
-    wake: Arc<Notify>,
+    /// Woken when a message is queued, so it goes out at once; hands over the messages
+    /// leased to this dispatcher.
+    wake: super::Wake,
     /// This dispatcher's lease-holder ID.
     owner: String,
 }
@@ -133,39 +134,61 @@ impl Dispatcher {
         topic: &'static str,
         deliver: Arc<dyn Deliver>,
         config: DispatcherConfig,
-        wake: Arc<Notify>,
+        wake: super::Wake,
     ) -> Self {
+        let owner = wake.attach(uuid::Uuid::new_v4().simple().to_string(), config.lease);
         Self {
             db,
             topic,
             deliver,
             config,
             wake,
-            owner: uuid::Uuid::new_v4().simple().to_string(),
+            owner,
         }
     }
 
-    /// Delivers until `shutdown` is cancelled.
+    /// Delivers until `shutdown` is cancelled: the messages handed over as they come, and
+    /// the outbox's due messages every poll period or when asked to look.
     pub async fn run(self, shutdown: CancellationToken) {
         tracing::info!(topic = self.topic, "outbox dispatcher running");
-        let mut reported = tokio::time::Instant::now() - self.config.report_every;
+        let mut reported = Instant::now() - self.config.report_every;
+        let mut next_poll = Instant::now();
         loop {
             if reported.elapsed() >= self.config.report_every {
-                reported = tokio::time::Instant::now();
+                reported = Instant::now();
                 self.report().await;
             }
-            match self.tick().await {
-                // More may be waiting: go on at once.
-                Ok(n) if n as u64 >= self.config.batch => continue,
-                Ok(_) => {}
-                Err(err) => {
-                    tracing::warn!(topic = self.topic, %err, "outbox unavailable; will retry")
+            self.deliver_handed().await;
+            if self.wake.take_poll() || Instant::now() >= next_poll {
+                next_poll = Instant::now() + self.config.poll_every;
+                match self.poll().await {
+                    // More may be waiting: go on at once.
+                    Ok(n) if n as u64 >= self.config.batch => {
+                        next_poll = Instant::now();
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        tracing::warn!(topic = self.topic, %err, "outbox unavailable; will retry")
+                    }
                 }
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 () = self.wake.notified() => {}
-                () = tokio::time::sleep(self.config.poll_every) => {}
+                () = tokio::time::sleep_until(next_poll) => {}
+            }
+        }
+    }
+
+    /// Delivers the messages handed over since the last call. One that waited a third of
+    /// its lease has its lease renewed first (which also tells a cancellation meanwhile).
+    async fn deliver_handed(&self) {
+        for message in self.wake.take_handed() {
+            let left = message.lease_until.map(|until| until - Utc::now());
+            let waited = left.is_none_or(|left| left < self.lease() * 2 / 3);
+            if let Err(err) = self.attempt(&message, waited).await {
+                tracing::warn!(topic = self.topic, id = %message.id, %err, "outbox unavailable; the message waits for its lease to run out");
             }
         }
     }
@@ -183,8 +206,15 @@ impl Dispatcher {
         }
     }
 
-    /// Claims the due messages and tries each once; returns how many it claimed.
+    /// Tries the messages handed over, then claims the due ones and tries each once;
+    /// returns how many it claimed.
     pub async fn tick(&self) -> Result<usize, DbErr> {
+        self.deliver_handed().await;
+        self.poll().await
+    }
+
+    /// Claims the due messages and tries each once; returns how many it claimed.
+    async fn poll(&self) -> Result<usize, DbErr> {
         let now = Utc::now();
         let claimed = query::claim(
             &self.db,
@@ -223,8 +253,9 @@ impl Dispatcher {
         }
     }
 
-    /// The wake-up handle: notify it after queueing a message so it goes out at once.
-    pub fn waker(&self) -> Arc<Notify> {
+    /// The wake-up handle: notify it after queueing a message, or hand it the message,
+    /// so it goes out at once.
+    pub fn waker(&self) -> super::Wake {
         self.wake.clone()
     }
 

@@ -8,7 +8,8 @@
 //! exponential backoff with jitter; or `dead` (dead letter) after a permanent refusal or
 //! too many attempts. Due messages go oldest first, so none starves. A dispatcher that
 //! dies mid-delivery leaves its lease to run out and the message is delivered again:
-//! receivers are idempotent on the message ID.
+//! receivers are idempotent on the message ID. A message queued by the dispatcher's own
+//! process may be handed to it in memory instead of claimed ([`Wake`]).
 
 mod dispatcher;
 pub mod entity;
@@ -16,11 +17,13 @@ mod migration;
 mod query;
 #[cfg(test)]
 mod tests;
+mod wake;
 
 pub use dispatcher::{Deliver, Dispatcher, DispatcherConfig, Failure, backoff};
 pub use entity::Model as Message;
 pub use migration::migrations;
 pub use query::{cancel, cancel_many, count, enqueue, find, find_many};
+pub use wake::Wake;
 
 /// Where a message is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,6 +65,8 @@ pub struct NewMessage {
     /// How long the dispatcher leaves it alone after it is queued: time for the sender to
     /// deliver it inline ([`Dispatcher::deliver_now`]) before the background takes over.
     pub due_in: std::time::Duration,
+    /// The dispatcher it is queued leased to, and until when ([`Wake::lease`]).
+    pub lease: Option<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl NewMessage {
@@ -72,6 +77,7 @@ impl NewMessage {
             topic,
             payload: payload.into(),
             due_in: std::time::Duration::ZERO,
+            lease: None,
         }
     }
 

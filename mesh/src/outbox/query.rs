@@ -2,40 +2,43 @@
 //! the dispatcher's claim, lease renewal and outcome.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::entity::{self, Column, Entity};
 use super::{Message, NewMessage, Status};
 
-/// Queues `message`, due now; queueing an ID that is already queued does nothing. Run it
-/// in the transaction that makes the change the message reports.
+/// Queues `message`, due now (or leased, [`super::Wake::lease`]); the message as written,
+/// or `None` when its ID was queued before (then nothing is written). Run it in the
+/// transaction that makes the change the message reports.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     message: NewMessage,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Option<Message>, DbErr> {
     let due = now + chrono::Duration::from_std(message.due_in).unwrap_or_default();
-    Entity::insert(entity::ActiveModel {
-        id: Set(message.id),
-        topic: Set(message.topic.to_owned()),
-        payload: Set(message.payload),
-        status: Set(Status::Pending.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(due),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        finished_at: Set(None),
-    })
-    .on_conflict(OnConflict::column(Column::Id).do_nothing().to_owned())
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    let (lease_owner, lease_until) = message.lease.unzip();
+    let row = Message {
+        id: message.id,
+        topic: message.topic.to_owned(),
+        payload: message.payload,
+        status: Status::Pending.as_str().to_owned(),
+        attempts: 0,
+        next_attempt_at: due,
+        lease_owner,
+        lease_until,
+        last_error: None,
+        created_at: now,
+        finished_at: None,
+    };
+    let inserted = Entity::insert(entity::ActiveModel::from(row.clone()).reset_all())
+        .on_conflict(OnConflict::column(Column::Id).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok((inserted > 0).then_some(row))
 }
 
 /// Cancels message `id` if it is still pending; true when it was. One a dispatcher is

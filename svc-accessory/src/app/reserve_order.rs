@@ -1,8 +1,10 @@
 //! ReserveOrder: units of a device held for a customer until paid, idempotent by the
-//! caller's key; the customer details are registered against the new order number.
+//! caller's key (kept on the order under a unique index); the customer details are
+//! registered against the new order number.
 
 use chrono::Utc;
-use tandem_mesh::idempotency::{self, Done, Key};
+use sea_orm::DatabaseTransaction;
+use tandem_mesh::idempotency::Key;
 use tandem_proto::accessory::v1::ReserveOrderRequest;
 
 use super::{App, Reservation};
@@ -13,7 +15,8 @@ use crate::store::order as orders;
 
 impl App {
     /// Reserves `request.quantity` of the device for the customer; a replay of the same
-    /// request answers the order it made.
+    /// request answers the order it made, even when the reservation would fail now (sold
+    /// out since).
     pub async fn reserve_order(
         &self,
         request: ReserveOrderRequest,
@@ -24,36 +27,46 @@ impl App {
         if request.product_id.trim().is_empty() {
             return Err(InvalidField::new("product_id", "required").into());
         }
-        let product_id = &request.product_id;
-        let (order, device) = idempotency::once(
-            &self.db,
-            &key,
-            |txn| async move {
-                let device = orders::take_stock(&txn, product_id, quantity).await?;
-                let amount_minor = order::amount(&device, quantity)?;
-                let number = OrderNumber::generate(random_bits());
-                let new = orders::NewOrder {
-                    number: &number,
-                    buyer: &buyer,
-                    device: &device,
-                    quantity,
-                    amount_minor,
-                };
-                let reserved = orders::reserve(&txn, new, Utc::now()).await?;
-                Ok(Done::new(txn, number.as_str(), (reserved, Some(device))))
-            },
-            |number| async move {
-                let order = orders::find(&self.db, &number)
-                    .await?
-                    .ok_or(AccessoryError::OrderNotFound)?;
-                Ok::<_, AccessoryError>((order, None))
-            },
-        )
-        .await?;
-        if let Some(device) = device {
-            self.remember_reservation(&order, device);
+        let txn = tandem_mesh::db::begin_write(&self.db).await?;
+        match self
+            .reserve_in(&txn, &request.product_id, quantity, &buyer, &key)
+            .await
+        {
+            Ok((order, device)) => {
+                txn.commit().await?;
+                self.remember_reservation(&order, device);
+                Ok(order)
+            }
+            // The key's index clashed (a replay), or the request fails now but was
+            // answered before: the order the key made, if any.
+            Err(err) => {
+                txn.rollback().await?;
+                orders::for_key(&self.db, &key).await?.ok_or(err)
+            }
         }
-        Ok(order)
+    }
+
+    /// Takes the units and stores the order in `txn`.
+    async fn reserve_in(
+        &self,
+        txn: &DatabaseTransaction,
+        product_id: &str,
+        quantity: u32,
+        buyer: &Buyer,
+        key: &Key,
+    ) -> Result<(Order, Device), AccessoryError> {
+        let device = orders::take_stock(txn, product_id, quantity).await?;
+        let amount_minor = order::amount(&device, quantity)?;
+        let number = OrderNumber::generate(random_bits());
+        let new = orders::NewOrder {
+            number: &number,
+            buyer,
+            device: &device,
+            quantity,
+            amount_minor,
+        };
+        let reserved = orders::reserve(txn, new, key, Utc::now()).await?;
+        Ok((reserved, device))
     }
 
     /// Remembers `order`, just reserved here for `device`, for its confirmation.

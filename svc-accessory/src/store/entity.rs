@@ -96,6 +96,10 @@ pub mod sales_order {
         /// While set and in the future, a cancellation of this paid order is in flight
         /// and the order may not ship.
         pub cancel_claimed_until: Option<DateTimeUtc>,
+        /// The ReserveOrder idempotency key that made it (none on orders made before).
+        pub idempotency_key: Option<String>,
+        /// The fingerprint of that request, to tell a replay from a reused key.
+        pub request_fingerprint: Option<String>,
     }
 
     /// No relations.

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
+use tandem_mesh::idempotency::Key;
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::common::v1::Address;
@@ -19,14 +20,40 @@ use crate::domain::order::{self, Buyer, Order, OrderStatus};
 use crate::domain::{Device, OrderNumber};
 use crate::error::AccessoryError;
 
-/// Scope of reservation idempotency keys.
+/// Scope of reservation idempotency keys (stored with the order since the key became a
+/// column of it; the scope still names the operation in the request's fingerprint).
 pub const RESERVE: &str = "reserve-order";
 
 /// The number of the order a reservation with idempotency key `key` made, if any,
-/// whatever the request was: `idempotency::result_of`, because a caller that lost the
-/// answer cancels by key alone (it cannot send the request's fingerprint).
+/// whatever the request was: a caller that lost the answer cancels by key alone (it
+/// cannot send the request's fingerprint).
 pub async fn reserved_with(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {
-    tandem_mesh::idempotency::result_of(db, RESERVE, key).await
+    sales_order::Entity::find()
+        .select_only()
+        .column(sales_order::Column::OrderNumber)
+        .filter(sales_order::Column::IdempotencyKey.eq(key))
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// The order a ReserveOrder with `key` made, if any; the key used for a different
+/// request is refused (INVALID_ARGUMENT naming `idempotency_key`).
+pub async fn for_key(
+    db: &impl ConnectionTrait,
+    key: &Key,
+) -> Result<Option<Order>, AccessoryError> {
+    let Some(row) = sales_order::Entity::find()
+        .filter(sales_order::Column::IdempotencyKey.eq(&key.key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.request_fingerprint.as_deref() != Some(key.fingerprint.as_str()) {
+        return Err(tandem_mesh::idempotency::key_reused().into());
+    }
+    Ok(find(db, &row.order_number).await?)
 }
 
 /// A reservation to store.
@@ -70,11 +97,14 @@ pub async fn take_stock(
     })
 }
 
-/// Stores the reservation `new` in `txn`, whose units [`take_stock`] took in the same
-/// transaction.
+/// Stores the reservation `new` made by the request `key` identifies in `txn`, whose units
+/// [`take_stock`] took in the same transaction. A unique-key clash
+/// (`tandem_mesh::db::is_unique_violation`) means an order was made with that key before
+/// ([`for_key`] finds it).
 pub async fn reserve(
     txn: &impl ConnectionTrait,
     new: NewOrder<'_>,
+    key: &Key,
     now: DateTime<Utc>,
 ) -> Result<Order, DbErr> {
     let NewOrder {
@@ -114,6 +144,8 @@ pub async fn reserve(
         shipped_at: Set(None),
         carrier_reference: Set(None),
         cancel_claimed_until: Set(None),
+        idempotency_key: Set(Some(key.key.clone())),
+        request_fingerprint: Set(Some(key.fingerprint.clone())),
     }
     .insert(txn)
     .await?;

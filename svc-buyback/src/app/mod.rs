@@ -24,13 +24,13 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
 use tandem_mesh::CancellationToken;
+use tandem_mesh::outbox::Wake;
 use tandem_mesh::outbox::{self, Dispatcher, DispatcherConfig, Failure, NewMessage};
 use tandem_proto::EnumSlug;
 use tandem_proto::accessory::v1::DeviceCategory;
 use tandem_proto::accessory::v1::sales_center_client::SalesCenterClient;
 use tandem_proto::buyback::v1::ApplicationState;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
-use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use crate::Retry;
@@ -104,7 +104,7 @@ impl App {
                 call_timeout,
             }),
             config.clone(),
-            Arc::new(Notify::new()),
+            Wake::new(),
         );
         let payouts = Dispatcher::new(
             db.clone(),
@@ -116,7 +116,7 @@ impl App {
                 results: results.waker(),
             }),
             config,
-            Arc::new(Notify::new()),
+            Wake::new(),
         );
         Self {
             db,

@@ -10,17 +10,16 @@
 //! backoff. Every attempt uses the idempotency key `<application_id>:payout`, so the
 //! customer is never paid twice or half.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
+use tandem_mesh::outbox::Wake;
 use tandem_mesh::outbox::{self, Deliver, Failure, Message, NewMessage};
 use tandem_proto::EnumSlug;
 use tandem_proto::buyback::v1::ApplicationState;
 use tandem_proto::settlement::v1::settlement_client::SettlementClient;
 use tandem_proto::settlement::v1::{PayoutLine, PayoutRequest};
-use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use super::{App, Result, Step, advance, call_peer, for_delivery, now, report};
@@ -75,7 +74,7 @@ pub(super) struct Payouts {
     /// Deadline of one call.
     pub(super) call_timeout: Duration,
     /// Wakes the result dispatcher once a result is queued.
-    pub(super) results: Arc<Notify>,
+    pub(super) results: Wake,
 }
 
 #[async_trait::async_trait]
@@ -113,7 +112,7 @@ impl Deliver for Payouts {
         advance(&self.db, app, step)
             .await
             .map_err(|err| Failure::retry(err.to_string()))?;
-        self.results.notify_one();
+        self.results.notify();
         Ok(())
     }
 }

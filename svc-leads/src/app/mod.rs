@@ -34,7 +34,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tandem_mesh::cache::Recent;
 use tandem_mesh::db::is_unique_violation;
 use tandem_mesh::idempotency::{self, Done, Key, Seen};
-use tokio::sync::Notify;
+use tandem_mesh::outbox::Wake;
 
 use crate::domain::lead::Lead;
 use crate::domain::{Customer, ProductInfo};
@@ -71,7 +71,7 @@ pub struct App {
     /// Per-deployment settings.
     settings: DeskSettings,
     /// Wakes the e-mail dispatcher after a message is queued, so it goes out at once.
-    mail_wake: Arc<Notify>,
+    mail_wake: Wake,
     /// Product information by the seller's product ID, as a purchase notice names it: a
     /// catalogue copy of at most [`PRODUCTS_FOR`] (this server's own changes clear it).
     products: Arc<Recent<String, Option<ProductInfo>>>,
@@ -82,7 +82,7 @@ const PRODUCTS_FOR: Duration = Duration::from_secs(60);
 
 impl App {
     /// The use cases over `db`; `mail_wake` is notified whenever an e-mail is queued.
-    pub fn new(db: DatabaseConnection, settings: DeskSettings, mail_wake: Arc<Notify>) -> Self {
+    pub fn new(db: DatabaseConnection, settings: DeskSettings, mail_wake: Wake) -> Self {
         Self {
             db,
             settings,
@@ -93,7 +93,7 @@ impl App {
 
     /// Tells the dispatcher that e-mail is waiting.
     fn wake_mail(&self) {
-        self.mail_wake.notify_one();
+        self.mail_wake.notify();
     }
 
     /// The customer `id` (a parsed ID), or [`LeadsError::CustomerNotFound`].

@@ -77,7 +77,7 @@ impl App {
         let lines: Vec<String> = req.lines.iter().map(describe).collect();
         let total = money(total.minor_units, &total.currency);
 
-        let noted = self
+        let (noted, queued) = self
             .idempotent(
                 Some(&key),
                 |txn| async move {
@@ -106,7 +106,8 @@ impl App {
                             appointment: appointment.as_ref(),
                         },
                     )?;
-                    outbox::enqueue(&txn, &receipt, Utc::now()).await?;
+                    let queued =
+                        outbox::enqueue_leased(&txn, &receipt, Utc::now(), &self.mail_wake).await?;
                     let lead = if tell_staff {
                         let main = bought.first();
                         let new = NewLead {
@@ -138,12 +139,22 @@ impl App {
                         lead,
                         possessed: owned,
                     };
-                    Ok(Done::new(txn, result_id, noted))
+                    Ok(Done::new(txn, result_id, (noted, queued)))
                 },
-                |result_id| self.replayed_purchase(id, checkout_id, result_id),
+                |result_id| async move {
+                    Ok((
+                        self.replayed_purchase(id, checkout_id, result_id).await?,
+                        None,
+                    ))
+                },
             )
             .await?;
-        self.wake_mail();
+        // The receipt goes to the dispatcher as committed (a replay queued nothing): any
+        // staff e-mail waits for its poll, woken now.
+        if noted.lead.is_some() {
+            self.wake_mail();
+        }
+        self.mail_wake.hand(queued);
         tracing::info!(customer_id = %id, checkout_id, told_staff = noted.lead.is_some(), "purchase noted");
         Ok(noted)
     }

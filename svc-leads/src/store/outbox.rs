@@ -180,6 +180,27 @@ pub async fn enqueue(
     m: &NewMail,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    queue(db, m, now, None).await.map(drop)
+}
+
+/// [`enqueue`], leased to the dispatcher `wake` wakes: the message as queued, to hand to it
+/// ([`outbox::Wake::hand`]) once the transaction committed.
+pub async fn enqueue_leased(
+    db: &impl ConnectionTrait,
+    m: &NewMail,
+    now: DateTime<Utc>,
+    wake: &outbox::Wake,
+) -> Result<Option<outbox::Message>, DbErr> {
+    queue(db, m, now, Some(wake)).await
+}
+
+/// Writes `m`'s record and outbox message (leased to `wake`'s dispatcher, if any).
+async fn queue(
+    db: &impl ConnectionTrait,
+    m: &NewMail,
+    now: DateTime<Utc>,
+    wake: Option<&outbox::Wake>,
+) -> Result<Option<outbox::Message>, DbErr> {
     mail_message::Entity::insert(mail_message::ActiveModel {
         message_id: Set(m.message_id.clone()),
         lead_id: Set(m.lead_id.clone()),
@@ -200,12 +221,12 @@ pub async fn enqueue(
     .await?;
     let payload = serde_json::to_string(&Outgoing::of(m, now))
         .map_err(|e| DbErr::Custom(format!("cannot encode the e-mail: {e}")))?;
-    outbox::enqueue(
-        db,
-        outbox::NewMessage::new(TOPIC, &m.message_id, payload),
-        now,
-    )
-    .await
+    let message = outbox::NewMessage::new(TOPIC, &m.message_id, payload);
+    let message = match wake {
+        Some(wake) => wake.lease(message),
+        None => message,
+    };
+    outbox::enqueue(db, message, now).await
 }
 
 /// The rendered e-mail `message_id` from its `mail_message` row, to send one queued

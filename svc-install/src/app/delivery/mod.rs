@@ -17,8 +17,8 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
 use tandem_mesh::CancellationToken;
+use tandem_mesh::outbox::Wake;
 use tandem_mesh::outbox::{Dispatcher, DispatcherConfig};
-use tokio::sync::Notify;
 use tonic::transport::Channel;
 
 use crate::domain::{DeliveryRefusal, DeliveryState};
@@ -117,7 +117,7 @@ impl Deliveries {
             ESCROW_TOPIC,
             Arc::new(escrow::Settle::new(db.clone(), settlement, call_timeout)),
             config,
-            Arc::new(Notify::new()),
+            Wake::new(),
         );
         Self { db, key, escrow }
     }

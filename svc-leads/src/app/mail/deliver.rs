@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message};
-use tokio::sync::Notify;
+use tandem_mesh::outbox::{Deliver, Dispatcher, DispatcherConfig, Failure, Message, Wake};
 
 use super::Transport;
 use crate::store::lead;
@@ -63,7 +62,7 @@ pub fn mail_dispatcher(
     db: DatabaseConnection,
     transport: Transport,
     config: DispatcherConfig,
-    wake: Arc<Notify>,
+    wake: Wake,
 ) -> Dispatcher {
     tracing::info!(?transport, "e-mail dispatcher configured");
     let delivery = Arc::new(MailDelivery::new(db.clone(), transport));
