@@ -52,6 +52,16 @@ pub fn key_reused() -> InvalidField {
     )
 }
 
+/// For a row found by the idempotency key it keeps with the fingerprint `recorded`:
+/// `Ok` when `key`'s request is the one that made it (a replay), else [`key_reused`].
+pub fn same_request(key: &Key, recorded: Option<&str>) -> Result<(), InvalidField> {
+    if recorded == Some(key.fingerprint.as_str()) {
+        Ok(())
+    } else {
+        Err(key_reused())
+    }
+}
+
 /// One request's idempotency key: the operation it belongs to, the caller's key and the
 /// request's fingerprint.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,4 +30,8 @@ fn keys_are_bounded_printable_ascii() {
     );
     let key = Key::new("pay", "k1", &money).unwrap();
     assert_eq!(key.fingerprint, fingerprint(&money));
+    // A row found by its key: the same request is a replay, any other a reused key.
+    assert!(same_request(&key, Some(&fingerprint(&money))).is_ok());
+    assert!(same_request(&key, Some("another request")).is_err());
+    assert!(same_request(&key, None).is_err());
 }

@@ -50,9 +50,7 @@ pub async fn for_key(
     else {
         return Ok(None);
     };
-    if row.request_fingerprint.as_deref() != Some(key.fingerprint.as_str()) {
-        return Err(tandem_mesh::idempotency::key_reused().into());
-    }
+    tandem_mesh::idempotency::same_request(key, row.request_fingerprint.as_deref())?;
     Ok(find(db, &row.order_number).await?)
 }
 
