@@ -2,6 +2,7 @@
 //! passes on the customer details it holds (claim 15); moved or cancelled later from the
 //! account page. Every change is e-mailed to the customer by the sales desk.
 
+use chrono::Utc;
 use tandem_proto::accessory::v1 as accessory;
 
 use super::flow::{Flow, Step, state};
@@ -38,7 +39,7 @@ impl Flow {
             AppointmentChange::Booked
         };
         let message = self.clients.notices.appointment(&row, change, previous);
-        let row = self.save_with(row, message).await?;
+        let row = self.save_queued(row, message, Utc::now()).await?;
         Ok(row)
     }
 
@@ -65,7 +66,7 @@ impl Flow {
             self.clients
                 .notices
                 .appointment(&row, AppointmentChange::Cancelled, Some(previous));
-        self.save_with(row, message).await
+        self.save_queued(row, message, Utc::now()).await
     }
 
     /// Asks the seller to book `slot_id` for the checkout's order (idempotent per slot).

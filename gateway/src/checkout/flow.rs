@@ -224,11 +224,6 @@ impl Flow {
         self.save(row).await
     }
 
-    /// Writes the row and queues `message` with it, handing it to its dispatcher.
-    pub(super) async fn save_with(&self, row: Row, message: NewMessage) -> Step<Row> {
-        self.save_queued(row, message, Utc::now()).await
-    }
-
     /// Writes the row as of `now` and queues `message` with it (leased to its dispatcher,
     /// which is handed the message once both are committed).
     pub(super) async fn save_queued(

@@ -71,6 +71,8 @@ impl Wake {
                 let mut handed = self.0.handed.lock().unwrap_or_else(|e| e.into_inner());
                 if handed.len() < MAX_HANDED {
                     handed.push(message);
+                } else {
+                    tracing::warn!(id = %message.id, "dispatcher far behind: the message waits for its lease to run out");
                 }
                 drop(handed);
                 self.0.notify.notify_one();
